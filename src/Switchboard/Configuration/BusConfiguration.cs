@@ -1,0 +1,20 @@
+using Switchboard.Messages;
+using Switchboard.Serialization;
+using Switchboard.Transport;
+
+namespace Switchboard.Configuration;
+
+/// <summary>The validated result of <see cref="SwitchboardBuilder"/>.</summary>
+/// <param name="Registry">Message names and types.</param>
+/// <param name="Routes">Default destination of each command type.</param>
+/// <param name="Endpoints">The receive endpoints of this process.</param>
+/// <param name="Options">Bus-wide settings.</param>
+/// <param name="Serializer">Body serializer.</param>
+/// <param name="TransportFactory">Creates the transport.</param>
+public sealed record BusConfiguration(
+    MessageTypeRegistry Registry,
+    IReadOnlyDictionary<Type, string> Routes,
+    IReadOnlyList<EndpointDefinition> Endpoints,
+    BusOptions Options,
+    IMessageSerializer Serializer,
+    Func<IServiceProvider, ITransport> TransportFactory);

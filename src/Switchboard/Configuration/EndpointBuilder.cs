@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Pipeline;
+using Switchboard.Retries;
+
+namespace Switchboard.Configuration;
+
+/// <summary>Configures one receive endpoint: its handlers, concurrency, prefetch, retries and pipeline.</summary>
+public sealed class EndpointBuilder
+{
+    private readonly IServiceCollection _services;
+    private readonly List<(Type MessageType, HandlerInvoker Invoker, bool Subscribe)> _handlers = [];
+    private readonly List<Action<ReceivePipelineBuilder>> _pipelineChanges = [];
+    private EndpointOptions _options = new();
+
+    internal EndpointBuilder(string queue, IServiceCollection services)
+    {
+        Queue = queue;
+        _services = services;
+    }
+
+    /// <summary>The endpoint's queue name.</summary>
+    public string Queue { get; }
+
+    /// <summary>
+    /// Handles <typeparamref name="TMessage"/> with <typeparamref name="THandler"/> (registered as scoped).
+    /// The endpoint subscribes to the message type's topic, so it receives published copies as well as sends.
+    /// </summary>
+    public EndpointBuilder Handle<TMessage, THandler>(bool subscribe = true)
+        where TMessage : notnull
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        _services.TryAddScoped<THandler>();
+        _handlers.Add((typeof(TMessage), Invoke<TMessage, THandler>, subscribe));
+        return this;
+    }
+
+    /// <summary>How many messages this endpoint instance handles at once.</summary>
+    public EndpointBuilder Concurrency(int concurrency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        _options = _options with { Concurrency = concurrency };
+        return this;
+    }
+
+    /// <summary>How many unsettled messages the transport may hand this instance ahead of its handlers.</summary>
+    public EndpointBuilder Prefetch(int prefetch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(prefetch, 1);
+        _options = _options with { Prefetch = prefetch };
+        return this;
+    }
+
+    /// <summary>Sets the retry policy.</summary>
+    public EndpointBuilder Retry(RetryPolicy policy)
+    {
+        _options = _options with { Retry = policy };
+        return this;
+    }
+
+    /// <summary>Changes this endpoint's receive pipeline (after the bus-wide changes).</summary>
+    public EndpointBuilder ConfigurePipeline(Action<ReceivePipelineBuilder> change)
+    {
+        _pipelineChanges.Add(change);
+        return this;
+    }
+
+    internal EndpointDefinition Build(Func<Type, string> typeName, IEnumerable<Action<ReceivePipelineBuilder>> busWideChanges)
+    {
+        var handlers = _handlers
+            .GroupBy(h => h.MessageType)
+            .ToDictionary(g => g.Key, g => g.Select(h => h.Invoker).ToArray());
+        var topics = _handlers.Where(h => h.Subscribe).Select(h => typeName(h.MessageType)).Distinct(StringComparer.Ordinal).ToArray();
+        var pipeline = DefaultPipeline.Create();
+        foreach (var change in busWideChanges.Concat(_pipelineChanges))
+        {
+            change(pipeline);
+        }
+
+        return new EndpointDefinition(Queue, _options, System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(handlers), topics, pipeline);
+    }
+
+    private static ValueTask Invoke<TMessage, THandler>(IServiceProvider scope, object message, IMessageContext context, CancellationToken cancellationToken)
+        where TMessage : notnull
+        where THandler : class, IMessageHandler<TMessage> =>
+        scope.GetRequiredService<THandler>().HandleAsync((TMessage)message, context, cancellationToken);
+}

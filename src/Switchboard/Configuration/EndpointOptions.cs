@@ -1,0 +1,16 @@
+using Switchboard.Retries;
+
+namespace Switchboard.Configuration;
+
+/// <summary>Settings of one receive endpoint.</summary>
+public sealed record EndpointOptions
+{
+    /// <summary>How many messages this endpoint instance handles at once. Default 4.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>How many unsettled messages the transport may hand this instance ahead of its handlers. Default 256.</summary>
+    public int Prefetch { get; init; } = 256;
+
+    /// <summary>What happens when a handler throws.</summary>
+    public RetryPolicy Retry { get; init; } = new();
+}

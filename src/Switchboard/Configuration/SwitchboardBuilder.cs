@@ -1,0 +1,102 @@
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Messages;
+using Switchboard.Pipeline;
+using Switchboard.Serialization;
+using Switchboard.Transport;
+
+namespace Switchboard.Configuration;
+
+/// <summary>The one fluent place where a bus is configured: message names, routes, endpoints, transport.</summary>
+public sealed class SwitchboardBuilder
+{
+    private readonly List<KeyValuePair<string, Type>> _messages = [];
+    private readonly Dictionary<Type, string> _routes = [];
+    private readonly List<EndpointBuilder> _endpoints = [];
+    private readonly List<Action<ReceivePipelineBuilder>> _pipelineChanges = [];
+    private Func<IServiceProvider, ITransport>? _transport;
+    private Func<BusOptions, IMessageSerializer> _serializer = static o => new JsonMessageSerializer(o.MaxBodyDepth);
+    private BusOptions _options = new();
+
+    internal SwitchboardBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's service collection, for providers that register services of their own.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Registers a message type under its stable wire name, e.g. <c>shop.order-created.v1</c>.</summary>
+    public SwitchboardBuilder Message<TMessage>(string name)
+        where TMessage : notnull
+    {
+        MessageTypeRegistry.ValidateName(name);
+        _messages.Add(new(name, typeof(TMessage)));
+        return this;
+    }
+
+    /// <summary>Sends of <typeparamref name="TMessage"/> without an explicit destination go to <paramref name="queue"/>.</summary>
+    public SwitchboardBuilder Route<TMessage>(string queue)
+        where TMessage : notnull
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        _routes[typeof(TMessage)] = queue;
+        return this;
+    }
+
+    /// <summary>Declares a receive endpoint (a named queue this process consumes).</summary>
+    public SwitchboardBuilder Endpoint(string queue, Action<EndpointBuilder> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        if (_endpoints.Exists(e => e.Queue == queue))
+        {
+            throw new InvalidOperationException($"Endpoint '{queue}' is configured twice.");
+        }
+
+        var endpoint = new EndpointBuilder(queue, Services);
+        configure(endpoint);
+        _endpoints.Add(endpoint);
+        return this;
+    }
+
+    /// <summary>Sets the transport. Providers wrap this in <c>UseInMemory</c>, <c>UseSqlite</c>, <c>UseRabbitMq</c>.</summary>
+    public SwitchboardBuilder UseTransport(Func<IServiceProvider, ITransport> factory)
+    {
+        _transport = factory;
+        return this;
+    }
+
+    /// <summary>Replaces the JSON serializer.</summary>
+    public SwitchboardBuilder UseSerializer(Func<BusOptions, IMessageSerializer> factory)
+    {
+        _serializer = factory;
+        return this;
+    }
+
+    /// <summary>Changes bus-wide settings.</summary>
+    public SwitchboardBuilder Configure(Func<BusOptions, BusOptions> change)
+    {
+        _options = change(_options);
+        return this;
+    }
+
+    /// <summary>Changes the receive pipeline of every endpoint (before endpoint-specific changes).</summary>
+    public SwitchboardBuilder ConfigurePipeline(Action<ReceivePipelineBuilder> change)
+    {
+        _pipelineChanges.Add(change);
+        return this;
+    }
+
+    internal BusConfiguration Build()
+    {
+        if (_transport is null)
+        {
+            throw new InvalidOperationException("No transport is configured. Call UseInMemory(...), UseSqlite(...) or UseRabbitMq(...).");
+        }
+
+        var registry = new MessageTypeRegistry(_messages);
+        var endpoints = _endpoints.ConvertAll(e => e.Build(registry.GetName, _pipelineChanges));
+        foreach (var route in _routes.Keys)
+        {
+            registry.GetName(route);
+        }
+
+        return new BusConfiguration(registry, new Dictionary<Type, string>(_routes), endpoints, _options, _serializer(_options), _transport);
+    }
+}

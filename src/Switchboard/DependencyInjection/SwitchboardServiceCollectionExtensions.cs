@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard;
+using Switchboard.Configuration;
+using Switchboard.Hosting;
+using Switchboard.Runtime;
+using Switchboard.Transport;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Switchboard in one call.</summary>
+public static class SwitchboardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the bus (<see cref="IBus"/>), the endpoints and a hosted service that starts and stops them.
+    /// <code>
+    /// services.AddSwitchboard(bus => bus
+    ///     .Message&lt;OrderPlaced&gt;("shop.order-placed.v1")
+    ///     .Endpoint("orders", e => e.Handle&lt;OrderPlaced, OrderPlacedHandler&gt;())
+    ///     .UseInMemory(network));
+    /// </code>
+    /// </summary>
+    public static IServiceCollection AddSwitchboard(this IServiceCollection services, Action<SwitchboardBuilder> configure)
+    {
+        if (services.Any(d => d.ServiceType == typeof(BusConfiguration)))
+        {
+            throw new InvalidOperationException("AddSwitchboard was already called on this service collection.");
+        }
+
+        var builder = new SwitchboardBuilder(services);
+        configure(builder);
+        var configuration = builder.Build();
+
+        services.AddSingleton(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TransportHost>();
+        services.AddSingleton(sp => new EnvelopeFactory(configuration, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Dispatcher>();
+        services.AddSingleton<IBus, MessageBus>();
+        services.AddSingleton(sp => new BusRuntime(configuration, sp.GetRequiredService<TransportHost>(), sp, sp.Loggers()));
+        services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<TransportHost>().Transport.DeadLetters);
+        services.AddScoped<MessageContextAccessor>();
+        services.AddScoped<IMessageContext>(sp => sp.GetRequiredService<MessageContextAccessor>().Current
+            ?? throw new InvalidOperationException("IMessageContext is only available while a message is being handled."));
+        services.AddHostedService<SwitchboardHostedService>();
+        return services;
+    }
+}

@@ -1,0 +1,71 @@
+using Switchboard.Messages;
+using Switchboard.Transport;
+
+namespace Switchboard.InMemory;
+
+/// <summary>One delivery of a stored message to a receiver. The first settlement wins.</summary>
+internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue queue, StoredMessage message) : IncomingMessage
+{
+    private int _settled;
+
+    public StoredMessage Message => message;
+
+    public override Envelope Envelope => message.Envelope;
+
+    public override int DeliveryCount => message.DeliveryCount;
+
+    public override string Queue => queue.Name;
+
+    /// <summary>Claims the right to settle; false when already settled (or returned by a stopped receiver).</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _settled, 1) == 0;
+
+    public override ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (Settle())
+        {
+            queue.Release();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask AbandonAsync(CancellationToken cancellationToken = default)
+    {
+        if (Settle())
+        {
+            queue.Return(message);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask DeferAsync(TimeSpan delay, Envelope envelope, CancellationToken cancellationToken = default)
+    {
+        if (Settle())
+        {
+            queue.Return(new StoredMessage(envelope, message.DeliveryCount), DateTimeOffset.UtcNow + delay);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask DeadLetterAsync(DeadLetterReason reason, CancellationToken cancellationToken = default)
+    {
+        if (Settle())
+        {
+            await queue.DeadLetters.AddAsync(reason.Stamp(message.Envelope, queue.Name, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            queue.Release();
+        }
+    }
+
+    private bool Settle()
+    {
+        if (!TryClaim())
+        {
+            return false;
+        }
+
+        receiver.Settled(this);
+        return true;
+    }
+}

@@ -1,0 +1,50 @@
+using Switchboard.Messages;
+using Switchboard.Transport;
+
+namespace Switchboard.InMemory;
+
+/// <summary>A connection of one bus to an <see cref="InMemoryNetwork"/>.</summary>
+public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport
+{
+    /// <inheritdoc />
+    public string Name => "inmemory";
+
+    /// <inheritdoc />
+    public IDeadLetterQueue DeadLetters { get; } = new InMemoryDeadLetterQueue(network);
+
+    /// <inheritdoc />
+    public ValueTask StartAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
+    {
+        network.Declare(endpoint.Queue, endpoint.Topics);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAsync(string queue, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
+    {
+        var target = network.Find(queue) ?? throw new UnroutableMessageException($"Queue '{queue}' does not exist; no endpoint declared it.");
+        return target.EnqueueAsync(envelope, deliverAt, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask PublishAsync(string topic, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
+    {
+        foreach (var queue in network.SubscribersOf(topic))
+        {
+            await queue.EnqueueAsync(envelope, deliverAt, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ITransportReceiver> CreateReceiverAsync(string queue, ReceiverOptions options, CancellationToken cancellationToken = default)
+    {
+        var source = network.Find(queue) ?? throw new InvalidOperationException($"Queue '{queue}' does not exist; declare the endpoint first.");
+        return ValueTask.FromResult<ITransportReceiver>(new InMemoryReceiver(source, options));
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

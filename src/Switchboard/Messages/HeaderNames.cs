@@ -1,0 +1,32 @@
+namespace Switchboard.Messages;
+
+/// <summary>Names of the free headers the framework itself writes. All start with <c>sb-</c>.</summary>
+public static class HeaderNames
+{
+    /// <summary>How many delayed retries the message has been through.</summary>
+    public const string DelayedRetries = "sb-delayed-retries";
+
+    /// <summary>Why the message was dead-lettered.</summary>
+    public const string DeadLetterReason = "sb-dead-letter-reason";
+
+    /// <summary>The queue the message was dead-lettered from.</summary>
+    public const string DeadLetterQueue = "sb-dead-letter-queue";
+
+    /// <summary>When the message was dead-lettered (ISO 8601).</summary>
+    public const string DeadLetteredAt = "sb-dead-lettered-at";
+
+    /// <summary>CLR name of the exception that caused the dead letter, if any.</summary>
+    public const string ExceptionType = "sb-exception-type";
+
+    /// <summary>Message of the exception that caused the dead letter, if any.</summary>
+    public const string ExceptionMessage = "sb-exception-message";
+
+    /// <summary>Stack trace of the exception that caused the dead letter, if any.</summary>
+    public const string ExceptionStackTrace = "sb-exception-stack-trace";
+
+    /// <summary>How many times handling was attempted before the message was dead-lettered.</summary>
+    public const string Attempts = "sb-attempts";
+
+    /// <summary>W3C <c>tracestate</c> accompanying the envelope's traceparent.</summary>
+    public const string TraceState = "tracestate";
+}

@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Switchboard.Messages;
+
+/// <summary>
+/// The explicit mapping between stable message type names and CLR types. Nothing that arrives on the
+/// wire can make the process load or construct a type that is not registered here.
+/// </summary>
+public sealed class MessageTypeRegistry
+{
+    private readonly FrozenDictionary<string, Type> _byName;
+    private readonly FrozenDictionary<Type, string> _byType;
+
+    /// <summary>Creates a registry from name/type pairs. Names and types must each be unique.</summary>
+    public MessageTypeRegistry(IEnumerable<KeyValuePair<string, Type>> registrations)
+    {
+        var byName = new Dictionary<string, Type>(StringComparer.Ordinal);
+        var byType = new Dictionary<Type, string>();
+        foreach (var (name, type) in registrations)
+        {
+            ValidateName(name);
+            if (byName.TryGetValue(name, out var existing) && existing != type)
+            {
+                throw new InvalidOperationException($"Message type name '{name}' is registered for both {existing} and {type}.");
+            }
+
+            if (byType.TryGetValue(type, out var existingName) && existingName != name)
+            {
+                throw new InvalidOperationException($"{type} is registered under both '{existingName}' and '{name}'.");
+            }
+
+            byName[name] = type;
+            byType[type] = name;
+        }
+
+        _byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
+        _byType = byType.ToFrozenDictionary();
+    }
+
+    /// <summary>All registered names.</summary>
+    public IEnumerable<string> Names => _byName.Keys;
+
+    /// <summary>Finds the CLR type registered for a name that came off the wire.</summary>
+    public bool TryGetType(string name, [NotNullWhen(true)] out Type? type) => _byName.TryGetValue(name, out type);
+
+    /// <summary>Finds the name registered for a CLR type.</summary>
+    public bool TryGetName(Type type, [NotNullWhen(true)] out string? name) => _byType.TryGetValue(type, out name);
+
+    /// <summary>The name registered for a CLR type; throws when the type is not registered.</summary>
+    public string GetName(Type type) =>
+        _byType.TryGetValue(type, out var name)
+            ? name
+            : throw new UnregisteredMessageTypeException($"{type} is not a registered message type. Register it with builder.Message<{type.Name}>(\"a.stable.name.v1\").");
+
+    /// <summary>Checks that a type name is usable on every transport (routing keys, table columns, header values).</summary>
+    public static void ValidateName(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Length > 200)
+        {
+            throw new ArgumentException($"Message type name '{name}' is longer than 200 characters.", nameof(name));
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            {
+                throw new ArgumentException($"Message type name '{name}' may only contain ASCII letters, digits, '.', '-' and '_'.", nameof(name));
+            }
+        }
+    }
+}

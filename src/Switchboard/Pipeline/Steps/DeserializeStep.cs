@@ -1,0 +1,53 @@
+using Switchboard.Configuration;
+using Switchboard.Serialization;
+using Switchboard.Transport;
+
+namespace Switchboard.Pipeline.Steps;
+
+/// <summary>
+/// Rejects what can never be handled (oversized body, unknown type name, foreign content type, malformed or
+/// too deep JSON) straight to the dead-letter queue, without retries; otherwise sets the message.
+/// </summary>
+internal sealed class DeserializeStep(BusConfiguration configuration) : IReceiveStep
+{
+    public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    {
+        var envelope = context.Envelope;
+        if (envelope.Body.Length > configuration.Options.MaxBodyBytes)
+        {
+            return Reject(context, $"body of {envelope.Body.Length} bytes exceeds the limit of {configuration.Options.MaxBodyBytes} bytes");
+        }
+
+        if (!configuration.Registry.TryGetType(envelope.MessageType, out var type))
+        {
+            return Reject(context, $"unknown message type '{Truncate(envelope.MessageType)}'");
+        }
+
+        if (!string.Equals(envelope.ContentType, configuration.Serializer.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Reject(context, $"unsupported content type '{Truncate(envelope.ContentType)}'");
+        }
+
+        try
+        {
+            context.Message = configuration.Serializer.Deserialize(envelope.Body, type);
+        }
+        catch (MessageBodyException e)
+        {
+            context.DeadLetter(DeadLetterReason.FromException(e.Message, e, attempts: 0));
+            return ValueTask.CompletedTask;
+        }
+
+        context.MessageType = type;
+        return next(context);
+    }
+
+    private static ValueTask Reject(ReceiveContext context, string reason)
+    {
+        context.DeadLetter(new DeadLetterReason(reason));
+        return ValueTask.CompletedTask;
+    }
+
+    // Values that came off the wire are quoted in reasons, but never at any length.
+    private static string Truncate(string? value) => value is null ? "" : value.Length <= 200 ? value : value[..200] + "…";
+}

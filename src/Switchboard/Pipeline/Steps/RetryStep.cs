@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Switchboard.Diagnostics;
+using Switchboard.Messages;
+using Switchboard.Retries;
+using Switchboard.Transport;
+
+namespace Switchboard.Pipeline.Steps;
+
+/// <summary>
+/// Runs the rest of the pipeline; when it throws, retries at once up to the immediate budget, then defers the
+/// message for a delayed retry with back-off, then dead-letters it with the exception. An attempt interrupted
+/// by shutdown returns the message to the queue without spending the budget.
+/// </summary>
+internal sealed class RetryStep(RetryPolicy policy, ILogger logger) : IReceiveStep
+{
+    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    {
+        var delayedSoFar = DelayedRetriesSoFar(context.Envelope);
+        Exception? failure = null;
+        for (var attempt = 0; attempt <= policy.ImmediateRetries; attempt++)
+        {
+            context.Attempts++;
+            try
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            {
+                context.Abandon();
+                return;
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                CountFailure(context, e);
+                logger.LogWarning(e, "Handling {MessageType} {MessageId} at {Endpoint} failed (attempt {Attempt})", context.Envelope.MessageType, context.Envelope.MessageId, context.Endpoint, context.Attempts);
+                if (policy.IsPermanent(e))
+                {
+                    break;
+                }
+            }
+        }
+
+        var attempts = delayedSoFar * (policy.ImmediateRetries + 1) + context.Attempts;
+        if (policy.IsPermanent(failure!))
+        {
+            context.DeadLetter(DeadLetterReason.FromException("permanent failure", failure!, attempts));
+        }
+        else if (delayedSoFar < policy.DelayedRetries)
+        {
+            var round = delayedSoFar + 1;
+            var envelope = context.Envelope.WithHeader(HeaderNames.DelayedRetries, round.ToString(CultureInfo.InvariantCulture));
+            context.Defer(policy.DelayFor(round), envelope);
+        }
+        else
+        {
+            context.DeadLetter(DeadLetterReason.FromException("retries exhausted", failure!, attempts));
+        }
+    }
+
+    private static int DelayedRetriesSoFar(Envelope envelope) =>
+        envelope.Headers.TryGetValue(HeaderNames.DelayedRetries, out var value)
+        && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? n
+            : 0;
+
+    private static void CountFailure(ReceiveContext context, Exception e)
+    {
+        if (SwitchboardDiagnostics.Failed.Enabled)
+        {
+            SwitchboardDiagnostics.Failed.Add(1,
+                new KeyValuePair<string, object?>(MessagingTags.Destination, context.Endpoint),
+                new KeyValuePair<string, object?>(MessagingTags.ErrorType, e.GetType().FullName));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Switchboard.Diagnostics;
+using Switchboard.Messages;
+
+namespace Switchboard.Pipeline.Steps;
+
+/// <summary>Opens the process span (child of the sender's traceparent), the logging scope, and records metrics.</summary>
+internal sealed class TraceStep(ILogger logger, string transportName) : IReceiveStep
+{
+    private static readonly Func<ILogger, string, string?, string, IDisposable?> Scope =
+        LoggerMessage.DefineScope<string, string?, string>("MessageId:{MessageId} CorrelationId:{CorrelationId} MessageType:{MessageType}");
+
+    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    {
+        var envelope = context.Envelope;
+        var started = SwitchboardDiagnostics.ProcessDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        using var activity = StartActivity(context, transportName);
+        using var scope = Scope(logger, envelope.MessageId, envelope.CorrelationId, envelope.MessageType);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Record(context, activity, started);
+        }
+    }
+
+    private static void Record(ReceiveContext context, Activity? activity, long started)
+    {
+        var failed = context.Settlement != Settlement.Complete;
+        if (activity is not null && failed)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, context.DeadLetterReason?.Reason ?? context.Settlement.ToString());
+        }
+
+        var endpoint = new KeyValuePair<string, object?>(MessagingTags.Destination, context.Endpoint);
+        if (!failed && SwitchboardDiagnostics.Handled.Enabled)
+        {
+            SwitchboardDiagnostics.Handled.Add(1, endpoint, new KeyValuePair<string, object?>(MessagingTags.MessageType, context.Envelope.MessageType));
+        }
+
+        if (started != 0)
+        {
+            SwitchboardDiagnostics.ProcessDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, endpoint);
+        }
+    }
+
+    private static Activity? StartActivity(ReceiveContext context, string system)
+    {
+        if (!SwitchboardDiagnostics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var envelope = context.Envelope;
+        ActivityContext.TryParse(envelope.TraceParent, envelope.Headers.GetValueOrDefault(HeaderNames.TraceState), isRemote: true, out var parent);
+        var activity = SwitchboardDiagnostics.ActivitySource.StartActivity($"process {context.Endpoint}", ActivityKind.Consumer, parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTags.System, system);
+            activity.SetTag(MessagingTags.Operation, "process");
+            activity.SetTag(MessagingTags.OperationName, "process");
+            activity.SetTag(MessagingTags.Destination, context.Endpoint);
+            activity.SetTag(MessagingTags.ConsumerGroup, context.Endpoint);
+            activity.SetTag(MessagingTags.MessageId, envelope.MessageId);
+            activity.SetTag(MessagingTags.ConversationId, envelope.CorrelationId);
+            activity.SetTag(MessagingTags.MessageType, envelope.MessageType);
+            activity.SetTag(MessagingTags.BodySize, envelope.Body.Length);
+            activity.SetTag(MessagingTags.DeliveryCount, context.Incoming.DeliveryCount);
+        }
+
+        return activity;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Switchboard;
+
+/// <summary>Options for one publish. All are optional.</summary>
+public sealed record PublishOptions
+{
+    /// <summary>Deliver no earlier than this moment (scheduled publish).</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
+
+    /// <summary>Deliver after this delay (scheduled publish). Ignored when <see cref="DeliverAt"/> is set.</summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>The message id; a new one is generated when null.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The correlation id; inherited inside a handler, else the message id, when null.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Extra headers.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+}

@@ -1,0 +1,45 @@
+using Switchboard.Configuration;
+using Switchboard.Messages;
+
+namespace Switchboard.Runtime;
+
+/// <summary>Turns an application message and its options into an <see cref="OutgoingMessage"/>.</summary>
+internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvider time)
+{
+    public OutgoingMessage CreateSend(object message, SendOptions? options, Envelope? cause)
+    {
+        var type = message.GetType();
+        var destination = options?.Destination
+            ?? (configuration.Routes.TryGetValue(type, out var route) ? route : null)
+            ?? throw new InvalidOperationException($"No destination for {type.Name}: pass SendOptions.Destination or configure Route<{type.Name}>(\"queue\").");
+        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.Headers, cause);
+        return new OutgoingMessage(OutgoingKind.Send, destination, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
+    }
+
+    public OutgoingMessage CreatePublish(object message, PublishOptions? options, Envelope? cause)
+    {
+        var type = message.GetType();
+        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.Headers, cause);
+        return new OutgoingMessage(OutgoingKind.Publish, envelope.MessageType, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
+    }
+
+    private Envelope Create(object message, Type type, string? messageId, string? correlationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
+    {
+        var name = configuration.Registry.GetName(type);
+        var id = messageId ?? Guid.CreateVersion7().ToString();
+        return new Envelope
+        {
+            MessageId = id,
+            MessageType = name,
+            CorrelationId = correlationId ?? cause?.CorrelationId ?? id,
+            CausationId = cause?.MessageId,
+            SentAt = time.GetUtcNow(),
+            ContentType = configuration.Serializer.ContentType,
+            Headers = headers ?? Envelope.EmptyHeaders,
+            Body = configuration.Serializer.Serialize(message, type),
+        };
+    }
+
+    private DateTimeOffset? DeliverAt(DateTimeOffset? at, TimeSpan? delay) =>
+        at ?? (delay is { } d && d > TimeSpan.Zero ? time.GetUtcNow() + d : null);
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
+using Switchboard.Pipeline;
+using Switchboard.Transport;
+
+namespace Switchboard.Runtime;
+
+/// <summary>
+/// One endpoint instance: <see cref="EndpointOptions.Concurrency"/> workers pulling from one receiver and
+/// running each message through the pipeline. Stopping stops the pulling, lets in-flight messages finish
+/// within the timeout, then cancels them; whatever is left unsettled goes back to the queue.
+/// </summary>
+internal sealed class ReceiveEndpoint(EndpointDefinition definition, ReceiveDelegate pipeline, ILogger logger)
+{
+    private readonly CancellationTokenSource _stopReceiving = new();
+    private readonly CancellationTokenSource _abortHandlers = new();
+    private ITransportReceiver? _receiver;
+    private Task[] _workers = [];
+
+    public string Queue => definition.Queue;
+
+    public async Task StartAsync(ITransport transport, CancellationToken cancellationToken)
+    {
+        _receiver = await transport.CreateReceiverAsync(definition.Queue, new ReceiverOptions(definition.Options.Prefetch), cancellationToken).ConfigureAwait(false);
+        _workers = new Task[definition.Options.Concurrency];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = Task.Run(() => WorkAsync(_receiver), CancellationToken.None);
+        }
+    }
+
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        await _stopReceiving.CancelAsync().ConfigureAwait(false);
+        var all = Task.WhenAll(_workers);
+        if (await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) != all)
+        {
+            logger.LogWarning("Endpoint {Endpoint}: in-flight messages did not finish within {Timeout}; cancelling them", Queue, timeout);
+            await _abortHandlers.CancelAsync().ConfigureAwait(false);
+            await all.ConfigureAwait(false);
+        }
+
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopReceiving.Dispose();
+        _abortHandlers.Dispose();
+    }
+
+    private async Task WorkAsync(ITransportReceiver receiver)
+    {
+        var stop = _stopReceiving.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            IncomingMessage incoming;
+            try
+            {
+                incoming = await receiver.ReceiveAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Endpoint {Endpoint}: receiving failed; retrying in one second", Queue);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                await pipeline(new ReceiveContext(incoming, definition.Queue, _abortHandlers.Token)).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // The acknowledge step settles every message; this only catches a failing settlement.
+                logger.LogError(e, "Endpoint {Endpoint}: settling message {MessageId} failed; the transport will redeliver it", Queue, incoming.Envelope.MessageId);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Switchboard;
+
+/// <summary>Options for one send. All are optional.</summary>
+public sealed record SendOptions
+{
+    /// <summary>The endpoint (queue) to send to; overrides the type's configured route.</summary>
+    public string? Destination { get; init; }
+
+    /// <summary>Deliver no earlier than this moment (scheduled message).</summary>
+    public DateTimeOffset? DeliverAt { get; init; }
+
+    /// <summary>Deliver after this delay (scheduled message). Ignored when <see cref="DeliverAt"/> is set.</summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>The message id; a new one is generated when null.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The correlation id; inherited inside a handler, else the message id, when null.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Extra headers.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Sends to <paramref name="destination"/>.</summary>
+    public static SendOptions To(string destination) => new() { Destination = destination };
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace Switchboard.Serialization;
+
+/// <summary>The default serializer: System.Text.Json with web defaults and a nesting limit.</summary>
+public sealed class JsonMessageSerializer : IMessageSerializer
+{
+    private readonly JsonSerializerOptions _options;
+
+    /// <summary>Creates the serializer. <paramref name="maxDepth"/> bounds how deeply a body may nest.</summary>
+    public JsonMessageSerializer(int maxDepth = 64, JsonSerializerOptions? options = null)
+    {
+        _options = new JsonSerializerOptions(options ?? JsonSerializerOptions.Web) { MaxDepth = maxDepth };
+        _options.MakeReadOnly(populateMissingResolver: true);
+    }
+
+    /// <inheritdoc />
+    public string ContentType => "application/json";
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> Serialize(object message, Type type) => JsonSerializer.SerializeToUtf8Bytes(message, type, _options);
+
+    /// <inheritdoc />
+    public object Deserialize(ReadOnlyMemory<byte> body, Type type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, type, _options)
+                ?? throw new MessageBodyException($"The body is JSON null, not a {type.Name}.");
+        }
+        catch (JsonException e) when (ExceedsDepth(body.Span, _options.MaxDepth))
+        {
+            throw new MessageBodyException($"The body is nested deeper than the limit of {_options.MaxDepth}.", e);
+        }
+        catch (JsonException e)
+        {
+            throw new MessageBodyException($"The body is not valid JSON for {type.Name}: {e.Message}", e);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new MessageBodyException($"The body cannot be deserialized into {type.Name}: {e.Message}", e);
+        }
+    }
+
+    // Only runs on the failure path, to tell "too deep" apart from "malformed" without parsing error texts.
+    private static bool ExceedsDepth(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = int.MaxValue - 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= maxDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed before the limit was reached.
+        }
+
+        return false;
+    }
+}
