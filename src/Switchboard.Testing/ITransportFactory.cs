@@ -1,0 +1,24 @@
+using Switchboard.Configuration;
+using Switchboard.Transport;
+
+namespace Switchboard.Testing;
+
+/// <summary>
+/// What a transport provides to run the conformance suites: a fresh, isolated broker namespace per test
+/// (a new in-memory network, a new vhost, a new database file), to which several buses can connect.
+/// </summary>
+public interface ITransportFactory
+{
+    /// <summary>Creates an isolated namespace for one test.</summary>
+    ValueTask<ITransportScope> CreateScopeAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>One test's broker namespace.</summary>
+public interface ITransportScope : IAsyncDisposable
+{
+    /// <summary>Points a bus at this namespace (e.g. <c>builder.UseInMemory(network)</c>).</summary>
+    void UseTransport(SwitchboardBuilder builder);
+
+    /// <summary>A raw transport connected to this namespace, for tests below the bus. The caller disposes it.</summary>
+    ITransport CreateTransport();
+}
