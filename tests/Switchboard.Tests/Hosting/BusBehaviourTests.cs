@@ -1,0 +1,129 @@
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Configuration;
+using Switchboard.InMemory;
+using Switchboard.Pipeline;
+using Switchboard.Transport;
+
+namespace Switchboard.Tests.Hosting;
+
+public sealed class BusBehaviourTests
+{
+    private static SwitchboardBuilder Messages(SwitchboardBuilder bus) => bus
+        .Message<Ping>("tests.ping.v1")
+        .Message<Pong>("tests.pong.v1");
+
+    [Fact]
+    public async Task Every_handler_of_a_type_runs_in_order_and_the_context_is_injectable()
+    {
+        var seen = new Seen();
+        using var host = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>().Handle<Ping, SecondPingHandler>().Concurrency(1)),
+            services => services.AddSingleton(seen));
+
+        await host.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(1));
+
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 2, "both handlers");
+        Assert.Equal(["first:1", "second:1:True"], seen.Entries);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_message_the_endpoint_has_no_handler_for_is_dead_lettered_with_the_reason()
+    {
+        var seen = new Seen();
+        using var host = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(seen));
+
+        await host.Services.GetRequiredService<IBus>().SendAsync("ping", new Pong(1));
+
+        var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+        await TestHost.WaitUntilAsync(() => deadLetters.CountAsync("ping").AsTask().Result == 1, "the dead letter");
+        var letter = Assert.Single(await deadLetters.ListAsync("ping"));
+        Assert.Contains("no handler for 'tests.pong.v1'", letter.Reason);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_step_inserted_by_name_runs_around_the_handlers()
+    {
+        var seen = new Seen();
+        using var host = await TestHost.StartAsync(
+            bus => Messages(bus)
+                .ConfigurePipeline(p => p.InsertBefore(StepNames.Invoke, "audit", _ => new AuditStep(seen)))
+                .Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(seen));
+
+        await host.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(3));
+
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 3, "audit and handler");
+        Assert.Equal(["audit-before:Ping", "first:3", "audit-after"], seen.Entries);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_full_queue_makes_the_sender_wait_instead_of_growing()
+    {
+        var seen = new Seen();
+        var release = new TaskCompletionSource();
+        seen.OnPing = (_, _) => release.Task;
+        using var network = new InMemoryNetwork(new InMemoryNetworkOptions { QueueCapacity = 10 });
+        using var host = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>().Concurrency(2)),
+            services => services.AddSingleton(seen),
+            network);
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        for (var i = 0; i < 10; i++)
+        {
+            await bus.SendAsync("ping", new Ping(i));
+        }
+
+        var eleventh = bus.SendAsync("ping", new Ping(10)).AsTask();
+        await Task.Delay(300);
+        Assert.False(eleventh.IsCompleted);
+        Assert.Equal(10, network.CountMessages("ping"));
+
+        release.SetResult();
+        await eleventh.WaitAsync(TimeSpan.FromSeconds(30));
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 11, "all pings");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void Handling_an_unregistered_message_type_fails_at_configuration()
+    {
+        var services = new ServiceCollection();
+
+        var error = Assert.Throws<Switchboard.Messages.UnregisteredMessageTypeException>(() =>
+            services.AddSwitchboard(bus => bus.UseInMemory(new InMemoryNetwork()).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>())));
+        Assert.Contains("Ping", error.Message);
+    }
+
+    [Fact]
+    public void A_bus_without_a_transport_fails_at_configuration()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddSwitchboard(bus => Messages(bus)));
+        Assert.Contains("No transport", error.Message);
+    }
+
+    [Fact]
+    public async Task A_send_without_destination_or_route_is_an_error_to_the_caller()
+    {
+        using var host = await TestHost.StartAsync(bus => Messages(bus));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Services.GetRequiredService<IBus>().SendAsync(new Ping(1)).AsTask());
+        Assert.Contains("Route<Ping>", error.Message);
+        await host.StopAsync();
+    }
+
+    private sealed class AuditStep(Seen seen) : IReceiveStep
+    {
+        public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+        {
+            seen.Entries.Enqueue("audit-before:" + context.MessageType?.Name);
+            await next(context);
+            seen.Entries.Enqueue("audit-after");
+        }
+    }
+}
