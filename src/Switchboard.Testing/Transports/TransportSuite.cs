@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.Retries;
 using Switchboard.Testing.Harness;
+using Switchboard.Transport;
 using Xunit;
 
 namespace Switchboard.Testing.Transports;
@@ -77,6 +78,32 @@ public abstract class TransportSuite<TFactory> : IAsyncLifetime
         var running = new RunningBus(host, name);
         _buses.Add(running);
         return running;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="Patience"/>.</summary>
+    protected static async Task WaitForAsync(Func<ValueTask<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {Patience} waiting for {what}.");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="Patience"/>.</summary>
+    protected static Task WaitForAsync(Func<bool> condition, string what) =>
+        WaitForAsync(() => ValueTask.FromResult(condition()), what);
+
+    /// <summary>Waits until <paramref name="queue"/> has at least <paramref name="count"/> dead letters and returns them, oldest first.</summary>
+    protected static async Task<IReadOnlyList<DeadLetter>> WaitForDeadLettersAsync(IDeadLetterQueue deadLetters, string queue, int count)
+    {
+        await WaitForAsync(async () => await deadLetters.CountAsync(queue).ConfigureAwait(false) >= count, $"{count} dead letter(s) in '{queue}'").ConfigureAwait(false);
+        return await deadLetters.ListAsync(queue, 0, Math.Max(count, 100)).ConfigureAwait(false);
     }
 
     /// <summary>An endpoint that records every test message type with the recording handler.</summary>

@@ -6,13 +6,14 @@ namespace Switchboard.InMemory;
 /// <summary>One delivery of a stored message to a receiver. The first settlement wins.</summary>
 internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue queue, StoredMessage message) : IncomingMessage
 {
+    private readonly int _deliveryCount = message.DeliveryCount;
     private int _settled;
 
     public StoredMessage Message => message;
 
     public override Envelope Envelope => message.Envelope;
 
-    public override int DeliveryCount => message.DeliveryCount;
+    public override int DeliveryCount => _deliveryCount;
 
     public override string Queue => queue.Name;
 

@@ -35,7 +35,8 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
             CausationId = cause?.MessageId,
             SentAt = time.GetUtcNow(),
             ContentType = configuration.Serializer.ContentType,
-            Headers = headers ?? Envelope.EmptyHeaders,
+            // A copy: the caller may reuse its dictionary, and an in-memory broker keeps this very envelope.
+            Headers = headers is null ? Envelope.EmptyHeaders : new Dictionary<string, string>(headers),
             Body = configuration.Serializer.Serialize(message, type),
         };
     }

@@ -3,3 +3,21 @@ using Switchboard.Testing.Transports;
 namespace Switchboard.Tests.Conformance;
 
 public sealed class InMemorySendReceive : SendReceiveSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryPublishSubscribe : PublishSubscribeSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryCompetingConsumers : CompetingConsumersSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryRedelivery : RedeliverySuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryRetryAndDeadLetter : RetryAndDeadLetterSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryDeadLetterManagement : DeadLetterManagementSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryDelayedDelivery : DelayedDeliverySuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryHeaders : HeadersSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryBadInput : BadInputSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryGracefulShutdown : GracefulShutdownSuite<InMemoryTransportFactory>;

@@ -1,0 +1,87 @@
+using System.Text;
+using Switchboard.Messages;
+using Switchboard.Testing.Harness;
+using Switchboard.Transport;
+using Xunit;
+
+namespace Switchboard.Testing.Transports;
+
+/// <summary>
+/// What can never be handled (unknown type, oversized, malformed, too deep, foreign content type, JSON null) is
+/// dead-lettered with a reason, never reaches a handler, and does not stop the endpoint.
+/// </summary>
+public abstract class BadInputSuite<TFactory> : TransportSuite<TFactory>
+    where TFactory : ITransportFactory, new()
+{
+    private const string Queue = "intake";
+
+    /// <summary>A message type nobody registered is dead-lettered as unknown.</summary>
+    [Fact]
+    public async Task An_unknown_message_type_is_dead_lettered()
+    {
+        var body = RawEnvelopes.Command(1).Body;
+        await AssertRejectedAsync(RawEnvelopes.Create("switchboard.testing.nobody-knows.v1", body), "unknown message type");
+    }
+
+    /// <summary>A body larger than the configured limit is dead-lettered without being parsed.</summary>
+    [Fact]
+    public async Task A_body_over_the_size_limit_is_dead_lettered()
+    {
+        var body = $$"""{"number":2,"text":"{{new string('x', 2048)}}"}""";
+        await AssertRejectedAsync(RawEnvelopes.Create(TestMessageNames.Command, body), "exceeds the limit");
+    }
+
+    /// <summary>A body that is not JSON is dead-lettered as invalid.</summary>
+    [Fact]
+    public async Task Malformed_json_is_dead_lettered()
+    {
+        await AssertRejectedAsync(RawEnvelopes.Create(TestMessageNames.Command, """{"number": 3, "text": "unterminated"""), "not valid JSON");
+    }
+
+    /// <summary>A body nested deeper than the limit (64) is dead-lettered as too deep.</summary>
+    [Fact]
+    public async Task Json_nested_deeper_than_the_limit_is_dead_lettered()
+    {
+        var body = new StringBuilder("""{"number":4,"text":"deep","extra":""")
+            .Append('[', 200).Append(']', 200).Append('}').ToString();
+        await AssertRejectedAsync(RawEnvelopes.Create(TestMessageNames.Command, body), "nested deeper");
+    }
+
+    /// <summary>A body of a content type the serializer does not read is dead-lettered as unsupported.</summary>
+    [Fact]
+    public async Task A_wrong_content_type_is_dead_lettered()
+    {
+        var body = RawEnvelopes.Command(5).Body;
+        await AssertRejectedAsync(RawEnvelopes.Create(TestMessageNames.Command, body, "application/x-protobuf"), "unsupported content type");
+    }
+
+    /// <summary>A body that is JSON <c>null</c> is dead-lettered.</summary>
+    [Fact]
+    public async Task A_json_null_body_is_dead_lettered()
+    {
+        await AssertRejectedAsync(RawEnvelopes.Create(TestMessageNames.Command, "null"), "null");
+    }
+
+    // Sends the bad envelope into the queue of a running endpoint, checks it is dead-lettered with the reason and
+    // never handled, then checks that a good message sent afterwards is handled.
+    private async Task AssertRejectedAsync(Envelope bad, string reason)
+    {
+        var bus = await StartBusAsync(b => b.Configure(o => o with { MaxBodyBytes = 1024 }).Endpoint(Queue, Recording()));
+        await using var transport = Scope.CreateTransport();
+        await transport.StartAsync();
+
+        await transport.SendAsync(Queue, bad);
+
+        var letter = Assert.Single(await WaitForDeadLettersAsync(bus.DeadLetters, Queue, 1));
+        Assert.Equal(bad.MessageId, letter.Envelope.MessageId);
+        Assert.Contains(reason, letter.Reason, StringComparison.Ordinal);
+        Assert.Empty(Recorder.All);
+
+        await bus.Bus.SendAsync(Queue, new TestCommand(99));
+        var handled = Assert.Single(await Recorder.WaitForCountAsync(1, Patience));
+        Assert.Equal(new TestCommand(99), handled.Message);
+        await Task.Delay(300);
+        Assert.Single(Recorder.All);
+        Assert.Equal(1, await bus.DeadLetters.CountAsync(Queue));
+    }
+}

@@ -1,0 +1,47 @@
+using Switchboard.Testing.Harness;
+using Xunit;
+
+namespace Switchboard.Testing.Transports;
+
+/// <summary>Several consumers of one queue share its messages: each message goes to exactly one of them.</summary>
+public abstract class CompetingConsumersSuite<TFactory> : TransportSuite<TFactory>
+    where TFactory : ITransportFactory, new()
+{
+    /// <summary>10,000 commands consumed by 4 buses on one endpoint: each handled exactly once, by more than one consumer.</summary>
+    [Fact]
+    public async Task Ten_thousand_commands_over_four_consumers_are_each_handled_exactly_once()
+    {
+        const int count = 10_000;
+
+        // The buses of a test share one thread pool. A handler that completes synchronously lets a worker that finds
+        // messages ready drain the whole queue without ever giving its thread up, so on a small machine the other
+        // "processes" might never run; a real handler awaits something, and so does this one.
+        Behavior.Before = static async (_, _, _) => await Task.Yield();
+        var buses = new List<RunningBus>();
+        for (var i = 0; i < 4; i++)
+        {
+            buses.Add(await StartBusAsync(b => b.Endpoint("work", Recording()), "consumer-" + (i + 1)));
+        }
+
+        var sender = buses[0].Bus;
+        for (var batch = 0; batch < count; batch += 100)
+        {
+            var sends = new Task[100];
+            for (var i = 0; i < sends.Length; i++)
+            {
+                sends[i] = sender.SendAsync("work", new TestCommand(batch + i)).AsTask();
+            }
+
+            await Task.WhenAll(sends);
+        }
+
+        await Recorder.WaitForCountAsync(count, Patience);
+        await Task.Delay(500);
+        var all = Recorder.All;
+        Assert.Equal(Enumerable.Range(0, count), all.Select(h => Assert.IsType<TestCommand>(h.Message).Number).Order());
+        Assert.All(all, h => Assert.Equal("work", h.Endpoint));
+        var consumers = all.Select(h => h.Consumer).Distinct().ToArray();
+        Assert.True(consumers.Length > 1, $"Only {string.Join(", ", consumers)} handled messages; the consumers did not compete.");
+        Assert.All(consumers, c => Assert.Contains(c, buses.Select(b => b.Name)));
+    }
+}
