@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Switchboard.Messages;
+using Switchboard.Sqlite.Writing;
+using Switchboard.Transport;
+
+namespace Switchboard.Sqlite;
+
+/// <summary>The dead-letter API over the <c>sb_dead_letters</c> table. A dead letter's id is its row number.</summary>
+internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, SqliteWriter writer) : IDeadLetterQueue
+{
+    private const string Select = $"SELECT seq, queue, {SqliteSchema.EnvelopeColumnList} FROM sb_dead_letters";
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
+    {
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"{Select} WHERE queue = $queue ORDER BY seq LIMIT $take OFFSET $skip";
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$take", take);
+        command.Parameters.AddWithValue("$skip", skip);
+        return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(ReadAll(command));
+    }
+
+    public ValueTask<DeadLetter?> GetAsync(string queue, string id, CancellationToken cancellationToken = default)
+    {
+        if (!TryParse(id, out var seq))
+        {
+            return ValueTask.FromResult<DeadLetter?>(null);
+        }
+
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"{Select} WHERE queue = $queue AND seq = $seq";
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$seq", seq);
+        return ValueTask.FromResult(ReadAll(command).FirstOrDefault());
+    }
+
+    public ValueTask<long> CountAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sb_dead_letters WHERE queue = $queue";
+        command.Parameters.AddWithValue("$queue", queue);
+        return ValueTask.FromResult((long)command.ExecuteScalar()!);
+    }
+
+    public async ValueTask<bool> RedriveAsync(string queue, string id, CancellationToken cancellationToken = default) =>
+        TryParse(id, out var seq) && await Redrive(queue, "AND seq = $seq", seq, cancellationToken).ConfigureAwait(false) == 1;
+
+    public async ValueTask<int> RedriveAllAsync(string queue, CancellationToken cancellationToken = default) =>
+        await Redrive(queue, "", null, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<bool> DeleteAsync(string queue, string id, CancellationToken cancellationToken = default) =>
+        TryParse(id, out var seq) && await Delete(queue, "AND seq = $seq", seq, cancellationToken).ConfigureAwait(false) == 1;
+
+    public async ValueTask<int> PurgeAsync(string queue, CancellationToken cancellationToken = default) =>
+        await Delete(queue, "", null, cancellationToken).ConfigureAwait(false);
+
+    private Task<int> Delete(string queue, string filter, long? seq, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(new DelegateOperation<int>(batch =>
+        {
+            using var command = batch.Connection.CreateCommand();
+            command.CommandText = $"DELETE FROM sb_dead_letters WHERE queue = $queue {filter}";
+            command.Parameters.AddWithValue("$queue", queue);
+            if (seq is not null)
+            {
+                command.Parameters.AddWithValue("$seq", seq);
+            }
+
+            return command.ExecuteNonQuery();
+        }), cancellationToken);
+
+    // Read, strip the dead-letter headers, insert into the queue and delete, all in one transaction.
+    private Task<int> Redrive(string queue, string filter, long? seq, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(new DelegateOperation<int>(batch =>
+        {
+            using var select = batch.Connection.CreateCommand();
+            select.CommandText = $"{Select} WHERE queue = $queue {filter} ORDER BY seq";
+            select.Parameters.AddWithValue("$queue", queue);
+            if (seq is not null)
+            {
+                select.Parameters.AddWithValue("$seq", seq);
+            }
+
+            var letters = ReadAll(select);
+            var send = batch.Statements.Send;
+            using var delete = batch.Connection.CreateCommand();
+            delete.CommandText = "DELETE FROM sb_dead_letters WHERE seq = $seq";
+            var deleteSeq = delete.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
+            foreach (var letter in letters)
+            {
+                send.Parameters[0].Value = queue;
+                send.Parameters[1].Value = batch.Now;
+                EnvelopeColumns.Bind(send.Parameters, 2, DeadLetterEnvelope.ForRedrive(letter.Envelope));
+                if (send.ExecuteNonQuery() == 0)
+                {
+                    throw new UnroutableMessageException($"Queue '{queue}' does not exist; cannot re-drive into it.");
+                }
+
+                deleteSeq.Value = long.Parse(letter.Id, CultureInfo.InvariantCulture);
+                delete.ExecuteNonQuery();
+            }
+
+            if (letters.Count > 0)
+            {
+                batch.MessagesBecameVisible(queue);
+            }
+
+            return letters.Count;
+        }), cancellationToken);
+
+    private static List<DeadLetter> ReadAll(SqliteCommand command)
+    {
+        var letters = new List<DeadLetter>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            letters.Add(new DeadLetter(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture), reader.GetString(1), EnvelopeColumns.Read(reader, 2)));
+        }
+
+        return letters;
+    }
+
+    private static bool TryParse(string id, out long seq) => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+}

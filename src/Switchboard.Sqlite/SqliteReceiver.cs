@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Switchboard.Sqlite.Writing;
+using Switchboard.Transport;
+
+namespace Switchboard.Sqlite;
+
+/// <summary>
+/// Consumes one queue: a pump claims batches of visible messages under a lease into a buffer of
+/// <see cref="ReceiverOptions.Prefetch"/> entries, renews the leases of everything it holds, and sleeps when the
+/// queue is empty until a local commit, a commit by another process, or the next scheduled message wakes it.
+/// Disposing it makes everything it holds unsettled visible again.
+/// </summary>
+internal sealed class SqliteReceiver : ITransportReceiver
+{
+    private const int MaxClaim = 256;
+
+    private readonly string _queue;
+    private readonly SqliteWriter _writer;
+    private readonly QueueSignals _signals;
+    private readonly SqliteTransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<SqliteDelivery> _buffer;
+    private readonly ConcurrentDictionary<long, SqliteDelivery> _held = new();
+    private readonly SemaphoreSlim _room;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+    private readonly Task _renewal;
+
+    public SqliteReceiver(string queue, ReceiverOptions receiverOptions, SqliteWriter writer, QueueSignals signals, SqliteTransportOptions options, ILogger logger)
+    {
+        _queue = queue;
+        _writer = writer;
+        _signals = signals;
+        _options = options;
+        _logger = logger;
+        _buffer = Channel.CreateBounded<SqliteDelivery>(new BoundedChannelOptions(receiverOptions.Prefetch) { SingleWriter = true });
+        _room = new SemaphoreSlim(receiverOptions.Prefetch, receiverOptions.Prefetch);
+        _pump = Task.Run(PumpAsync);
+        _renewal = Task.Run(RenewAsync);
+    }
+
+    public ValueTask<IncomingMessage> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        var read = _buffer.Reader.ReadAsync(cancellationToken);
+        return read.IsCompletedSuccessfully ? ValueTask.FromResult<IncomingMessage>(read.Result) : Await(read);
+
+        static async ValueTask<IncomingMessage> Await(ValueTask<SqliteDelivery> pending) => await pending.ConfigureAwait(false);
+    }
+
+    internal async ValueTask SettleAsync(SqliteDelivery delivery, SettleOperation operation, CancellationToken cancellationToken)
+    {
+        // The claim that follows this settlement in the writer's queue runs after it, so the room can be given back now.
+        await _writer.EnqueueAsync(operation, cancellationToken).ConfigureAwait(false);
+        if (_held.TryRemove(delivery.Seq, out _))
+        {
+            _room.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_pump, _renewal).ConfigureAwait(false);
+        _buffer.Writer.TryComplete();
+        var returned = new List<Task<bool>>();
+        foreach (var delivery in _held.Values)
+        {
+            if (delivery.TryClaim())
+            {
+                var abandon = SettleOperation.Abandon(_queue, delivery.Seq, delivery.Lease, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                await _writer.EnqueueAsync(abandon).ConfigureAwait(false);
+                returned.Add(abandon.Completion);
+            }
+        }
+
+        _held.Clear();
+        try
+        {
+            await Task.WhenAll(returned).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Their leases will expire and they will be delivered again all the same.
+            _logger.LogWarning(e, "Returning unsettled messages of {Queue} failed", _queue);
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        var stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _room.WaitAsync(stop).ConfigureAwait(false);
+                var want = 1;
+                while (want < MaxClaim && _room.Wait(0))
+                {
+                    want++;
+                }
+
+                var wake = _signals.Next(_queue);
+                var claimed = await _writer.ExecuteAsync(new ClaimOperation(_queue, want, _options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
+                var unused = want - claimed.Messages.Count;
+                if (unused > 0)
+                {
+                    _room.Release(unused);
+                }
+
+                foreach (var message in claimed.Messages)
+                {
+                    var delivery = new SqliteDelivery(this, _queue, message, claimed.Lease);
+                    _held[message.Seq] = delivery;
+                    _buffer.Writer.TryWrite(delivery);
+                }
+
+                if (claimed.Messages.Count == 0)
+                {
+                    await Task.WhenAny(wake, Task.Delay(SleepUntil(claimed.NextVisibleAt), stop)).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Claiming messages of {Queue} failed; retrying in one second", _queue);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static TimeSpan SleepUntil(long? nextVisibleAt)
+    {
+        var max = TimeSpan.FromSeconds(1);
+        if (nextVisibleAt is not { } at)
+        {
+            return max;
+        }
+
+        var wait = TimeSpan.FromMilliseconds(at - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1);
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > max ? max : wait;
+    }
+
+    private async Task RenewAsync()
+    {
+        var stop = _stop.Token;
+        var every = _options.LeaseDuration / 3;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(every, stop).ConfigureAwait(false);
+                var until = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)_options.LeaseDuration.TotalMilliseconds;
+                foreach (var delivery in _held.Values)
+                {
+                    await _writer.EnqueueAsync(SettleOperation.Renew(_queue, delivery.Seq, delivery.Lease, until), stop).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Sqlite;
+
+namespace Switchboard.Configuration;
+
+/// <summary>Selects the SQLite transport.</summary>
+public static class SqliteSwitchboardBuilderExtensions
+{
+    /// <summary>Uses the SQLite file at <paramref name="path"/> as the broker, with default settings.</summary>
+    public static SwitchboardBuilder UseSqlite(this SwitchboardBuilder builder, string path) =>
+        builder.UseSqlite(new SqliteTransportOptions { Path = path });
+
+    /// <summary>Uses a SQLite file as the broker. Every process that opens the same file shares its queues.</summary>
+    public static SwitchboardBuilder UseSqlite(this SwitchboardBuilder builder, SqliteTransportOptions options) =>
+        builder.UseTransport(services => new SqliteTransport(options, services.GetService<ILoggerFactory>()));
+}

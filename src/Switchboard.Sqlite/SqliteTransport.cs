@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Messages;
+using Switchboard.Sqlite.Writing;
+using Switchboard.Transport;
+
+namespace Switchboard.Sqlite;
+
+/// <summary>
+/// The embedded default transport: queues, subscriptions, scheduled messages and dead letters in one SQLite file
+/// in WAL mode, shared by every process on the machine that opens it.
+/// </summary>
+public sealed class SqliteTransport : ITransport
+{
+    private readonly SqliteTransportOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly SqliteConnections _connections;
+    private readonly QueueSignals _signals = new();
+    private readonly Lock _lock = new();
+    private SqliteWriter? _writer;
+    private ChangeWatcher? _watcher;
+    private SqliteDeadLetterQueue? _deadLetters;
+
+    /// <summary>Creates the transport; nothing is opened until <see cref="StartAsync"/>.</summary>
+    public SqliteTransport(SqliteTransportOptions options, ILoggerFactory? loggers = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
+        _options = options;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _connections = new SqliteConnections(options);
+    }
+
+    /// <inheritdoc />
+    public string Name => "sqlite";
+
+    /// <summary>The transport's settings.</summary>
+    public SqliteTransportOptions Options => _options;
+
+    /// <inheritdoc />
+    public IDeadLetterQueue DeadLetters => _deadLetters ?? throw NotStarted();
+
+    /// <inheritdoc />
+    public ValueTask StartAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_writer is not null)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            var directory = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            using (var connection = _connections.Open())
+            {
+                SqliteConnections.Execute(connection, "PRAGMA journal_mode = WAL");
+                SqliteConnections.Execute(connection, $"PRAGMA journal_size_limit = {_options.WalTruncateThreshold}");
+                SqliteConnections.Execute(connection, "BEGIN IMMEDIATE;" + SqliteSchema.Create + "COMMIT;");
+            }
+
+            var logger = _loggers.CreateLogger("Switchboard.Sqlite");
+            _writer = new SqliteWriter(_connections, _options, _signals, logger);
+            _watcher = new ChangeWatcher(_connections, _options, _signals, logger);
+            _deadLetters = new SqliteDeadLetterQueue(_connections, _writer);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default) =>
+        await Writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
+        {
+            using var queue = batch.Connection.CreateCommand();
+            queue.CommandText = "INSERT OR IGNORE INTO sb_queues (name) VALUES ($queue)";
+            queue.Parameters.AddWithValue("$queue", endpoint.Queue);
+            queue.ExecuteNonQuery();
+            using var subscription = batch.Connection.CreateCommand();
+            subscription.CommandText = "INSERT OR IGNORE INTO sb_subscriptions (topic, queue) VALUES ($topic, $queue)";
+            var topic = subscription.Parameters.Add(new SqliteParameter { ParameterName = "$topic" });
+            subscription.Parameters.AddWithValue("$queue", endpoint.Queue);
+            foreach (var name in endpoint.Topics)
+            {
+                topic.Value = name;
+                subscription.ExecuteNonQuery();
+            }
+
+            return true;
+        }), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public ValueTask SendAsync(string queue, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default) =>
+        new(Writer.ExecuteAsync(new SendOperation(queue, envelope, VisibleAt(deliverAt)), cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask PublishAsync(string topic, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default) =>
+        new(Writer.ExecuteAsync(new PublishOperation(topic, envelope, VisibleAt(deliverAt)), cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask<ITransportReceiver> CreateReceiverAsync(string queue, ReceiverOptions options, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<ITransportReceiver>(new SqliteReceiver(queue, options, Writer, _signals, _options, _loggers.CreateLogger("Switchboard.Sqlite.Receiver")));
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        ChangeWatcher? watcher;
+        SqliteWriter? writer;
+        lock (_lock)
+        {
+            (watcher, writer) = (_watcher, _writer);
+            (_watcher, _writer) = (null, null);
+        }
+
+        if (watcher is not null)
+        {
+            await watcher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (writer is not null)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private SqliteWriter Writer => _writer ?? throw NotStarted();
+
+    private static long VisibleAt(DateTimeOffset? deliverAt) =>
+        deliverAt?.ToUnixTimeMilliseconds() ?? 0;
+
+    private static InvalidOperationException NotStarted() => new("The SQLite transport has not been started.");
+}

@@ -1,0 +1,25 @@
+using Switchboard.Messages;
+using Switchboard.Transport;
+
+namespace Switchboard.Sqlite.Writing;
+
+/// <summary>Inserts a message into one queue; fails with <see cref="UnroutableMessageException"/> when the queue does not exist.</summary>
+internal sealed class SendOperation(string queue, Envelope envelope, long visibleAt) : WriteOperation<bool>
+{
+    public override void Execute(WriteBatch batch)
+    {
+        var command = batch.Statements.Send;
+        command.Parameters[0].Value = queue;
+        command.Parameters[1].Value = visibleAt;
+        EnvelopeColumns.Bind(command.Parameters, 2, envelope);
+        if (command.ExecuteNonQuery() == 0)
+        {
+            throw new UnroutableMessageException($"Queue '{queue}' does not exist; no endpoint declared it.");
+        }
+
+        if (visibleAt <= batch.Now)
+        {
+            batch.MessagesBecameVisible(queue);
+        }
+    }
+}

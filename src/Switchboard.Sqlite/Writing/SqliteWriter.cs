@@ -1,0 +1,200 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Sqlite.Writing;
+
+/// <summary>
+/// The one writer of a process: a dedicated thread that takes every operation waiting (up to
+/// <see cref="SqliteTransportOptions.MaxBatch"/>) and commits them in one <c>BEGIN IMMEDIATE</c> transaction.
+/// While one commit is being synced to disk the next batch gathers, so throughput comes from group commit, not
+/// from weaker durability. Operation tasks complete only after their commit.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private const int MaxTransactionAttempts = 10;
+
+    private readonly Channel<WriteOperation> _pending;
+    private readonly SqliteConnections _connections;
+    private readonly SqliteTransportOptions _options;
+    private readonly QueueSignals _signals;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _commits;
+
+    public SqliteWriter(SqliteConnections connections, SqliteTransportOptions options, QueueSignals signals, ILogger logger)
+    {
+        _connections = connections;
+        _options = options;
+        _signals = signals;
+        _logger = logger;
+        _pending = Channel.CreateBounded<WriteOperation>(new BoundedChannelOptions(options.WriteQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _thread = new Thread(Run) { IsBackground = true, Name = "Switchboard SQLite writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues an operation; waits while the writer's queue is full.</summary>
+    public ValueTask EnqueueAsync(WriteOperation operation, CancellationToken cancellationToken = default)
+    {
+        if (_pending.Writer.TryWrite(operation))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return _pending.Writer.WriteAsync(operation, cancellationToken);
+    }
+
+    /// <summary>Queues an operation and waits for its commit.</summary>
+    public async Task<T> ExecuteAsync<T>(WriteOperation<T> operation, CancellationToken cancellationToken = default)
+    {
+        await EnqueueAsync(operation, cancellationToken).ConfigureAwait(false);
+        return await operation.Completion.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            using var connection = _connections.Open();
+            using var statements = new Statements(connection);
+            var batch = new WriteBatch(connection, statements);
+            var operations = new List<WriteOperation>(_options.MaxBatch);
+            var reader = _pending.Reader;
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (operations.Count < _options.MaxBatch && reader.TryRead(out var operation))
+                {
+                    operations.Add(operation);
+                }
+
+                Commit(connection, batch, operations);
+                operations.Clear();
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogCritical(e, "The SQLite writer stopped");
+            FailEverythingPending(e);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Commit(SqliteConnection connection, WriteBatch batch, List<WriteOperation> operations)
+    {
+        var failed = new Dictionary<WriteOperation, Exception>();
+        for (var attempt = 1; ; attempt++)
+        {
+            failed.Clear();
+            try
+            {
+                SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
+                batch.Begin(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                foreach (var operation in operations)
+                {
+                    try
+                    {
+                        operation.Execute(batch);
+                    }
+                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_NOMEM })
+                    {
+                        failed[operation] = e;
+                    }
+                }
+
+                SqliteConnections.Execute(connection, "COMMIT");
+                break;
+            }
+            catch (SqliteException e) when (attempt < MaxTransactionAttempts)
+            {
+                // Busy beyond the timeout, or an I/O error: nothing of this batch was committed, so it is safe to run again.
+                TryRollback(connection);
+                _logger.LogWarning(e, "SQLite batch of {Count} operation(s) failed (attempt {Attempt}); retrying", operations.Count, attempt);
+                Thread.Sleep(TimeSpan.FromMilliseconds(10 * attempt));
+            }
+            catch (Exception e)
+            {
+                TryRollback(connection);
+                foreach (var operation in operations)
+                {
+                    operation.Fail(e);
+                }
+
+                return;
+            }
+        }
+
+        foreach (var operation in operations)
+        {
+            if (failed.TryGetValue(operation, out var error))
+            {
+                operation.Fail(error);
+            }
+            else
+            {
+                operation.Succeed();
+            }
+        }
+
+        foreach (var queue in batch.Touched)
+        {
+            _signals.Pulse(queue);
+        }
+
+        if (++_commits % 256 == 0)
+        {
+            CheckpointIfLarge(connection);
+        }
+    }
+
+    // Autocheckpoints are passive and can be starved; past the threshold, force one that truncates the WAL.
+    private void CheckpointIfLarge(SqliteConnection connection)
+    {
+        var wal = new FileInfo(_options.Path + "-wal");
+        if (wal.Exists && wal.Length > _options.WalTruncateThreshold)
+        {
+            try
+            {
+                SqliteConnections.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            catch (SqliteException e)
+            {
+                _logger.LogWarning(e, "WAL checkpoint failed; it will be tried again");
+            }
+        }
+    }
+
+    private static void TryRollback(SqliteConnection connection)
+    {
+        try
+        {
+            SqliteConnections.Execute(connection, "ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // No transaction was open (BEGIN itself failed).
+        }
+    }
+
+    private void FailEverythingPending(Exception e)
+    {
+        _pending.Writer.TryComplete(e);
+        while (_pending.Reader.TryRead(out var operation))
+        {
+            operation.Fail(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+
+namespace Switchboard.Sqlite.Writing;
+
+/// <summary>The writer connection's prepared statements, reused for every operation.</summary>
+internal sealed class Statements : IDisposable
+{
+    private const string Envelope = SqliteSchema.EnvelopeColumnList;
+    private const string Values = EnvelopeColumns.ParameterList;
+
+    public Statements(SqliteConnection connection)
+    {
+        Send = Create(connection, $"""
+            INSERT INTO sb_messages (queue, visible_at, {Envelope})
+            SELECT $queue, $visible_at, {Values} WHERE EXISTS (SELECT 1 FROM sb_queues WHERE name = $queue)
+            """, "$queue", "$visible_at");
+        Publish = Create(connection, $"""
+            INSERT INTO sb_messages (queue, visible_at, {Envelope})
+            SELECT s.queue, $visible_at, {Values} FROM sb_subscriptions s WHERE s.topic = $topic
+            RETURNING queue
+            """, "$topic", "$visible_at");
+        Claim = Create(connection, $"""
+            UPDATE sb_messages SET visible_at = $until, delivery_count = delivery_count + 1, lease = $lease
+            WHERE seq IN (SELECT seq FROM sb_messages WHERE queue = $queue AND visible_at <= $now ORDER BY visible_at, seq LIMIT $limit)
+            RETURNING seq, delivery_count, {Envelope}
+            """, "$until", "$lease", "$queue", "$now", "$limit");
+        NextVisible = Create(connection, "SELECT MIN(visible_at) FROM sb_messages WHERE queue = $queue", "$queue");
+        Complete = Create(connection, "DELETE FROM sb_messages WHERE seq = $seq AND lease = $lease", "$seq", "$lease");
+        Abandon = Create(connection, "UPDATE sb_messages SET visible_at = $at, lease = NULL WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$at");
+        Defer = Create(connection, "UPDATE sb_messages SET visible_at = $at, lease = NULL, headers = $headers WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$at", "$headers");
+        Renew = Create(connection, "UPDATE sb_messages SET visible_at = $until WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$until");
+        InsertDeadLetter = Create(connection, $"""
+            INSERT INTO sb_dead_letters (queue, dead_lettered_at, {Envelope}) VALUES ($queue, $at, {Values})
+            """, "$queue", "$at");
+    }
+
+    /// <summary>$queue, $visible_at, then the envelope.</summary>
+    public SqliteCommand Send { get; }
+
+    /// <summary>$topic, $visible_at, then the envelope; returns one row per subscribed queue.</summary>
+    public SqliteCommand Publish { get; }
+
+    public SqliteCommand Claim { get; }
+
+    public SqliteCommand NextVisible { get; }
+
+    public SqliteCommand Complete { get; }
+
+    public SqliteCommand Abandon { get; }
+
+    public SqliteCommand Defer { get; }
+
+    public SqliteCommand Renew { get; }
+
+    /// <summary>$queue, $at, then the envelope.</summary>
+    public SqliteCommand InsertDeadLetter { get; }
+
+    public void Dispose()
+    {
+        foreach (var command in new[] { Send, Publish, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter })
+        {
+            command.Dispose();
+        }
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        if (sql.Contains("$message_id", StringComparison.Ordinal))
+        {
+            EnvelopeColumns.AddParameters(command);
+        }
+
+        return command;
+    }
+}
