@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+using Switchboard.Messages;
+using Switchboard.Transport;
+
+namespace Switchboard.Sqlite;
+
+/// <summary>
+/// Writes outgoing messages into the transport's tables on the caller's own connection and transaction, so that
+/// a handler's state changes and the messages it sends commit together, or not at all, without an outbox hop.
+/// The messages become deliverable when the caller commits; receivers in every process notice within
+/// milliseconds.
+/// </summary>
+public static class SqliteTransactionalSender
+{
+    private const string Insert = $"INSERT INTO sb_messages (queue, visible_at, {SqliteSchema.EnvelopeColumnList}) ";
+
+    /// <summary>
+    /// Inserts <paramref name="message"/> (a send or a publish) within <paramref name="transaction"/>. The connection
+    /// must be open on the transport's database file. Throws <see cref="UnroutableMessageException"/> when a send's
+    /// queue does not exist.
+    /// </summary>
+    public static async ValueTask WriteAsync(SqliteConnection connection, SqliteTransaction transaction, OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$destination", message.Destination);
+        command.Parameters.AddWithValue("$visible_at", message.DeliverAt?.ToUnixTimeMilliseconds() ?? 0);
+        EnvelopeColumns.AddParameters(command);
+        EnvelopeColumns.Bind(command.Parameters, 2, message.Envelope);
+        command.CommandText = message.Kind == OutgoingKind.Send
+            ? Insert + $"SELECT $destination, $visible_at, {EnvelopeColumns.ParameterList} WHERE EXISTS (SELECT 1 FROM sb_queues WHERE name = $destination)"
+            : Insert + $"SELECT s.queue, $visible_at, {EnvelopeColumns.ParameterList} FROM sb_subscriptions s WHERE s.topic = $destination";
+        var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (rows == 0 && message.Kind == OutgoingKind.Send)
+        {
+            throw new UnroutableMessageException($"Queue '{message.Destination}' does not exist; no endpoint declared it.");
+        }
+    }
+}
