@@ -13,10 +13,10 @@ public abstract class CompetingConsumersSuite<TFactory> : TransportSuite<TFactor
     {
         const int count = 10_000;
 
-        // The buses of a test share one thread pool. A handler that completes synchronously lets a worker that finds
-        // messages ready drain the whole queue without ever giving its thread up, so on a small machine the other
-        // "processes" might never run; a real handler awaits something, and so does this one.
-        Behavior.Before = static async (_, _, _) => await Task.Yield();
+        // A handler that takes a little time, as real ones do: otherwise one consumer that happens to be woken first
+        // (the sender's own bus is told of its commits before the others notice them) can drain the whole queue
+        // before the others get a turn, and "competing" would not be tested at all.
+        Behavior.Before = static async (_, _, ct) => await Task.Delay(1, ct);
         var buses = new List<RunningBus>();
         for (var i = 0; i < 4; i++)
         {

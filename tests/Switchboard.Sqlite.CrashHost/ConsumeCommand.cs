@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Switchboard.Configuration;
+
+namespace Switchboard.Sqlite.CrashHost;
+
+/// <summary>Consumes the queue until stdin is closed (or the host is told to stop), then stops gracefully.</summary>
+internal static class ConsumeCommand
+{
+    public static async Task<int> RunAsync(HostArguments arguments)
+    {
+        var builder = CrashHostBuilder.Create(arguments);
+        builder.Services.AddSwitchboard(bus => bus
+            .Message<Numbered>(Numbered.Name)
+            .Endpoint(arguments.Queue, e => e
+                .Handle<Numbered, NumberedHandler>()
+                .Concurrency(4)
+                .Prefetch(64))
+            .UseSqlite(CrashHostBuilder.Transport(arguments)));
+        using var host = builder.Build();
+        await host.StartAsync();
+        Output.Line("ready");
+        await Task.WhenAny(WaitForEndOfInputAsync(), host.WaitForShutdownAsync());
+        await host.StopAsync();
+        Output.Line("stopped");
+        return 0;
+    }
+
+    private static async Task WaitForEndOfInputAsync()
+    {
+        using var input = Console.OpenStandardInput();
+        var buffer = new byte[256];
+        while (await input.ReadAsync(buffer) > 0)
+        {
+            // Anything written is ignored; only the end of input matters.
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Sqlite.CrashHost;
+
+/// <summary>A host whose logs go to stderr only, leaving stdout to the lines the tests parse.</summary>
+internal static class CrashHostBuilder
+{
+    public static HostApplicationBuilder Create(HostArguments arguments)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(arguments);
+        return builder;
+    }
+
+    public static SqliteTransportOptions Transport(HostArguments arguments) =>
+        new() { Path = arguments.Database, LeaseDuration = arguments.LeaseDuration };
+}

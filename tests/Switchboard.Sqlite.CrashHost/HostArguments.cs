@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Switchboard.Sqlite.CrashHost;
+
+internal enum HostMode
+{
+    Produce,
+    Consume,
+}
+
+/// <summary>The command line of the crash host.</summary>
+internal sealed record HostArguments(HostMode Mode, string Database, string Queue, int From, int Count, TimeSpan HandlerDelay, TimeSpan LeaseDuration)
+{
+    public static HostArguments Parse(string[] args)
+    {
+        var positional = new List<string>();
+        var delay = TimeSpan.Zero;
+        var lease = TimeSpan.FromSeconds(2);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--delay-ms":
+                    delay = TimeSpan.FromMilliseconds(Number(args, ++i));
+                    break;
+                case "--lease-ms":
+                    lease = TimeSpan.FromMilliseconds(Number(args, ++i));
+                    break;
+                default:
+                    positional.Add(args[i]);
+                    break;
+            }
+        }
+
+        return positional switch
+        {
+            ["produce", var db, var queue, var from, var count] =>
+                new(HostMode.Produce, db, queue, Parse(from), Parse(count), delay, lease),
+            ["consume", var db, var queue] =>
+                new(HostMode.Consume, db, queue, 0, 0, delay, lease),
+            _ => throw new ArgumentException(
+                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] | consume <db> <queue> [--delay-ms D] [--lease-ms L]"),
+        };
+    }
+
+    private static int Number(string[] args, int index) =>
+        index < args.Length ? Parse(args[index]) : throw new ArgumentException($"{args[index - 1]} needs a value.");
+
+    private static int Parse(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"'{text}' is not a non-negative number.");
+}

@@ -1,0 +1,23 @@
+using Switchboard.Sqlite.CrashHost;
+
+// Usage:
+//   produce <db> <queue> <from> <count> [--lease-ms L]
+//       declares the queue, sends <count> numbers starting at <from> and prints "sent N" after each send returned.
+//   consume <db> <queue> [--delay-ms D] [--lease-ms L]
+//       handles the queue (concurrency 4, prefetch 64), printing "handled N"; stops gracefully when stdin closes.
+// Both print "ready" once the host started. Logs go to stderr, so stdout carries only these lines.
+try
+{
+    var arguments = HostArguments.Parse(args);
+    return arguments.Mode switch
+    {
+        HostMode.Produce => await ProduceCommand.RunAsync(arguments),
+        HostMode.Consume => await ConsumeCommand.RunAsync(arguments),
+        _ => throw new ArgumentException($"Unknown mode {arguments.Mode}."),
+    };
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}

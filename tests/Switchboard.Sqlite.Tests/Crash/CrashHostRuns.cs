@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Switchboard.Sqlite.Tests.Crash;
+
+/// <summary>The crash host's command lines, and the steps every scenario shares.</summary>
+public static class CrashHostRuns
+{
+    /// <summary>Short, so that the leases of a killed consumer expire within the test.</summary>
+    public const int LeaseMilliseconds = 2_000;
+
+    public static CrashHostProcess StartProducer(string name, string database, string queue, int from, int count) =>
+        CrashHostProcess.Start(name, "produce", database, queue, Text(from), Text(count), "--lease-ms", Text(LeaseMilliseconds));
+
+    public static CrashHostProcess StartConsumer(string name, string database, string queue, int handlerDelayMilliseconds) =>
+        CrashHostProcess.Start(name, "consume", database, queue, "--delay-ms", Text(handlerDelayMilliseconds), "--lease-ms", Text(LeaseMilliseconds));
+
+    /// <summary>Sends <paramref name="count"/> numbers from 1 and checks that every send completed.</summary>
+    public static async Task ProduceAllAsync(string database, string queue, int count)
+    {
+        using var producer = StartProducer("producer", database, queue, 1, count);
+        await producer.WaitUntilAsync(o => o.Contains("done"), "'done'");
+        Assert.True(await producer.WaitForExitAsync() == 0, producer.Describe());
+        Assert.Equal(Enumerable.Range(1, count), producer.Output.Numbers("sent").Order());
+    }
+
+    public static void AssertIntact(string database) =>
+        Assert.Equal("ok", CrashDatabase.IntegrityCheck(database));
+
+    /// <summary>Waits until every message of the queue is settled in the file (acks are not awaited to disk).</summary>
+    public static Task WaitUntilDrainedAsync(string database, string queue, params CrashHostProcess[] consumers) =>
+        Eventually.UntilAsync(
+            () => CrashDatabase.Remaining(database, queue) == 0,
+            $"queue '{queue}' to be empty in the file",
+            () => $"{CrashDatabase.Remaining(database, queue)} message(s) left.{Environment.NewLine}"
+                + string.Join(Environment.NewLine, consumers.Select(c => c.Describe())));
+
+    /// <summary>The numbers of <paramref name="expected"/> not in <paramref name="seen"/>, for failure messages.</summary>
+    public static string Missing(IEnumerable<int> expected, IEnumerable<int> seen)
+    {
+        var missing = expected.Except(seen).ToList();
+        return $"{missing.Count} missing: {string.Join(", ", missing.Take(50))}{(missing.Count > 50 ? ", ..." : "")}";
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
