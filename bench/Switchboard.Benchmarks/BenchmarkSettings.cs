@@ -1,0 +1,33 @@
+namespace Switchboard.Benchmarks;
+
+/// <summary>One benchmark run as asked on the command line (see BENCHMARKS.md, "Running").</summary>
+/// <param name="System">The system under test, e.g. <c>switchboard-inmemory</c>.</param>
+/// <param name="Scenario">The scenario, e.g. <c>competing</c>.</param>
+/// <param name="Items">N: items of the measured run (messages, events or orders).</param>
+/// <param name="Consumers">C: handlers at once per receive endpoint.</param>
+/// <param name="RabbitMq">AMQP URI of the broker (RabbitMQ systems).</param>
+/// <param name="Postgres">Connection string of the database (saga store of the RabbitMQ systems).</param>
+/// <param name="Timeout">How long one run (warm-up or measured) may take before it counts as failed.</param>
+/// <param name="Ablations">Diagnostic changes to the system under test; empty for a protocol run.</param>
+public sealed record BenchmarkSettings(
+    string System,
+    string Scenario,
+    int Items,
+    int Consumers,
+    Uri RabbitMq,
+    string Postgres,
+    TimeSpan Timeout,
+    IReadOnlySet<string> Ablations)
+{
+    /// <summary>W: at most this many items in flight (sent, not yet fully handled).</summary>
+    public const int Window = 1_000;
+
+    /// <summary>B: sends started together, then awaited together.</summary>
+    public const int Batch = 100;
+
+    /// <summary>Items of the unmeasured warm-up run.</summary>
+    public const int WarmUpItems = 1_000;
+
+    /// <summary>Prefetch of every receive endpoint.</summary>
+    public const int Prefetch = 256;
+}

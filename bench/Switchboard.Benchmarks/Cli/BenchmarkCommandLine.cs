@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Switchboard.Benchmarks.Diagnostics;
+using Switchboard.Benchmarks.Scenarios;
+using Switchboard.Benchmarks.Systems;
+
+namespace Switchboard.Benchmarks.Cli;
+
+/// <summary>
+/// <c>&lt;system&gt; &lt;scenario&gt; [--n N] [--consumers C] [--rabbitmq URI] [--postgres CS]</c>, as BENCHMARKS.md documents.
+/// </summary>
+public static class BenchmarkCommandLine
+{
+    /// <summary>Exit code of a command line that cannot be run (unknown system or scenario, bad option).</summary>
+    public const int UsageError = 2;
+
+    private static readonly Argument<string> SystemArgument = new("system")
+    {
+        Description = "System under test: " + string.Join(", ", BenchmarkSystems.Names),
+    };
+
+    private static readonly Argument<string> ScenarioArgument = new("scenario")
+    {
+        Description = "Scenario: " + string.Join(", ", BenchmarkScenarios.Names),
+    };
+
+    private static readonly Option<int?> ItemsOption = new("--n")
+    {
+        Description = "Items of the measured run (default: the scenario's, e.g. 100000 for competing, 50000 for fanout)",
+    };
+
+    private static readonly Option<int> ConsumersOption = new("--consumers")
+    {
+        Description = "Handlers at once per receive endpoint",
+        DefaultValueFactory = _ => 4,
+    };
+
+    private static readonly Option<string> RabbitMqOption = new("--rabbitmq")
+    {
+        Description = "AMQP URI of the RabbitMQ broker (RabbitMQ systems)",
+        DefaultValueFactory = _ => "amqp://guest:guest@127.0.0.1:5672/",
+    };
+
+    private static readonly Option<string> PostgresOption = new("--postgres")
+    {
+        Description = "PostgreSQL connection string (saga store of the RabbitMQ systems)",
+        DefaultValueFactory = _ => "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres",
+    };
+
+    private static readonly Option<int> TimeoutOption = new("--timeout")
+    {
+        Description = "Seconds one run (warm-up or measured) may take before it counts as incorrect",
+        DefaultValueFactory = _ => 120,
+    };
+
+    private static readonly Option<string[]> AblateOption = new("--ablate")
+    {
+        Description = "Diagnostics only, not a protocol run: take parts of the bus out (" + string.Join(", ", Ablations.Names) + ")",
+        AllowMultipleArgumentsPerToken = true,
+        Hidden = true,
+    };
+
+    /// <summary>
+    /// Parses the command line. Returns the arguments, or null with the exit code to use (0 after printing help,
+    /// <see cref="UsageError"/> after printing what is wrong on <paramref name="error"/>).
+    /// </summary>
+    public static CommandLineArguments? Parse(string[] args, TextWriter error, out int exitCode)
+    {
+        var root = new RootCommand("Switchboard benchmark runner: prints one JSON line per run (see BENCHMARKS.md).")
+        {
+            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, TimeoutOption, AblateOption,
+        };
+
+        var result = root.Parse(args);
+        if (result.Action is HelpAction)
+        {
+            exitCode = result.Invoke();
+            return null;
+        }
+
+        var problems = result.Errors.Select(e => e.Message).ToList();
+        var parsed = problems.Count == 0 ? Read(result, problems) : null;
+        if (parsed is null || problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                error.WriteLine("error: " + problem);
+            }
+
+            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--timeout SECONDS]");
+            exitCode = UsageError;
+            return null;
+        }
+
+        exitCode = 0;
+        return parsed;
+    }
+
+    private static CommandLineArguments? Read(ParseResult result, List<string> problems)
+    {
+        var items = result.GetValue(ItemsOption);
+        var consumers = result.GetValue(ConsumersOption);
+        var timeout = result.GetValue(TimeoutOption);
+        var ablations = (result.GetValue(AblateOption) ?? [])
+            .SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToHashSet(StringComparer.Ordinal);
+        if (items is < 1)
+        {
+            problems.Add("--n must be at least 1");
+        }
+
+        if (consumers < 1)
+        {
+            problems.Add("--consumers must be at least 1");
+        }
+
+        if (timeout < 1)
+        {
+            problems.Add("--timeout must be at least 1 second");
+        }
+
+        if (!Uri.TryCreate(result.GetValue(RabbitMqOption), UriKind.Absolute, out var rabbitMq))
+        {
+            problems.Add("--rabbitmq must be an absolute URI such as amqp://guest:guest@127.0.0.1:5672/");
+        }
+
+        problems.AddRange(ablations.Where(a => !Ablations.Names.Contains(a)).Select(a => $"unknown ablation '{a}' (known: {string.Join(", ", Ablations.Names)})"));
+        if (problems.Count > 0 || rabbitMq is null)
+        {
+            return null;
+        }
+
+        return new CommandLineArguments(
+            result.GetRequiredValue(SystemArgument),
+            result.GetRequiredValue(ScenarioArgument),
+            items,
+            consumers,
+            rabbitMq,
+            result.GetRequiredValue(PostgresOption),
+            TimeSpan.FromSeconds(timeout),
+            ablations);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Switchboard.Benchmarks.Cli;
+
+/// <summary>The command line as parsed, before the system and scenario are looked up.</summary>
+public sealed record CommandLineArguments(
+    string System,
+    string Scenario,
+    int? Items,
+    int Consumers,
+    Uri RabbitMq,
+    string Postgres,
+    TimeSpan Timeout,
+    IReadOnlySet<string> Ablations)
+{
+    /// <summary>The settings of the run, with N defaulting to the scenario's.</summary>
+    public BenchmarkSettings ToSettings(int defaultItems) =>
+        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Ablations);
+}

@@ -1,0 +1,62 @@
+using Switchboard.Configuration;
+using Switchboard.Pipeline;
+
+namespace Switchboard.Benchmarks.Diagnostics;
+
+/// <summary>
+/// Diagnostic changes to the system under test (hidden option <c>--ablate</c>), to find out which part of the bus
+/// costs the time by taking it out. A run with any of them is not a protocol run; its JSON line says so.
+/// </summary>
+public static class Ablations
+{
+    /// <summary>No logger provider at all (the protocol runs log warnings to stderr through the console provider).</summary>
+    public const string Logging = "logging";
+
+    /// <summary>Removes the trace step (process span, logging scope, metrics).</summary>
+    public const string Trace = "trace";
+
+    /// <summary>Removes the retry step.</summary>
+    public const string Retry = "retry";
+
+    /// <summary>Removes the dispatch step (handlers here send nothing).</summary>
+    public const string Dispatch = "dispatch";
+
+    /// <summary>Replaces the scope and invoke steps: handlers resolved from the root provider, no DI scope, a minimal message context.</summary>
+    public const string Scope = "scope";
+
+    /// <summary>Every known ablation.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope];
+
+    /// <summary>Applies the pipeline ablations to every endpoint of the bus.</summary>
+    public static void Apply(SwitchboardBuilder bus, IReadOnlySet<string> ablations)
+    {
+        if (ablations.Count == 0)
+        {
+            return;
+        }
+
+        bus.ConfigurePipeline(pipeline =>
+        {
+            if (ablations.Contains(Trace))
+            {
+                pipeline.Remove(StepNames.Trace);
+            }
+
+            if (ablations.Contains(Retry))
+            {
+                pipeline.Remove(StepNames.Retry);
+            }
+
+            if (ablations.Contains(Dispatch))
+            {
+                pipeline.Remove(StepNames.Dispatch);
+            }
+
+            if (ablations.Contains(Scope))
+            {
+                pipeline.Remove(StepNames.Scope);
+                pipeline.Replace(StepNames.Invoke, s => new RootInvokeStep(s.Endpoint, s.Services));
+            }
+        });
+    }
+}

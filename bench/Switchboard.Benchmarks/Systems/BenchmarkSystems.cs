@@ -1,0 +1,16 @@
+namespace Switchboard.Benchmarks.Systems;
+
+/// <summary>The systems this runner knows, by command-line name.</summary>
+public static class BenchmarkSystems
+{
+    private static readonly Dictionary<string, Func<IBenchmarkSystem>> All = new(StringComparer.Ordinal)
+    {
+        ["switchboard-inmemory"] = static () => new SwitchboardSystem("switchboard-inmemory", InMemoryTransportSetup.CreateAsync),
+    };
+
+    /// <summary>Every known name.</summary>
+    public static IEnumerable<string> Names => All.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>Finds a system by name.</summary>
+    public static IBenchmarkSystem? Find(string name) => All.TryGetValue(name, out var create) ? create() : null;
+}
