@@ -6,6 +6,7 @@ public static class BenchmarkSystems
     private static readonly Dictionary<string, Func<IBenchmarkSystem>> All = new(StringComparer.Ordinal)
     {
         ["switchboard-inmemory"] = static () => new SwitchboardSystem("switchboard-inmemory", InMemoryTransportSetup.CreateAsync),
+        ["switchboard-sqlite"] = static () => new SwitchboardSystem("switchboard-sqlite", SqliteTransportSetup.CreateAsync),
     };
 
     /// <summary>Every known name.</summary>
