@@ -26,7 +26,7 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
     private Envelope Create(object message, Type type, string? messageId, string? correlationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
     {
         var name = configuration.Registry.GetName(type);
-        var id = messageId ?? Guid.CreateVersion7().ToString();
+        var id = messageId ?? MessageIds.New();
         return new Envelope
         {
             MessageId = id,
