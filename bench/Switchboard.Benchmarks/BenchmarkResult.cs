@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Switchboard.Benchmarks.Soak;
 
 namespace Switchboard.Benchmarks;
 
-/// <summary>The one JSON line a run prints on stdout (see BENCHMARKS.md, "Output").</summary>
+/// <summary>The one JSON line a run prints on stdout (see BENCHMARKS.md, "Output"); a soak adds its <see cref="SoakFigures"/>.</summary>
 public sealed record BenchmarkResult(
     string System,
     string Scenario,
@@ -14,7 +15,8 @@ public sealed record BenchmarkResult(
     double P50Milliseconds,
     double P99Milliseconds,
     bool Correct,
-    IReadOnlySet<string> Ablations)
+    IReadOnlySet<string> Ablations,
+    SoakFigures? Soak = null)
 {
     /// <summary>The line of a run that produced no figures (setup failed, or the warm-up did not finish).</summary>
     public static BenchmarkResult Failed(BenchmarkSettings settings) =>
@@ -35,6 +37,7 @@ public sealed record BenchmarkResult(
             json.WriteNumber("msgs_per_s", Finite(MessagesPerSecond, 1));
             json.WriteNumber("p50_ms", Finite(P50Milliseconds, 3));
             json.WriteNumber("p99_ms", Finite(P99Milliseconds, 3));
+            Soak?.WriteTo(json);
             json.WriteBoolean("correct", Correct);
             if (Ablations.Count > 0)
             {

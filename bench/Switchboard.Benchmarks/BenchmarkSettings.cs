@@ -7,7 +7,8 @@ namespace Switchboard.Benchmarks;
 /// <param name="Consumers">C: handlers at once per receive endpoint.</param>
 /// <param name="RabbitMq">AMQP URI of the broker (RabbitMQ systems).</param>
 /// <param name="Postgres">Connection string of the database (saga store of the RabbitMQ systems).</param>
-/// <param name="Timeout">How long one run (warm-up or measured) may take before it counts as failed.</param>
+/// <param name="Timeout">How long one run (warm-up or measured) may take before it counts as failed; for soak, how long the drain after the load may take.</param>
+/// <param name="Duration">Soak only: how long the continuous load runs.</param>
 /// <param name="Ablations">Diagnostic changes to the system under test; empty for a protocol run.</param>
 public sealed record BenchmarkSettings(
     string System,
@@ -17,6 +18,7 @@ public sealed record BenchmarkSettings(
     Uri RabbitMq,
     string Postgres,
     TimeSpan Timeout,
+    TimeSpan Duration,
     IReadOnlySet<string> Ablations)
 {
     /// <summary>W: at most this many items in flight (sent, not yet fully handled).</summary>

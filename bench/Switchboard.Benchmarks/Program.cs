@@ -1,6 +1,8 @@
 using Switchboard.Benchmarks;
 using Switchboard.Benchmarks.Cli;
 using Switchboard.Benchmarks.Scenarios;
+using Switchboard.Benchmarks.Scenarios.Soak;
+using Switchboard.Benchmarks.Soak;
 using Switchboard.Benchmarks.Systems;
 
 // stdout carries exactly one JSON line; everything else goes to stderr.
@@ -32,7 +34,9 @@ var settings = arguments.ToSettings(scenario.DefaultItems);
 BenchmarkResult result;
 try
 {
-    result = await BenchmarkRunner.RunAsync(settings, system, scenario, log, CancellationToken.None);
+    result = scenario is SoakScenario
+        ? await SoakRunner.RunAsync(settings, system, scenario, log, CancellationToken.None)
+        : await BenchmarkRunner.RunAsync(settings, system, scenario, log, CancellationToken.None);
 }
 catch (Exception e)
 {

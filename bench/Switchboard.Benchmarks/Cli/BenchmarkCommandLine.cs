@@ -7,7 +7,8 @@ using Switchboard.Benchmarks.Systems;
 namespace Switchboard.Benchmarks.Cli;
 
 /// <summary>
-/// <c>&lt;system&gt; &lt;scenario&gt; [--n N] [--consumers C] [--rabbitmq URI] [--postgres CS]</c>, as BENCHMARKS.md documents.
+/// <c>&lt;system&gt; &lt;scenario&gt; [--n N] [--consumers C] [--rabbitmq URI] [--postgres CS]</c>, as BENCHMARKS.md documents,
+/// and <c>[--duration-seconds S]</c> for the soak scenario.
 /// </summary>
 public static class BenchmarkCommandLine
 {
@@ -53,6 +54,12 @@ public static class BenchmarkCommandLine
         DefaultValueFactory = _ => 120,
     };
 
+    private static readonly Option<int> DurationOption = new("--duration-seconds")
+    {
+        Description = "Soak scenario: seconds of continuous load",
+        DefaultValueFactory = _ => 180,
+    };
+
     private static readonly Option<string[]> AblateOption = new("--ablate")
     {
         Description = "Diagnostics only, not a protocol run: take parts of the bus out (" + string.Join(", ", Ablations.Names) + ")",
@@ -68,7 +75,7 @@ public static class BenchmarkCommandLine
     {
         var root = new RootCommand("Switchboard benchmark runner: prints one JSON line per run (see BENCHMARKS.md).")
         {
-            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, TimeoutOption, AblateOption,
+            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, TimeoutOption, DurationOption, AblateOption,
         };
 
         var result = root.Parse(args);
@@ -87,7 +94,7 @@ public static class BenchmarkCommandLine
                 error.WriteLine("error: " + problem);
             }
 
-            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--timeout SECONDS]");
+            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--timeout SECONDS] [--duration-seconds SECONDS]");
             exitCode = UsageError;
             return null;
         }
@@ -101,6 +108,7 @@ public static class BenchmarkCommandLine
         var items = result.GetValue(ItemsOption);
         var consumers = result.GetValue(ConsumersOption);
         var timeout = result.GetValue(TimeoutOption);
+        var duration = result.GetValue(DurationOption);
         var ablations = (result.GetValue(AblateOption) ?? [])
             .SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToHashSet(StringComparer.Ordinal);
@@ -117,6 +125,11 @@ public static class BenchmarkCommandLine
         if (timeout < 1)
         {
             problems.Add("--timeout must be at least 1 second");
+        }
+
+        if (duration < 1)
+        {
+            problems.Add("--duration-seconds must be at least 1 second");
         }
 
         if (!Uri.TryCreate(result.GetValue(RabbitMqOption), UriKind.Absolute, out var rabbitMq))
@@ -138,6 +151,7 @@ public static class BenchmarkCommandLine
             rabbitMq,
             result.GetRequiredValue(PostgresOption),
             TimeSpan.FromSeconds(timeout),
+            TimeSpan.FromSeconds(duration),
             ablations);
     }
 }

@@ -9,9 +9,10 @@ public sealed record CommandLineArguments(
     Uri RabbitMq,
     string Postgres,
     TimeSpan Timeout,
+    TimeSpan Duration,
     IReadOnlySet<string> Ablations)
 {
     /// <summary>The settings of the run, with N defaulting to the scenario's.</summary>
     public BenchmarkSettings ToSettings(int defaultItems) =>
-        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Ablations);
+        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations);
 }

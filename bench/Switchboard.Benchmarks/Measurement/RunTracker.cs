@@ -8,19 +8,17 @@ namespace Switchboard.Benchmarks.Measurement;
 /// latencies, and anything duplicated or unexpected. Everything lives in arrays preallocated and indexed by
 /// sequence number, so recording costs a few interlocked operations and no allocation.
 /// </summary>
-public sealed class RunTracker
+public sealed class RunTracker : IItemTracker
 {
     private readonly long[] _sentAt;
     private readonly long[] _latency;
     private readonly int[] _deliveries;
     private readonly int[] _itemSlotsDone;
     private readonly TaskCompletionSource _allHandled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _completedItems;
+    private readonly ProgressCounter _completedItems = new();
     private long _finishedAt;
     private int _duplicates;
     private int _unexpected;
-    private long _wakeAt = long.MaxValue;
-    private TaskCompletionSource? _waiter;
 
     /// <summary>Creates the tracker of a run of <paramref name="items"/> items.</summary>
     public RunTracker(int run, int items, int slots)
@@ -52,7 +50,7 @@ public sealed class RunTracker
     public Task AllHandled => _allHandled.Task;
 
     /// <summary>Items fully handled so far.</summary>
-    public long CompletedItems => Volatile.Read(ref _completedItems);
+    public long CompletedItems => _completedItems.Value;
 
     /// <summary>Marks the start of the timed part.</summary>
     public void Start() => StartedAt = Stopwatch.GetTimestamp();
@@ -92,24 +90,8 @@ public sealed class RunTracker
     }
 
     /// <summary>Waits until at least <paramref name="target"/> items are fully handled.</summary>
-    public async ValueTask WaitForCompletedAsync(long target, CancellationToken cancellationToken)
-    {
-        while (Volatile.Read(ref _completedItems) < target)
-        {
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _waiter, waiter);
-            Interlocked.Exchange(ref _wakeAt, target);
-
-            // Re-check after publishing the target (full fence above): a completion that raced it wakes us or is seen here.
-            if (Volatile.Read(ref _completedItems) >= target)
-            {
-                Interlocked.CompareExchange(ref _waiter, null, waiter);
-                return;
-            }
-
-            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public ValueTask WaitForCompletedAsync(long target, CancellationToken cancellationToken) =>
+        _completedItems.WaitForAsync(target, cancellationToken);
 
     /// <summary>Takes the figures of the run. Call after it has ended (or timed out).</summary>
     public RunSnapshot Snapshot()
@@ -140,16 +122,10 @@ public sealed class RunTracker
 
     private void ItemDone(long now)
     {
-        var completed = Interlocked.Increment(ref _completedItems);
-        if (completed == Items)
+        if (_completedItems.Increment() == Items)
         {
             Volatile.Write(ref _finishedAt, now);
             _allHandled.TrySetResult();
-        }
-
-        if (completed >= Volatile.Read(ref _wakeAt))
-        {
-            Interlocked.Exchange(ref _waiter, null)?.TrySetResult();
         }
     }
 }

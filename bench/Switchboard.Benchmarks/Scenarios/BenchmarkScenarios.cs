@@ -1,5 +1,6 @@
 using Switchboard.Benchmarks.Scenarios.Competing;
 using Switchboard.Benchmarks.Scenarios.Fanout;
+using Switchboard.Benchmarks.Scenarios.Soak;
 
 namespace Switchboard.Benchmarks.Scenarios;
 
@@ -10,6 +11,7 @@ public static class BenchmarkScenarios
     {
         [CompetingScenario.ScenarioName] = static () => new CompetingScenario(),
         [FanoutScenario.ScenarioName] = static () => new FanoutScenario(),
+        [SoakScenario.ScenarioName] = static () => new SoakScenario(),
     };
 
     /// <summary>Every known name.</summary>

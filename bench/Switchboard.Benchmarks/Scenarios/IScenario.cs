@@ -23,7 +23,7 @@ public interface IScenario
     void Configure(SwitchboardBuilder bus, BenchmarkSettings settings);
 
     /// <summary>Starts the send (or publish) of item <paramref name="sequence"/>; completes when the transport accepted it.</summary>
-    ValueTask StartItemAsync(IBus bus, RunTracker run, int sequence, CancellationToken cancellationToken);
+    ValueTask StartItemAsync(IBus bus, IItemTracker run, int sequence, CancellationToken cancellationToken);
 
     /// <summary>Checks beyond the per-item counters after a run (e.g. that a saga store agrees); returns the problems found.</summary>
     ValueTask<IReadOnlyList<string>> VerifyAsync(IServiceProvider services, RunTracker run, CancellationToken cancellationToken) =>

@@ -6,8 +6,11 @@ namespace Switchboard.Benchmarks.Systems;
 public interface IBenchmarkDriver : IAsyncDisposable
 {
     /// <summary>Starts item <paramref name="sequence"/> of <paramref name="run"/>; completes when the system accepted it.</summary>
-    ValueTask StartItemAsync(RunTracker run, int sequence, CancellationToken cancellationToken);
+    ValueTask StartItemAsync(IItemTracker run, int sequence, CancellationToken cancellationToken);
 
     /// <summary>Checks beyond the per-item counters after a run; returns the problems found.</summary>
     ValueTask<IReadOnlyList<string>> VerifyAsync(RunTracker run, CancellationToken cancellationToken);
+
+    /// <summary>The write-ahead log of the system's store, for the soak scenario to watch; null when it keeps none.</summary>
+    WriteAheadLog? WriteAheadLog => null;
 }

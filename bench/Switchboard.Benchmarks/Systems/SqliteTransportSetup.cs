@@ -5,22 +5,28 @@ using Switchboard.Sqlite;
 namespace Switchboard.Benchmarks.Systems;
 
 /// <summary>A fresh database file for each run, with the default (FULL) durability; removed afterwards.</summary>
-public sealed class SqliteTransportSetup : ITransportSetup
+public sealed class SqliteTransportSetup : ITransportSetup, IHasWriteAheadLog
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "switchboard-bench", Guid.NewGuid().ToString("N") + ".db");
+    private readonly SqliteTransportOptions _options = new()
+    {
+        Path = Path.Combine(Path.GetTempPath(), "switchboard-bench", Guid.NewGuid().ToString("N") + ".db"),
+    };
 
     /// <summary>Chooses the file.</summary>
     public static ValueTask<ITransportSetup> CreateAsync(BenchmarkSettings settings, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ITransportSetup>(new SqliteTransportSetup());
 
     /// <inheritdoc />
-    public void Configure(SwitchboardBuilder bus) => bus.UseSqlite(new SqliteTransportOptions { Path = _path });
+    public WriteAheadLog WriteAheadLog => new(_options.Path + "-wal", _options.WalTruncateThreshold);
+
+    /// <inheritdoc />
+    public void Configure(SwitchboardBuilder bus) => bus.UseSqlite(_options);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        foreach (var file in new[] { _options.Path, _options.Path + "-wal", _options.Path + "-shm" })
         {
             File.Delete(file);
         }

@@ -12,12 +12,15 @@ public sealed class SwitchboardDriver(IHost host, IScenario scenario, ITransport
     private readonly IBus _bus = host.Services.GetRequiredService<IBus>();
 
     /// <inheritdoc />
-    public ValueTask StartItemAsync(RunTracker run, int sequence, CancellationToken cancellationToken) =>
+    public ValueTask StartItemAsync(IItemTracker run, int sequence, CancellationToken cancellationToken) =>
         scenario.StartItemAsync(_bus, run, sequence, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> VerifyAsync(RunTracker run, CancellationToken cancellationToken) =>
         scenario.VerifyAsync(host.Services, run, cancellationToken);
+
+    /// <inheritdoc />
+    public WriteAheadLog? WriteAheadLog => (transport as IHasWriteAheadLog)?.WriteAheadLog;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

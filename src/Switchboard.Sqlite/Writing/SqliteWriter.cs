@@ -168,7 +168,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             try
             {
-                SqliteConnections.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+                using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                if (checkpoint.ExecuteScalar() is 1L)
+                {
+                    _logger.LogWarning("WAL checkpoint could not finish: a reader holds an old snapshot; the WAL is {Bytes} bytes", wal.Length);
+                }
             }
             catch (SqliteException e)
             {

@@ -28,6 +28,6 @@ public sealed class CompetingScenario : IScenario
         .Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>(subscribe: false).WithProtocolLimits(settings));
 
     /// <inheritdoc />
-    public ValueTask StartItemAsync(IBus bus, RunTracker run, int sequence, CancellationToken cancellationToken) =>
+    public ValueTask StartItemAsync(IBus bus, IItemTracker run, int sequence, CancellationToken cancellationToken) =>
         bus.SendAsync(new OrderPlaced(run.IdOf(sequence), sequence), cancellationToken: cancellationToken);
 }

@@ -49,6 +49,6 @@ public sealed class FanoutScenario : IScenario
     }
 
     /// <inheritdoc />
-    public ValueTask StartItemAsync(IBus bus, RunTracker run, int sequence, CancellationToken cancellationToken) =>
+    public ValueTask StartItemAsync(IBus bus, IItemTracker run, int sequence, CancellationToken cancellationToken) =>
         bus.PublishAsync(new OrderCreated(run.IdOf(sequence), sequence), cancellationToken: cancellationToken);
 }
