@@ -23,14 +23,15 @@ public sealed class EndpointBuilder
     public string Queue { get; }
 
     /// <summary>
-    /// Handles <typeparamref name="TMessage"/> with <typeparamref name="THandler"/> (registered as scoped).
+    /// Handles <typeparamref name="TMessage"/> with <typeparamref name="THandler"/>, registered as transient: each
+    /// attempt resolves a new instance from its own scope, whose scoped services it shares.
     /// The endpoint subscribes to the message type's topic, so it receives published copies as well as sends.
     /// </summary>
     public EndpointBuilder Handle<TMessage, THandler>(bool subscribe = true)
         where TMessage : notnull
         where THandler : class, IMessageHandler<TMessage>
     {
-        _services.TryAddScoped<THandler>();
+        _services.TryAddTransient<THandler>();
         _handlers.Add((typeof(TMessage), Invoke<TMessage, THandler>, subscribe));
         return this;
     }

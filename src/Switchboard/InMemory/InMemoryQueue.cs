@@ -33,7 +33,18 @@ internal sealed class InMemoryQueue
     /// <summary>Messages held: ready, scheduled and unacknowledged.</summary>
     public int Count => _capacity - _slots.CurrentCount;
 
-    public async ValueTask EnqueueAsync(Envelope envelope, DateTimeOffset? deliverAt, CancellationToken cancellationToken)
+    public ValueTask EnqueueAsync(Envelope envelope, DateTimeOffset? deliverAt, CancellationToken cancellationToken)
+    {
+        if (!_slots.Wait(0, CancellationToken.None))
+        {
+            return WaitForRoomAsync(envelope, deliverAt, cancellationToken);
+        }
+
+        Return(new StoredMessage(envelope), deliverAt);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WaitForRoomAsync(Envelope envelope, DateTimeOffset? deliverAt, CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         Return(new StoredMessage(envelope), deliverAt);

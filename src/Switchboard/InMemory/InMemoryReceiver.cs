@@ -13,10 +13,28 @@ internal sealed class InMemoryReceiver(InMemoryQueue queue, ReceiverOptions opti
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    public async ValueTask<IncomingMessage> ReceiveAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IncomingMessage> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_prefetch.Wait(0, CancellationToken.None))
+        {
+            return WaitForRoomAsync(cancellationToken);
+        }
+
+        return queue.Ready.TryRead(out var message)
+            ? ValueTask.FromResult<IncomingMessage>(Deliver(message))
+            : WaitForMessageAsync(cancellationToken);
+    }
+
+    private async ValueTask<IncomingMessage> WaitForRoomAsync(CancellationToken cancellationToken)
+    {
         await _prefetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await WaitForMessageAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Holds one unit of prefetch room; gives it back if the wait is cancelled.
+    private async ValueTask<IncomingMessage> WaitForMessageAsync(CancellationToken cancellationToken)
+    {
         StoredMessage message;
         try
         {
@@ -28,6 +46,11 @@ internal sealed class InMemoryReceiver(InMemoryQueue queue, ReceiverOptions opti
             throw;
         }
 
+        return Deliver(message);
+    }
+
+    private InMemoryDelivery Deliver(StoredMessage message)
+    {
         message.DeliveryCount++;
         var delivery = new InMemoryDelivery(this, queue, message);
         lock (_lock)

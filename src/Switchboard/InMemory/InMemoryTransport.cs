@@ -30,11 +30,28 @@ public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport
     }
 
     /// <inheritdoc />
-    public async ValueTask PublishAsync(string topic, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(string topic, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
     {
-        foreach (var queue in network.SubscribersOf(topic))
+        var subscribers = network.SubscribersOf(topic);
+        for (var i = 0; i < subscribers.Length; i++)
         {
-            await queue.EnqueueAsync(envelope, deliverAt, cancellationToken).ConfigureAwait(false);
+            var enqueued = subscribers[i].EnqueueAsync(envelope, deliverAt, cancellationToken);
+            if (!enqueued.IsCompletedSuccessfully)
+            {
+                return PublishRestAsync(enqueued, subscribers, i + 1, envelope, deliverAt, cancellationToken);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    // A subscriber's queue was full: wait for it, then go on with the others.
+    private static async ValueTask PublishRestAsync(ValueTask waiting, System.Collections.Immutable.ImmutableArray<InMemoryQueue> subscribers, int next, Envelope envelope, DateTimeOffset? deliverAt, CancellationToken cancellationToken)
+    {
+        await waiting.ConfigureAwait(false);
+        for (var i = next; i < subscribers.Length; i++)
+        {
+            await subscribers[i].EnqueueAsync(envelope, deliverAt, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -8,22 +8,40 @@ namespace Switchboard.Runtime;
 /// <summary>Hands outgoing messages to the transport inside a producer span that the envelope's traceparent names.</summary>
 internal sealed class Dispatcher(TransportHost transport)
 {
-    public async ValueTask DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public ValueTask DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        var transportInstance = await transport.GetStartedAsync(cancellationToken).ConfigureAwait(false);
+        var started = transport.GetStartedAsync(cancellationToken);
+        if (!started.IsCompletedSuccessfully || SwitchboardDiagnostics.ActivitySource.HasListeners())
+        {
+            return DispatchTracedAsync(started, message, cancellationToken);
+        }
+
+        // The common case, without a span to open: no async state machine unless the transport has to wait.
+        var handing = Hand(started.Result, message, WithTraceParent(message.Envelope, Activity.Current?.Id), cancellationToken);
+        if (handing.IsCompletedSuccessfully)
+        {
+            handing.GetAwaiter().GetResult();
+            Count(message);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitThenCountAsync(handing, message);
+    }
+
+    private static async ValueTask AwaitThenCountAsync(ValueTask handing, OutgoingMessage message)
+    {
+        await handing.ConfigureAwait(false);
+        Count(message);
+    }
+
+    private static async ValueTask DispatchTracedAsync(ValueTask<ITransport> starting, OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var transportInstance = await starting.ConfigureAwait(false);
         using var activity = StartActivity(message, transportInstance.Name);
-        var traceParent = activity?.Id ?? Activity.Current?.Id ?? message.Envelope.TraceParent;
-        var envelope = traceParent == message.Envelope.TraceParent ? message.Envelope : message.Envelope with { TraceParent = traceParent };
+        var envelope = WithTraceParent(message.Envelope, activity?.Id ?? Activity.Current?.Id);
         try
         {
-            if (message.Kind == OutgoingKind.Send)
-            {
-                await transportInstance.SendAsync(message.Destination, envelope, message.DeliverAt, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await transportInstance.PublishAsync(message.Destination, envelope, message.DeliverAt, cancellationToken).ConfigureAwait(false);
-            }
+            await Hand(transportInstance, message, envelope, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (activity is not null)
         {
@@ -32,6 +50,19 @@ internal sealed class Dispatcher(TransportHost transport)
             throw;
         }
 
+        Count(message);
+    }
+
+    private static ValueTask Hand(ITransport transport, OutgoingMessage message, Envelope envelope, CancellationToken cancellationToken) =>
+        message.Kind == OutgoingKind.Send
+            ? transport.SendAsync(message.Destination, envelope, message.DeliverAt, cancellationToken)
+            : transport.PublishAsync(message.Destination, envelope, message.DeliverAt, cancellationToken);
+
+    private static Envelope WithTraceParent(Envelope envelope, string? traceParent) =>
+        traceParent is null || traceParent == envelope.TraceParent ? envelope : envelope with { TraceParent = traceParent };
+
+    private static void Count(OutgoingMessage message)
+    {
         if (SwitchboardDiagnostics.Sent.Enabled)
         {
             SwitchboardDiagnostics.Sent.Add(1,

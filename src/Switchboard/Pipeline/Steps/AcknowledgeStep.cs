@@ -8,13 +8,37 @@ namespace Switchboard.Pipeline.Steps;
 /// The outermost step: once the pipeline has decided, settles the message with the transport. A step that
 /// throws unexpectedly abandons the message (it is redelivered), never acknowledges it.
 /// </summary>
+/// <remarks>
+/// Like every built-in step it has a synchronous fast path: when the rest of the pipeline completes without
+/// waiting, no async state machine runs. Steps run once per message, so this is most of the per-message cost.
+/// </remarks>
 internal sealed class AcknowledgeStep(ILogger logger) : IReceiveStep
 {
-    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    {
+        ValueTask pending;
+        try
+        {
+            pending = next(context);
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.GetAwaiter().GetResult();
+                return SettleAsync(context);
+            }
+        }
+        catch (Exception e)
+        {
+            pending = ValueTask.FromException(e);
+        }
+
+        return AwaitThenSettleAsync(pending, context);
+    }
+
+    private async ValueTask AwaitThenSettleAsync(ValueTask pending, ReceiveContext context)
     {
         try
         {
-            await next(context).ConfigureAwait(false);
+            await pending.ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -22,28 +46,29 @@ internal sealed class AcknowledgeStep(ILogger logger) : IReceiveStep
             context.Abandon();
         }
 
-        var incoming = context.Incoming;
-        switch (context.Settlement)
-        {
-            case Settlement.Complete:
-                await incoming.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                break;
-            case Settlement.Abandon:
-                await incoming.AbandonAsync(CancellationToken.None).ConfigureAwait(false);
-                break;
-            case Settlement.Defer:
-                await incoming.DeferAsync(context.DeferDelay, context.DeferEnvelope!, CancellationToken.None).ConfigureAwait(false);
-                break;
-            case Settlement.DeadLetter:
-                var reason = context.DeadLetterReason ?? new DeadLetterReason("unspecified", Attempts: context.Attempts);
-                logger.LogError("Dead-lettering message {MessageId} ({MessageType}) from {Endpoint}: {Reason}", context.Envelope.MessageId, context.Envelope.MessageType, context.Endpoint, reason.Reason);
-                await incoming.DeadLetterAsync(reason, CancellationToken.None).ConfigureAwait(false);
-                if (SwitchboardDiagnostics.DeadLettered.Enabled)
-                {
-                    SwitchboardDiagnostics.DeadLettered.Add(1, new KeyValuePair<string, object?>(MessagingTags.Destination, context.Endpoint));
-                }
+        await SettleAsync(context).ConfigureAwait(false);
+    }
 
-                break;
+    private ValueTask SettleAsync(ReceiveContext context)
+    {
+        var incoming = context.Incoming;
+        return context.Settlement switch
+        {
+            Settlement.Complete => incoming.CompleteAsync(CancellationToken.None),
+            Settlement.Abandon => incoming.AbandonAsync(CancellationToken.None),
+            Settlement.Defer => incoming.DeferAsync(context.DeferDelay, context.DeferEnvelope!, CancellationToken.None),
+            _ => DeadLetterAsync(context),
+        };
+    }
+
+    private async ValueTask DeadLetterAsync(ReceiveContext context)
+    {
+        var reason = context.DeadLetterReason ?? new DeadLetterReason("unspecified", Attempts: context.Attempts);
+        logger.LogError("Dead-lettering message {MessageId} ({MessageType}) from {Endpoint}: {Reason}", context.Envelope.MessageId, context.Envelope.MessageType, context.Endpoint, reason.Reason);
+        await context.Incoming.DeadLetterAsync(reason, CancellationToken.None).ConfigureAwait(false);
+        if (SwitchboardDiagnostics.DeadLettered.Enabled)
+        {
+            SwitchboardDiagnostics.DeadLettered.Add(1, new KeyValuePair<string, object?>(MessagingTags.Destination, context.Endpoint));
         }
     }
 }

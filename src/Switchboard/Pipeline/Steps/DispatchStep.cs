@@ -8,14 +8,38 @@ namespace Switchboard.Pipeline.Steps;
 /// </summary>
 internal sealed class DispatchStep(Dispatcher dispatcher) : IReceiveStep
 {
-    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
-        await next(context).ConfigureAwait(false);
-        var outgoing = context.MessageContext?.Outgoing;
-        if (outgoing is { Count: > 0 })
+        var pending = next(context);
+        if (pending.IsCompletedSuccessfully)
         {
-            await dispatcher.DispatchAllAsync(outgoing, context.CancellationToken).ConfigureAwait(false);
-            context.MessageContext!.ClearOutgoing();
+            pending.GetAwaiter().GetResult();
+            return DispatchAsync(context);
         }
+
+        return AwaitThenDispatchAsync(pending, context);
+    }
+
+    private async ValueTask AwaitThenDispatchAsync(ValueTask pending, ReceiveContext context)
+    {
+        await pending.ConfigureAwait(false);
+        await DispatchAsync(context).ConfigureAwait(false);
+    }
+
+    private ValueTask DispatchAsync(ReceiveContext context)
+    {
+        var messageContext = context.MessageContext;
+        if (messageContext is null || messageContext.Outgoing.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return DispatchAllAsync(messageContext, context.CancellationToken);
+    }
+
+    private async ValueTask DispatchAllAsync(MessageContext messageContext, CancellationToken cancellationToken)
+    {
+        await dispatcher.DispatchAllAsync(messageContext.Outgoing, cancellationToken).ConfigureAwait(false);
+        messageContext.ClearOutgoing();
     }
 }

@@ -14,16 +14,46 @@ namespace Switchboard.Pipeline.Steps;
 /// </summary>
 internal sealed class RetryStep(RetryPolicy policy, ILogger logger) : IReceiveStep
 {
-    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    {
+        context.Attempts++;
+        ValueTask first;
+        try
+        {
+            first = next(context);
+            if (first.IsCompletedSuccessfully)
+            {
+                first.GetAwaiter().GetResult();
+                return ValueTask.CompletedTask;
+            }
+        }
+        catch (Exception e)
+        {
+            first = ValueTask.FromException(e);
+        }
+
+        return RetryAsync(context, next, first);
+    }
+
+    // The first attempt is already running (or has failed); later ones run here.
+    private async ValueTask RetryAsync(ReceiveContext context, ReceiveDelegate next, ValueTask first)
     {
         var delayedSoFar = DelayedRetriesSoFar(context.Envelope);
         Exception? failure = null;
         for (var attempt = 0; attempt <= policy.ImmediateRetries; attempt++)
         {
-            context.Attempts++;
             try
             {
-                await next(context).ConfigureAwait(false);
+                if (attempt == 0)
+                {
+                    await first.ConfigureAwait(false);
+                }
+                else
+                {
+                    context.Attempts++;
+                    await next(context).ConfigureAwait(false);
+                }
+
                 return;
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

@@ -11,20 +11,48 @@ internal sealed class TraceStep(ILogger logger, string transportName) : IReceive
     private static readonly Func<ILogger, string, string?, string, IDisposable?> Scope =
         LoggerMessage.DefineScope<string, string?, string>("MessageId:{MessageId} CorrelationId:{CorrelationId} MessageType:{MessageType}");
 
-    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         var envelope = context.Envelope;
         var started = SwitchboardDiagnostics.ProcessDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-        using var activity = StartActivity(context, transportName);
-        using var scope = Scope(logger, envelope.MessageId, envelope.CorrelationId, envelope.MessageType);
+        var activity = StartActivity(context, transportName);
+        var scope = Scope(logger, envelope.MessageId, envelope.CorrelationId, envelope.MessageType);
+        ValueTask pending;
         try
         {
-            await next(context).ConfigureAwait(false);
+            pending = next(context);
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.GetAwaiter().GetResult();
+                Finish(context, activity, scope, started);
+                return ValueTask.CompletedTask;
+            }
+        }
+        catch (Exception e)
+        {
+            pending = ValueTask.FromException(e);
+        }
+
+        return AwaitAsync(pending, context, activity, scope, started);
+    }
+
+    private static async ValueTask AwaitAsync(ValueTask pending, ReceiveContext context, Activity? activity, IDisposable? scope, long started)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
         }
         finally
         {
-            Record(context, activity, started);
+            Finish(context, activity, scope, started);
         }
+    }
+
+    private static void Finish(ReceiveContext context, Activity? activity, IDisposable? scope, long started)
+    {
+        Record(context, activity, started);
+        scope?.Dispose();
+        activity?.Dispose();
     }
 
     private static void Record(ReceiveContext context, Activity? activity, long started)
