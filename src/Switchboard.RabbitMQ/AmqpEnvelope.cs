@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using global::RabbitMQ.Client;
+using Switchboard.Messages;
+
+namespace Switchboard.RabbitMQ;
+
+/// <summary>Maps the envelope onto AMQP basic properties and headers, and back.</summary>
+internal static class AmqpEnvelope
+{
+    private const string CausationId = "sb-causation-id";
+    private const string TraceParent = "traceparent";
+    private const string SentAt = "sb-sent-at";
+    private const string DeliveryCount = "x-delivery-count";
+
+    public static BasicProperties ToProperties(Envelope envelope)
+    {
+        var headers = new Dictionary<string, object?>(envelope.Headers.Count + 3, StringComparer.Ordinal);
+        foreach (var (name, value) in envelope.Headers)
+        {
+            headers[name] = value;
+        }
+
+        if (envelope.CausationId is not null)
+        {
+            headers[CausationId] = envelope.CausationId;
+        }
+
+        if (envelope.TraceParent is not null)
+        {
+            headers[TraceParent] = envelope.TraceParent;
+        }
+
+        headers[SentAt] = envelope.SentAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        return new BasicProperties
+        {
+            MessageId = envelope.MessageId,
+            Type = envelope.MessageType,
+            CorrelationId = envelope.CorrelationId,
+            ContentType = envelope.ContentType,
+            Timestamp = new AmqpTimestamp(envelope.SentAt.ToUnixTimeSeconds()),
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = headers,
+        };
+    }
+
+    public static Envelope FromDelivery(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? causation = null, traceParent = null;
+        var sentAt = properties.IsTimestampPresent() ? DateTimeOffset.FromUnixTimeSeconds(properties.Timestamp.UnixTime) : DateTimeOffset.MinValue;
+        if (properties.Headers is { } raw)
+        {
+            foreach (var (name, value) in raw)
+            {
+                var text = Text(value);
+                switch (name)
+                {
+                    case CausationId:
+                        causation = text;
+                        break;
+                    case TraceParent:
+                        traceParent = text;
+                        break;
+                    case SentAt when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks):
+                        sentAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+                        break;
+                    case DeliveryCount:
+                        break;
+                    default:
+                        if (text is not null && !IsBrokerHeader(name))
+                        {
+                            headers[name] = text;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return new Envelope
+        {
+            MessageId = properties.MessageId ?? "",
+            MessageType = properties.Type ?? "",
+            CorrelationId = properties.CorrelationId,
+            CausationId = causation,
+            TraceParent = traceParent,
+            SentAt = sentAt,
+            ContentType = properties.ContentType ?? "",
+            Headers = headers,
+            Body = body,
+        };
+    }
+
+    /// <summary>Deliveries counted by the broker: quorum queues report earlier attempts in <c>x-delivery-count</c>.</summary>
+    public static int Deliveries(IReadOnlyBasicProperties properties, bool redelivered)
+    {
+        if (properties.Headers is { } raw && raw.TryGetValue(DeliveryCount, out var value) && value is long or int)
+        {
+            return 1 + Convert.ToInt32(value, CultureInfo.InvariantCulture);
+        }
+
+        return redelivered ? 2 : 1;
+    }
+
+    // Headers the broker adds when it dead-letters or redelivers; free headers of the application may also start with "x-".
+    private static bool IsBrokerHeader(string name) =>
+        name is "x-death" or "x-delivery-count" or "x-received-from"
+        || name.StartsWith("x-first-death-", StringComparison.Ordinal)
+        || name.StartsWith("x-last-death-", StringComparison.Ordinal);
+
+    // Free headers are strings; tables and arrays (only the broker writes those) are not carried over.
+    private static string? Text(object? value) => value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        string text => text,
+        System.Collections.IEnumerable => null,
+        null => null,
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+}

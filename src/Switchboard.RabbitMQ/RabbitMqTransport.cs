@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using global::RabbitMQ.Client;
+using global::RabbitMQ.Client.Exceptions;
+using Switchboard.Messages;
+using Switchboard.Transport;
+
+namespace Switchboard.RabbitMQ;
+
+/// <summary>
+/// The transport on RabbitMQ. Events go to a topic exchange routed by message type name; each endpoint owns a
+/// durable queue (quorum by default) bound to the types it subscribes to and a dead-letter queue
+/// <c>{queue}.dlq</c>; commands go straight to the endpoint's queue through the default exchange. Every publish
+/// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself.
+/// </summary>
+public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITransport
+{
+    private readonly ConcurrentDictionary<string, bool> _knownQueues = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private IConnection? _connection;
+    private AmqpPublisher? _publisher;
+    private DelayQueues? _delays;
+    private RabbitMqDeadLetterQueue? _deadLetters;
+
+    /// <inheritdoc />
+    public string Name => "rabbitmq";
+
+    /// <inheritdoc />
+    public IDeadLetterQueue DeadLetters => _deadLetters ?? throw NotStarted();
+
+    internal AmqpPublisher Publisher => _publisher ?? throw NotStarted();
+
+    private IConnection Connection => _connection ?? throw NotStarted();
+
+    /// <summary>The dead-letter queue of an endpoint queue.</summary>
+    public static string DeadLetterQueueOf(string queue) => queue + ".dlq";
+
+    /// <inheritdoc />
+    public async ValueTask StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connection is not null)
+            {
+                return;
+            }
+
+            var factory = new ConnectionFactory
+            {
+                Uri = settings.Uri,
+                AutomaticRecoveryEnabled = true,
+                TopologyRecoveryEnabled = true,
+                NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+                RequestedHeartbeat = settings.Heartbeat,
+                ClientProvidedName = settings.ConnectionName ?? Process.GetCurrentProcess().ProcessName,
+            };
+            var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                await channel.ExchangeDeclareAsync(settings.EventsExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            _publisher = await AmqpPublisher.CreateAsync(connection, settings, cancellationToken).ConfigureAwait(false);
+            _delays = new DelayQueues(connection);
+            _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher);
+            _connection = connection;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
+    {
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var arguments = new Dictionary<string, object?>
+        {
+            ["x-queue-type"] = settings.QueueType == RabbitMqQueueType.Quorum ? "quorum" : "classic",
+            // A message the broker itself gives up on (a quorum delivery limit, a policy) lands in the endpoint's
+            // dead-letter queue instead of vanishing.
+            ["x-dead-letter-exchange"] = "",
+            ["x-dead-letter-routing-key"] = DeadLetterQueueOf(endpoint.Queue),
+        };
+        await channel.QueueDeclareAsync(DeadLetterQueueOf(endpoint.Queue), durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueDeclareAsync(endpoint.Queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var topic in endpoint.Topics)
+        {
+            await channel.QueueBindAsync(endpoint.Queue, settings.EventsExchange, topic, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        _knownQueues[endpoint.Queue] = true;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendAsync(string queue, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
+    {
+        var delay = deliverAt - DateTimeOffset.UtcNow;
+        if (delay > TimeSpan.Zero)
+        {
+            // The delay queue dead-letters to the destination later; an unknown destination must fail now, not then.
+            await EnsureQueueExistsAsync(queue, cancellationToken).ConfigureAwait(false);
+            await SendDelayedAsync(queue, envelope, delay.Value, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Publisher.PublishAsync("", queue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask PublishAsync(string topic, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
+    {
+        var delay = deliverAt - DateTimeOffset.UtcNow;
+        if (delay > TimeSpan.Zero)
+        {
+            var delayQueue = await _delays!.QueueForAsync(settings.EventsExchange, topic, delay.Value, cancellationToken).ConfigureAwait(false);
+            await Publisher.PublishAsync("", delayQueue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Publisher.PublishAsync(settings.EventsExchange, topic, envelope, mandatory: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ITransportReceiver> CreateReceiverAsync(string queue, ReceiverOptions options, CancellationToken cancellationToken = default) =>
+        await AmqpReceiver.StartAsync(Connection, queue, options.Prefetch, this, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_publisher is not null)
+        {
+            await _publisher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.CloseAsync().ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _connection = null;
+        _publisher = null;
+    }
+
+    internal async ValueTask SendDelayedAsync(string queue, Envelope envelope, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var delayQueue = await _delays!.QueueForAsync("", queue, delay, cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync("", delayQueue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask EnsureQueueExistsAsync(string queue, CancellationToken cancellationToken)
+    {
+        if (_knownQueues.ContainsKey(queue))
+        {
+            return;
+        }
+
+        // A passive declare of a missing queue closes its channel, so it gets a channel of its own.
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            throw new UnroutableMessageException($"Queue '{queue}' does not exist; no endpoint declared it.");
+        }
+
+        _knownQueues[queue] = true;
+    }
+
+    private static InvalidOperationException NotStarted() => new("The RabbitMQ transport has not been started.");
+}

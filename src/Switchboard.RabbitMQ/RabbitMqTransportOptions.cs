@@ -1,0 +1,29 @@
+namespace Switchboard.RabbitMQ;
+
+/// <summary>Settings of the RabbitMQ transport.</summary>
+public sealed record RabbitMqTransportOptions
+{
+    /// <summary>
+    /// The broker, with credentials and vhost, e.g. <c>amqp://orders:secret@rabbit:5672/shop</c>; <c>amqps://</c>
+    /// turns TLS on.
+    /// </summary>
+    public required Uri Uri { get; init; }
+
+    /// <summary>The kind of endpoint queue. Default <see cref="RabbitMqQueueType.Quorum"/>.</summary>
+    public RabbitMqQueueType QueueType { get; init; } = RabbitMqQueueType.Quorum;
+
+    /// <summary>The connection name the broker shows. Default: the process name.</summary>
+    public string? ConnectionName { get; init; }
+
+    /// <summary>Heartbeat interval: a silent connection loss is detected within about twice this. Default 10 s.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Name of the topic exchange events are published to. Default <c>sb.events</c>.</summary>
+    public string EventsExchange { get; init; } = "sb.events";
+
+    /// <summary>How many channels publish in parallel, each with publisher confirms. Default 4.</summary>
+    public int PublishChannels { get; init; } = 4;
+
+    /// <summary>Most unconfirmed publishes per channel. Default 1,024.</summary>
+    public int MaxOutstandingConfirms { get; init; } = 1024;
+}

@@ -1,0 +1,46 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Switchboard.RabbitMQ.Tests;
+
+/// <summary>
+/// The broker the test command started (scripts/services/rabbitmq.sh): its AMQP URI and management API come from
+/// the environment. A missing broker fails the tests loudly; they never skip.
+/// </summary>
+public static class TestBroker
+{
+    private static readonly Lazy<HttpClient> Http = new(CreateClient);
+
+    public static Uri AmqpUri => new(Required("SWITCHBOARD_RABBITMQ_URI"));
+
+    /// <summary>The AMQP URI pointing at another vhost.</summary>
+    public static Uri UriFor(string vhost) => new UriBuilder(AmqpUri) { Path = "/" + Uri.EscapeDataString(vhost) }.Uri;
+
+    /// <summary>Creates a vhost to which the test user has full permissions.</summary>
+    public static async Task CreateVhostAsync(string vhost)
+    {
+        var name = Uri.EscapeDataString(vhost);
+        (await Http.Value.PutAsync($"api/vhosts/{name}", Json("{}"))).EnsureSuccessStatusCode();
+        var user = Uri.EscapeDataString(Uri.UnescapeDataString(AmqpUri.UserInfo.Split(':')[0]));
+        (await Http.Value.PutAsync($"api/permissions/{name}/{user}", Json("""{"configure":".*","write":".*","read":".*"}"""))).EnsureSuccessStatusCode();
+    }
+
+    public static async Task DeleteVhostAsync(string vhost) =>
+        await Http.Value.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static HttpClient CreateClient()
+    {
+        var management = new Uri(Required("SWITCHBOARD_RABBITMQ_MANAGEMENT"));
+        var client = new HttpClient { BaseAddress = new UriBuilder(management) { UserName = "", Password = "", Path = "/" }.Uri };
+        var credentials = Uri.UnescapeDataString(management.UserInfo);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        return client;
+    }
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: run the tests with ./scripts/test.sh, which starts RabbitMQ on loopback and sets it.");
+}
