@@ -28,6 +28,25 @@ public static class TestBroker
     public static async Task DeleteVhostAsync(string vhost) =>
         await Http.Value.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
 
+    /// <summary>Restarts the broker application (its data survives), with the command the test script exported.</summary>
+    public static async Task RestartAsync()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", Required("SWITCHBOARD_RABBITMQ_RESTART")])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Restarting the broker failed ({process.ExitCode}): {await stdout} {await stderr}");
+        }
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static HttpClient CreateClient()
