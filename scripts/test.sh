@@ -11,7 +11,31 @@ mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# RabbitMQ: a throwaway node on loopback (installed first if missing), started while the build runs and
+# stopped on exit. The tests get its AMQP URI (their own vhost and user), its management API (an administrator,
+# to create vhosts) and a command that restarts the broker (scripts/services/rabbitmq.sh describes them).
+rabbitmq="scripts/services/rabbitmq.sh"
+bash "$rabbitmq" start >"$results/rabbitmq-start.out" 2>"$results/rabbitmq-start.log" </dev/null &
+rabbitmq_start=$!
+stop_services() {
+  wait "$rabbitmq_start" 2>/dev/null || true
+  bash "$rabbitmq" stop </dev/null >&2 || echo "warning: RabbitMQ did not stop cleanly" >&2
+}
+trap stop_services EXIT
+
 dotnet build Switchboard.slnx -c Release -nologo -clp:ErrorsOnly
+
+if wait "$rabbitmq_start"; then
+  cat "$results/rabbitmq-start.log" >&2
+  # shellcheck source=/dev/null
+  source "$(tail -n 1 "$results/rabbitmq-start.out")"
+  export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART
+else
+  cat "$results/rabbitmq-start.log" >&2
+  echo "ERROR: the RabbitMQ node for the tests did not start (log above); no test ran" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 set +e
 dotnet test Switchboard.slnx -c Release --no-build -nologo \
@@ -41,6 +65,10 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A crashed test host can leave a TRX without failures; the run still failed.
   failed=1
 fi
+
+# Stop the servers now, so that the summary below stays the last line.
+trap - EXIT
+stop_services
 
 line="$passed passed, $failed failed"
 if [ "$skipped" -gt 0 ]; then

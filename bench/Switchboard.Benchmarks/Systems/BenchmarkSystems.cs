@@ -7,6 +7,8 @@ public static class BenchmarkSystems
     {
         ["switchboard-inmemory"] = static () => new SwitchboardSystem("switchboard-inmemory", InMemoryTransportSetup.CreateAsync),
         ["switchboard-sqlite"] = static () => new SwitchboardSystem("switchboard-sqlite", SqliteTransportSetup.CreateAsync),
+        ["switchboard-rabbitmq"] = static () => new SwitchboardSystem("switchboard-rabbitmq", RabbitMqTransportSetup.CreateAsync),
+        [RawRabbitMqSystem.SystemName] = static () => new RawRabbitMqSystem(),
     };
 
     /// <summary>Every known name.</summary>
