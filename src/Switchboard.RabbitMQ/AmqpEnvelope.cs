@@ -31,7 +31,8 @@ internal static class AmqpEnvelope
             headers[TraceParent] = envelope.TraceParent;
         }
 
-        headers[SentAt] = envelope.SentAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        // An AMQP long, not text: no formatting or parsing per message, and full precision (the timestamp property has seconds).
+        headers[SentAt] = envelope.SentAt.UtcTicks;
         return new BasicProperties
         {
             MessageId = envelope.MessageId,
@@ -53,6 +54,12 @@ internal static class AmqpEnvelope
         {
             foreach (var (name, value) in raw)
             {
+                if (name == SentAt && value is long ticks)
+                {
+                    sentAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+                    continue;
+                }
+
                 var text = Text(value);
                 switch (name)
                 {
@@ -62,8 +69,8 @@ internal static class AmqpEnvelope
                     case TraceParent:
                         traceParent = text;
                         break;
-                    case SentAt when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks):
-                        sentAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+                    case SentAt when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+                        sentAt = new DateTimeOffset(parsed, TimeSpan.Zero);
                         break;
                     case DeliveryCount:
                         break;
