@@ -25,6 +25,23 @@ public static class TestBroker
         (await Http.Value.PutAsync($"api/permissions/{name}/{user}", Json("""{"configure":".*","write":".*","read":".*"}"""))).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Creates a user with the given permissions (regular expressions) on one vhost only.</summary>
+    public static async Task CreateUserAsync(string user, string password, string vhost, string configure, string write, string read)
+    {
+        var name = Uri.EscapeDataString(user);
+        var body = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["password"] = password, ["tags"] = "" });
+        (await Http.Value.PutAsync($"api/users/{name}", Json(body))).EnsureSuccessStatusCode();
+        var permissions = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["configure"] = configure, ["write"] = write, ["read"] = read });
+        (await Http.Value.PutAsync($"api/permissions/{Uri.EscapeDataString(vhost)}/{name}", Json(permissions))).EnsureSuccessStatusCode();
+    }
+
+    public static async Task DeleteUserAsync(string user) =>
+        await Http.Value.DeleteAsync($"api/users/{Uri.EscapeDataString(user)}");
+
+    /// <summary>The AMQP URI of another user on another vhost.</summary>
+    public static Uri UriFor(string vhost, string user, string password) =>
+        new UriBuilder(AmqpUri) { UserName = Uri.EscapeDataString(user), Password = Uri.EscapeDataString(password), Path = "/" + Uri.EscapeDataString(vhost) }.Uri;
+
     public static async Task DeleteVhostAsync(string vhost) =>
         await Http.Value.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
 

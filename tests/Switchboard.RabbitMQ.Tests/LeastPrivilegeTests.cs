@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
+using Switchboard.Retries;
+using Switchboard.Transport;
+
+namespace Switchboard.RabbitMQ.Tests;
+
+public sealed record PaymentRequested(int Number);
+
+public sealed record ShipOrder(int Number);
+
+public sealed class LeastPrivilegeLog
+{
+    public ConcurrentQueue<string> Entries { get; } = new();
+
+    private int _failures;
+
+    public int Failures => Volatile.Read(ref _failures);
+
+    public void Failed() => Interlocked.Increment(ref _failures);
+}
+
+/// <summary>On every event: sends a command to another service's queue, schedules one, and fails negative numbers.</summary>
+public sealed class PaymentRequestedHandler(LeastPrivilegeLog log) : IMessageHandler<PaymentRequested>
+{
+    public async ValueTask HandleAsync(PaymentRequested message, IMessageContext context, CancellationToken cancellationToken)
+    {
+        if (message.Number < 0)
+        {
+            log.Failed();
+            throw new InvalidOperationException("declined");
+        }
+
+        await context.SendAsync(new ShipOrder(message.Number), SendOptions.To("orders"), cancellationToken);
+        await context.SendAsync(new ShipOrder(-message.Number), new SendOptions { Destination = "orders", Delay = TimeSpan.FromMilliseconds(300) }, cancellationToken);
+    }
+}
+
+public sealed class ShipOrderHandler(LeastPrivilegeLog log) : IMessageHandler<ShipOrder>
+{
+    public ValueTask HandleAsync(ShipOrder message, IMessageContext context, CancellationToken cancellationToken)
+    {
+        log.Entries.Enqueue($"ship:{message.Number}");
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The per-service permissions docs/rabbitmq.md recommends are enough for everything a service does.</summary>
+public sealed class LeastPrivilegeTests : IAsyncLifetime
+{
+    private readonly string _vhost = "sb-perm-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _user = "payments-" + Guid.NewGuid().ToString("N")[..8];
+
+    public async Task InitializeAsync()
+    {
+        await TestBroker.CreateVhostAsync(_vhost);
+        await TestBroker.CreateUserAsync(_user, "secret-1", _vhost,
+            configure: @"^(payments(\.dlq)?|sb\.delay\..*|sb\.events)$",
+            write: @"^(payments(\.dlq)?|sb\.delay\..*|sb\.events|amq\.default)$",
+            read: @"^(payments(\.dlq)?|sb\.delay\..*|sb\.events)$");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestBroker.DeleteUserAsync(_user);
+        await TestBroker.DeleteVhostAsync(_vhost);
+    }
+
+    [Fact]
+    public async Task A_service_with_only_its_own_permissions_sends_schedules_retries_and_dead_letters()
+    {
+        var log = new LeastPrivilegeLog();
+        using var orders = await StartAsync(log, TestBroker.UriFor(_vhost), bus => bus.Endpoint("orders", e => e.Handle<ShipOrder, ShipOrderHandler>()));
+        using var payments = await StartAsync(log, TestBroker.UriFor(_vhost, _user, "secret-1"), bus => bus.Endpoint("payments", e => e
+            .Handle<PaymentRequested, PaymentRequestedHandler>()
+            .Retry(new RetryPolicy { ImmediateRetries = 0, DelayedRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(100) })));
+
+        var bus = orders.Services.GetRequiredService<IBus>();
+        await bus.PublishAsync(new PaymentRequested(7));
+        await bus.PublishAsync(new PaymentRequested(-1));
+
+        var deadLetters = payments.Services.GetRequiredService<IDeadLetterQueue>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((log.Entries.Count < 2 || await deadLetters.CountAsync("payments") < 1) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["ship:-7", "ship:7"], log.Entries.Order());
+        Assert.Equal(2, log.Failures);
+        var letter = Assert.Single(await deadLetters.ListAsync("payments"));
+        Assert.Equal("retries exhausted", letter.Reason);
+        Assert.True(await deadLetters.DeleteAsync("payments", letter.Id));
+        await payments.StopAsync();
+        await orders.StopAsync();
+    }
+
+    private static async Task<IHost> StartAsync(LeastPrivilegeLog log, Uri uri, Action<SwitchboardBuilder> endpoints)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Critical);
+        builder.Services.AddSingleton(log);
+        builder.Services.AddSwitchboard(bus =>
+        {
+            bus.Message<PaymentRequested>("tests.payment-requested.v1").Message<ShipOrder>("tests.ship-order.v1").UseRabbitMq(uri);
+            endpoints(bus);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
