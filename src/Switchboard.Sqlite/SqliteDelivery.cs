@@ -28,10 +28,10 @@ internal sealed class SqliteDelivery(SqliteReceiver receiver, string queue, Clai
         Settle(SettleOperation.Complete(queue, claimed.Seq, lease), cancellationToken);
 
     public override ValueTask AbandonAsync(CancellationToken cancellationToken = default) =>
-        Settle(SettleOperation.Abandon(queue, claimed.Seq, lease, Now()), cancellationToken);
+        Settle(SettleOperation.Abandon(queue, claimed.Seq, lease, UnixMilliseconds.Now()), cancellationToken);
 
     public override ValueTask DeferAsync(TimeSpan delay, Envelope envelope, CancellationToken cancellationToken = default) =>
-        Settle(SettleOperation.Defer(queue, claimed.Seq, lease, Now() + (long)delay.TotalMilliseconds, envelope), cancellationToken);
+        Settle(SettleOperation.Defer(queue, claimed.Seq, lease, UnixMilliseconds.DueAt(DateTimeOffset.UtcNow + delay), envelope), cancellationToken);
 
     public override ValueTask DeadLetterAsync(DeadLetterReason reason, CancellationToken cancellationToken = default)
     {
@@ -41,6 +41,4 @@ internal sealed class SqliteDelivery(SqliteReceiver receiver, string queue, Clai
 
     private ValueTask Settle(SettleOperation operation, CancellationToken cancellationToken) =>
         TryClaim() ? receiver.SettleAsync(this, operation, cancellationToken) : ValueTask.CompletedTask;
-
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

@@ -69,7 +69,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
         {
             if (delivery.TryClaim())
             {
-                var abandon = SettleOperation.Abandon(_queue, delivery.Seq, delivery.Lease, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                var abandon = SettleOperation.Abandon(_queue, delivery.Seq, delivery.Lease, UnixMilliseconds.Now());
                 await _writer.EnqueueAsync(abandon).ConfigureAwait(false);
                 returned.Add(abandon.Completion);
             }
@@ -143,7 +143,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
             return max;
         }
 
-        var wait = TimeSpan.FromMilliseconds(at - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1);
+        var wait = TimeSpan.FromMilliseconds(at - UnixMilliseconds.Now() + 1);
         return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > max ? max : wait;
     }
 
@@ -156,7 +156,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(every, stop).ConfigureAwait(false);
-                var until = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)_options.LeaseDuration.TotalMilliseconds;
+                var until = UnixMilliseconds.Now() + (long)_options.LeaseDuration.TotalMilliseconds;
                 foreach (var delivery in _held.Values)
                 {
                     await _writer.EnqueueAsync(SettleOperation.Renew(_queue, delivery.Seq, delivery.Lease, until), stop).ConfigureAwait(false);

@@ -24,7 +24,7 @@ public static class SqliteTransactionalSender
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.Parameters.AddWithValue("$destination", message.Destination);
-        command.Parameters.AddWithValue("$visible_at", message.DeliverAt?.ToUnixTimeMilliseconds() ?? 0);
+        command.Parameters.AddWithValue("$visible_at", message.DeliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0);
         EnvelopeColumns.AddParameters(command);
         EnvelopeColumns.Bind(command.Parameters, 2, message.Envelope);
         command.CommandText = message.Kind == OutgoingKind.Send

@@ -129,7 +129,7 @@ public sealed class SqliteTransport : ITransport
     private SqliteWriter Writer => _writer ?? throw NotStarted();
 
     private static long VisibleAt(DateTimeOffset? deliverAt) =>
-        deliverAt?.ToUnixTimeMilliseconds() ?? 0;
+        deliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0;
 
     private static InvalidOperationException NotStarted() => new("The SQLite transport has not been started.");
 }

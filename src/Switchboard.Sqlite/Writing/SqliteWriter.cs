@@ -102,7 +102,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             try
             {
                 SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
-                batch.Begin(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                batch.Begin(UnixMilliseconds.Now());
                 foreach (var operation in operations)
                 {
                     try
