@@ -105,4 +105,14 @@ public abstract class SendReceiveSuite<TFactory> : TransportSuite<TFactory>
 
         await Assert.ThrowsAsync<Switchboard.Transport.UnroutableMessageException>(() => bus.Bus.SendAsync("nobody-home", new TestCommand(1)).AsTask());
     }
+
+    /// <summary>A scheduled command for a queue that no endpoint declared fails when scheduled, not silently later.</summary>
+    [Fact]
+    public async Task A_scheduled_send_to_an_undeclared_queue_throws_at_once()
+    {
+        var bus = await StartBusAsync(b => b.Endpoint("orders", Recording()));
+
+        await Assert.ThrowsAsync<Switchboard.Transport.UnroutableMessageException>(() =>
+            bus.Bus.ScheduleSendAsync(new TestCommand(1), TimeSpan.FromSeconds(5), "nobody-home").AsTask());
+    }
 }
