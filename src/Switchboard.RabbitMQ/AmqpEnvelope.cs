@@ -47,7 +47,7 @@ internal static class AmqpEnvelope
 
     public static Envelope FromDelivery(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? headers = null;
         string? causation = null, traceParent = null;
         var sentAt = properties.IsTimestampPresent() ? DateTimeOffset.FromUnixTimeSeconds(properties.Timestamp.UnixTime) : DateTimeOffset.MinValue;
         if (properties.Headers is { } raw)
@@ -77,7 +77,7 @@ internal static class AmqpEnvelope
                     default:
                         if (text is not null && !IsBrokerHeader(name))
                         {
-                            headers[name] = text;
+                            (headers ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = text;
                         }
 
                         break;
@@ -94,7 +94,7 @@ internal static class AmqpEnvelope
             TraceParent = traceParent,
             SentAt = sentAt,
             ContentType = properties.ContentType ?? "",
-            Headers = headers,
+            Headers = headers ?? Envelope.EmptyHeaders,
             Body = body,
         };
     }
