@@ -37,7 +37,13 @@ internal sealed class ReceiveEndpoint(EndpointDefinition definition, ReceiveDele
         {
             logger.LogWarning("Endpoint {Endpoint}: in-flight messages did not finish within {Timeout}; cancelling them", Queue, timeout);
             await _abortHandlers.CancelAsync().ConfigureAwait(false);
-            await all.ConfigureAwait(false);
+
+            // A handler that ignores its token must not hold shutdown forever: after one more timeout the receiver
+            // is closed anyway, which returns its messages to the queue; their late settlements are ignored.
+            if (await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) != all)
+            {
+                logger.LogError("Endpoint {Endpoint}: handlers ignored cancellation for {Timeout}; closing the receiver, their messages go back to the queue", Queue, timeout);
+            }
         }
 
         if (_receiver is not null)

@@ -91,6 +91,39 @@ public sealed class BusBehaviourTests
     }
 
     [Fact]
+    public async Task A_handler_that_ignores_cancellation_does_not_hold_shutdown_and_its_message_is_redelivered()
+    {
+        var stuck = new Seen();
+        var never = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        stuck.OnPing = (_, _) =>
+        {
+            started.TrySetResult();
+            return never.Task;
+        };
+        using var network = new InMemoryNetwork();
+        var first = await TestHost.StartAsync(
+            bus => Messages(bus).Configure(o => o with { ShutdownTimeout = TimeSpan.FromMilliseconds(200) }).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(stuck),
+            network);
+        await first.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Before the fix this never returned: the worker waited for the handler forever.
+        await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var seen = new Seen();
+        using var second = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(seen),
+            network);
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 1, "the redelivery");
+        Assert.Equal(["first:1"], seen.Entries);
+        await second.StopAsync();
+        first.Dispose();
+    }
+
+    [Fact]
     public void Handling_an_unregistered_message_type_fails_at_configuration()
     {
         var services = new ServiceCollection();
