@@ -69,10 +69,7 @@ internal static class AmqpEnvelope
                     case TraceParent:
                         traceParent = text;
                         break;
-                    case SentAt when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
-                        sentAt = new DateTimeOffset(parsed, TimeSpan.Zero);
-                        break;
-                    case DeliveryCount:
+                    case SentAt:
                         break;
                     default:
                         if (text is not null && !IsBrokerHeader(name))

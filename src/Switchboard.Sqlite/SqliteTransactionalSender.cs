@@ -12,8 +12,6 @@ namespace Switchboard.Sqlite;
 /// </summary>
 public static class SqliteTransactionalSender
 {
-    private const string Insert = $"INSERT INTO sb_messages (queue, visible_at, {SqliteSchema.EnvelopeColumnList}) ";
-
     /// <summary>
     /// Inserts <paramref name="message"/> (a send or a publish) within <paramref name="transaction"/>. The connection
     /// must be open on the transport's database file. Throws <see cref="UnroutableMessageException"/> when a send's
@@ -21,17 +19,16 @@ public static class SqliteTransactionalSender
     /// </summary>
     public static async ValueTask WriteAsync(SqliteConnection connection, SqliteTransaction transaction, OutgoingMessage message, CancellationToken cancellationToken = default)
     {
+        var send = message.Kind == OutgoingKind.Send;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.Parameters.AddWithValue("$destination", message.Destination);
+        command.CommandText = send ? MessageInserts.Send : MessageInserts.Publish;
+        command.Parameters.AddWithValue(send ? "$queue" : "$topic", message.Destination);
         command.Parameters.AddWithValue("$visible_at", message.DeliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0);
         EnvelopeColumns.AddParameters(command);
         EnvelopeColumns.Bind(command.Parameters, 2, message.Envelope);
-        command.CommandText = message.Kind == OutgoingKind.Send
-            ? Insert + $"SELECT $destination, $visible_at, {EnvelopeColumns.ParameterList} WHERE EXISTS (SELECT 1 FROM sb_queues WHERE name = $destination)"
-            : Insert + $"SELECT s.queue, $visible_at, {EnvelopeColumns.ParameterList} FROM sb_subscriptions s WHERE s.topic = $destination";
         var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (rows == 0 && message.Kind == OutgoingKind.Send)
+        if (rows == 0 && send)
         {
             throw new UnroutableMessageException($"Queue '{message.Destination}' does not exist; no endpoint declared it.");
         }

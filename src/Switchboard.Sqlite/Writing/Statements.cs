@@ -10,15 +10,8 @@ internal sealed class Statements : IDisposable
 
     public Statements(SqliteConnection connection)
     {
-        Send = Create(connection, $"""
-            INSERT INTO sb_messages (queue, visible_at, {Envelope})
-            SELECT $queue, $visible_at, {Values} WHERE EXISTS (SELECT 1 FROM sb_queues WHERE name = $queue)
-            """, "$queue", "$visible_at");
-        Publish = Create(connection, $"""
-            INSERT INTO sb_messages (queue, visible_at, {Envelope})
-            SELECT s.queue, $visible_at, {Values} FROM sb_subscriptions s WHERE s.topic = $topic
-            RETURNING queue
-            """, "$topic", "$visible_at");
+        Send = Create(connection, MessageInserts.Send, "$queue", "$visible_at");
+        Publish = Create(connection, MessageInserts.Publish, "$topic", "$visible_at");
         Claim = Create(connection, $"""
             UPDATE sb_messages SET visible_at = $until, delivery_count = delivery_count + 1, lease = $lease
             WHERE seq IN (SELECT seq FROM sb_messages WHERE queue = $queue AND visible_at <= $now ORDER BY visible_at, seq LIMIT $limit)

@@ -11,7 +11,11 @@ public abstract class IncomingMessage
     /// <summary>The message as it was sent.</summary>
     public abstract Envelope Envelope { get; }
 
-    /// <summary>How many times the broker has delivered this message, counting this delivery (1 on the first).</summary>
+    /// <summary>
+    /// How many times the broker has delivered this message, counting this delivery (1 on the first). After
+    /// <see cref="DeferAsync"/> the in-memory and SQLite transports go on counting; RabbitMQ redelivers a new copy,
+    /// whose count starts again at 1 (the retry round travels in the <c>sb-delayed-retries</c> header on every transport).
+    /// </summary>
     public abstract int DeliveryCount { get; }
 
     /// <summary>The queue it came from.</summary>
