@@ -19,10 +19,10 @@ internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Env
     public bool TryClaim() => Interlocked.Exchange(ref _settled, 1) == 0;
 
     public override ValueTask CompleteAsync(CancellationToken cancellationToken = default) =>
-        TryClaim() ? receiver.AckAsync(this, cancellationToken) : ValueTask.CompletedTask;
+        TryClaim() ? receiver.AckAsync(this) : ValueTask.CompletedTask;
 
     public override ValueTask AbandonAsync(CancellationToken cancellationToken = default) =>
-        TryClaim() ? receiver.RequeueAsync(this, cancellationToken) : ValueTask.CompletedTask;
+        TryClaim() ? receiver.RequeueAsync(this) : ValueTask.CompletedTask;
 
     public override ValueTask DeferAsync(TimeSpan delay, Envelope changed, CancellationToken cancellationToken = default) =>
         TryClaim() ? receiver.DeferAsync(this, delay, changed, cancellationToken) : ValueTask.CompletedTask;

@@ -16,6 +16,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
     private readonly IChannel _channel;
     private readonly RabbitMqTransport _transport;
     private readonly Channel<AmqpDelivery> _buffer;
+    private readonly AcknowledgementBatcher _settlements;
     private string? _consumerTag;
     private int _disposed;
 
@@ -25,6 +26,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
         _channel = channel;
         _transport = transport;
         _buffer = Channel.CreateBounded<AmqpDelivery>(new BoundedChannelOptions(prefetch) { SingleWriter = true });
+        _settlements = new AcknowledgementBatcher(channel, prefetch);
     }
 
     public string Queue { get; }
@@ -48,33 +50,38 @@ internal sealed class AmqpReceiver : ITransportReceiver
         static async ValueTask<IncomingMessage> Await(ValueTask<AmqpDelivery> pending) => await pending.ConfigureAwait(false);
     }
 
-    internal async ValueTask AckAsync(AmqpDelivery delivery, CancellationToken cancellationToken)
+    // Settlements after disposal started are dropped: the channel closes and the broker requeues the message.
+    internal ValueTask AckAsync(AmqpDelivery delivery)
     {
         if (Volatile.Read(ref _disposed) == 0)
         {
-            await _channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+            _settlements.Acknowledge(delivery.DeliveryTag);
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    internal async ValueTask RequeueAsync(AmqpDelivery delivery, CancellationToken cancellationToken)
+    internal ValueTask RequeueAsync(AmqpDelivery delivery)
     {
         if (Volatile.Read(ref _disposed) == 0)
         {
-            await _channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, cancellationToken).ConfigureAwait(false);
+            _settlements.Requeue(delivery.DeliveryTag);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     // Publish the copy (confirmed) before acknowledging the original: a crash in between duplicates, never loses.
     internal async ValueTask DeferAsync(AmqpDelivery delivery, TimeSpan delay, Envelope changed, CancellationToken cancellationToken)
     {
         await _transport.SendDelayedAsync(Queue, changed, delay, cancellationToken).ConfigureAwait(false);
-        await AckAsync(delivery, cancellationToken).ConfigureAwait(false);
+        await AckAsync(delivery).ConfigureAwait(false);
     }
 
     internal async ValueTask DeadLetterAsync(AmqpDelivery delivery, Envelope stamped, CancellationToken cancellationToken)
     {
         await _transport.Publisher.PublishAsync("", RabbitMqTransport.DeadLetterQueueOf(Queue), stamped, mandatory: true, cancellationToken).ConfigureAwait(false);
-        await AckAsync(delivery, cancellationToken).ConfigureAwait(false);
+        await AckAsync(delivery).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -92,6 +99,8 @@ internal sealed class AmqpReceiver : ITransportReceiver
                 await _channel.BasicCancelAsync(_consumerTag).ConfigureAwait(false);
             }
 
+            await _settlements.CompleteAsync().ConfigureAwait(false);
+
             await _channel.CloseAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or global::RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException)
@@ -107,6 +116,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
         // The client reuses the body's memory after this returns.
         var envelope = AmqpEnvelope.FromDelivery(delivery.BasicProperties, delivery.Body.ToArray());
         var count = AmqpEnvelope.Deliveries(delivery.BasicProperties, delivery.Redelivered);
+        _settlements.Delivered(delivery.DeliveryTag);
         // Never full (it is as large as the prefetch); after disposal the write fails and the broker requeues the message.
         _buffer.Writer.TryWrite(new AmqpDelivery(this, delivery.DeliveryTag, envelope, count));
         return Task.CompletedTask;
