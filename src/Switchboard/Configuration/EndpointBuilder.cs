@@ -1,6 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Switchboard.Persistence;
 using Switchboard.Pipeline;
+using Switchboard.Pipeline.Steps;
+using Switchboard.Runtime;
+using Switchboard.Sagas;
 using Switchboard.Retries;
 
 namespace Switchboard.Configuration;
@@ -32,7 +37,39 @@ public sealed class EndpointBuilder
         where THandler : class, IMessageHandler<TMessage>
     {
         _services.TryAddTransient<THandler>();
-        _handlers.Add((typeof(TMessage), Invoke<TMessage, THandler>, subscribe));
+        return AddHandler(typeof(TMessage), Invoke<TMessage, THandler>, subscribe);
+    }
+
+    /// <summary>
+    /// Runs the saga <typeparamref name="TSaga"/> (registered as transient) with state <typeparamref name="TState"/>
+    /// under <paramref name="name"/>, which identifies its instances in the store: keep it stable. Makes the endpoint
+    /// transactional (<see cref="Transactional"/>); the bus needs a store.
+    /// </summary>
+    public EndpointBuilder Saga<TSaga, TState>(string name, Action<SagaBuilder<TSaga, TState>> configure)
+        where TSaga : class
+        where TState : class, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _services.TryAddTransient<TSaga>();
+        configure(new SagaBuilder<TSaga, TState>(this, name));
+        return _options.Transactional is null ? Transactional() : this;
+    }
+
+    /// <summary>
+    /// Handles every message in a unit of work of the bus's store: the handlers' own database changes (through
+    /// <see cref="IUnitOfWork"/>), saga state, the inbox record and the messages they send commit together, and a
+    /// redelivered message is acknowledged without running the handlers again.
+    /// </summary>
+    public EndpointBuilder Transactional(Func<TransactionalOptions, TransactionalOptions>? change = null)
+    {
+        var options = _options.Transactional ?? new TransactionalOptions();
+        _options = _options with { Transactional = change is null ? options : change(options) };
+        return this;
+    }
+
+    internal EndpointBuilder AddHandler(Type messageType, HandlerInvoker invoker, bool subscribe)
+    {
+        _handlers.Add((messageType, invoker, subscribe));
         return this;
     }
 
@@ -73,6 +110,15 @@ public sealed class EndpointBuilder
             .ToDictionary(g => g.Key, g => g.Select(h => h.Invoker).ToArray());
         var topics = _handlers.Where(h => h.Subscribe).Select(h => typeName(h.MessageType)).Distinct(StringComparer.Ordinal).ToArray();
         var pipeline = DefaultPipeline.Create();
+        if (_options.Transactional is { } transactional)
+        {
+            pipeline.Remove(StepNames.Dispatch).InsertAfter(StepNames.Scope, StepNames.Transaction, s => new TransactionStep(
+                s.Services.GetService<IMessageStore>() ?? throw new InvalidOperationException($"Endpoint '{Queue}' is transactional, but the bus has no store: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...)."),
+                s.Services.GetRequiredService<Dispatcher>(),
+                transactional,
+                s.Services.Loggers().CreateLogger("Switchboard.Endpoint." + Queue)));
+        }
+
         foreach (var change in busWideChanges.Concat(_pipelineChanges))
         {
             change(pipeline);

@@ -1,3 +1,4 @@
+using Switchboard.Persistence;
 using Switchboard.Retries;
 
 namespace Switchboard.Configuration;
@@ -13,4 +14,10 @@ public sealed record EndpointOptions
 
     /// <summary>What happens when a handler throws.</summary>
     public RetryPolicy Retry { get; init; } = new();
+
+    /// <summary>
+    /// When set, the endpoint handles each message in a unit of work of the bus's store (inbox, outbox, sagas,
+    /// the handler's own database changes). Null: handlers run without one and their messages go out directly.
+    /// </summary>
+    public TransactionalOptions? Transactional { get; init; }
 }

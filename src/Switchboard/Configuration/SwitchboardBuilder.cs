@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.Messages;
+using Switchboard.Persistence;
 using Switchboard.Pipeline;
 using Switchboard.Serialization;
 using Switchboard.Transport;
@@ -59,6 +61,20 @@ public sealed class SwitchboardBuilder
     public SwitchboardBuilder UseTransport(Func<IServiceProvider, ITransport> factory)
     {
         _transport = factory;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the store that transactional endpoints and sagas keep their inbox, outbox and state in. Providers wrap
+    /// this in <c>UseInMemoryStore</c>, <c>UseSqliteStore</c>, <c>UsePostgreSqlStore</c>. The bus initializes the store
+    /// (its schema) at start-up and runs its outbox relay.
+    /// </summary>
+    public SwitchboardBuilder UseStore(Func<IServiceProvider, IMessageStore> factory, StoreOptions? options = null)
+    {
+        Services.RemoveAll<IMessageStore>();
+        Services.RemoveAll<StoreOptions>();
+        Services.AddSingleton(factory);
+        Services.AddSingleton(options ?? new StoreOptions());
         return this;
     }
 

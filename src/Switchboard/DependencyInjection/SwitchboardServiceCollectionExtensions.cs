@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard;
 using Switchboard.Configuration;
 using Switchboard.Hosting;
+using Switchboard.Persistence;
 using Switchboard.Runtime;
 using Switchboard.Transport;
 
@@ -39,6 +40,8 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddSingleton(sp => new BusRuntime(configuration, sp.GetRequiredService<TransportHost>(), sp, sp.Loggers()));
         services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<TransportHost>().Transport.DeadLetters);
         services.AddScoped<MessageContextAccessor>();
+        services.AddScoped<UnitOfWork>();
+        services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IMessageContext>(sp => sp.GetRequiredService<MessageContextAccessor>().Current
             ?? throw new InvalidOperationException("IMessageContext is only available while a message is being handled."));
         services.AddHostedService<SwitchboardHostedService>();

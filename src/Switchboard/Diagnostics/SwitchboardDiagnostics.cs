@@ -26,5 +26,11 @@ public static class SwitchboardDiagnostics
 
     internal static Counter<long> DeadLettered { get; } = Meter.CreateCounter<long>("switchboard.messages.dead_lettered", "{message}", "Messages moved to a dead-letter queue.");
 
+    internal static Counter<long> InboxDuplicates { get; } = Meter.CreateCounter<long>("switchboard.inbox.duplicates", "{message}", "Redelivered messages the inbox acknowledged without running the handlers.");
+
+    internal static Counter<long> ConcurrencyConflicts { get; } = Meter.CreateCounter<long>("switchboard.concurrency.conflicts", "{attempt}", "Units of work that lost an optimistic-concurrency race and ran again.");
+
+    internal static Counter<long> SagaLateMessages { get; } = Meter.CreateCounter<long>("switchboard.saga.late_messages", "{message}", "Messages for a saga that had already completed, ignored.");
+
     internal static Histogram<double> ProcessDuration { get; } = Meter.CreateHistogram<double>("messaging.process.duration", "s", "Time to process one delivered message, settlement included.");
 }

@@ -2,10 +2,14 @@ using Switchboard.InMemory;
 
 namespace Switchboard.Configuration;
 
-/// <summary>Selects the in-memory transport.</summary>
+/// <summary>Selects the in-memory transport and store.</summary>
 public static class InMemorySwitchboardBuilderExtensions
 {
     /// <summary>Connects the bus to <paramref name="network"/>; buses on the same network talk to each other.</summary>
     public static SwitchboardBuilder UseInMemory(this SwitchboardBuilder builder, InMemoryNetwork network) =>
         builder.UseTransport(_ => new InMemoryTransport(network));
+
+    /// <summary>Keeps inbox, outbox and saga state in process memory (tests, benchmarks): nothing survives the process.</summary>
+    public static SwitchboardBuilder UseInMemoryStore(this SwitchboardBuilder builder, InMemoryMessageStore? store = null, Persistence.StoreOptions? options = null) =>
+        builder.UseStore(sp => store ?? new InMemoryMessageStore(), options);
 }

@@ -21,6 +21,12 @@ public static class StepNames
     /// <summary>Dispatches the sends and publishes the handlers made, after they all succeeded.</summary>
     public const string Dispatch = "dispatch";
 
+    /// <summary>
+    /// On transactional endpoints, in place of <see cref="Dispatch"/>: inbox check, the store transaction around
+    /// the handlers, outbox, commit, dispatch after commit.
+    /// </summary>
+    public const string Transaction = "transaction";
+
     /// <summary>Runs the endpoint's handlers for the message type.</summary>
     public const string Invoke = "invoke";
 }

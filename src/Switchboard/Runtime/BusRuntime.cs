@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
+using Switchboard.Persistence;
 using Switchboard.Pipeline;
 using Switchboard.Transport;
 
@@ -10,10 +12,16 @@ internal sealed class BusRuntime(BusConfiguration configuration, TransportHost t
 {
     private readonly ILogger _logger = loggers.CreateLogger("Switchboard.Bus");
     private List<ReceiveEndpoint> _running = [];
+    private OutboxRelay? _relay;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var transport = await transportHost.GetStartedAsync(cancellationToken).ConfigureAwait(false);
+        var store = services.GetService<IMessageStore>();
+        if (store is not null)
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         // Declare all before consuming any, so that sends between this process's endpoints are routable at once.
         foreach (var endpoint in configuration.Endpoints)
@@ -31,6 +39,11 @@ internal sealed class BusRuntime(BusConfiguration configuration, TransportHost t
         }
 
         _running = started;
+        if (store is not null)
+        {
+            _relay = new OutboxRelay(store, services.GetRequiredService<Dispatcher>(), services.GetRequiredService<StoreOptions>(), services.GetRequiredService<TimeProvider>(), loggers.CreateLogger("Switchboard.Outbox"));
+            _relay.Start();
+        }
         if (_logger.IsEnabled(LogLevel.Information))
         {
             _logger.LogInformation("Switchboard started on {Transport} with {Count} endpoint(s): {Endpoints}", transport.Name, started.Count, string.Join(", ", started.Select(e => e.Queue)));
@@ -42,6 +55,11 @@ internal sealed class BusRuntime(BusConfiguration configuration, TransportHost t
         var running = _running;
         _running = [];
         await Task.WhenAll(running.Select(e => e.StopAsync(configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
+        if (_relay is not null)
+        {
+            await _relay.DisposeAsync().ConfigureAwait(false);
+            _relay = null;
+        }
         _logger.LogInformation("Switchboard stopped");
     }
 }

@@ -1,0 +1,17 @@
+using System.Data.Common;
+
+namespace Switchboard.Persistence;
+
+/// <summary>
+/// The unit of work of the message being handled, resolvable from the handler's scope on a transactional
+/// endpoint. The handler's own commands run on <see cref="GetDbTransactionAsync"/>'s transaction and commit
+/// together with the inbox record, saga state and the messages the handler sent.
+/// </summary>
+public interface IUnitOfWork
+{
+    /// <summary>The store's transaction (opened on first use; do external calls before this, not while holding it).</summary>
+    ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The store-level transaction, for sagas and providers.</summary>
+    IStoreTransaction Transaction { get; }
+}

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Diagnostics;
+using Switchboard.Messages;
+using Switchboard.Persistence;
+using Switchboard.Runtime;
+
+namespace Switchboard.Pipeline.Steps;
+
+/// <summary>
+/// The unit of work of a transactional endpoint, in place of the plain dispatch step: skips a message the inbox
+/// has seen, runs the handlers inside a store transaction, then records the message in the inbox, enlists what
+/// the handlers sent (outbox, or the transport's own tables when they share the database) and commits it all at
+/// once. Only after the commit are outbox messages dispatched; what a crash leaves behind, the relay sends.
+/// A lost optimistic-concurrency race reruns the handlers at once with fresh state.
+/// </summary>
+internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher, TransactionalOptions options, ILogger logger) : IReceiveStep
+{
+    public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
+    {
+        var messageContext = context.MessageContext ?? throw new InvalidOperationException("The transaction step needs the scope step before it.");
+        var unitOfWork = context.Services!.GetRequiredService<UnitOfWork>();
+        var endpoint = context.Endpoint;
+        var messageId = context.Envelope.MessageId;
+        var cancellationToken = context.CancellationToken;
+        if (options.Inbox && await store.WasHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false))
+        {
+            Duplicate(context);
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var transaction = await store.BeginAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                unitOfWork.Attach(transaction);
+                try
+                {
+                    await next(context).ConfigureAwait(false);
+                    if (options.Inbox && !await transaction.TryRecordHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false))
+                    {
+                        // Another consumer committed the same message meanwhile: this attempt's effects roll back.
+                        messageContext.ClearOutgoing();
+                        Duplicate(context);
+                        return;
+                    }
+
+                    var outgoing = messageContext.Outgoing.ToArray();
+                    var dispatchAfterCommit = outgoing.Length > 0 && await transaction.EnlistAsync(outgoing, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    messageContext.ClearOutgoing();
+                    if (dispatchAfterCommit)
+                    {
+                        await DispatchCommittedAsync(outgoing).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+                catch (ConcurrencyConflictException e) when (attempt <= options.MaxConflictRetries && !cancellationToken.IsCancellationRequested)
+                {
+                    messageContext.ClearOutgoing();
+                    SwitchboardDiagnostics.ConcurrencyConflicts.Add(1);
+                    if (logger.IsEnabled(LogLevel.Debug))
+                    {
+                        logger.LogDebug(e, "{MessageType} {MessageId} at {Endpoint} lost a concurrency race (attempt {Attempt}); running it again", context.Envelope.MessageType, messageId, endpoint, attempt);
+                    }
+                }
+                finally
+                {
+                    unitOfWork.Attach(null);
+                }
+            }
+
+            // A little jitter, so that racers spread out instead of colliding again in lockstep.
+            await Task.Delay(Random.Shared.Next(0, Math.Min(attempt, 20)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Committed already: a failure here only delays the messages until the relay sends them.
+    private async ValueTask DispatchCommittedAsync(OutgoingMessage[] outgoing)
+    {
+        try
+        {
+            await dispatcher.DispatchAllAsync(outgoing, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Dispatching {Count} committed message(s) failed; the outbox relay will send them", outgoing.Length);
+            return;
+        }
+
+        try
+        {
+            await store.Outbox.MarkDispatchedAsync(Array.ConvertAll(outgoing, m => m.Envelope.MessageId), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Removing {Count} dispatched message(s) from the outbox failed; the relay will send them again", outgoing.Length);
+        }
+    }
+
+    private void Duplicate(ReceiveContext context)
+    {
+        SwitchboardDiagnostics.InboxDuplicates.Add(1, new KeyValuePair<string, object?>(MessagingTags.Destination, context.Endpoint));
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("{MessageType} {MessageId} was already handled at {Endpoint}; acknowledged without running the handlers again", context.Envelope.MessageType, context.Envelope.MessageId, context.Endpoint);
+        }
+    }
+}
