@@ -14,14 +14,40 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # RabbitMQ: a throwaway node on loopback (installed first if missing), started while the build runs and
 # stopped on exit. The tests get its AMQP URI (their own vhost and user), its management API (an administrator,
 # to create vhosts) and a command that restarts the broker (scripts/services/rabbitmq.sh describes them).
+# PostgreSQL: likewise a throwaway server on loopback (installed first if missing); the tests get an Npgsql
+# connection string for a role that owns its database and may create others (scripts/services/postgresql.sh).
 rabbitmq="scripts/services/rabbitmq.sh"
-bash "$rabbitmq" start >"$results/rabbitmq-start.out" 2>"$results/rabbitmq-start.log" </dev/null &
+postgresql="scripts/services/postgresql.sh"
+(
+  status=0
+  bash "$rabbitmq" start >"$results/rabbitmq-start.out" 2>"$results/rabbitmq-start.log" </dev/null || status=$?
+  : >"$results/rabbitmq-start.done"
+  exit "$status"
+) &
 rabbitmq_start=$!
+(
+  # apt-get does not wait for another apt-get's locks: when PostgreSQL has to be installed, that waits until the
+  # RabbitMQ start (and its install, if any) is over.
+  if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
+    while [ ! -e "$results/rabbitmq-start.done" ] && kill -0 "$rabbitmq_start" 2>/dev/null; do sleep 1; done
+  fi
+  exec bash "$postgresql" start >"$results/postgresql-start.out" 2>"$results/postgresql-start.log" </dev/null
+) &
+postgresql_start=$!
 stop_services() {
   wait "$rabbitmq_start" 2>/dev/null || true
+  wait "$postgresql_start" 2>/dev/null || true
   bash "$rabbitmq" stop </dev/null >&2 || echo "warning: RabbitMQ did not stop cleanly" >&2
+  bash "$postgresql" stop </dev/null >&2 || echo "warning: PostgreSQL did not stop cleanly" >&2
 }
 trap stop_services EXIT
+no_test_ran() { # $1: what did not start; its start log has been printed
+  echo "ERROR: $1 for the tests did not start (log above); no test ran" >&2
+  trap - EXIT
+  stop_services # first, so that the summary stays the last line
+  echo "0 passed, 1 failed"
+  exit 1
+}
 
 dotnet build Switchboard.slnx -c Release -nologo -clp:ErrorsOnly
 
@@ -32,9 +58,17 @@ if wait "$rabbitmq_start"; then
   export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART
 else
   cat "$results/rabbitmq-start.log" >&2
-  echo "ERROR: the RabbitMQ node for the tests did not start (log above); no test ran" >&2
-  echo "0 passed, 1 failed"
-  exit 1
+  no_test_ran "the RabbitMQ node"
+fi
+
+if wait "$postgresql_start"; then
+  cat "$results/postgresql-start.log" >&2
+  # shellcheck source=/dev/null
+  source "$(tail -n 1 "$results/postgresql-start.out")"
+  export SWITCHBOARD_POSTGRES_CONNECTION
+else
+  cat "$results/postgresql-start.log" >&2
+  no_test_ran "the PostgreSQL server"
 fi
 
 set +e
