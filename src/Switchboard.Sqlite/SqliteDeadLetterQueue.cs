@@ -61,7 +61,7 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
     private Task<int> Delete(string queue, string filter, long? seq, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(new DelegateOperation<int>(batch =>
         {
-            using var command = batch.Connection.CreateCommand();
+            using var command = batch.CreateCommand();
             command.CommandText = $"DELETE FROM sb_dead_letters WHERE queue = $queue {filter}";
             command.Parameters.AddWithValue("$queue", queue);
             if (seq is not null)
@@ -76,7 +76,7 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
     private Task<int> Redrive(string queue, string filter, long? seq, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(new DelegateOperation<int>(batch =>
         {
-            using var select = batch.Connection.CreateCommand();
+            using var select = batch.CreateCommand();
             select.CommandText = $"{Select} WHERE queue = $queue {filter} ORDER BY seq";
             select.Parameters.AddWithValue("$queue", queue);
             if (seq is not null)
@@ -86,7 +86,7 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
 
             var letters = ReadAll(select);
             var send = batch.Statements.Send;
-            using var delete = batch.Connection.CreateCommand();
+            using var delete = batch.CreateCommand();
             delete.CommandText = "DELETE FROM sb_dead_letters WHERE seq = $seq";
             var deleteSeq = delete.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
             foreach (var letter in letters)

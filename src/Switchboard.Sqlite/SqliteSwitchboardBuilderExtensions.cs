@@ -12,6 +12,10 @@ public static class SqliteSwitchboardBuilderExtensions
         builder.UseSqlite(new SqliteTransportOptions { Path = path });
 
     /// <summary>Uses a SQLite file as the broker. Every process that opens the same file shares its queues.</summary>
-    public static SwitchboardBuilder UseSqlite(this SwitchboardBuilder builder, SqliteTransportOptions options) =>
-        builder.UseTransport(services => new SqliteTransport(options, services.GetService<ILoggerFactory>()));
+    public static SwitchboardBuilder UseSqlite(this SwitchboardBuilder builder, SqliteTransportOptions options)
+    {
+        // One instance per container, resolvable so that the SQLite store can share its file and writer.
+        builder.Services.AddSingleton(services => new SqliteTransport(options, services.GetService<ILoggerFactory>()));
+        return builder.UseTransport(services => services.GetRequiredService<SqliteTransport>());
+    }
 }

@@ -75,11 +75,11 @@ public sealed class SqliteTransport : ITransport
     public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default) =>
         await Writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
         {
-            using var queue = batch.Connection.CreateCommand();
+            using var queue = batch.CreateCommand();
             queue.CommandText = "INSERT OR IGNORE INTO sb_queues (name) VALUES ($queue)";
             queue.Parameters.AddWithValue("$queue", endpoint.Queue);
             queue.ExecuteNonQuery();
-            using var subscription = batch.Connection.CreateCommand();
+            using var subscription = batch.CreateCommand();
             subscription.CommandText = "INSERT OR IGNORE INTO sb_subscriptions (topic, queue) VALUES ($topic, $queue)";
             var topic = subscription.Parameters.Add(new SqliteParameter { ParameterName = "$topic" });
             subscription.Parameters.AddWithValue("$queue", endpoint.Queue);
@@ -126,7 +126,9 @@ public sealed class SqliteTransport : ITransport
         }
     }
 
-    private SqliteWriter Writer => _writer ?? throw NotStarted();
+    internal SqliteWriter Writer => _writer ?? throw NotStarted();
+
+    internal SqliteConnections Connections => _connections;
 
     private static long VisibleAt(DateTimeOffset? deliverAt) =>
         deliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0;

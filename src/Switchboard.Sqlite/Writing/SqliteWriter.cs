@@ -99,10 +99,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             failed.Clear();
+            SqliteTransaction? transaction = null;
             try
             {
-                SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
-                batch.Begin(UnixMilliseconds.Now());
+                transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
+                batch.Begin(UnixMilliseconds.Now(), transaction);
                 foreach (var operation in operations)
                 {
                     try
@@ -115,19 +116,22 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     }
                 }
 
-                SqliteConnections.Execute(connection, "COMMIT");
+                transaction.Commit();
+                transaction.Dispose();
                 break;
             }
             catch (SqliteException e) when (attempt < MaxTransactionAttempts)
             {
-                // Busy beyond the timeout, or an I/O error: nothing of this batch was committed, so it is safe to run again.
-                TryRollback(connection);
+                // Busy beyond the timeout, or an I/O error: nothing of this batch was committed, so it is safe to run
+                // again, except for units of work whose callers ran their part already: those fail and retry themselves.
+                TryRollback(transaction);
+                FailWhatCannotRunAgain(operations, e);
                 _logger.LogWarning(e, "SQLite batch of {Count} operation(s) failed (attempt {Attempt}); retrying", operations.Count, attempt);
                 Thread.Sleep(TimeSpan.FromMilliseconds(10 * attempt));
             }
             catch (Exception e)
             {
-                TryRollback(connection);
+                TryRollback(transaction);
                 foreach (var operation in operations)
                 {
                     operation.Fail(e);
@@ -182,15 +186,34 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    private static void TryRollback(SqliteConnection connection)
+    private static void TryRollback(SqliteTransaction? transaction)
     {
+        if (transaction is null)
+        {
+            return; // BEGIN itself failed
+        }
+
         try
         {
-            SqliteConnections.Execute(connection, "ROLLBACK");
+            transaction.Rollback();
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
-            // No transaction was open (BEGIN itself failed).
+            // SQLite rolled back already (after some I/O errors it does).
+        }
+
+        transaction.Dispose();
+    }
+
+    private static void FailWhatCannotRunAgain(List<WriteOperation> operations, Exception error)
+    {
+        for (var i = operations.Count - 1; i >= 0; i--)
+        {
+            if (!operations[i].CanRunAgain)
+            {
+                operations[i].Fail(error);
+                operations.RemoveAt(i);
+            }
         }
     }
 

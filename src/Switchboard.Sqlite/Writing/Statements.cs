@@ -48,9 +48,20 @@ internal sealed class Statements : IDisposable
     /// <summary>$queue, $at, then the envelope.</summary>
     public SqliteCommand InsertDeadLetter { get; }
 
+    private SqliteCommand[] All => [Send, Publish, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
+
+    /// <summary>Points every statement at the batch's transaction.</summary>
+    public void Enlist(SqliteTransaction transaction)
+    {
+        foreach (var command in All)
+        {
+            command.Transaction = transaction;
+        }
+    }
+
     public void Dispose()
     {
-        foreach (var command in new[] { Send, Publish, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter })
+        foreach (var command in All)
         {
             command.Dispose();
         }

@@ -9,6 +9,9 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
 
     public SqliteConnection Connection => connection;
 
+    /// <summary>The batch's transaction: every command on the connection must carry it.</summary>
+    public SqliteTransaction Transaction { get; private set; } = null!;
+
     public Statements Statements => statements;
 
     /// <summary>Unix milliseconds at the start of the batch: one clock reading for all its operations.</summary>
@@ -19,9 +22,19 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
 
     public void MessagesBecameVisible(string queue) => _touched.Add(queue);
 
-    public void Begin(long now)
+    public void Begin(long now, SqliteTransaction transaction)
     {
         Now = now;
+        Transaction = transaction;
+        statements.Enlist(transaction);
         _touched.Clear();
+    }
+
+    /// <summary>A command in the batch's transaction, for operations without a prepared statement.</summary>
+    public SqliteCommand CreateCommand()
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = Transaction;
+        return command;
     }
 }

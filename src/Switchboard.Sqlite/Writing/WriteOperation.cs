@@ -12,6 +12,9 @@ internal abstract class WriteOperation
     /// </summary>
     public abstract void Execute(WriteBatch batch);
 
+    /// <summary>False for operations that cannot be run a second time when their batch is retried (units of work).</summary>
+    public virtual bool CanRunAgain => true;
+
     /// <summary>The transaction committed (and this operation's <see cref="Execute"/> did not throw).</summary>
     public abstract void Succeed();
 

@@ -1,0 +1,154 @@
+using System.Data.Common;
+using Switchboard.Messages;
+using Switchboard.Persistence;
+using Switchboard.Sqlite.Writing;
+
+namespace Switchboard.Sqlite.Store;
+
+/// <summary>
+/// A unit of work on the SQLite store, in one of two modes. Deferred (the default): reads go to a reader
+/// connection and every write waits for <see cref="CommitAsync"/>, which hands them to the writer as one operation
+/// in its next group commit, so units of work share fsyncs. Leased: the first call to
+/// <see cref="GetDbTransactionAsync"/> borrows the writer's connection (<see cref="UnitOfWorkLease"/>), writes what
+/// was deferred so far, and from then on everything runs on it at once.
+/// </summary>
+internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreTransaction
+{
+    private readonly List<(string Endpoint, string MessageId)> _handled = [];
+    private readonly List<(SagaRecord Record, long Expected)> _sagas = [];
+    private readonly List<OutgoingMessage> _outgoing = [];
+    private UnitOfWorkLease? _lease;
+    private WriteBatch? _batch;
+    private bool _finished;
+
+    public async ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        return batch.Transaction;
+    }
+
+    public ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
+    {
+        if (_batch is { } batch)
+        {
+            return ValueTask.FromResult(StoreCommands.RecordHandled(batch, endpoint, messageId));
+        }
+
+        // A duplicate committed between this check and the commit fails the commit with a conflict instead.
+        if (_handled.Contains((endpoint, messageId)) || store.WasHandled(endpoint, messageId))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        _handled.Add((endpoint, messageId));
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<SagaRecord?> LoadSagaAsync(string saga, string key, CancellationToken cancellationToken = default)
+    {
+        var own = _sagas.FindLast(w => w.Record.Saga == saga && w.Record.Key == key);
+        if (own.Record is not null)
+        {
+            return ValueTask.FromResult<SagaRecord?>(own.Record);
+        }
+
+        return ValueTask.FromResult(_batch is { } batch
+            ? StoreCommands.LoadSaga(batch.Connection, batch.Transaction, saga, key)
+            : store.LoadSaga(saga, key));
+    }
+
+    public ValueTask SaveSagaAsync(SagaRecord record, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var saved = record with { Version = expectedVersion + 1 };
+        if (_batch is { } batch)
+        {
+            StoreCommands.SaveSaga(batch, saved, expectedVersion);
+        }
+
+        _sagas.Add((saved, expectedVersion));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> EnlistAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
+    {
+        if (_batch is { } batch)
+        {
+            foreach (var message in messages)
+            {
+                StoreCommands.Enlist(batch, message, store.JoinsTransport);
+            }
+        }
+        else
+        {
+            _outgoing.AddRange(messages);
+        }
+
+        return ValueTask.FromResult(!store.JoinsTransport);
+    }
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+    {
+        _finished = true;
+        if (_lease is { } lease)
+        {
+            lease.Finish(commit: true);
+            await lease.Completion.ConfigureAwait(false);
+            return;
+        }
+
+        if (_handled.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0)
+        {
+            return;
+        }
+
+        await store.Writer.ExecuteAsync(new UnitOfWorkWrite(_handled, _sagas, _outgoing, store.JoinsTransport), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            _lease?.Finish(commit: false);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<WriteBatch> LeaseAsync(CancellationToken cancellationToken)
+    {
+        if (_batch is not null)
+        {
+            return _batch;
+        }
+
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var lease = new UnitOfWorkLease(store.Logger);
+        _lease = lease;
+        await store.Writer.EnqueueAsync(lease, cancellationToken).ConfigureAwait(false);
+        var batch = await lease.Granted.ConfigureAwait(false);
+        _batch = batch;
+
+        // What was deferred so far now runs on the lent connection; a conflict surfaces here.
+        foreach (var (endpoint, messageId) in _handled)
+        {
+            if (!StoreCommands.RecordHandled(batch, endpoint, messageId))
+            {
+                throw new ConcurrencyConflictException($"Message {messageId} was handled at {endpoint} by another unit of work meanwhile.");
+            }
+        }
+
+        foreach (var (record, expected) in _sagas)
+        {
+            StoreCommands.SaveSaga(batch, record, expected);
+        }
+
+        foreach (var message in _outgoing)
+        {
+            StoreCommands.Enlist(batch, message, store.JoinsTransport);
+        }
+
+        _outgoing.Clear();
+        return batch;
+    }
+}

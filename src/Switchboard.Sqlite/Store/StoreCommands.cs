@@ -1,0 +1,96 @@
+using Microsoft.Data.Sqlite;
+using Switchboard.Messages;
+using Switchboard.Persistence;
+using Switchboard.Sqlite.Writing;
+
+namespace Switchboard.Sqlite.Store;
+
+/// <summary>The store's statements, on whichever connection runs them (a reader, or the writer's batch).</summary>
+internal static class StoreCommands
+{
+    public static bool WasHandled(SqliteConnection connection, SqliteTransaction? transaction, string endpoint, string messageId)
+    {
+        using var command = Command(connection, transaction, "SELECT 1 FROM sb_inbox WHERE endpoint = $endpoint AND message_id = $id");
+        command.Parameters.AddWithValue("$endpoint", endpoint);
+        command.Parameters.AddWithValue("$id", messageId);
+        return command.ExecuteScalar() is not null;
+    }
+
+    /// <summary>False when the endpoint had recorded the message already.</summary>
+    public static bool RecordHandled(WriteBatch batch, string endpoint, string messageId)
+    {
+        using var command = batch.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO sb_inbox (endpoint, message_id, handled_at) VALUES ($endpoint, $id, $now)";
+        command.Parameters.AddWithValue("$endpoint", endpoint);
+        command.Parameters.AddWithValue("$id", messageId);
+        command.Parameters.AddWithValue("$now", batch.Now);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    public static SagaRecord? LoadSaga(SqliteConnection connection, SqliteTransaction? transaction, string saga, string key)
+    {
+        using var command = Command(connection, transaction, "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key");
+        command.Parameters.AddWithValue("$saga", saga);
+        command.Parameters.AddWithValue("$key", key);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new SagaRecord(saga, key, reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0) : null;
+    }
+
+    /// <summary>Inserts (expected version 0) or updates the instance at the expected version.</summary>
+    /// <exception cref="ConcurrencyConflictException">It was created or changed meanwhile.</exception>
+    public static void SaveSaga(WriteBatch batch, SagaRecord record, long expectedVersion)
+    {
+        using var command = batch.CreateCommand();
+        command.CommandText = expectedVersion == 0
+            ? "INSERT OR IGNORE INTO sb_sagas (saga, key, version, state, completed, updated_at) VALUES ($saga, $key, 1, $state, $completed, $now)"
+            : "UPDATE sb_sagas SET version = $expected + 1, state = $state, completed = $completed, updated_at = $now WHERE saga = $saga AND key = $key AND version = $expected";
+        command.Parameters.AddWithValue("$saga", record.Saga);
+        command.Parameters.AddWithValue("$key", record.Key);
+        command.Parameters.AddWithValue("$state", record.State);
+        command.Parameters.AddWithValue("$completed", record.Completed ? 1 : 0);
+        command.Parameters.AddWithValue("$now", batch.Now);
+        command.Parameters.AddWithValue("$expected", expectedVersion);
+        if (command.ExecuteNonQuery() == 0)
+        {
+            throw new ConcurrencyConflictException(expectedVersion == 0
+                ? $"Saga '{record.Saga}' {record.Key} was created by another unit of work."
+                : $"Saga '{record.Saga}' {record.Key} is no longer at version {expectedVersion}.");
+        }
+    }
+
+    /// <summary>Into the transport's own tables (they share the file) or into the outbox.</summary>
+    public static void Enlist(WriteBatch batch, OutgoingMessage message, bool direct)
+    {
+        var visibleAt = message.DeliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0;
+        if (direct)
+        {
+            WriteOperation operation = message.Kind == OutgoingKind.Send
+                ? new SendOperation(message.Destination, message.Envelope, visibleAt)
+                : new PublishOperation(message.Destination, message.Envelope, visibleAt);
+            operation.Execute(batch);
+            return;
+        }
+
+        using var command = batch.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO sb_outbox (kind, destination, deliver_at, created_at, due_at, {SqliteSchema.EnvelopeColumnList})
+            VALUES ($kind, $destination, $deliver_at, $now, $now, {EnvelopeColumns.ParameterList})
+            """;
+        command.Parameters.AddWithValue("$kind", (int)message.Kind);
+        command.Parameters.AddWithValue("$destination", message.Destination);
+        command.Parameters.AddWithValue("$deliver_at", message.DeliverAt is { } deliverAt ? deliverAt.UtcTicks : DBNull.Value);
+        command.Parameters.AddWithValue("$now", batch.Now);
+        var first = command.Parameters.Count;
+        EnvelopeColumns.AddParameters(command);
+        EnvelopeColumns.Bind(command.Parameters, first, message.Envelope);
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

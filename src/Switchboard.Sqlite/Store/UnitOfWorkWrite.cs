@@ -1,0 +1,53 @@
+using Switchboard.Messages;
+using Switchboard.Persistence;
+using Switchboard.Sqlite.Writing;
+
+namespace Switchboard.Sqlite.Store;
+
+/// <summary>
+/// The commit of a unit of work whose handlers did not touch the database themselves: the inbox records, saga
+/// saves and outgoing messages, written in the writer's next group commit under a savepoint, all or nothing. The
+/// checks run where the writes do (one writer holds the database), so a concurrent duplicate or a stale saga
+/// version fails this unit alone with <see cref="ConcurrencyConflictException"/>.
+/// </summary>
+internal sealed class UnitOfWorkWrite(
+    IReadOnlyList<(string Endpoint, string MessageId)> handled,
+    IReadOnlyList<(SagaRecord Record, long Expected)> sagas,
+    IReadOnlyList<OutgoingMessage> outgoing,
+    bool direct) : WriteOperation<bool>
+{
+    private const string Savepoint = "sb_unit";
+
+    public override void Execute(WriteBatch batch)
+    {
+        batch.Transaction.Save(Savepoint);
+        try
+        {
+            foreach (var (endpoint, messageId) in handled)
+            {
+                if (!StoreCommands.RecordHandled(batch, endpoint, messageId))
+                {
+                    throw new ConcurrencyConflictException($"Message {messageId} was handled at {endpoint} by another unit of work meanwhile.");
+                }
+            }
+
+            foreach (var (record, expected) in sagas)
+            {
+                StoreCommands.SaveSaga(batch, record, expected);
+            }
+
+            foreach (var message in outgoing)
+            {
+                StoreCommands.Enlist(batch, message, direct);
+            }
+        }
+        catch
+        {
+            batch.Transaction.Rollback(Savepoint);
+            batch.Transaction.Release(Savepoint);
+            throw;
+        }
+
+        batch.Transaction.Release(Savepoint);
+    }
+}

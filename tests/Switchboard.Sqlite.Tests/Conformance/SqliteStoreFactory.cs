@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Switchboard.Configuration;
+using Switchboard.InMemory;
+using Switchboard.Persistence;
+using Switchboard.Sqlite.Store;
+using Switchboard.Testing;
+
+namespace Switchboard.Sqlite.Tests.Conformance;
+
+/// <summary>
+/// The embedded default: the store in the SQLite transport's own file, so units of work write their messages
+/// straight into the transport's tables (no outbox hop).
+/// </summary>
+public sealed class SqliteSharedFileStoreFactory : IStoreFactory
+{
+    public ValueTask<IStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IStoreScope>(new SqliteStoreScope(TestDatabase.NewPath(), sharesTransportFile: true));
+}
+
+/// <summary>The store in a file of its own next to another transport (in-memory here): messages go through the outbox.</summary>
+public sealed class SqliteOwnFileStoreFactory : IStoreFactory
+{
+    public ValueTask<IStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IStoreScope>(new SqliteStoreScope(TestDatabase.NewPath(), sharesTransportFile: false));
+}
+
+internal sealed class SqliteStoreScope(string path, bool sharesTransportFile) : IStoreScope
+{
+    private readonly InMemoryNetwork _network = new();
+
+    public bool HasDatabase => true;
+
+    private SqliteTransportOptions Options => new() { Path = path, LeaseDuration = TimeSpan.FromSeconds(5) };
+
+    public void Configure(SwitchboardBuilder builder, StoreOptions options)
+    {
+        if (sharesTransportFile)
+        {
+            builder.UseSqlite(Options).UseSqliteStore(options);
+        }
+        else
+        {
+            builder.UseInMemory(_network).UseSqliteStore(Options, options);
+        }
+    }
+
+    public IMessageStore CreateStore() => new SqliteMessageStore(Options);
+
+    public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY, value BIGINT NOT NULL)";
+        command.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, value FROM {name}";
+        using var reader = command.ExecuteReader();
+        var rows = new Dictionary<string, long>();
+        while (reader.Read())
+        {
+            rows[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(rows);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        TestDatabase.Delete(path);
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString());
+        connection.Open();
+        return connection;
+    }
+}
