@@ -1,0 +1,268 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Switchboard.Persistence;
+
+namespace Switchboard.PostgreSql;
+
+/// <summary>
+/// Inbox, outbox and saga instances in PostgreSQL tables of one schema (<see cref="PostgreSqlStoreOptions.Schema"/>),
+/// so that they commit in one transaction with the handler's own changes: handlers run their commands on
+/// <see cref="IUnitOfWork.GetDbTransactionAsync"/>'s transaction (READ COMMITTED). <see cref="InitializeAsync"/>
+/// creates and upgrades the schema by numbered scripts, safely when several processes start at once.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Connections: the store keeps one <see cref="NpgsqlDataSource"/> (pool), built from
+/// <see cref="PostgreSqlStoreOptions.ConnectionString"/> with the store's schema first on the search path, and disposes
+/// it with the store; handlers' unqualified table names resolve to that schema first, then to the connection string's
+/// search path (PostgreSQL's default <c>"$user", public</c>). A unit of work takes a connection on its first command
+/// and gives it back when it commits or is disposed; the outbox and inbox queries outside units of work take one per call.
+/// </para>
+/// <para>
+/// Clock: every time the store writes or compares is the application's (<see cref="PostgreSqlStoreOptions.TimeProvider"/>,
+/// by default the bus's <see cref="TimeProvider"/>), never the database's <c>now()</c>. The outbox relay hands the
+/// store times of its own clock (a failed message's retry time, the inbox purge's cut-off) and measures the age of
+/// the oldest pending message against it, so one clock keeps those comparisons exact (a database clock would add
+/// the skew between the two to every back-off and age, and would make a fake clock in tests useless). Between
+/// processes, skew matters only when it exceeds <see cref="StoreOptions.DispatchGrace"/>: a relay whose clock runs
+/// that far ahead could take a message its committer is still dispatching (sent twice, which the inbox absorbs).
+/// </para>
+/// </remarks>
+public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly TimeProvider _time;
+    private int _disposed;
+
+    /// <summary>Creates a store; call <see cref="InitializeAsync"/> before using it (the bus does).</summary>
+    public PostgreSqlMessageStore(PostgreSqlStoreOptions options)
+        : this(options, null)
+    {
+    }
+
+    internal PostgreSqlMessageStore(PostgreSqlStoreOptions options, TimeProvider? busTime)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var schema = options.Schema;
+        PostgreSqlNames.Quote(schema); // validates
+        if (Encoding.UTF8.GetByteCount(schema) > 63)
+        {
+            throw new ArgumentException($"The schema name '{schema}' is longer than PostgreSQL's 63 bytes.", nameof(options));
+        }
+
+        Schema = schema;
+        Sql = new StoreSql(schema);
+        _time = options.TimeProvider ?? busTime ?? TimeProvider.System;
+        if (options.DataSource is { } dataSource)
+        {
+            _dataSource = dataSource;
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                throw new ArgumentException("The PostgreSQL store needs a ConnectionString or a DataSource.", nameof(options));
+            }
+
+            var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            if (options.SchemaOnSearchPath)
+            {
+                connection.SearchPath = SearchPath(schema, connection.SearchPath);
+            }
+
+            _dataSource = NpgsqlDataSource.Create(connection);
+            _ownsDataSource = true;
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name => "postgresql";
+
+    /// <inheritdoc />
+    public IOutboxStore Outbox => this;
+
+    /// <summary>The schema of the store's tables.</summary>
+    public string Schema { get; }
+
+    internal StoreSql Sql { get; }
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Creates the schema when it is missing and applies the migration scripts it lacks; idempotent, and safe when processes start at once.</summary>
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken = default) =>
+        await PostgreSqlMigrations.ApplyAsync(_dataSource, Schema, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public ValueTask<IStoreTransaction> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return ValueTask.FromResult<IStoreTransaction>(new PostgreSqlStoreTransaction(this));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(Sql.WasHandled);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, endpoint));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, messageId));
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeInboxAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(Sql.PurgeInbox);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, before.ToUniversalTime()));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, TimeSpan minimumAge, TimeSpan claimFor, CancellationToken cancellationToken = default)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        var now = Now;
+        var command = _dataSource.CreateCommand(Sql.ClaimDue);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, now));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, now - minimumAge));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Integer, max));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, now + claimFor));
+            var claimed = new List<(OutboxEntry Entry, long Seq)>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    claimed.Add((OutboxColumns.Read(reader), reader.GetInt64(15)));
+                }
+            }
+
+            // RETURNING has no order of its own: oldest first, as the claim chose them.
+            claimed.Sort((a, b) => a.Entry.CreatedAt != b.Entry.CreatedAt ? a.Entry.CreatedAt.CompareTo(b.Entry.CreatedAt) : a.Seq.CompareTo(b.Seq));
+            return claimed.ConvertAll(c => c.Entry);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkDispatchedAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        var command = _dataSource.CreateCommand(Sql.MarkDispatched);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, messageIds.ToArray()));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkFailedAsync(string messageId, string error, DateTimeOffset retryAt, bool quarantine, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(Sql.MarkFailed);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, messageId));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, error));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, retryAt.ToUniversalTime()));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Boolean, quarantine));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(Sql.Statistics);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return new OutboxStatistics(
+                    reader.GetInt64(0),
+                    reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.GetInt64(2));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OutboxEntry>> ListQuarantinedAsync(int max, CancellationToken cancellationToken = default)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        var command = _dataSource.CreateCommand(Sql.ListQuarantined);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Integer, max));
+            var entries = new List<OutboxEntry>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    entries.Add(OutboxColumns.Read(reader));
+                }
+            }
+
+            return entries;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> ReleaseQuarantinedAsync(IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default)
+    {
+        if (messageIds is { Count: 0 })
+        {
+            return 0;
+        }
+
+        var command = _dataSource.CreateCommand(messageIds is null ? Sql.ReleaseAllQuarantined : Sql.ReleaseQuarantined);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, Now));
+            if (messageIds is not null)
+            {
+                command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, messageIds.ToArray()));
+            }
+
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the store's own data source (closing its pooled connections); a data source passed in options stays open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The store's schema, quoted, before <paramref name="configured"/> (PostgreSQL's default when empty).</summary>
+    internal static string SearchPath(string schema, string? configured) =>
+        PostgreSqlNames.Quote(schema) + ", " + (string.IsNullOrWhiteSpace(configured) ? "\"$user\", public" : configured);
+}

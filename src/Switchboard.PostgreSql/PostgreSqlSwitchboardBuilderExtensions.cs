@@ -1,0 +1,27 @@
+using Switchboard.Persistence;
+using Switchboard.PostgreSql;
+
+namespace Switchboard.Configuration;
+
+/// <summary>Selects the PostgreSQL store.</summary>
+public static class PostgreSqlSwitchboardBuilderExtensions
+{
+    /// <summary>
+    /// Keeps inbox, outbox and saga state in PostgreSQL, in the schema <see cref="PostgreSqlStoreOptions.Schema"/>
+    /// (default <c>switchboard</c>), created or upgraded when the bus starts. Handlers of transactional endpoints run
+    /// their own commands on the unit of work's transaction; on it, unqualified table names resolve to the store's
+    /// schema first (see <see cref="PostgreSqlStoreOptions.SchemaOnSearchPath"/>). The store's timestamps use the
+    /// bus's <see cref="TimeProvider"/>, the clock of the outbox relay.
+    /// </summary>
+    /// <param name="builder">The bus being configured.</param>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="configure">Changes the other settings (schema, search path, clock, or a data source of your own).</param>
+    /// <param name="storeOptions">How the outbox relay and the inbox clean-up behave.</param>
+    public static SwitchboardBuilder UsePostgreSqlStore(this SwitchboardBuilder builder, string connectionString, Action<PostgreSqlStoreOptions>? configure = null, StoreOptions? storeOptions = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var options = new PostgreSqlStoreOptions { ConnectionString = connectionString };
+        configure?.Invoke(options);
+        return builder.UseStore(services => new PostgreSqlMessageStore(options, services.GetService(typeof(TimeProvider)) as TimeProvider), storeOptions);
+    }
+}

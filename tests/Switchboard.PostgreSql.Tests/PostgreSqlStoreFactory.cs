@@ -1,0 +1,72 @@
+using Npgsql;
+using Switchboard.Configuration;
+using Switchboard.InMemory;
+using Switchboard.Persistence;
+using Switchboard.Testing;
+
+namespace Switchboard.PostgreSql.Tests;
+
+/// <summary>
+/// A fresh schema per test (<c>t_</c> + a GUID) on the test server, dropped with everything in it when the test
+/// ends; the buses run on a fresh in-memory network, so every message goes through the outbox.
+/// </summary>
+public sealed class PostgreSqlStoreFactory : IStoreFactory
+{
+    public async ValueTask<IStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default)
+    {
+        var connectionString = TestServer.ConnectionString;
+        var scope = new Scope(connectionString, TestServer.NewSchema());
+        await scope.CreateSchemaAsync(cancellationToken);
+        return scope;
+    }
+
+    private sealed class Scope(string connectionString, string schema) : IStoreScope
+    {
+        private readonly InMemoryNetwork _network = new();
+        private readonly NpgsqlDataSource _admin = NpgsqlDataSource.Create(connectionString);
+        private readonly string _quoted = PostgreSqlNames.Quote(schema);
+
+        public bool HasDatabase => true;
+
+        public void Configure(SwitchboardBuilder builder, StoreOptions options) =>
+            builder.UseInMemory(_network).UsePostgreSqlStore(connectionString, o => o.Schema = schema, options);
+
+        public IMessageStore CreateStore() => new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema });
+
+        // The store creates a missing schema itself; creating it here lets a test make its table before any store starts.
+        public async ValueTask CreateSchemaAsync(CancellationToken cancellationToken)
+        {
+            await using var command = _admin.CreateCommand($"CREATE SCHEMA {_quoted}");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Schema-qualified here (the name as given, unquoted, so it folds to lower case as in the handlers' SQL);
+        // handlers name the table unqualified, and the store's search path finds it.
+        public async ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default)
+        {
+            await using var command = _admin.CreateCommand($"CREATE TABLE IF NOT EXISTS {_quoted}.{name} (id text PRIMARY KEY, value bigint NOT NULL)");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default)
+        {
+            await using var command = _admin.CreateCommand($"SELECT id, value FROM {_quoted}.{name}");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new Dictionary<string, long>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return rows;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await using (_admin)
+            {
+                await TestServer.DropSchemaAsync(_admin, schema);
+            }
+        }
+    }
+}

@@ -1,0 +1,418 @@
+using System.Data.Common;
+using Npgsql;
+using Switchboard.Messages;
+using Switchboard.Persistence;
+
+namespace Switchboard.PostgreSql.Tests;
+
+/// <summary>The store's basics, below the bus (the conformance suites test the contract through buses).</summary>
+public sealed class StoreTests : SchemaTest
+{
+    private PostgreSqlMessageStore _store = null!;
+
+    public override async Task InitializeAsync() => _store = await InitializedStoreAsync();
+
+    [Fact]
+    public async Task A_transaction_opens_no_connection_until_used_and_commits_nothing_as_a_no_op()
+    {
+        await using var transaction = await _store.BeginAsync();
+        await transaction.CommitAsync();
+    }
+
+    [Fact]
+    public async Task Disposing_without_commit_rolls_back()
+    {
+        await using (var transaction = await _store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("e", "m1"));
+            await transaction.SaveSagaAsync(new SagaRecord("s", "k", 0, "{}", false), 0);
+            await transaction.EnlistAsync([Message("x1")]);
+        }
+
+        Assert.False(await _store.WasHandledAsync("e", "m1"));
+        Assert.Null(await LoadAsync("s", "k"));
+        Assert.Equal(0, (await _store.GetStatisticsAsync()).Pending);
+    }
+
+    [Fact]
+    public async Task The_inbox_records_once_per_endpoint()
+    {
+        Assert.True(await RecordAsync("e", "m"));
+        Assert.False(await RecordAsync("e", "m"));
+        Assert.True(await RecordAsync("other", "m"));
+        Assert.True(await _store.WasHandledAsync("e", "m"));
+        Assert.False(await _store.WasHandledAsync("e", "n"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_inbox_insert_waits_for_a_concurrent_one(bool firstCommits)
+    {
+        await using var first = await _store.BeginAsync();
+        Assert.True(await first.TryRecordHandledAsync("e", "m"));
+
+        await using var second = await _store.BeginAsync();
+        var waiting = second.TryRecordHandledAsync("e", "m").AsTask();
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+
+        if (firstCommits)
+        {
+            await first.CommitAsync();
+        }
+        else
+        {
+            await first.DisposeAsync();
+        }
+
+        Assert.Equal(!firstCommits, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // The second transaction is still usable: no statement failed.
+        await second.SaveSagaAsync(new SagaRecord("s", "k", 0, "{}", false), 0);
+        await second.CommitAsync();
+        Assert.NotNull(await LoadAsync("s", "k"));
+    }
+
+    [Fact]
+    public async Task Purging_forgets_old_inbox_records()
+    {
+        Assert.True(await RecordAsync("e", "m"));
+        Assert.Equal(0, await _store.PurgeInboxAsync(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        Assert.Equal(1, await _store.PurgeInboxAsync(DateTimeOffset.UtcNow.AddSeconds(1)));
+        Assert.False(await _store.WasHandledAsync("e", "m"));
+    }
+
+    [Fact]
+    public async Task Sagas_save_with_optimistic_concurrency()
+    {
+        await SaveAsync(new SagaRecord("s", "k", 0, """{"n":1}""", false), 0);
+        var loaded = await LoadAsync("s", "k");
+        Assert.Equal(new SagaRecord("s", "k", 1, """{"n":1}""", false), loaded);
+
+        await SaveAsync(new SagaRecord("s", "k", 1, """{"n":2}""", true), 1);
+        Assert.Equal(new SagaRecord("s", "k", 2, """{"n":2}""", true), await LoadAsync("s", "k"));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => SaveAsync(new SagaRecord("s", "k", 1, "{}", false), 1));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => SaveAsync(new SagaRecord("s", "k", 0, "{}", false), 0));
+        Assert.Equal(2, (await LoadAsync("s", "k"))!.Version);
+    }
+
+    [Fact]
+    public async Task Saves_in_one_transaction_chain_and_see_their_own_writes()
+    {
+        await using (var transaction = await _store.BeginAsync())
+        {
+            await transaction.SaveSagaAsync(new SagaRecord("s", "k", 0, "1", false), 0);
+            Assert.Equal(1, (await transaction.LoadSagaAsync("s", "k"))!.Version);
+            await transaction.SaveSagaAsync(new SagaRecord("s", "k", 1, "2", false), 1);
+            Assert.Equal("2", (await transaction.LoadSagaAsync("s", "k"))!.State);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(2, (await LoadAsync("s", "k"))!.Version);
+    }
+
+    [Fact]
+    public async Task A_concurrent_update_wins_and_the_loser_conflicts_without_poisoning_its_transaction()
+    {
+        await SaveAsync(new SagaRecord("s", "k", 0, "0", false), 0);
+        await using var first = await _store.BeginAsync();
+        await first.SaveSagaAsync(new SagaRecord("s", "k", 1, "first", false), 1);
+
+        await using var second = await _store.BeginAsync();
+        var waiting = second.SaveSagaAsync(new SagaRecord("s", "k", 1, "second", false), 1).AsTask();
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        await first.CommitAsync();
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Null(await second.LoadSagaAsync("nothing", "here"));
+        Assert.Equal("first", (await LoadAsync("s", "k"))!.State);
+    }
+
+    [Fact]
+    public async Task A_deadlock_is_a_concurrency_conflict()
+    {
+        await SaveAsync(new SagaRecord("s", "a", 0, "0", false), 0);
+        await SaveAsync(new SagaRecord("s", "b", 0, "0", false), 0);
+        await using var first = await _store.BeginAsync();
+        await using var second = await _store.BeginAsync();
+        await first.SaveSagaAsync(new SagaRecord("s", "a", 1, "1", false), 1);
+        await second.SaveSagaAsync(new SagaRecord("s", "b", 1, "2", false), 1);
+
+        var one = AttemptAsync(first, new SagaRecord("s", "b", 1, "1", false));
+        await Task.Delay(200);
+        var two = AttemptAsync(second, new SagaRecord("s", "a", 1, "2", false));
+
+        // PostgreSQL breaks the deadlock by failing one of them (after deadlock_timeout, 1 s by default); once the
+        // loser rolls back, the other goes through.
+        var outcomes = await Task.WhenAll(one, two).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(outcomes, e => e is null);
+        Assert.Single(outcomes, e => e is ConcurrencyConflictException c && c.Message.Contains("40P01", StringComparison.Ordinal));
+
+        static async Task<Exception?> AttemptAsync(IStoreTransaction transaction, SagaRecord record)
+        {
+            try
+            {
+                await transaction.SaveSagaAsync(record, 1);
+                return null;
+            }
+            catch (Exception e)
+            {
+                await transaction.DisposeAsync();
+                return e;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Outbox_messages_round_trip_every_envelope_field()
+    {
+        var sentAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.FromHours(2)).AddTicks(9010); // 901 µs: exact
+        var deliverAt = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero).AddTicks(12_345); // 1234.5 µs
+        var full = new OutgoingMessage(
+            OutgoingKind.Publish,
+            "topic.a",
+            new Envelope
+            {
+                MessageId = "full",
+                MessageType = "shop.thing.v1",
+                CorrelationId = "corr",
+                CausationId = "cause",
+                TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                SentAt = sentAt,
+                ContentType = "application/x-custom",
+                Headers = new Dictionary<string, string> { ["a"] = "1", ["sb-x"] = "é \" \\ \u0000 ünï", ["empty"] = "" },
+                Body = new byte[] { 0, 1, 2, 255 },
+            },
+            deliverAt);
+        var bare = Message("bare");
+        await EnlistAsync(full, bare);
+
+        var claimed = await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Assert.Equal(["full", "bare"], claimed.Select(c => c.Message.Envelope.MessageId));
+        var message = claimed[0].Message;
+        Assert.Equal(OutgoingKind.Publish, message.Kind);
+        Assert.Equal("topic.a", message.Destination);
+        Assert.Equal(deliverAt.AddTicks(5), message.DeliverAt); // rounded up to the microsecond: never early
+        var envelope = message.Envelope;
+        Assert.Equal("shop.thing.v1", envelope.MessageType);
+        Assert.Equal("corr", envelope.CorrelationId);
+        Assert.Equal("cause", envelope.CausationId);
+        Assert.Equal(full.Envelope.TraceParent, envelope.TraceParent);
+        Assert.Equal(sentAt, envelope.SentAt);
+        Assert.Equal("application/x-custom", envelope.ContentType);
+        Assert.Equal(full.Envelope.Headers.OrderBy(h => h.Key), envelope.Headers.OrderBy(h => h.Key));
+        Assert.Equal(new byte[] { 0, 1, 2, 255 }, envelope.Body.ToArray());
+        Assert.Equal(0, claimed[0].Attempts);
+        Assert.Null(claimed[0].LastError);
+
+        var plain = claimed[1].Message;
+        Assert.Equal(OutgoingKind.Send, plain.Kind);
+        Assert.Null(plain.DeliverAt);
+        Assert.Null(plain.Envelope.CorrelationId);
+        Assert.Same(Envelope.EmptyHeaders, plain.Envelope.Headers);
+        Assert.True(plain.Envelope.Body.IsEmpty);
+    }
+
+    [Fact]
+    public async Task The_relay_claims_due_messages_oldest_first_once_they_are_old_enough()
+    {
+        await EnlistAsync(Message("a"), Message("b"), Message("c"));
+        Assert.Empty(await _store.ClaimDueAsync(10, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
+
+        var first = await _store.ClaimDueAsync(2, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Assert.Equal(["a", "b"], first.Select(e => e.Message.Envelope.MessageId));
+        var second = await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Assert.Equal(["c"], second.Select(e => e.Message.Envelope.MessageId));
+        Assert.Empty(await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1)));
+
+        // A claim lapses.
+        await EnlistAsync(Message("d"));
+        Assert.Single(await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMilliseconds(1)));
+        await Task.Delay(20);
+        Assert.Equal(["d"], (await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1))).Select(e => e.Message.Envelope.MessageId));
+
+        await _store.MarkDispatchedAsync(["a", "b", "c", "d"]);
+        await _store.MarkDispatchedAsync([]);
+        Assert.Equal(new OutboxStatistics(0, null, 0), await _store.GetStatisticsAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_relays_never_claim_the_same_message()
+    {
+        var messages = Enumerable.Range(0, 200).Select(i => Message("m" + i)).ToArray();
+        await EnlistAsync(messages);
+        var relays = Enumerable.Range(0, 4).Select(_ => NewStore()).ToList();
+        var claims = await Task.WhenAll(relays.Select(r => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (true)
+            {
+                var due = await r.ClaimDueAsync(7, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+                if (due.Count == 0)
+                {
+                    return mine;
+                }
+
+                mine.AddRange(due.Select(d => d.Message.Envelope.MessageId));
+            }
+        })));
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(200, all.Count);
+        Assert.Equal(200, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Failures_back_off_then_quarantine_until_released()
+    {
+        await EnlistAsync(Message("a"), Message("b"));
+        await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        await _store.MarkFailedAsync("a", "boom", DateTimeOffset.UtcNow.AddMinutes(5), quarantine: false);
+        await _store.MarkFailedAsync("b", "bang", DateTimeOffset.UtcNow.AddMilliseconds(-1), quarantine: true);
+        await _store.MarkFailedAsync("nope", "gone", DateTimeOffset.UtcNow, quarantine: true);
+
+        Assert.Empty(await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1)));
+        var statistics = await _store.GetStatisticsAsync();
+        Assert.Equal(1, statistics.Pending);
+        Assert.Equal(1, statistics.Quarantined);
+        Assert.NotNull(statistics.OldestPendingAt);
+        Assert.InRange(statistics.OldestPendingAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+
+        var quarantined = Assert.Single(await _store.ListQuarantinedAsync(10));
+        Assert.Equal("b", quarantined.Message.Envelope.MessageId);
+        Assert.Equal(1, quarantined.Attempts);
+        Assert.Equal("bang", quarantined.LastError);
+
+        Assert.Equal(0, await _store.ReleaseQuarantinedAsync(["a"]));
+        Assert.Equal(0, await _store.ReleaseQuarantinedAsync([]));
+        Assert.Equal(1, await _store.ReleaseQuarantinedAsync());
+        var released = Assert.Single(await _store.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMinutes(1)));
+        Assert.Equal("b", released.Message.Envelope.MessageId);
+        Assert.Equal(0, released.Attempts);
+
+        await _store.MarkFailedAsync("b", "again", DateTimeOffset.UtcNow, quarantine: true);
+        Assert.Equal(1, await _store.ReleaseQuarantinedAsync(["b", "x"]));
+    }
+
+    [Fact]
+    public async Task Handlers_run_their_own_sql_in_the_unit_of_work_with_unqualified_names()
+    {
+        await ExecuteAsync($"CREATE TABLE {Quoted}.ledger (id text PRIMARY KEY, value bigint NOT NULL)");
+        await using (var transaction = await _store.BeginAsync())
+        {
+            var db = await transaction.GetDbTransactionAsync();
+            Assert.Same(db, await transaction.GetDbTransactionAsync());
+            Assert.Equal(System.Data.IsolationLevel.ReadCommitted, db.IsolationLevel);
+            await RunAsync(db, "INSERT INTO ledger (id, value) VALUES ('kept', 1)");
+            Assert.True(await transaction.TryRecordHandledAsync("e", "kept"));
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await _store.BeginAsync())
+        {
+            var db = await transaction.GetDbTransactionAsync();
+            await RunAsync(db, "INSERT INTO ledger (id, value) VALUES ('lost', 2)");
+            Assert.True(await transaction.TryRecordHandledAsync("e", "lost"));
+        }
+
+        Assert.Equal(1, await ScalarAsync<long>($"SELECT count(*) FROM {Quoted}.ledger"));
+        Assert.True(await _store.WasHandledAsync("e", "kept"));
+        Assert.False(await _store.WasHandledAsync("e", "lost"));
+    }
+
+    [Fact]
+    public async Task The_search_path_puts_the_store_schema_first()
+    {
+        await using var transaction = await _store.BeginAsync();
+        var db = await transaction.GetDbTransactionAsync();
+        await using var command = db.Connection!.CreateCommand();
+        command.Transaction = db;
+        command.CommandText = "SHOW search_path";
+        Assert.Equal($"\"{Schema}\", \"$user\", public", await command.ExecuteScalarAsync());
+
+        var plain = NewStore(o => o.SchemaOnSearchPath = false);
+        await using var other = await plain.BeginAsync();
+        var otherDb = await other.GetDbTransactionAsync();
+        await using var show = otherDb.Connection!.CreateCommand();
+        show.Transaction = otherDb;
+        show.CommandText = "SHOW search_path";
+        Assert.Equal("\"$user\", public", await show.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_data_source_of_ones_own_stays_open()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(TestServer.ConnectionString);
+        var store = NewStore(o => o.DataSource = dataSource);
+        await store.InitializeAsync();
+        Assert.False(await store.WasHandledAsync("e", "m"));
+        await store.DisposeAsync();
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        Assert.Equal(1, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Timestamps_come_from_the_configured_clock()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = await InitializedStoreAsync(o => o.TimeProvider = clock);
+        await using (var transaction = await store.BeginAsync())
+        {
+            await transaction.EnlistAsync([Message("a")]);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(clock.Now, (await store.GetStatisticsAsync()).OldestPendingAt);
+        Assert.Empty(await store.ClaimDueAsync(10, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1)));
+        clock.Now += TimeSpan.FromSeconds(10);
+        Assert.Single(await store.ClaimDueAsync(10, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1)));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static OutgoingMessage Message(string id) =>
+        new(OutgoingKind.Send, "queue.a", new Envelope { MessageId = id, MessageType = "t", SentAt = DateTimeOffset.UtcNow }, null);
+
+    private static async Task RunAsync(DbTransaction transaction, string sql)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<bool> RecordAsync(string endpoint, string messageId)
+    {
+        await using var transaction = await _store.BeginAsync();
+        var recorded = await transaction.TryRecordHandledAsync(endpoint, messageId);
+        await transaction.CommitAsync();
+        return recorded;
+    }
+
+    private async Task SaveAsync(SagaRecord record, long expectedVersion)
+    {
+        await using var transaction = await _store.BeginAsync();
+        await transaction.SaveSagaAsync(record, expectedVersion);
+        await transaction.CommitAsync();
+    }
+
+    private async Task<SagaRecord?> LoadAsync(string saga, string key)
+    {
+        await using var transaction = await _store.BeginAsync();
+        return await transaction.LoadSagaAsync(saga, key);
+    }
+
+    private async Task EnlistAsync(params OutgoingMessage[] messages)
+    {
+        await using var transaction = await _store.BeginAsync();
+        Assert.True(await transaction.EnlistAsync(messages));
+        await transaction.CommitAsync();
+    }
+}
