@@ -19,6 +19,9 @@ public interface IScenario
     /// <summary>Completions that make one item fully handled (fanout: one per subscriber).</summary>
     int Slots { get; }
 
+    /// <summary>Whether the scenario keeps state in the bus's store (saga): the system then selects its transport's own store.</summary>
+    bool UsesStore => false;
+
     /// <summary>Registers the scenario's messages, routes and endpoints (transport excluded).</summary>
     void Configure(SwitchboardBuilder bus, BenchmarkSettings settings);
 

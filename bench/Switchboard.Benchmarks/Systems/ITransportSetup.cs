@@ -8,6 +8,12 @@ namespace Switchboard.Benchmarks.Systems;
 /// </summary>
 public interface ITransportSetup : IAsyncDisposable
 {
-    /// <summary>Selects and configures the transport (and, later, the transport's saga store).</summary>
+    /// <summary>Selects and configures the transport.</summary>
     void Configure(SwitchboardBuilder bus);
+
+    /// <summary>
+    /// Selects the store that goes with the transport (inbox, outbox, saga state), for scenarios that keep state
+    /// (<see cref="Scenarios.IScenario.UsesStore"/>); the others run without a store.
+    /// </summary>
+    void ConfigureStore(SwitchboardBuilder bus);
 }

@@ -3,7 +3,7 @@ using Switchboard.InMemory;
 
 namespace Switchboard.Benchmarks.Systems;
 
-/// <summary>A fresh in-memory network for each run.</summary>
+/// <summary>A fresh in-memory network for each run; the in-memory store when the scenario keeps state.</summary>
 public sealed class InMemoryTransportSetup : ITransportSetup
 {
     private readonly InMemoryNetwork _network = new();
@@ -14,6 +14,9 @@ public sealed class InMemoryTransportSetup : ITransportSetup
 
     /// <inheritdoc />
     public void Configure(SwitchboardBuilder bus) => bus.UseInMemory(_network);
+
+    /// <inheritdoc />
+    public void ConfigureStore(SwitchboardBuilder bus) => bus.UseInMemoryStore();
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using RabbitMQ.Client;
 using Switchboard.Benchmarks.Scenarios.Competing;
 using Switchboard.Benchmarks.Scenarios.Fanout;
+using Switchboard.Benchmarks.Scenarios.Saga;
 using Switchboard.Configuration;
 using Switchboard.RabbitMQ;
 
@@ -23,12 +24,16 @@ public sealed class RabbitMqTransportSetup(Uri broker) : ITransportSetup
         bus.UseRabbitMq(new RabbitMqTransportOptions { Uri = broker, EventsExchange = _exchange, ConnectionName = "switchboard-benchmark" });
 
     /// <inheritdoc />
+    public void ConfigureStore(SwitchboardBuilder bus) =>
+        throw new NotSupportedException("The RabbitMQ systems keep saga state in the PostgreSQL store, which this runner does not use yet.");
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         var factory = new ConnectionFactory { Uri = broker };
         await using var connection = await factory.CreateConnectionAsync().ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-        foreach (var queue in FanoutScenario.Subscribers.Append(CompetingScenario.Queue))
+        foreach (var queue in FanoutScenario.Subscribers.Append(CompetingScenario.Queue).Concat(SagaScenario.Queues))
         {
             await channel.QueueDeleteAsync(queue).ConfigureAwait(false);
             await channel.QueueDeleteAsync(RabbitMqTransport.DeadLetterQueueOf(queue)).ConfigureAwait(false);

@@ -4,7 +4,10 @@ using Switchboard.Sqlite;
 
 namespace Switchboard.Benchmarks.Systems;
 
-/// <summary>A fresh database file for each run, with the default (FULL) durability; removed afterwards.</summary>
+/// <summary>
+/// A fresh database file for each run, with the default (FULL) durability; removed afterwards. A scenario that keeps
+/// state gets the SQLite store in the same file, so that a unit of work's messages join its transaction.
+/// </summary>
 public sealed class SqliteTransportSetup : ITransportSetup, IHasWriteAheadLog
 {
     private readonly SqliteTransportOptions _options = new()
@@ -21,6 +24,9 @@ public sealed class SqliteTransportSetup : ITransportSetup, IHasWriteAheadLog
 
     /// <inheritdoc />
     public void Configure(SwitchboardBuilder bus) => bus.UseSqlite(_options);
+
+    /// <inheritdoc />
+    public void ConfigureStore(SwitchboardBuilder bus) => bus.UseSqliteStore();
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

@@ -26,6 +26,11 @@ public sealed class SwitchboardSystem(string name, Func<BenchmarkSettings, Cance
                 {
                     scenario.Configure(bus, settings);
                     transport.Configure(bus);
+                    if (scenario.UsesStore)
+                    {
+                        transport.ConfigureStore(bus);
+                    }
+
                     Ablations.Apply(bus, settings.Ablations);
                 },
                 withLogging: !settings.Ablations.Contains(Ablations.Logging),
