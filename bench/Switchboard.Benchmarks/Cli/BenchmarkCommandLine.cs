@@ -44,8 +44,11 @@ public static class BenchmarkCommandLine
 
     private static readonly Option<string> PostgresOption = new("--postgres")
     {
-        Description = "PostgreSQL connection string (saga store of the RabbitMQ systems)",
-        DefaultValueFactory = _ => "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres",
+        Description = "Npgsql connection string of the PostgreSQL store (saga scenario on switchboard-rabbitmq; a role that may create schemas); "
+            + "default: $SWITCHBOARD_POSTGRES_CONNECTION, else the local server",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_POSTGRES_CONNECTION") is { Length: > 0 } connection
+            ? connection
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres",
     };
 
     private static readonly Option<int> TimeoutOption = new("--timeout")

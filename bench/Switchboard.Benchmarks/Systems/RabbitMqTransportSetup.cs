@@ -1,3 +1,4 @@
+using Npgsql;
 using RabbitMQ.Client;
 using Switchboard.Benchmarks.Scenarios.Competing;
 using Switchboard.Benchmarks.Scenarios.Fanout;
@@ -9,23 +10,29 @@ namespace Switchboard.Benchmarks.Systems;
 
 /// <summary>
 /// The broker given by <c>--rabbitmq</c>, quorum queues (the transport's default), and an events exchange of its
-/// own; the run's queues and exchange are deleted afterwards.
+/// own; the run's queues and exchange are deleted afterwards. A scenario that keeps state gets the PostgreSQL store
+/// of <c>--postgres</c> in a fresh schema, dropped afterwards.
 /// </summary>
-public sealed class RabbitMqTransportSetup(Uri broker) : ITransportSetup
+public sealed class RabbitMqTransportSetup(Uri broker, string postgres) : ITransportSetup
 {
     private readonly string _exchange = "sb.bench." + Guid.NewGuid().ToString("N")[..8];
+    private string? _schema;
 
-    /// <summary>Chooses the broker.</summary>
+    /// <summary>Chooses the broker and the database.</summary>
     public static ValueTask<ITransportSetup> CreateAsync(BenchmarkSettings settings, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<ITransportSetup>(new RabbitMqTransportSetup(settings.RabbitMq));
+        ValueTask.FromResult<ITransportSetup>(new RabbitMqTransportSetup(settings.RabbitMq, settings.Postgres));
 
     /// <inheritdoc />
     public void Configure(SwitchboardBuilder bus) =>
         bus.UseRabbitMq(new RabbitMqTransportOptions { Uri = broker, EventsExchange = _exchange, ConnectionName = "switchboard-benchmark" });
 
     /// <inheritdoc />
-    public void ConfigureStore(SwitchboardBuilder bus) =>
-        throw new NotSupportedException("The RabbitMQ systems keep saga state in the PostgreSQL store, which this runner does not use yet.");
+    public void ConfigureStore(SwitchboardBuilder bus)
+    {
+        // The store creates the schema when the bus starts; DisposeAsync drops it.
+        _schema = "sb_bench_" + Guid.NewGuid().ToString("N")[..12];
+        bus.UsePostgreSqlStore(postgres, o => o.Schema = _schema);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -40,5 +47,12 @@ public sealed class RabbitMqTransportSetup(Uri broker) : ITransportSetup
         }
 
         await channel.ExchangeDeleteAsync(_exchange).ConfigureAwait(false);
+        if (_schema is not null)
+        {
+            await using var database = new NpgsqlConnection(postgres);
+            await database.OpenAsync().ConfigureAwait(false);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", database);
+            await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
     }
 }
