@@ -43,11 +43,16 @@ internal static class PostgreSqlMigrations
                     await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}", cancellationToken).ConfigureAwait(false);
                 }
 
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    $"CREATE TABLE IF NOT EXISTS {quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)",
-                    cancellationToken).ConfigureAwait(false);
+                // Likewise CREATE TABLE IF NOT EXISTS needs the CREATE privilege on the schema: a role with only USAGE
+                // (and its tables' DML) starts as long as there is nothing to apply.
+                if (!await ScalarAsync<bool>(connection, transaction, "SELECT to_regclass($1) IS NOT NULL", cancellationToken, quoted + ".schema_migrations").ConfigureAwait(false))
+                {
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        $"CREATE TABLE {quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)",
+                        cancellationToken).ConfigureAwait(false);
+                }
 
                 var applied = new HashSet<int>();
                 var select = new NpgsqlCommand($"SELECT version FROM {quoted}.schema_migrations", connection, transaction);
