@@ -13,7 +13,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # RabbitMQ: a throwaway node on loopback (installed first if missing), started while the build runs and
 # stopped on exit. The tests get its AMQP URI (their own vhost and user), its management API (an administrator,
-# to create vhosts) and a command that restarts the broker (scripts/services/rabbitmq.sh describes them).
+# to create vhosts), a command that restarts the broker, and its AMQP-over-TLS URI with the throwaway CA and a
+# client certificate (scripts/services/rabbitmq.sh describes them).
 # PostgreSQL: likewise a throwaway server on loopback (installed first if missing); the tests get an Npgsql
 # connection string for a role that owns its database and may create others (scripts/services/postgresql.sh).
 rabbitmq="scripts/services/rabbitmq.sh"
@@ -55,7 +56,8 @@ if wait "$rabbitmq_start"; then
   cat "$results/rabbitmq-start.log" >&2
   # shellcheck source=/dev/null
   source "$(tail -n 1 "$results/rabbitmq-start.out")"
-  export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART
+  export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART \
+    SWITCHBOARD_RABBITMQ_TLS_URI SWITCHBOARD_RABBITMQ_CA SWITCHBOARD_RABBITMQ_CLIENT_CERT SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD
 else
   cat "$results/rabbitmq-start.log" >&2
   no_test_ran "the RabbitMQ node"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # A throwaway RabbitMQ node for the tests, on loopback only, that never touches a system instance.
 #
-#   scripts/services/rabbitmq.sh start    installs rabbitmq-server (Debian package) if it is missing, starts a
-#                                         node in a directory of its own and prints the path of a file to `source`:
+#   scripts/services/rabbitmq.sh start    installs rabbitmq-server and openssl (Debian packages) if they are
+#                                         missing, starts a node in a directory of its own and prints the path of
+#                                         a file to `source`:
 #     export SWITCHBOARD_RABBITMQ_URI=amqp://USER:PASS@127.0.0.1:PORT/VHOST       (the tests' user and vhost)
 #     export SWITCHBOARD_RABBITMQ_MANAGEMENT=http://ADMIN:PASS@127.0.0.1:MPORT/   (management API, administrator)
 #     export SWITCHBOARD_RABBITMQ_RESTART='... rabbitmq.sh restart'                 (restarts the broker, data kept)
+#     export SWITCHBOARD_RABBITMQ_TLS_URI=amqps://USER:PASS@localhost:TPORT/VHOST (same user and vhost, over TLS)
+#     export SWITCHBOARD_RABBITMQ_CA=DIR/tls/ca.pem                                (the CA the server cert chains to)
+#     export SWITCHBOARD_RABBITMQ_CLIENT_CERT=DIR/tls/client.p12                   (a client certificate of that CA)
+#     export SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD=...                         (the PKCS#12 file's password)
 #   scripts/services/rabbitmq.sh stop     stops exactly that node and removes its directory
 #   scripts/services/rabbitmq.sh restart  stops and starts the broker application on that node (data survives)
 #   scripts/services/rabbitmq.sh status   exit 0 when the node answers
@@ -14,11 +19,16 @@
 # does nothing. Progress goes to stderr; stdout carries only the path that `start` prints.
 #
 # The node listens on 127.0.0.1 only: AMQP on 5672 (or the next free port when something already listens
-# there), the management plugin on AMQP port + 10000, Erlang distribution on AMQP port + 20000, epmd (when this
-# node has to start it) on 127.0.0.1. Its first boot creates the vhost switchboard-test-<random> and a user with a
-# random password whose only permissions are full ones on that vhost; an administrator with another random
-# password (no vhost permissions) serves the management API, with which tests create vhosts of their own. The
-# guest user and the / vhost never exist on it.
+# there), AMQP over TLS on AMQP port + 1, the management plugin on AMQP port + 10000, Erlang distribution on AMQP
+# port + 20000, epmd (when this node has to start it) on 127.0.0.1. Its first boot creates the vhost
+# switchboard-test-<random> and a user with a random password whose only permissions are full ones on that vhost;
+# an administrator with another random password (no vhost permissions) serves the management API, with which
+# tests create vhosts of their own. The guest user and the / vhost never exist on it.
+#
+# TLS: the first boot also creates, in DIR/tls, a throwaway CA (its key is deleted once it has signed), a server
+# certificate for localhost and 127.0.0.1 and a client certificate (PKCS#12, random password), valid 30 days. The
+# TLS listener verifies a client certificate against that CA when one is presented (verify_peer) and accepts
+# connections without one (fail_if_no_peer_cert = false); the user still authenticates with its password.
 #
 # Environment: SWITCHBOARD_RABBITMQ_DIR (the node's directory; default under $TMPDIR, one per checkout and
 # user), SWITCHBOARD_RABBITMQ_START_TIMEOUT (seconds, default 90).
@@ -117,18 +127,74 @@ epmd_running() {
 }
 
 ensure_installed() {
-  if command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ]; then
-    return 0
-  fi
-  [ "$(id -u)" -eq 0 ] || fail "rabbitmq-server is not installed; install it as root: apt-get install --no-install-recommends rabbitmq-server"
-  log "installing rabbitmq-server (apt-get)"
+  local missing=()
+  command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl) # the node's throwaway certificates
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  [ "$(id -u)" -eq 0 ] || fail "${missing[*]} not installed; install as root: apt-get install --no-install-recommends ${missing[*]}"
+  log "installing ${missing[*]} (apt-get)"
   local started=$SECONDS
   export DEBIAN_FRONTEND=noninteractive
   apt-get -q update -o DPkg::Lock::Timeout=300 >&2 </dev/null || fail "apt-get update failed"
-  apt-get -q install -y --no-install-recommends -o DPkg::Lock::Timeout=300 rabbitmq-server >&2 </dev/null \
-    || fail "apt-get install rabbitmq-server failed"
+  apt-get -q install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2 </dev/null \
+    || fail "apt-get install ${missing[*]} failed"
   [ -x "$rabbitmq_bin/rabbitmq-server" ] || fail "rabbitmq-server installed, but $rabbitmq_bin/rabbitmq-server is missing"
-  log "installed rabbitmq-server in $((SECONDS - started)) s"
+  command -v openssl >/dev/null 2>&1 || fail "openssl installed, but it is not on the PATH"
+  log "installed ${missing[*]} in $((SECONDS - started)) s"
+}
+
+# A throwaway CA in $1 and, signed by it, a server certificate for localhost and 127.0.0.1 (server.pem,
+# server.key) and a client certificate (client.p12, protected by the password $2); $3 labels their names. EC P-256
+# keys, 30 days. The CA's key is deleted once it has signed: nothing else can be issued under it.
+make_certificates() {
+  local dir=$1 client_password=$2 label=$3 days=30 name subject
+  local key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+  # A subshell for umask and cd; `|| exit 1` on every step, as `set -e` does not apply inside `( ) || ...`.
+  (
+    umask 077
+    cd "$dir" || exit 1
+    cat >openssl.cnf <<'CONF' || exit 1
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[ca]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[client]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CONF
+    openssl req -x509 -config openssl.cnf -extensions ca "${key[@]}" -keyout ca.key -out ca.pem -days "$days" \
+      -subj "/O=Switchboard tests/CN=Switchboard test CA $label" || exit 1
+    for name in server client; do
+      subject="/O=Switchboard tests/CN=localhost"
+      [ "$name" = client ] && subject="/O=Switchboard tests/CN=switchboard-test-client-$label"
+      openssl req -new -config openssl.cnf "${key[@]}" -keyout "$name.key" -out "$name.csr" -subj "$subject" || exit 1
+      openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
+        -days "$days" -extfile openssl.cnf -extensions "$name" -out "$name.pem" || exit 1
+    done
+    SWITCHBOARD_CLIENT_P12_PASSWORD=$client_password openssl pkcs12 -export -in client.pem -inkey client.key \
+      -name "switchboard-test-client-$label" -out client.p12 -passout env:SWITCHBOARD_CLIENT_P12_PASSWORD || exit 1
+    rm -f ca.key server.csr client.csr client.key openssl.cnf || exit 1
+    chmod 644 ca.pem server.pem client.pem
+  ) >"$dir/openssl.log" 2>&1 || {
+    cat "$dir/openssl.log" >&2
+    fail "creating the node's TLS certificates with openssl failed"
+  }
+  rm -f "$dir/openssl.log"
 }
 
 load_node() { # reads what `start` recorded; false when there is no node directory
@@ -205,7 +271,8 @@ start_node() {
   local started=$SECONDS
   ensure_installed
 
-  if [ -f "$env_file" ] && node_answers; then
+  # (A node that an older version of this script started, without TLS, is replaced.)
+  if [ -f "$env_file" ] && grep -q '^export SWITCHBOARD_RABBITMQ_TLS_URI=' "$env_file" && node_answers; then
     log "node $node_name already running on 127.0.0.1:$amqp_port"
     echo "$env_file"
     return 0
@@ -215,10 +282,12 @@ start_node() {
     stop_node
   fi
 
-  # Ports: the first AMQP port from 5672 whose management (+10000) and distribution (+20000) ports are free too.
+  # Ports: the first AMQP port from 5672 whose TLS (+1), management (+10000) and distribution (+20000) ports are
+  # free too.
   local port found=""
   for port in $(seq 5672 5699); do
-    if ! port_listening "$port" && ! port_listening $((port + 10000)) && ! port_listening $((port + 20000)); then
+    if ! port_listening "$port" && ! port_listening $((port + 1)) && ! port_listening $((port + 10000)) \
+      && ! port_listening $((port + 20000)); then
       found=$port
       break
     fi
@@ -228,6 +297,7 @@ start_node() {
   amqp_port=$found
 
   local suffix vhost user password admin admin_password node_name management_port=$((amqp_port + 10000))
+  local tls_port=$((amqp_port + 1)) tls_dir="$state_dir/tls" client_cert_password
   suffix=$(random_alnum 10 | tr 'A-Z' 'a-z')
   node_name="switchboard-$suffix@localhost"
   vhost="switchboard-test-$suffix"
@@ -235,10 +305,12 @@ start_node() {
   password=$(random_alnum 32)
   admin="switchboard-admin-$suffix"
   admin_password=$(random_alnum 32)
+  client_cert_password=$(random_alnum 32)
 
   mkdir -p "$state_dir"
   chmod 700 "$state_dir"
-  mkdir -p "$state_dir/home" "$state_dir/mnesia" "$state_dir/log"
+  mkdir -p "$state_dir/home" "$state_dir/mnesia" "$state_dir/log" "$tls_dir"
+  make_certificates "$tls_dir" "$client_cert_password" "$suffix"
   # A cookie of its own: the CLI tools below talk to this node only.
   random_alnum 32 >"$state_dir/home/.erlang.cookie"
   chmod 400 "$state_dir/home/.erlang.cookie"
@@ -255,6 +327,12 @@ start_node() {
     echo "default_user_tags.administrator = false"
     echo "management.tcp.ip = 127.0.0.1"
     echo "management.tcp.port = $management_port"
+    echo "listeners.ssl.default = 127.0.0.1:$tls_port"
+    echo "ssl_options.cacertfile = $tls_dir/ca.pem"
+    echo "ssl_options.certfile = $tls_dir/server.pem"
+    echo "ssl_options.keyfile = $tls_dir/server.key"
+    echo "ssl_options.verify = verify_peer"
+    echo "ssl_options.fail_if_no_peer_cert = false"
     echo "log.console = false"
     echo "log.file.level = info"
   } >"$state_dir/rabbitmq.conf"
@@ -324,6 +402,11 @@ start_node() {
   port_listening "$amqp_port" || fail "the node started, but nothing listens on 127.0.0.1:$amqp_port"
 
   port_listening "$management_port" || fail "the node started, but its management API does not listen on 127.0.0.1:$management_port"
+  port_listening "$tls_port" || fail "the node started, but nothing listens for AMQP over TLS on 127.0.0.1:$tls_port"
+  # The server certificate verifies against the CA, for the name the TLS URI uses.
+  timeout 15 openssl s_client -connect "127.0.0.1:$tls_port" -servername localhost -verify_hostname localhost \
+    -CAfile "$tls_dir/ca.pem" -verify_return_error </dev/null >"$state_dir/log/tls-check.out" 2>&1 \
+    || { cat "$state_dir/log/tls-check.out" >&2; fail "a TLS handshake with 127.0.0.1:$tls_port failed (output above)"; }
 
   # The administrator for the management API (the config above can create one user only).
   rmq rabbitmqctl -q add_user "$admin" "$admin_password" >/dev/null || fail "rabbitmqctl add_user failed"
@@ -335,6 +418,7 @@ start_node() {
 
   local uri="amqp://$(urlencode "$user"):$(urlencode "$password")@127.0.0.1:$amqp_port/$(urlencode "$vhost")"
   local management_uri="http://$(urlencode "$admin"):$(urlencode "$admin_password")@127.0.0.1:$management_port/"
+  local tls_uri="amqps://$(urlencode "$user"):$(urlencode "$password")@localhost:$tls_port/$(urlencode "$vhost")"
   local restart
   restart="SWITCHBOARD_RABBITMQ_DIR=$(printf %q "$state_dir") bash $(printf %q "$repo/scripts/services/rabbitmq.sh") restart"
   (
@@ -344,10 +428,14 @@ start_node() {
       printf 'export SWITCHBOARD_RABBITMQ_URI=%q\n' "$uri"
       printf 'export SWITCHBOARD_RABBITMQ_MANAGEMENT=%q\n' "$management_uri"
       printf 'export SWITCHBOARD_RABBITMQ_RESTART=%q\n' "$restart"
+      printf 'export SWITCHBOARD_RABBITMQ_TLS_URI=%q\n' "$tls_uri"
+      printf 'export SWITCHBOARD_RABBITMQ_CA=%q\n' "$tls_dir/ca.pem"
+      printf 'export SWITCHBOARD_RABBITMQ_CLIENT_CERT=%q\n' "$tls_dir/client.p12"
+      printf 'export SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD=%q\n' "$client_cert_password"
     } >"$env_file"
   )
   trap - EXIT
-  log "node $node_name ready on 127.0.0.1:$amqp_port, vhost $vhost, in $((SECONDS - started)) s"
+  log "node $node_name ready on 127.0.0.1:$amqp_port (TLS: $tls_port), vhost $vhost, in $((SECONDS - started)) s"
   echo "$env_file"
 }
 

@@ -46,15 +46,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
                 return;
             }
 
-            var factory = new ConnectionFactory
-            {
-                Uri = settings.Uri,
-                AutomaticRecoveryEnabled = true,
-                TopologyRecoveryEnabled = true,
-                NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
-                RequestedHeartbeat = settings.Heartbeat,
-                ClientProvidedName = settings.ConnectionName ?? Process.GetCurrentProcess().ProcessName,
-            };
+            var factory = CreateConnectionFactory(settings);
             var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
             {
@@ -149,6 +141,32 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     {
         var delayQueue = await _delays!.QueueForAsync("", queue, delay, cancellationToken).ConfigureAwait(false);
         await Publisher.PublishAsync("", delayQueue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The client's connection factory for <paramref name="settings"/>, TLS included.</summary>
+    internal static ConnectionFactory CreateConnectionFactory(RabbitMqTransportOptions settings)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = settings.Uri,
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+            RequestedHeartbeat = settings.Heartbeat,
+            ClientProvidedName = settings.ConnectionName ?? Process.GetCurrentProcess().ProcessName,
+        };
+        if (string.Equals(settings.Uri.Scheme, "amqps", StringComparison.OrdinalIgnoreCase))
+        {
+            // Replaces what the client sets up for an amqps URI, which accepts a certificate for another name.
+            factory.Ssl = RabbitMqTls.CreateSslOption(settings.Uri, settings.Tls);
+        }
+        else if (settings.Tls is not null)
+        {
+            throw new InvalidOperationException(
+                $"RabbitMqTransportOptions.Tls is set, but the URI's scheme is '{settings.Uri.Scheme}': TLS needs an amqps:// URI.");
+        }
+
+        return factory;
     }
 
     private async ValueTask EnsureQueueExistsAsync(string queue, CancellationToken cancellationToken)

@@ -5,9 +5,16 @@ public sealed record RabbitMqTransportOptions
 {
     /// <summary>
     /// The broker, with credentials and vhost, e.g. <c>amqp://orders:secret@rabbit:5672/shop</c>; <c>amqps://</c>
-    /// turns TLS on.
+    /// turns TLS on (port 5671 unless the URI names one): see <see cref="Tls"/>.
     /// </summary>
     public required Uri Uri { get; init; }
+
+    /// <summary>
+    /// TLS settings for an <c>amqps://</c> URI: a private CA to trust, the expected server name, a client
+    /// certificate. Default: none, and an <c>amqps://</c> URI verifies the server's certificate against the
+    /// operating system's trust store and the URI's host. Setting this with an <c>amqp://</c> URI is an error.
+    /// </summary>
+    public RabbitMqTls? Tls { get; init; }
 
     /// <summary>The kind of endpoint queue. Default <see cref="RabbitMqQueueType.Quorum"/>.</summary>
     public RabbitMqQueueType QueueType { get; init; } = RabbitMqQueueType.Quorum;
