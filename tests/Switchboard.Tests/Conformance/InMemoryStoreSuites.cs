@@ -1,0 +1,11 @@
+using Switchboard.Testing.Stores;
+
+namespace Switchboard.Tests.Conformance;
+
+public sealed class InMemorySagaStore : SagaStoreSuite<InMemoryStoreFactory>;
+
+public sealed class InMemoryInbox : InboxSuite<InMemoryStoreFactory>;
+
+public sealed class InMemoryOutbox : OutboxSuite<InMemoryStoreFactory>;
+
+public sealed class InMemoryUnitOfWork : UnitOfWorkSuite<InMemoryStoreFactory>;
