@@ -1,0 +1,11 @@
+using Switchboard.Testing.Stores;
+
+namespace Switchboard.PostgreSql.Tests;
+
+public sealed class PostgreSqlSagaStore : SagaStoreSuite<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlInbox : InboxSuite<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlOutbox : OutboxSuite<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlUnitOfWork : UnitOfWorkSuite<PostgreSqlStoreFactory>;
