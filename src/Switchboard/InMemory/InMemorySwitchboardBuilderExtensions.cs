@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.InMemory;
 
 namespace Switchboard.Configuration;
@@ -11,5 +12,5 @@ public static class InMemorySwitchboardBuilderExtensions
 
     /// <summary>Keeps inbox, outbox and saga state in process memory (tests, benchmarks): nothing survives the process.</summary>
     public static SwitchboardBuilder UseInMemoryStore(this SwitchboardBuilder builder, InMemoryMessageStore? store = null, Persistence.StoreOptions? options = null) =>
-        builder.UseStore(sp => store ?? new InMemoryMessageStore(), options);
+        builder.UseStore(sp => store ?? new InMemoryMessageStore(sp.GetService<TimeProvider>()), options);
 }

@@ -4,4 +4,17 @@ namespace Switchboard.Persistence;
 /// Another unit of work changed the same record first (optimistic concurrency). The transaction step retries the
 /// message at once with fresh state; it never counts against the endpoint's retry budget.
 /// </summary>
-public sealed class ConcurrencyConflictException(string message) : Exception(message);
+public sealed class ConcurrencyConflictException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ConcurrencyConflictException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception for a database error that means the same (a deadlock, a serialization failure).</summary>
+    public ConcurrencyConflictException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

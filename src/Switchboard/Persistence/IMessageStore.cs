@@ -22,6 +22,13 @@ public interface IMessageStore : IAsyncDisposable
     /// <summary>Forgets inbox records older than <paramref name="before"/>; returns how many.</summary>
     ValueTask<int> PurgeInboxAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> means the unit of work lost a race and may simply run again (the
+    /// transaction step then reruns it at once, outside the retry budget): <see cref="ConcurrencyConflictException"/>,
+    /// and a store's own equivalents raised by handlers' SQL (PostgreSQL: serialization failures and deadlocks).
+    /// </summary>
+    bool IsConcurrencyConflict(Exception exception) => exception is ConcurrencyConflictException;
+
     /// <summary>The outbox, for the relay and for operators.</summary>
     IOutboxStore Outbox { get; }
 }

@@ -16,7 +16,12 @@ public interface IStoreTransaction : IAsyncDisposable
     /// <exception cref="NotSupportedException">The store has no database (in-memory).</exception>
     ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Records that <paramref name="endpoint"/> handled <paramref name="messageId"/>; false when it already had (a duplicate).</summary>
+    /// <summary>
+    /// Records that <paramref name="endpoint"/> handled <paramref name="messageId"/>; false when it already had (a
+    /// duplicate). A concurrent unit of work recording the same id never lets both commit: a store either waits for
+    /// it here (PostgreSQL) or, recording optimistically, fails <see cref="CommitAsync"/> with
+    /// <see cref="ConcurrencyConflictException"/> (SQLite); the message is then acknowledged as a duplicate.
+    /// </summary>
     ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a saga instance, or null when there is none.</summary>

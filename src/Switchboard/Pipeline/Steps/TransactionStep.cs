@@ -31,45 +31,52 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
 
         for (var attempt = 1; ; attempt++)
         {
+            OutgoingMessage[]? toDispatch = null;
+            var committed = false;
             var transaction = await store.BeginAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            try
             {
                 unitOfWork.Attach(transaction);
-                try
+                await next(context).ConfigureAwait(false);
+                if (options.Inbox && !await transaction.TryRecordHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false))
                 {
-                    await next(context).ConfigureAwait(false);
-                    if (options.Inbox && !await transaction.TryRecordHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false))
-                    {
-                        // Another consumer committed the same message meanwhile: this attempt's effects roll back.
-                        messageContext.ClearOutgoing();
-                        Duplicate(context);
-                        return;
-                    }
-
-                    var outgoing = messageContext.Outgoing.ToArray();
-                    var dispatchAfterCommit = outgoing.Length > 0 && await transaction.EnlistAsync(outgoing, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    // Another consumer committed the same message meanwhile: this attempt's effects roll back.
                     messageContext.ClearOutgoing();
-                    if (dispatchAfterCommit)
-                    {
-                        await DispatchCommittedAsync(outgoing).ConfigureAwait(false);
-                    }
-
+                    Duplicate(context);
                     return;
                 }
-                catch (ConcurrencyConflictException e) when (attempt <= options.MaxConflictRetries && !cancellationToken.IsCancellationRequested)
+
+                var outgoing = messageContext.Outgoing.ToArray();
+                var dispatchAfterCommit = outgoing.Length > 0 && await transaction.EnlistAsync(outgoing, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                messageContext.ClearOutgoing();
+                committed = true;
+                toDispatch = dispatchAfterCommit ? outgoing : null;
+            }
+            catch (Exception e) when (store.IsConcurrencyConflict(e) && attempt <= options.MaxConflictRetries && !cancellationToken.IsCancellationRequested)
+            {
+                messageContext.ClearOutgoing();
+                SwitchboardDiagnostics.ConcurrencyConflicts.Add(1);
+                if (logger.IsEnabled(LogLevel.Debug))
                 {
-                    messageContext.ClearOutgoing();
-                    SwitchboardDiagnostics.ConcurrencyConflicts.Add(1);
-                    if (logger.IsEnabled(LogLevel.Debug))
-                    {
-                        logger.LogDebug(e, "{MessageType} {MessageId} at {Endpoint} lost a concurrency race (attempt {Attempt}); running it again", context.Envelope.MessageType, messageId, endpoint, attempt);
-                    }
+                    logger.LogDebug(e, "{MessageType} {MessageId} at {Endpoint} lost a concurrency race (attempt {Attempt}); running it again", context.Envelope.MessageType, messageId, endpoint, attempt);
                 }
-                finally
+            }
+            finally
+            {
+                unitOfWork.Attach(null);
+                // Before the dispatch below: the store's connection is not held while messages go out.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (committed)
+            {
+                if (toDispatch is not null)
                 {
-                    unitOfWork.Attach(null);
+                    await DispatchCommittedAsync(toDispatch).ConfigureAwait(false);
                 }
+
+                return;
             }
 
             // A little jitter, so that racers spread out instead of colliding again in lockstep.

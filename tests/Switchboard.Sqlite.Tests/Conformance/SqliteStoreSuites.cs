@@ -1,0 +1,15 @@
+using Switchboard.Testing.Stores;
+
+namespace Switchboard.Sqlite.Tests.Conformance;
+
+// The embedded default: store and transport in one file (messages join units of work directly).
+public sealed class SqliteSagaStore : SagaStoreSuite<SqliteSharedFileStoreFactory>;
+
+public sealed class SqliteInbox : InboxSuite<SqliteSharedFileStoreFactory>;
+
+public sealed class SqliteOutbox : OutboxSuite<SqliteSharedFileStoreFactory>;
+
+public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFactory>;
+
+// The store in a file of its own next to another transport (messages go through the outbox and its relay).
+public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
