@@ -15,6 +15,7 @@ public sealed class SqliteMessageStore : IMessageStore
     private readonly SqliteTransport _database;
     private readonly bool _ownsDatabase;
     private SqliteOutboxStore? _outbox;
+    private StoreReaders? _readers;
 
     /// <summary>
     /// A store in the same file as <paramref name="transport"/>; messages join units of work directly.
@@ -66,6 +67,7 @@ public sealed class SqliteMessageStore : IMessageStore
             return true;
         }), cancellationToken).ConfigureAwait(false);
         _outbox = new SqliteOutboxStore(Connections, Writer);
+        _readers = new StoreReaders(Connections);
     }
 
     /// <inheritdoc />
@@ -89,21 +91,16 @@ public sealed class SqliteMessageStore : IMessageStore
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _readers?.Dispose();
         if (_ownsDatabase)
         {
             await _database.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    internal bool WasHandled(string endpoint, string messageId)
-    {
-        using var connection = Connections.Open();
-        return StoreCommands.WasHandled(connection, null, endpoint, messageId);
-    }
+    internal bool WasHandled(string endpoint, string messageId) => Readers.WasHandled(endpoint, messageId);
 
-    internal SagaRecord? LoadSaga(string saga, string key)
-    {
-        using var connection = Connections.Open();
-        return StoreCommands.LoadSaga(connection, null, saga, key);
-    }
+    internal SagaRecord? LoadSaga(string saga, string key) => Readers.LoadSaga(saga, key);
+
+    private StoreReaders Readers => _readers ?? throw new InvalidOperationException("The SQLite store has not been initialized.");
 }

@@ -8,19 +8,30 @@ namespace Switchboard.Sqlite.Store;
 /// <summary>The store's statements, on whichever connection runs them (a reader, or the writer's batch).</summary>
 internal static class StoreCommands
 {
-    public static bool WasHandled(SqliteConnection connection, SqliteTransaction? transaction, string endpoint, string messageId)
+    private const string OutboxInsert = $"""
+        INSERT INTO sb_outbox (kind, destination, deliver_at, created_at, due_at, {SqliteSchema.EnvelopeColumnList})
+        VALUES ($kind, $destination, $deliver_at, $now, $now, {EnvelopeColumns.ParameterList})
+        """;
+
+    /// <summary>Opens a savepoint in the writer's batch (prepared once, unlike <c>SqliteTransaction.Save</c>).</summary>
+    public static void Savepoint(WriteBatch batch, string name) => batch.Prepared("SAVEPOINT " + name).ExecuteNonQuery();
+
+    public static void Release(WriteBatch batch, string name) => batch.Prepared("RELEASE " + name).ExecuteNonQuery();
+
+    public static void RollbackTo(WriteBatch batch, string name)
     {
-        using var command = Command(connection, transaction, "SELECT 1 FROM sb_inbox WHERE endpoint = $endpoint AND message_id = $id");
-        command.Parameters.AddWithValue("$endpoint", endpoint);
-        command.Parameters.AddWithValue("$id", messageId);
-        return command.ExecuteScalar() is not null;
+        batch.Prepared("ROLLBACK TO " + name).ExecuteNonQuery();
+        Release(batch, name);
     }
+
+    public const string WasHandledSql = "SELECT 1 FROM sb_inbox WHERE endpoint = $endpoint AND message_id = $id";
+
+    public const string LoadSagaSql = "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key";
 
     /// <summary>False when the endpoint had recorded the message already.</summary>
     public static bool RecordHandled(WriteBatch batch, string endpoint, string messageId)
     {
-        using var command = batch.CreateCommand();
-        command.CommandText = "INSERT OR IGNORE INTO sb_inbox (endpoint, message_id, handled_at) VALUES ($endpoint, $id, $now)";
+        var command = batch.Prepared("INSERT OR IGNORE INTO sb_inbox (endpoint, message_id, handled_at) VALUES ($endpoint, $id, $now)");
         command.Parameters.AddWithValue("$endpoint", endpoint);
         command.Parameters.AddWithValue("$id", messageId);
         command.Parameters.AddWithValue("$now", batch.Now);
@@ -29,7 +40,7 @@ internal static class StoreCommands
 
     public static SagaRecord? LoadSaga(SqliteConnection connection, SqliteTransaction? transaction, string saga, string key)
     {
-        using var command = Command(connection, transaction, "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key");
+        using var command = Command(connection, transaction, LoadSagaSql);
         command.Parameters.AddWithValue("$saga", saga);
         command.Parameters.AddWithValue("$key", key);
         using var reader = command.ExecuteReader();
@@ -40,10 +51,9 @@ internal static class StoreCommands
     /// <exception cref="ConcurrencyConflictException">It was created or changed meanwhile.</exception>
     public static void SaveSaga(WriteBatch batch, SagaRecord record, long expectedVersion)
     {
-        using var command = batch.CreateCommand();
-        command.CommandText = expectedVersion == 0
+        var command = batch.Prepared(expectedVersion == 0
             ? "INSERT OR IGNORE INTO sb_sagas (saga, key, version, state, completed, updated_at) VALUES ($saga, $key, 1, $state, $completed, $now)"
-            : "UPDATE sb_sagas SET version = $expected + 1, state = $state, completed = $completed, updated_at = $now WHERE saga = $saga AND key = $key AND version = $expected";
+            : "UPDATE sb_sagas SET version = $expected + 1, state = $state, completed = $completed, updated_at = $now WHERE saga = $saga AND key = $key AND version = $expected");
         command.Parameters.AddWithValue("$saga", record.Saga);
         command.Parameters.AddWithValue("$key", record.Key);
         command.Parameters.AddWithValue("$state", record.State);
@@ -71,11 +81,7 @@ internal static class StoreCommands
             return;
         }
 
-        using var command = batch.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO sb_outbox (kind, destination, deliver_at, created_at, due_at, {SqliteSchema.EnvelopeColumnList})
-            VALUES ($kind, $destination, $deliver_at, $now, $now, {EnvelopeColumns.ParameterList})
-            """;
+        var command = batch.Prepared(OutboxInsert);
         command.Parameters.AddWithValue("$kind", (int)message.Kind);
         command.Parameters.AddWithValue("$destination", message.Destination);
         command.Parameters.AddWithValue("$deliver_at", message.DeliverAt is { } deliverAt ? deliverAt.UtcTicks : DBNull.Value);

@@ -20,7 +20,7 @@ internal sealed class UnitOfWorkWrite(
 
     public override void Execute(WriteBatch batch)
     {
-        batch.Transaction.Save(Savepoint);
+        StoreCommands.Savepoint(batch, Savepoint);
         try
         {
             foreach (var (endpoint, messageId) in handled)
@@ -43,11 +43,10 @@ internal sealed class UnitOfWorkWrite(
         }
         catch
         {
-            batch.Transaction.Rollback(Savepoint);
-            batch.Transaction.Release(Savepoint);
+            StoreCommands.RollbackTo(batch, Savepoint);
             throw;
         }
 
-        batch.Transaction.Release(Savepoint);
+        StoreCommands.Release(batch, Savepoint);
     }
 }

@@ -68,7 +68,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             using var connection = _connections.Open();
             using var statements = new Statements(connection);
-            var batch = new WriteBatch(connection, statements);
+            using var batch = new WriteBatch(connection, statements);
             var operations = new List<WriteOperation>(_options.MaxBatch);
             var reader = _pending.Reader;
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())

@@ -3,9 +3,10 @@ using Microsoft.Data.Sqlite;
 namespace Switchboard.Sqlite.Writing;
 
 /// <summary>What an operation sees while its batch's transaction is open.</summary>
-internal sealed class WriteBatch(SqliteConnection connection, Statements statements)
+internal sealed class WriteBatch(SqliteConnection connection, Statements statements) : IDisposable
 {
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
 
@@ -28,6 +29,34 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
         Transaction = transaction;
         statements.Enlist(transaction);
         _touched.Clear();
+    }
+
+    /// <summary>
+    /// A command for <paramref name="sql"/> kept for the writer's lifetime (SQLite prepares it once), in the batch's
+    /// transaction, with its parameters cleared. For the frequent statements of other components (the store).
+    /// </summary>
+    public SqliteCommand Prepared(string sql)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _prepared[sql] = command;
+        }
+
+        command.Transaction = Transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
+
+        _prepared.Clear();
     }
 
     /// <summary>A command in the batch's transaction, for operations without a prepared statement.</summary>

@@ -116,6 +116,7 @@ public sealed class EndpointBuilder
                 s.Services.GetService<IMessageStore>() ?? throw new InvalidOperationException($"Endpoint '{Queue}' is transactional, but the bus has no store: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...)."),
                 s.Services.GetRequiredService<Dispatcher>(),
                 transactional,
+                _options.Concurrency,
                 s.Services.Loggers().CreateLogger("Switchboard.Endpoint." + Queue)));
         }
 

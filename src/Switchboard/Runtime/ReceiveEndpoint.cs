@@ -22,7 +22,9 @@ internal sealed class ReceiveEndpoint(EndpointDefinition definition, ReceiveDele
     public async Task StartAsync(ITransport transport, CancellationToken cancellationToken)
     {
         _receiver = await transport.CreateReceiverAsync(definition.Queue, new ReceiverOptions(definition.Options.Prefetch), cancellationToken).ConfigureAwait(false);
-        _workers = new Task[definition.Options.Concurrency];
+        // Transactional endpoints admit more messages than handlers: the transaction step limits the handlers to
+        // Concurrency and lets the rest commit meanwhile.
+        _workers = new Task[definition.Options.Concurrency + Math.Max(0, definition.Options.Transactional?.PendingCommits ?? 0)];
         for (var i = 0; i < _workers.Length; i++)
         {
             _workers[i] = Task.Run(() => WorkAsync(_receiver), CancellationToken.None);
