@@ -222,11 +222,18 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
             var now = store._time.GetUtcNow();
             lock (store._gate)
             {
-                foreach (var (record, expected) in _sagaWrites)
+                for (var i = 0; i < _sagaWrites.Count; i++)
                 {
+                    var (record, expected) = _sagaWrites[i];
                     var current = store._sagas.GetValueOrDefault((record.Saga, record.Key))?.Version ?? 0;
+
                     // Several saves of one instance in this transaction chain their versions.
-                    var chained = _sagaWrites.TakeWhile(w => !ReferenceEquals(w.Record, record)).Count(w => w.Record.Saga == record.Saga && w.Record.Key == record.Key);
+                    var chained = 0;
+                    for (var j = 0; j < i; j++)
+                    {
+                        chained += _sagaWrites[j].Record.Saga == record.Saga && _sagaWrites[j].Record.Key == record.Key ? 1 : 0;
+                    }
+
                     if (current + chained != expected)
                     {
                         throw new ConcurrencyConflictException($"Saga '{record.Saga}' {record.Key} is at version {current}, not {expected}.");
