@@ -16,8 +16,11 @@ namespace Switchboard.PostgreSql;
 /// Connections: the store keeps one <see cref="NpgsqlDataSource"/> (pool), built from
 /// <see cref="PostgreSqlStoreOptions.ConnectionString"/> with the store's schema first on the search path, and disposes
 /// it with the store; handlers' unqualified table names resolve to that schema first, then to the connection string's
-/// search path (PostgreSQL's default <c>"$user", public</c>). A unit of work takes a connection on its first command
-/// and gives it back when it commits or is disposed; the outbox and inbox queries outside units of work take one per call.
+/// search path (PostgreSQL's default <c>"$user", public</c>). A unit of work holds no connection while its handlers
+/// run: its reads take a pooled connection per query, its writes wait for the commit, which sends them in one batch
+/// (one round trip, one implicit transaction). Only when a handler asks for the database transaction does the unit of
+/// work take a connection with a READ COMMITTED transaction, until it commits or is disposed (see
+/// <see cref="PostgreSqlStoreTransaction"/>). The outbox and inbox queries outside units of work take one per call.
 /// </para>
 /// <para>
 /// Clock: every time the store writes or compares is the application's (<see cref="PostgreSqlStoreOptions.TimeProvider"/>,
@@ -34,6 +37,7 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly TimeProvider _time;
+    private readonly UnhandledHints _unhandledHints = new();
     private int _disposed;
 
     /// <summary>Creates a store; call <see cref="InitializeAsync"/> before using it (the bus does).</summary>
@@ -92,6 +96,29 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>Whether the database reported a lost race: a serialization failure or a deadlock.</summary>
+    internal static bool IsConflict(PostgresException e) =>
+        e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>Whether <paramref name="endpoint"/> has committed <paramref name="messageId"/>: one query on a pooled connection.</summary>
+    internal async ValueTask<bool> QueryHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken)
+    {
+        var command = _dataSource.CreateCommand(Sql.WasHandled);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, endpoint));
+            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, messageId));
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="WasHandledAsync"/> recently found <paramref name="messageId"/> unhandled at
+    /// <paramref name="endpoint"/>; the hint is used up. The transaction step asks just before it begins the unit of
+    /// work, so that unit of work records the message without asking the database again.
+    /// </summary>
+    internal bool TakeUnhandledHint(string endpoint, string messageId) => _unhandledHints.Take(endpoint, messageId);
+
     /// <summary>Creates the schema when it is missing and applies the migration scripts it lacks; idempotent, and safe when processes start at once.</summary>
     public async ValueTask InitializeAsync(CancellationToken cancellationToken = default) =>
         await PostgreSqlMigrations.ApplyAsync(_dataSource, Schema, cancellationToken).ConfigureAwait(false);
@@ -104,15 +131,34 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A false answer is also remembered for a while, so that the next unit of work recording this message here can
+    /// skip its own check (see <see cref="TakeUnhandledHint"/>).
+    /// </remarks>
     public async ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
     {
-        var command = _dataSource.CreateCommand(Sql.WasHandled);
-        await using (command.ConfigureAwait(false))
+        var handled = await QueryHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false);
+        _unhandledHints.Remember(endpoint, messageId, handled);
+        return handled;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Besides <see cref="ConcurrencyConflictException"/>: a <see cref="PostgresException"/> with SQLSTATE
+    /// <c>40001</c> (serialization_failure) or <c>40P01</c> (deadlock_detected), which handlers' own SQL on the
+    /// unit of work's transaction may raise; also when another exception wraps one (as ORMs do).
+    /// </remarks>
+    public bool IsConcurrencyConflict(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
         {
-            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, endpoint));
-            command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, messageId));
-            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (e is ConcurrencyConflictException || (e is PostgresException postgres && IsConflict(postgres)))
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
     /// <inheritdoc />

@@ -13,6 +13,12 @@ internal sealed class StoreSql
         InsertSaga = $"INSERT INTO {s}.sagas (saga, key, version, state, completed, updated_at) VALUES ($1, $2, 1, $3, $4, $5) ON CONFLICT DO NOTHING";
         UpdateSaga = $"UPDATE {s}.sagas SET version = $3 + 1, state = $4, completed = $5, updated_at = $6 WHERE saga = $1 AND key = $2 AND version = $3";
 
+        // The same writes for a deferred unit of work's commit batch, which runs in one implicit transaction: a write
+        // that changes no row (a concurrency conflict) fails with division_by_zero, so the whole batch rolls back.
+        RecordHandledChecked = Checked(RecordHandled);
+        InsertSagaChecked = Checked(InsertSaga);
+        UpdateSagaChecked = Checked(UpdateSaga);
+
         // A message id already in the outbox is replaced, as in the in-memory store (ids are unique; this only happens
         // when a handler sends the same envelope again before the first copy went out).
         Enlist = $"""
@@ -53,6 +59,8 @@ internal sealed class StoreSql
 
     public string RecordHandled { get; }
 
+    public string RecordHandledChecked { get; }
+
     public string WasHandled { get; }
 
     public string PurgeInbox { get; }
@@ -62,6 +70,10 @@ internal sealed class StoreSql
     public string InsertSaga { get; }
 
     public string UpdateSaga { get; }
+
+    public string InsertSagaChecked { get; }
+
+    public string UpdateSagaChecked { get; }
 
     public string Enlist { get; }
 
@@ -78,6 +90,13 @@ internal sealed class StoreSql
     public string ReleaseAllQuarantined { get; }
 
     public string ReleaseQuarantined { get; }
+
+    /// <summary>
+    /// <paramref name="write"/> (an INSERT or UPDATE of at most one row) as a statement that fails with
+    /// <c>division_by_zero</c> (22012) when it wrote nothing. The comment shows in the server log with the error.
+    /// </summary>
+    private static string Checked(string write) =>
+        $"/* switchboard: 1/0 when nothing was written (a concurrency conflict): the batch rolls back */ WITH written AS ({write} RETURNING 1) SELECT 1 / count(*) FROM written";
 
     private static string Prefixed(string prefix, string columns) => string.Join(", ", columns.Split(", ").Select(c => prefix + c));
 }

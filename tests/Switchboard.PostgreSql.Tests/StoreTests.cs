@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using Npgsql;
 using Switchboard.Messages;
 using Switchboard.Persistence;
@@ -47,12 +49,12 @@ public sealed class StoreTests : SchemaTest
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task An_inbox_insert_waits_for_a_concurrent_one(bool firstCommits)
+    public async Task In_live_mode_an_inbox_insert_waits_for_a_concurrent_one(bool firstCommits)
     {
-        await using var first = await _store.BeginAsync();
+        await using var first = await LiveAsync();
         Assert.True(await first.TryRecordHandledAsync("e", "m"));
 
-        await using var second = await _store.BeginAsync();
+        await using var second = await LiveAsync();
         var waiting = second.TryRecordHandledAsync("e", "m").AsTask();
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted);
@@ -74,6 +76,175 @@ public sealed class StoreTests : SchemaTest
         Assert.NotNull(await LoadAsync("s", "k"));
     }
 
+    [Fact]
+    public async Task A_deferred_inbox_record_does_not_wait_and_loses_at_the_commit_leaving_nothing_behind()
+    {
+        await using var first = await _store.BeginAsync();
+        Assert.True(await first.TryRecordHandledAsync("e", "m"));
+
+        // Deferred: nothing is written yet, so nothing waits; the commit decides.
+        await using var second = await _store.BeginAsync();
+        Assert.True(await second.TryRecordHandledAsync("e", "m").AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        await second.SaveSagaAsync(new SagaRecord("s", "k", 0, "{}", false), 0);
+        await second.EnlistAsync([Message("x")]);
+
+        await first.CommitAsync();
+        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => second.CommitAsync().AsTask());
+        Assert.Contains("Message m was handled at e", conflict.Message, StringComparison.Ordinal);
+        Assert.IsType<PostgresException>(conflict.InnerException);
+
+        // The batch rolled back as a whole: neither the saga nor the outbox message of the loser.
+        Assert.True(await _store.WasHandledAsync("e", "m"));
+        Assert.Null(await LoadAsync("s", "k"));
+        Assert.Equal(0, (await _store.GetStatisticsAsync()).Pending);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second.CommitAsync().AsTask());
+    }
+
+    [Fact]
+    public async Task A_deferred_saga_conflict_rolls_back_the_whole_commit()
+    {
+        await SaveAsync(new SagaRecord("s", "k", 0, "0", false), 0);
+        await using var loser = await _store.BeginAsync();
+        var loaded = await loser.LoadSagaAsync("s", "k");
+        Assert.Equal(1, loaded!.Version);
+        Assert.True(await loser.TryRecordHandledAsync("e", "m"));
+        await loser.SaveSagaAsync(loaded with { State = "loser" }, 1);
+        await loser.SaveSagaAsync(new SagaRecord("s", "new", 0, "loser", false), 0);
+        await loser.EnlistAsync([Message("x"), Message("y")]);
+
+        await SaveAsync(new SagaRecord("s", "k", 1, "winner", false), 1);
+
+        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => loser.CommitAsync().AsTask());
+        Assert.Contains("'s' k is no longer at version 1", conflict.Message, StringComparison.Ordinal);
+        Assert.False(await _store.WasHandledAsync("e", "m"));
+        Assert.Null(await LoadAsync("s", "new"));
+        Assert.Equal("winner", (await LoadAsync("s", "k"))!.State);
+        Assert.Equal(0, (await _store.GetStatisticsAsync()).Pending);
+    }
+
+    [Fact]
+    public async Task After_a_check_a_record_needs_no_read_and_a_duplicate_committed_meanwhile_fails_the_commit()
+    {
+        // The transaction step's order: the check, then the unit of work, which records at the end.
+        Assert.False(await _store.WasHandledAsync("e", "m"));
+
+        // Another process handles the same message meanwhile.
+        await using (var other = await NewStore().BeginAsync())
+        {
+            Assert.True(await other.TryRecordHandledAsync("e", "m"));
+            await other.CommitAsync();
+        }
+
+        await using (var transaction = await _store.BeginAsync())
+        {
+            // The hint from the check saves the read: optimistic, as the contract allows, and the commit conflicts.
+            Assert.True(await transaction.TryRecordHandledAsync("e", "m"));
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => transaction.CommitAsync().AsTask());
+        }
+
+        // The rerun has no hint left (each is used once): it reads, and sees the duplicate.
+        await using (var transaction = await _store.BeginAsync())
+        {
+            Assert.False(await transaction.TryRecordHandledAsync("e", "m"));
+        }
+    }
+
+    [Fact]
+    public async Task A_deferred_unit_of_work_records_a_message_once()
+    {
+        await using var transaction = await _store.BeginAsync();
+        Assert.True(await transaction.TryRecordHandledAsync("e", "m"));
+        Assert.False(await transaction.TryRecordHandledAsync("e", "m"));
+        Assert.True(await transaction.TryRecordHandledAsync("other", "m"));
+        await transaction.CommitAsync();
+        Assert.True(await _store.WasHandledAsync("e", "m"));
+        Assert.True(await _store.WasHandledAsync("other", "m"));
+    }
+
+    [Fact]
+    public async Task Opening_the_database_transaction_writes_what_was_deferred_and_then_runs_at_once()
+    {
+        await using (var transaction = await _store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("e", "m"));
+            await transaction.SaveSagaAsync(new SagaRecord("s", "k", 0, "1", false), 0);
+            await transaction.EnlistAsync([Message("x")]);
+
+            var db = await transaction.GetDbTransactionAsync();
+            Assert.Equal(1L, await ScalarOnAsync(db, $"SELECT count(*) FROM {Quoted}.inbox WHERE message_id = 'm'"));
+            Assert.Equal(1L, await ScalarOnAsync(db, $"SELECT count(*) FROM {Quoted}.outbox WHERE message_id = 'x'"));
+            Assert.Equal(1L, await ScalarOnAsync(db, $"SELECT version FROM {Quoted}.sagas WHERE key = 'k'"));
+
+            // Live now: the save runs at once, on the same transaction.
+            await transaction.SaveSagaAsync(new SagaRecord("s", "k", 1, "2", false), 1);
+            Assert.Equal(2L, await ScalarOnAsync(db, $"SELECT version FROM {Quoted}.sagas WHERE key = 'k'"));
+            Assert.False(await transaction.TryRecordHandledAsync("e", "m"));
+            await transaction.CommitAsync();
+        }
+
+        Assert.True(await _store.WasHandledAsync("e", "m"));
+        Assert.Equal("2", (await LoadAsync("s", "k"))!.State);
+        Assert.Equal(1, (await _store.GetStatisticsAsync()).Pending);
+    }
+
+    [Fact]
+    public async Task A_conflict_among_the_deferred_writes_surfaces_when_the_database_transaction_opens()
+    {
+        await using var transaction = await _store.BeginAsync();
+        await transaction.SaveSagaAsync(new SagaRecord("s", "k", 0, "mine", false), 0);
+        await SaveAsync(new SagaRecord("s", "k", 0, "theirs", false), 0);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => transaction.GetDbTransactionAsync().AsTask());
+
+        // The unit of work is over; disposing it rolls back.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => transaction.GetDbTransactionAsync().AsTask());
+        await transaction.DisposeAsync();
+        Assert.Equal("theirs", (await LoadAsync("s", "k"))!.State);
+    }
+
+    [Fact]
+    public async Task A_saga_message_through_the_transaction_steps_calls_takes_three_round_trips()
+    {
+        await SaveAsync(new SagaRecord("s", "k", 0, "0", false), 0);
+        var sent = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var builder = new NpgsqlDataSourceBuilder(TestServer.ConnectionString);
+        builder.ConfigureTracing(t => t
+            .ConfigureCommandFilter(c =>
+            {
+                sent.Enqueue("command");
+                return true;
+            })
+            .ConfigureBatchFilter(b =>
+            {
+                sent.Enqueue($"batch of {b.BatchCommands.Count}");
+                return true;
+            }));
+        await using var dataSource = builder.Build();
+        var store = NewStore(o => o.DataSource = dataSource);
+
+        // As TransactionStep calls it: check, begin, load, (handler), save, record, enlist, commit.
+        Assert.False(await store.WasHandledAsync("e", "m"));
+        await using (var transaction = await store.BeginAsync())
+        {
+            var loaded = await transaction.LoadSagaAsync("s", "k");
+            await transaction.SaveSagaAsync(loaded! with { State = "1" }, loaded.Version);
+            Assert.True(await transaction.TryRecordHandledAsync("e", "m"));
+            Assert.True(await transaction.EnlistAsync([Message("x"), Message("y")]));
+            await transaction.CommitAsync();
+        }
+
+        // The check, the load, and the commit: inbox, saga and both messages in one batch, its own transaction.
+        Assert.Equal(["command", "command", "batch of 4"], sent);
+        Assert.Equal("1", (await LoadAsync("s", "k"))!.State);
+        Assert.True(await _store.WasHandledAsync("e", "m"));
+        Assert.Equal(2, (await _store.GetStatisticsAsync()).Pending);
+    }
     [Fact]
     public async Task Purging_forgets_old_inbox_records()
     {
@@ -114,13 +285,13 @@ public sealed class StoreTests : SchemaTest
     }
 
     [Fact]
-    public async Task A_concurrent_update_wins_and_the_loser_conflicts_without_poisoning_its_transaction()
+    public async Task In_live_mode_a_concurrent_update_wins_and_the_loser_conflicts_without_poisoning_its_transaction()
     {
         await SaveAsync(new SagaRecord("s", "k", 0, "0", false), 0);
-        await using var first = await _store.BeginAsync();
+        await using var first = await LiveAsync();
         await first.SaveSagaAsync(new SagaRecord("s", "k", 1, "first", false), 1);
 
-        await using var second = await _store.BeginAsync();
+        await using var second = await LiveAsync();
         var waiting = second.SaveSagaAsync(new SagaRecord("s", "k", 1, "second", false), 1).AsTask();
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted);
@@ -132,12 +303,12 @@ public sealed class StoreTests : SchemaTest
     }
 
     [Fact]
-    public async Task A_deadlock_is_a_concurrency_conflict()
+    public async Task In_live_mode_a_deadlock_is_a_concurrency_conflict()
     {
         await SaveAsync(new SagaRecord("s", "a", 0, "0", false), 0);
         await SaveAsync(new SagaRecord("s", "b", 0, "0", false), 0);
-        await using var first = await _store.BeginAsync();
-        await using var second = await _store.BeginAsync();
+        await using var first = await LiveAsync();
+        await using var second = await LiveAsync();
         await first.SaveSagaAsync(new SagaRecord("s", "a", 1, "1", false), 1);
         await second.SaveSagaAsync(new SagaRecord("s", "b", 1, "2", false), 1);
 
@@ -149,7 +320,7 @@ public sealed class StoreTests : SchemaTest
         // loser rolls back, the other goes through.
         var outcomes = await Task.WhenAll(one, two).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Single(outcomes, e => e is null);
-        Assert.Single(outcomes, e => e is ConcurrencyConflictException c && c.Message.Contains("40P01", StringComparison.Ordinal));
+        Assert.Single(outcomes, e => e is ConcurrencyConflictException c && c.Message.Contains("40P01", StringComparison.Ordinal) && c.InnerException is PostgresException);
 
         static async Task<Exception?> AttemptAsync(IStoreTransaction transaction, SagaRecord record)
         {
@@ -164,6 +335,29 @@ public sealed class StoreTests : SchemaTest
                 return e;
             }
         }
+    }
+
+    [Theory]
+    [InlineData("serialization_failure", true)]
+    [InlineData("deadlock_detected", true)]
+    [InlineData("unique_violation", false)]
+    [InlineData("lock_not_available", false)]
+    public async Task Serialization_failures_and_deadlocks_in_handlers_own_sql_are_concurrency_conflicts(string condition, bool conflict)
+    {
+        await using var transaction = await _store.BeginAsync();
+        var db = await transaction.GetDbTransactionAsync();
+        var error = await Assert.ThrowsAsync<PostgresException>(() => RunAsync(db, $"DO $$ BEGIN RAISE EXCEPTION 'handler' USING ERRCODE = '{condition}'; END $$"));
+
+        Assert.Equal(conflict, _store.IsConcurrencyConflict(error));
+        Assert.Equal(conflict, _store.IsConcurrencyConflict(new InvalidOperationException("an ORM's wrapper", error)));
+    }
+
+    [Fact]
+    public void Concurrency_conflict_exceptions_are_conflicts_and_others_are_not()
+    {
+        Assert.True(_store.IsConcurrencyConflict(new ConcurrencyConflictException("lost")));
+        Assert.False(_store.IsConcurrencyConflict(new InvalidOperationException("no")));
+        Assert.False(_store.IsConcurrencyConflict(new TimeoutException("no", new IOException("no"))));
     }
 
     [Fact]
@@ -386,6 +580,22 @@ public sealed class StoreTests : SchemaTest
         command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarOnAsync(DbTransaction transaction, string sql)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A unit of work in live mode: its database transaction is open, so the store's statements run at once.</summary>
+    private async Task<IStoreTransaction> LiveAsync()
+    {
+        var transaction = await _store.BeginAsync();
+        await transaction.GetDbTransactionAsync();
+        return transaction;
     }
 
     private async Task<bool> RecordAsync(string endpoint, string messageId)
