@@ -81,6 +81,14 @@ public sealed class EndpointBuilder
         return this;
     }
 
+    /// <summary>How many messages may be finishing (commit, dispatch, acknowledgement) after their handlers returned, on top of <see cref="Concurrency"/>.</summary>
+    public EndpointBuilder PendingSettlements(int pending)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pending);
+        _options = _options with { PendingSettlements = pending };
+        return this;
+    }
+
     /// <summary>How many unsettled messages the transport may hand this instance ahead of its handlers.</summary>
     public EndpointBuilder Prefetch(int prefetch)
     {
@@ -116,7 +124,6 @@ public sealed class EndpointBuilder
                 s.Services.GetService<IMessageStore>() ?? throw new InvalidOperationException($"Endpoint '{Queue}' is transactional, but the bus has no store: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...)."),
                 s.Services.GetRequiredService<Dispatcher>(),
                 transactional,
-                _options.Concurrency,
                 s.Services.Loggers().CreateLogger("Switchboard.Endpoint." + Queue)));
         }
 

@@ -12,6 +12,16 @@ public sealed record EndpointOptions
     /// <summary>How many unsettled messages the transport may hand this instance ahead of its handlers. Default 256.</summary>
     public int Prefetch { get; init; } = 256;
 
+    /// <summary>
+    /// How many messages whose handlers have returned may still be finishing (committing their unit of work,
+    /// dispatching what they sent, being acknowledged), on top of <see cref="Concurrency"/>. Handlers run at most
+    /// <see cref="Concurrency"/> at a time, but a handler slot is free again as soon as its handlers return; so
+    /// units of work share group commits and publisher confirms instead of each waiting for its own. Every message
+    /// is still acknowledged only after all that succeeded. 0: a message holds its slot until it is settled.
+    /// Default 64.
+    /// </summary>
+    public int PendingSettlements { get; init; } = 64;
+
     /// <summary>What happens when a handler throws.</summary>
     public RetryPolicy Retry { get; init; } = new();
 

@@ -22,9 +22,9 @@ internal sealed class ReceiveEndpoint(EndpointDefinition definition, ReceiveDele
     public async Task StartAsync(ITransport transport, CancellationToken cancellationToken)
     {
         _receiver = await transport.CreateReceiverAsync(definition.Queue, new ReceiverOptions(definition.Options.Prefetch), cancellationToken).ConfigureAwait(false);
-        // Transactional endpoints admit more messages than handlers: the transaction step limits the handlers to
-        // Concurrency and lets the rest commit meanwhile.
-        _workers = new Task[definition.Options.Concurrency + Math.Max(0, definition.Options.Transactional?.PendingCommits ?? 0)];
+        // More workers than handlers: the invoke step lets Concurrency of them run handlers, the rest finish
+        // (commit, dispatch, acknowledge) meanwhile.
+        _workers = new Task[definition.Options.Concurrency + definition.Options.PendingSettlements];
         for (var i = 0; i < _workers.Length; i++)
         {
             _workers[i] = Task.Run(() => WorkAsync(_receiver), CancellationToken.None);

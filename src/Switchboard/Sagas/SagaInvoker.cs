@@ -28,7 +28,7 @@ internal sealed class SagaInvoker<TSaga, TState, TMessage>(string saga, Func<TMe
 
         var transaction = scope.GetRequiredService<UnitOfWork>().Transaction;
         var serializer = scope.GetRequiredService<BusConfiguration>().Serializer;
-        var record = await transaction.LoadSagaAsync(saga, key, cancellationToken).ConfigureAwait(false);
+        var record = await LoadAsync(transaction, key, context, cancellationToken).ConfigureAwait(false);
         if (record is { Completed: true })
         {
             SwitchboardDiagnostics.SagaLateMessages.Add(1, new KeyValuePair<string, object?>("switchboard.saga", saga));
@@ -55,6 +55,27 @@ internal sealed class SagaInvoker<TSaga, TState, TMessage>(string saga, Func<TMe
         var expected = record?.Version ?? 0;
         var json = Encoding.UTF8.GetString(serializer.Serialize(state, typeof(TState)).Span);
         await transaction.SaveSagaAsync(new SagaRecord(saga, key, expected + 1, json, sagaContext.IsCompleted), expected, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The load may wait on the database: the handler slot is free meanwhile (Concurrency limits handlers, not I/O).
+    private async ValueTask<SagaRecord?> LoadAsync(IStoreTransaction transaction, string key, IMessageContext context, CancellationToken cancellationToken)
+    {
+        var messageContext = context as Pipeline.MessageContext;
+        var loading = transaction.LoadSagaAsync(saga, key, cancellationToken);
+        if (loading.IsCompletedSuccessfully || messageContext is null)
+        {
+            return await loading.ConfigureAwait(false);
+        }
+
+        messageContext.ReleaseSlot();
+        try
+        {
+            return await loading.ConfigureAwait(false);
+        }
+        finally
+        {
+            await messageContext.RetakeSlotAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void Ignored(IServiceProvider scope, string template, string key, IMessageContext context)

@@ -27,6 +27,48 @@ public sealed class BusBehaviourTests
         await host.StopAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Handlers_run_at_most_concurrency_at_once_while_more_messages_settle(bool twoHandlers)
+    {
+        var seen = new Seen();
+        var running = 0;
+        var most = 0;
+        seen.OnPing = async (_, _) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(5);
+            Interlocked.Decrement(ref running);
+        };
+        using var host = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e =>
+            {
+                e.Handle<Ping, FirstPingHandler>().Concurrency(3).PendingSettlements(20);
+                if (twoHandlers)
+                {
+                    e.Handle<Ping, SecondPingHandler>();
+                }
+            }),
+            services => services.AddSingleton(seen));
+
+        var bus = host.Services.GetRequiredService<IBus>();
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => bus.SendAsync("ping", new Ping(i)).AsTask()));
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == (twoHandlers ? 400 : 200), "every ping");
+        Assert.Equal(3, Volatile.Read(ref most));
+        await host.StopAsync();
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+            current = Volatile.Read(ref target);
+        }
+    }
+
     [Fact]
     public async Task A_message_the_endpoint_has_no_handler_for_is_dead_lettered_with_the_reason()
     {

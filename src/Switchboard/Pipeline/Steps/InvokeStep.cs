@@ -3,9 +3,15 @@ using Switchboard.Transport;
 
 namespace Switchboard.Pipeline.Steps;
 
-/// <summary>Runs every handler the endpoint has for the message type, in registration order.</summary>
+/// <summary>
+/// Runs every handler the endpoint has for the message type, in registration order, at most
+/// <see cref="EndpointOptions.Concurrency"/> messages at a time: the slot is released when the handlers return,
+/// while the outer steps commit, dispatch and acknowledge.
+/// </summary>
 internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
 {
+    private readonly SemaphoreSlim _slots = new(endpoint.Options.Concurrency, endpoint.Options.Concurrency);
+
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         if (context.MessageType is null || context.Message is null || context.Services is null || context.MessageContext is null)
@@ -19,32 +25,62 @@ internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
             return ValueTask.CompletedTask;
         }
 
-        if (handlers.Length == 1)
+        if (handlers.Length != 1 || !_slots.Wait(0))
         {
-            var pending = handlers[0](context.Services, context.Message, context.MessageContext, context.CancellationToken);
-            if (pending.IsCompletedSuccessfully)
-            {
-                pending.GetAwaiter().GetResult();
-                return next(context);
-            }
-
-            return AwaitThenNextAsync(pending, context, next);
+            return InvokeAllAsync(handlers, context, next);
         }
 
-        return InvokeAllAsync(handlers, context, next);
+        var messageContext = context.MessageContext;
+        messageContext.TookSlot(_slots);
+        ValueTask pending;
+        try
+        {
+            pending = handlers[0](context.Services, context.Message, messageContext, context.CancellationToken);
+        }
+        catch
+        {
+            messageContext.ReleaseSlot();
+            throw;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            messageContext.ReleaseSlot();
+            return next(context);
+        }
+
+        return AwaitThenNextAsync(pending, context, next);
     }
 
     private static async ValueTask AwaitThenNextAsync(ValueTask pending, ReceiveContext context, ReceiveDelegate next)
     {
-        await pending.ConfigureAwait(false);
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            context.MessageContext!.ReleaseSlot();
+        }
+
         await next(context).ConfigureAwait(false);
     }
 
-    private static async ValueTask InvokeAllAsync(HandlerInvoker[] handlers, ReceiveContext context, ReceiveDelegate next)
+    private async ValueTask InvokeAllAsync(HandlerInvoker[] handlers, ReceiveContext context, ReceiveDelegate next)
     {
-        foreach (var handler in handlers)
+        await _slots.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        context.MessageContext!.TookSlot(_slots);
+        try
         {
-            await handler(context.Services!, context.Message!, context.MessageContext!, context.CancellationToken).ConfigureAwait(false);
+            foreach (var handler in handlers)
+            {
+                await handler(context.Services!, context.Message!, context.MessageContext!, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            context.MessageContext!.ReleaseSlot();
         }
 
         await next(context).ConfigureAwait(false);

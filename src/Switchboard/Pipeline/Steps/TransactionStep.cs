@@ -14,11 +14,8 @@ namespace Switchboard.Pipeline.Steps;
 /// once. Only after the commit are outbox messages dispatched; what a crash leaves behind, the relay sends.
 /// A lost optimistic-concurrency race reruns the handlers at once with fresh state.
 /// </summary>
-internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher, TransactionalOptions options, int concurrency, ILogger logger) : IReceiveStep
+internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher, TransactionalOptions options, ILogger logger) : IReceiveStep
 {
-    // Handlers run at most `concurrency` at once; commits of messages whose handlers returned do not count.
-    private readonly SemaphoreSlim _handlers = new(concurrency, concurrency);
-
     public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         var messageContext = context.MessageContext ?? throw new InvalidOperationException("The transaction step needs the scope step before it.");
@@ -40,16 +37,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
             try
             {
                 unitOfWork.Attach(transaction);
-                await _handlers.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await next(context).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _handlers.Release();
-                }
-
+                await next(context).ConfigureAwait(false);
                 if (options.Inbox && !await transaction.TryRecordHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false))
                 {
                     // Another consumer committed the same message meanwhile: this attempt's effects roll back.
