@@ -2,11 +2,15 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Switchboard.Sqlite;
+namespace Switchboard.Messages;
 
-/// <summary>Free headers as a flat JSON object of strings, written and read without reflection.</summary>
-internal static class HeadersJson
+/// <summary>
+/// Free headers as a flat JSON object of strings, written and read without reflection: how the database
+/// transports and stores keep <see cref="Envelope.Headers"/> in one column.
+/// </summary>
+public static class HeadersJson
 {
+    /// <summary>The headers as a JSON object.</summary>
     public static string Write(IReadOnlyDictionary<string, string> headers)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -24,6 +28,7 @@ internal static class HeadersJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Headers from a JSON object written by <see cref="Write"/>.</summary>
     public static Dictionary<string, string> Read(string json)
     {
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
