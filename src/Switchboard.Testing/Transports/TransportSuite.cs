@@ -107,12 +107,18 @@ public abstract class TransportSuite<TFactory> : IAsyncLifetime
     }
 
     /// <summary>An endpoint that records every test message type with the recording handler.</summary>
+    /// <remarks>With <paramref name="concurrency"/> 1 the endpoint is strictly sequential: no message settles while the next is handled.</remarks>
     protected static Action<EndpointBuilder> Recording(RetryPolicy? retry = null, int concurrency = 4) => e =>
     {
         e.Handle<TestCommand, RecordingHandler>()
             .Handle<TestEvent, RecordingHandler>()
             .Handle<FollowUp, RecordingHandler>()
             .Concurrency(concurrency);
+        if (concurrency == 1)
+        {
+            e.PendingSettlements(0);
+        }
+
         if (retry is not null)
         {
             e.Retry(retry);
