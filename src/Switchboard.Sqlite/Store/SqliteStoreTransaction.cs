@@ -130,23 +130,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         _batch = batch;
 
         // What was deferred so far now runs on the lent connection; a conflict surfaces here.
-        foreach (var (endpoint, messageId) in _handled)
-        {
-            if (!StoreCommands.RecordHandled(batch, endpoint, messageId))
-            {
-                throw new ConcurrencyConflictException($"Message {messageId} was handled at {endpoint} by another unit of work meanwhile.");
-            }
-        }
-
-        foreach (var (record, expected) in _sagas)
-        {
-            StoreCommands.SaveSaga(batch, record, expected);
-        }
-
-        foreach (var message in _outgoing)
-        {
-            StoreCommands.Enlist(batch, message, store.JoinsTransport);
-        }
+        StoreCommands.WriteDeferred(batch, _handled, _sagas, _outgoing, store.JoinsTransport);
 
         _outgoing.Clear();
         return batch;

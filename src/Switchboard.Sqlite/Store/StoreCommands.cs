@@ -28,6 +28,36 @@ internal static class StoreCommands
 
     public const string LoadSagaSql = "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key";
 
+    /// <summary>
+    /// The writes a unit of work deferred: inbox records, saga saves, outgoing messages. A recorded message or a
+    /// changed saga throws <see cref="ConcurrencyConflictException"/>; the caller rolls back what was written.
+    /// </summary>
+    public static void WriteDeferred(
+        WriteBatch batch,
+        IReadOnlyList<(string Endpoint, string MessageId)> handled,
+        IReadOnlyList<(SagaRecord Record, long Expected)> sagas,
+        IReadOnlyList<OutgoingMessage> outgoing,
+        bool direct)
+    {
+        foreach (var (endpoint, messageId) in handled)
+        {
+            if (!RecordHandled(batch, endpoint, messageId))
+            {
+                throw new ConcurrencyConflictException($"Message {messageId} was handled at {endpoint} by another unit of work meanwhile.");
+            }
+        }
+
+        foreach (var (record, expected) in sagas)
+        {
+            SaveSaga(batch, record, expected);
+        }
+
+        foreach (var message in outgoing)
+        {
+            Enlist(batch, message, direct);
+        }
+    }
+
     /// <summary>False when the endpoint had recorded the message already.</summary>
     public static bool RecordHandled(WriteBatch batch, string endpoint, string messageId)
     {

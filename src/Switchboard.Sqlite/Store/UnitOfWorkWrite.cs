@@ -23,23 +23,7 @@ internal sealed class UnitOfWorkWrite(
         StoreCommands.Savepoint(batch, Savepoint);
         try
         {
-            foreach (var (endpoint, messageId) in handled)
-            {
-                if (!StoreCommands.RecordHandled(batch, endpoint, messageId))
-                {
-                    throw new ConcurrencyConflictException($"Message {messageId} was handled at {endpoint} by another unit of work meanwhile.");
-                }
-            }
-
-            foreach (var (record, expected) in sagas)
-            {
-                StoreCommands.SaveSaga(batch, record, expected);
-            }
-
-            foreach (var message in outgoing)
-            {
-                StoreCommands.Enlist(batch, message, direct);
-            }
+            StoreCommands.WriteDeferred(batch, handled, sagas, outgoing, direct);
         }
         catch
         {
