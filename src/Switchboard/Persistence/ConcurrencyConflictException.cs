@@ -4,7 +4,7 @@ namespace Switchboard.Persistence;
 /// Another unit of work changed the same record first (optimistic concurrency). The transaction step retries the
 /// message at once with fresh state; it never counts against the endpoint's retry budget.
 /// </summary>
-public sealed class ConcurrencyConflictException : Exception
+public class ConcurrencyConflictException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ConcurrencyConflictException(string message)
