@@ -78,6 +78,18 @@ public sealed class SwitchboardBuilder
         return this;
     }
 
+    /// <summary>
+    /// Sets the event store (registered as the <see cref="EventSourcing.IEventStore"/> singleton). Providers wrap this in
+    /// <c>UseInMemoryEventStore</c>, <c>UseSqliteEventStore</c>, <c>UsePostgreSqlEventStore</c>. It is initialized (its
+    /// schema) at start-up, before subscriptions and projections run.
+    /// </summary>
+    public SwitchboardBuilder UseEventStore(Func<IServiceProvider, EventSourcing.IEventStore> factory)
+    {
+        Services.RemoveAll<EventSourcing.IEventStore>();
+        Services.AddSingleton(factory);
+        return this;
+    }
+
     /// <summary>Replaces the JSON serializer.</summary>
     public SwitchboardBuilder UseSerializer(Func<BusOptions, IMessageSerializer> factory)
     {
