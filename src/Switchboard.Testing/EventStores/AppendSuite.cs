@@ -155,11 +155,11 @@ public abstract class AppendSuite<TFactory> : EventStoreSuite<TFactory>
     }
 
     /// <summary>
-    /// Reusing ids that are not an exact repeat is refused with <see cref="DuplicateEventIdException"/> and writes
-    /// nothing: part of a batch, a batch with new ids added, the ids in another order, the ids in another stream.
+    /// Reusing ids that are not a repeat is refused with <see cref="DuplicateEventIdException"/> and writes nothing:
+    /// the ids with a new one added, the ids in another order, the ids in another stream.
     /// </summary>
     [Fact]
-    public async Task Reusing_event_ids_other_than_as_an_exact_repeat_is_refused_and_writes_nothing()
+    public async Task Reusing_event_ids_with_new_ones_in_another_order_or_in_another_stream_is_refused_and_writes_nothing()
     {
         var store = await OpenStoreAsync();
         var stream = NewStreamId();
@@ -168,20 +168,42 @@ public abstract class AppendSuite<TFactory> : EventStoreSuite<TFactory>
         await store.AppendAsync(stream, ExpectedVersion.NoStream, events);
         var fresh = NewEvent(9);
 
-        var part = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[0]]).AsTask());
-        Assert.Equal(stream, part.StreamId);
-        Assert.Equal(events[0].EventId, part.EventId);
-        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[1]]).AsTask());
-        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[0], events[1], fresh]).AsTask());
+        var added = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[0], events[1], fresh]).AsTask());
+        Assert.Equal(stream, added.StreamId);
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [fresh, events[0], events[1]]).AsTask());
         await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[1], events[0]]).AsTask());
         var elsewhere = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(other, ExpectedVersion.Any, events).AsTask());
         Assert.Equal(other, elsewhere.StreamId);
+        Assert.Contains(elsewhere.EventId, events.Select(e => e.EventId));
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(other, ExpectedVersion.Any, [events[1]]).AsTask());
 
         await AssertStreamAsync(store, stream, [.. events.Select(e => e.EventId)]);
         Assert.Equal(0, await store.GetStreamVersionAsync(other));
         AssertIds(events.Select(e => e.EventId), await ReadAllAsync(store));
 
         Assert.Equal(3, (await store.AppendAsync(stream, ExpectedVersion.Exact(2), [fresh])).StreamVersion);
+    }
+
+    /// <summary>
+    /// Only part of an earlier batch is not a repeat of that append (<see cref="DuplicateEventIdException"/>: "the
+    /// same ids, in the same order, in the same stream ... not ... only part of a batch"): the first id alone, the
+    /// last id alone; nothing is written.
+    /// </summary>
+    [Fact]
+    public async Task Repeating_only_part_of_an_earlier_batch_is_refused_and_writes_nothing()
+    {
+        var store = await OpenStoreAsync();
+        var stream = NewStreamId();
+        var events = NewEvents(3);
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, events);
+
+        var first = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[0]]).AsTask());
+        Assert.Equal(stream, first.StreamId);
+        Assert.Equal(events[0].EventId, first.EventId);
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[1], events[2]]).AsTask());
+
+        await AssertStreamAsync(store, stream, [.. events.Select(e => e.EventId)]);
+        AssertIds(events.Select(e => e.EventId), await ReadAllAsync(store));
     }
 
     /// <summary>A batch whose third event reuses an id of another stream is refused as a whole: its first two events are not written.</summary>

@@ -30,7 +30,7 @@ public abstract class ReadAllSuite<TFactory> : EventStoreSuite<TFactory>
 
         AssertIds(appended.Select(e => e.EventId), events);
         AssertStrictlyIncreasingPositions(events);
-        Assert.Equal([1L, 2, 1, 2, 3, 4, 5, 3, 4, 5], events.Select(e => e.StreamVersion));
+        Assert.Equal([1L, 1, 2, 2, 3, 4, 3, 4, 5, 6], events.Select(e => e.StreamVersion));
         Assert.Equal([a, b, b, a, a, a, b, b, b, b], events.Select(e => e.StreamId));
     }
 

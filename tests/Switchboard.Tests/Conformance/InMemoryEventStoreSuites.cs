@@ -1,0 +1,9 @@
+using Switchboard.Testing.EventStores;
+
+namespace Switchboard.Tests.Conformance;
+
+public sealed class InMemoryEventAppend : AppendSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventReadStream : ReadStreamSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventReadAll : ReadAllSuite<InMemoryEventStoreFactory>;
