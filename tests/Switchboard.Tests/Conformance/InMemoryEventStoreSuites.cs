@@ -7,3 +7,5 @@ public sealed class InMemoryEventAppend : AppendSuite<InMemoryEventStoreFactory>
 public sealed class InMemoryEventReadStream : ReadStreamSuite<InMemoryEventStoreFactory>;
 
 public sealed class InMemoryEventReadAll : ReadAllSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventConcurrency : ConcurrentAppendSuite<InMemoryEventStoreFactory>;
