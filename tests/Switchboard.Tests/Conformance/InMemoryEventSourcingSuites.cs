@@ -3,3 +3,4 @@ using Switchboard.Testing.EventSourcing;
 namespace Switchboard.Tests.Conformance;
 
 public sealed class InMemorySubscriptions : SubscriptionSuite<InMemoryEventStoreFactory>;
+public sealed class InMemoryProjections : ProjectionSuite<InMemoryEventStoreFactory>;
