@@ -13,11 +13,6 @@ internal static class EventWrites
 {
     private const string Savepoint = "sb_append";
 
-    private const string InsertSql = """
-        INSERT INTO sb_events (stream_id, version, event_id, category, type, data, metadata, created)
-        VALUES ($stream_id, $version, $event_id, $category, $type, $data, $metadata, $created)
-        """;
-
     /// <summary>Appends a validated batch, all or nothing; see <see cref="IEventStore.AppendAsync"/>.</summary>
     public static AppendResult Append(WriteBatch batch, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events)
     {
@@ -57,7 +52,7 @@ internal static class EventWrites
         }
 
         batch.MessagesBecameVisible(EventSignal.Key);
-        return new AppendResult(current + events.Count, SQLitePCL.raw.sqlite3_last_insert_rowid(batch.Connection.Handle));
+        return new AppendResult(current + events.Count, batch.Kept(static connection => new EventInsert(connection)).LastPosition);
     }
 
     public static void SaveCheckpoint(WriteBatch batch, string name, long position)
@@ -97,20 +92,13 @@ internal static class EventWrites
 
     private static void Insert(WriteBatch batch, string streamId, long current, IReadOnlyList<EventData> events)
     {
-        var insert = batch.Prepared(InsertSql, "$stream_id", "$version", "$event_id", "$category", "$type", "$data", "$metadata", "$created");
-        var parameters = insert.Parameters;
-        parameters[0].Value = streamId;
-        parameters[3].Value = StreamNames.Category(streamId);
-        parameters[7].Value = UnixMilliseconds.Now();
+        var insert = batch.Kept(static connection => new EventInsert(connection));
+        var category = StreamNames.Category(streamId);
+        var created = UnixMilliseconds.Now();
         for (var index = 0; index < events.Count; index++)
         {
             var data = events[index];
-            parameters[1].Value = current + index + 1;
-            parameters[2].Value = data.EventId;
-            parameters[4].Value = data.Type;
-            parameters[5].Value = EventRows.AsArray(data.Data);
-            parameters[6].Value = (object?)EventMetadataJson.Write(data.Metadata) ?? DBNull.Value;
-            insert.ExecuteNonQuery();
+            insert.Run(streamId, current + index + 1, data.EventId, category, data.Type, data.Data.Span, EventMetadataJson.Write(data.Metadata), created);
         }
     }
 

@@ -7,6 +7,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
 {
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, IDisposable> _kept = [];
 
     public SqliteConnection Connection => connection;
 
@@ -71,6 +72,22 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
         return command;
     }
 
+    /// <summary>
+    /// An object bound to the writer's connection (a raw prepared statement of a hot path), created on first use and
+    /// disposed with the writer; one per type.
+    /// </summary>
+    public T Kept<T>(Func<SqliteConnection, T> create)
+        where T : class, IDisposable
+    {
+        if (!_kept.TryGetValue(typeof(T), out var kept))
+        {
+            kept = create(connection);
+            _kept[typeof(T)] = kept;
+        }
+
+        return (T)kept;
+    }
+
     public void Dispose()
     {
         foreach (var command in _prepared.Values)
@@ -79,6 +96,12 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
         }
 
         _prepared.Clear();
+        foreach (var kept in _kept.Values)
+        {
+            kept.Dispose();
+        }
+
+        _kept.Clear();
     }
 
     /// <summary>A command in the batch's transaction, for operations without a prepared statement.</summary>
