@@ -109,14 +109,15 @@ internal static class EventWrites
         return command.ExecuteScalar() is long version ? version : 0;
     }
 
+    // The rare path (a conflict or a reused id), so it reads whole rows and lets the shared rules decide.
     private static AppendResult? FindRepeat(WriteBatch batch, string streamId, IReadOnlyList<EventData> events)
     {
-        var command = batch.Prepared("SELECT stream_id, version, position FROM sb_events WHERE event_id = $event_id", "$event_id");
-        return AppendChecks.FindRepeat(streamId, events, id =>
+        var command = batch.Prepared($"SELECT {EventStoreSchema.EventColumns} FROM sb_events WHERE event_id = $event_id", "$event_id");
+        return AppendRules.FindRepeat(streamId, events, id =>
         {
             command.Parameters[0].Value = id;
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new RecordedId(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
+            return reader.Read() ? EventRows.Read(reader) : null;
         });
     }
 

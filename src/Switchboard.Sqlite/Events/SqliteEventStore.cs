@@ -63,7 +63,7 @@ public sealed class SqliteEventStore : IEventStore
     /// <inheritdoc />
     public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
-        AppendChecks.Validate(streamId, events);
+        AppendRules.Validate(streamId, events);
         return await Writer.ExecuteAsync(new AppendOperation(streamId, expectedVersion, events), cancellationToken).ConfigureAwait(false);
     }
 

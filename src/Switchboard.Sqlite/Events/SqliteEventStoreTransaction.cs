@@ -22,7 +22,7 @@ internal sealed class SqliteEventStoreTransaction(UnitOfWorkLease lease, WriteBa
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
         EnsureOpen();
-        AppendChecks.Validate(streamId, events);
+        AppendRules.Validate(streamId, events);
         return ValueTask.FromResult(EventWrites.Append(batch, streamId, expectedVersion, events));
     }
 
