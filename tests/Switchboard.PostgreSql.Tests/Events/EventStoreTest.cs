@@ -67,6 +67,29 @@ public abstract class EventStoreTest : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Reads all events after <paramref name="after"/> until at least <paramref name="count"/> came and the end is
+    /// reached. Readers stop below the oldest transaction running anywhere in the cluster, and other tests run at the
+    /// same time: events this test committed may become readable a moment later (never out of order, never twice).
+    /// </summary>
+    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadUntilAsync(IEventStore store, long after, int count, EventFilter? filter = null)
+    {
+        var events = new List<RecordedEvent>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var (more, next) = await ReadAllAsync(store, after, filter: filter);
+            events.AddRange(more);
+            after = next;
+            if (events.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return (events, after);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     protected async Task<T> ScalarAsync<T>(string sql)
     {
         await using var command = Admin.CreateCommand(sql);
