@@ -13,4 +13,8 @@ public static class InMemorySwitchboardBuilderExtensions
     /// <summary>Keeps inbox, outbox and saga state in process memory (tests, benchmarks): nothing survives the process.</summary>
     public static SwitchboardBuilder UseInMemoryStore(this SwitchboardBuilder builder, InMemoryMessageStore? store = null, Persistence.StoreOptions? options = null) =>
         builder.UseStore(sp => store ?? new InMemoryMessageStore(sp.GetService<TimeProvider>()), options);
+
+    /// <summary>Keeps the event store in process memory (tests, benchmarks): nothing survives the process.</summary>
+    public static SwitchboardBuilder UseInMemoryEventStore(this SwitchboardBuilder builder, InMemoryEventStore? store = null) =>
+        builder.UseEventStore(sp => store ?? new InMemoryEventStore(sp.GetService<TimeProvider>()));
 }

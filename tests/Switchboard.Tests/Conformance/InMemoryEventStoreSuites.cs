@@ -1,0 +1,11 @@
+using Switchboard.Testing.EventStores;
+
+namespace Switchboard.Tests.Conformance;
+
+public sealed class InMemoryEventAppend : AppendSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventReadStream : ReadStreamSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventReadAll : ReadAllSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventConcurrency : ConcurrentAppendSuite<InMemoryEventStoreFactory>;
