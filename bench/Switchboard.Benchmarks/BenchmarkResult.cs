@@ -17,7 +17,8 @@ public sealed record BenchmarkResult(
     bool Correct,
     IReadOnlySet<string> Ablations,
     SoakFigures? Soak = null,
-    int? EventBatch = null)
+    int? EventBatch = null,
+    int? InFlight = null)
 {
     /// <summary>The line of a run that produced no figures (setup failed, or the warm-up did not finish).</summary>
     public static BenchmarkResult Failed(BenchmarkSettings settings) =>
@@ -37,6 +38,11 @@ public sealed record BenchmarkResult(
             if (EventBatch is { } batch)
             {
                 json.WriteNumber("batch", batch);
+            }
+
+            if (InFlight is { } inFlight)
+            {
+                json.WriteNumber("in_flight", inFlight);
             }
 
             json.WriteNumber("seconds", Finite(Seconds, 3));

@@ -57,6 +57,12 @@ public static class BenchmarkCommandLine
         DefaultValueFactory = _ => 1,
     };
 
+    private static readonly Option<int> InFlightOption = new("--in-flight")
+    {
+        Description = "Appends each writer keeps in flight, each on a stream of its own (append scenario)",
+        DefaultValueFactory = _ => 10,
+    };
+
     private static readonly Option<int> TimeoutOption = new("--timeout")
     {
         Description = "Seconds one run (warm-up or measured) may take before it counts as incorrect",
@@ -84,7 +90,7 @@ public static class BenchmarkCommandLine
     {
         var root = new RootCommand("Switchboard benchmark runner: prints one JSON line per run (see BENCHMARKS.md).")
         {
-            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, TimeoutOption, DurationOption, AblateOption,
+            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, InFlightOption, TimeoutOption, DurationOption, AblateOption,
         };
 
         var result = root.Parse(args);
@@ -103,7 +109,7 @@ public static class BenchmarkCommandLine
                 error.WriteLine("error: " + problem);
             }
 
-            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--timeout SECONDS] [--duration-seconds SECONDS]");
+            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--in-flight APPENDS] [--timeout SECONDS] [--duration-seconds SECONDS]");
             exitCode = UsageError;
             return null;
         }
@@ -137,6 +143,12 @@ public static class BenchmarkCommandLine
             problems.Add("--batch must be at least 1");
         }
 
+        var inFlight = result.GetValue(InFlightOption);
+        if (inFlight < 1)
+        {
+            problems.Add("--in-flight must be at least 1");
+        }
+
         if (timeout < 1)
         {
             problems.Add("--timeout must be at least 1 second");
@@ -168,6 +180,7 @@ public static class BenchmarkCommandLine
             TimeSpan.FromSeconds(timeout),
             TimeSpan.FromSeconds(duration),
             ablations,
-            batch);
+            batch,
+            inFlight);
     }
 }

@@ -11,9 +11,10 @@ public sealed record CommandLineArguments(
     TimeSpan Timeout,
     TimeSpan Duration,
     IReadOnlySet<string> Ablations,
-    int EventBatch = 1)
+    int EventBatch = 1,
+    int InFlight = 10)
 {
     /// <summary>The settings of the run, with N defaulting to the scenario's.</summary>
     public BenchmarkSettings ToSettings(int defaultItems) =>
-        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch);
+        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch, InFlight);
 }

@@ -5,8 +5,9 @@ using Switchboard.EventSourcing;
 namespace Switchboard.Benchmarks.EventStore;
 
 /// <summary>
-/// <c>append</c>: 4 writers (<c>--consumers</c>), each appending to streams of its own, one append at a time with the
-/// stream's exact expected version; <c>--batch</c> events per append. N events in all (default 100,000). Throughput
+/// <c>append</c>: 4 writers (<c>--consumers</c>), each appending to <c>--in-flight</c> streams of its own (default 10)
+/// at once, one append in flight per stream, with the stream's exact expected version (as a service writes many
+/// aggregates at once); <c>--batch</c> events per append. <c>--in-flight 1</c> makes each writer strictly sequential. N events in all (default 100,000). Throughput
 /// is events/s; latency is per append. Correct when the store holds every appended event once, in dense stream versions.
 /// </summary>
 public static class AppendScenario
@@ -14,14 +15,12 @@ public static class AppendScenario
     /// <summary>The scenario's name.</summary>
     public const string Name = "append";
 
-    private const int StreamsPerWriter = 10;
-
     private static readonly byte[] Payload = """{"orderId":"6f1c1a44-3f57-4d8e-9a55-0b6f0e2f9a11","amount":42.5,"sku":"SKU-0042","quantity":3}"""u8.ToArray();
 
     /// <summary>Runs the warm-up and the measured run.</summary>
     public static async Task<BenchmarkResult> RunAsync(BenchmarkSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
-        log.WriteLine($"# {settings.System} append: N={settings.Items}, writers={settings.Consumers}, batch={settings.EventBatch}, {Environment.ProcessorCount} cores");
+        log.WriteLine($"# {settings.System} append: N={settings.Items}, writers={settings.Consumers}, in flight per writer={settings.InFlight}, batch={settings.EventBatch}, {Environment.ProcessorCount} cores");
         await using var system = await EventStoreSystems.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
         var warmUp = await RunOnceAsync(system.Store, "warm", BenchmarkSettings.WarmUpItems, settings, cancellationToken).ConfigureAwait(false);
         log.WriteLine($"# warm-up: {warmUp.Events} events in {warmUp.Elapsed.TotalSeconds:F2} s");
@@ -36,7 +35,7 @@ public static class AppendScenario
         }
 
         var latency = measured.Latency.Percentiles();
-        return new BenchmarkResult(settings.System, Name, settings.Items, settings.Consumers, measured.Elapsed.TotalSeconds, rate, latency.P50Milliseconds, latency.P99Milliseconds, problems.Count == 0, settings.Ablations, EventBatch: settings.EventBatch);
+        return new BenchmarkResult(settings.System, Name, settings.Items, settings.Consumers, measured.Elapsed.TotalSeconds, rate, latency.P50Milliseconds, latency.P99Milliseconds, problems.Count == 0, settings.Ablations, EventBatch: settings.EventBatch, InFlight: settings.InFlight);
     }
 
     private static async Task<Outcome> RunOnceAsync(IEventStore store, string run, int events, BenchmarkSettings settings, CancellationToken cancellationToken)
@@ -45,12 +44,12 @@ public static class AppendScenario
         var appends = events / settings.EventBatch;
         var next = -1;
         var clock = Stopwatch.StartNew();
-        var writers = Enumerable.Range(0, settings.Consumers).Select(writer => Task.Run(async () =>
+        var streams = Enumerable.Range(0, settings.Consumers * settings.InFlight).Select(stream => Task.Run(async () =>
         {
-            var versions = new long[StreamsPerWriter];
-            for (var append = Interlocked.Increment(ref next); append < appends; append = Interlocked.Increment(ref next))
+            var version = 0L;
+            var name = $"{run}{stream / settings.InFlight}-{stream % settings.InFlight}";
+            while (Interlocked.Increment(ref next) < appends)
             {
-                var stream = append % StreamsPerWriter;
                 var batch = new EventData[settings.EventBatch];
                 for (var index = 0; index < batch.Length; index++)
                 {
@@ -58,12 +57,12 @@ public static class AppendScenario
                 }
 
                 var started = Stopwatch.GetTimestamp();
-                var result = await store.AppendAsync($"{run}{writer}-{stream}", ExpectedVersion.Exact(versions[stream]), batch, cancellationToken).ConfigureAwait(false);
+                var result = await store.AppendAsync(name, ExpectedVersion.Exact(version), batch, cancellationToken).ConfigureAwait(false);
                 latency.Record(Stopwatch.GetTimestamp() - started);
-                versions[stream] = result.StreamVersion;
+                version = result.StreamVersion;
             }
         }, cancellationToken)).ToList();
-        await Task.WhenAll(writers).ConfigureAwait(false);
+        await Task.WhenAll(streams).ConfigureAwait(false);
         return new Outcome((long)appends * settings.EventBatch, appends, clock.Elapsed, latency);
     }
 

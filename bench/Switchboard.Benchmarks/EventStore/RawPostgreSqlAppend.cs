@@ -6,7 +6,8 @@ namespace Switchboard.Benchmarks.EventStore;
 
 /// <summary>
 /// <c>raw-postgresql append</c>: the baseline for single-event appends. What PostgreSQL itself commits per second:
-/// 4 connections (<c>--consumers</c>), each running autocommit single-row <c>INSERT</c>s of the same payload into a
+/// as many connections as the <c>append</c> scenario has appends in flight (<c>--consumers</c> × <c>--in-flight</c>), each
+/// running autocommit single-row <c>INSERT</c>s of the same payload into a
 /// plain table with a <c>bigserial</c> key, with the server's own durability. N rows in all.
 /// </summary>
 public static class RawPostgreSqlAppend
@@ -19,7 +20,8 @@ public static class RawPostgreSqlAppend
     /// <summary>Runs the warm-up and the measured run.</summary>
     public static async Task<BenchmarkResult> RunAsync(BenchmarkSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
-        log.WriteLine($"# raw-postgresql append: N={settings.Items}, connections={settings.Consumers}, single-row autocommit inserts");
+        var connections = settings.Consumers * settings.InFlight;
+        log.WriteLine($"# raw-postgresql append: N={settings.Items}, connections={connections}, single-row autocommit inserts");
         var schema = "bench_raw_" + Guid.NewGuid().ToString("N")[..12];
         await using var source = NpgsqlDataSource.Create(settings.Postgres);
         await using (var create = source.CreateCommand($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.rows (id bigserial PRIMARY KEY, stream text NOT NULL, data bytea NOT NULL)"))
@@ -29,16 +31,16 @@ public static class RawPostgreSqlAppend
 
         try
         {
-            await InsertAsync(source, schema, BenchmarkSettings.WarmUpItems, settings.Consumers, new LatencyHistogram(), cancellationToken).ConfigureAwait(false);
+            await InsertAsync(source, schema, BenchmarkSettings.WarmUpItems, connections, new LatencyHistogram(), cancellationToken).ConfigureAwait(false);
             var latency = new LatencyHistogram();
-            var elapsed = await InsertAsync(source, schema, settings.Items, settings.Consumers, latency, cancellationToken).ConfigureAwait(false);
+            var elapsed = await InsertAsync(source, schema, settings.Items, connections, latency, cancellationToken).ConfigureAwait(false);
             await using var count = source.CreateCommand($"SELECT count(*) FROM {schema}.rows");
             var rows = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             var correct = rows == BenchmarkSettings.WarmUpItems + settings.Items;
             var rate = settings.Items / elapsed.TotalSeconds;
             log.WriteLine($"# measured: {settings.Items} rows in {elapsed.TotalSeconds:F2} s = {rate:F0} commits/s; table holds {rows}");
             var percentiles = latency.Percentiles();
-            return new BenchmarkResult(SystemName, AppendScenario.Name, settings.Items, settings.Consumers, elapsed.TotalSeconds, rate, percentiles.P50Milliseconds, percentiles.P99Milliseconds, correct, settings.Ablations, EventBatch: 1);
+            return new BenchmarkResult(SystemName, AppendScenario.Name, settings.Items, settings.Consumers, elapsed.TotalSeconds, rate, percentiles.P50Milliseconds, percentiles.P99Milliseconds, correct, settings.Ablations, EventBatch: 1, InFlight: settings.InFlight);
         }
         finally
         {
