@@ -9,3 +9,5 @@ public sealed class InMemoryEventReadStream : ReadStreamSuite<InMemoryEventStore
 public sealed class InMemoryEventReadAll : ReadAllSuite<InMemoryEventStoreFactory>;
 
 public sealed class InMemoryEventConcurrency : ConcurrentAppendSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventTransactions : TransactionSuite<InMemoryEventStoreFactory>;
