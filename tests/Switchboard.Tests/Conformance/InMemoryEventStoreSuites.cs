@@ -11,3 +11,7 @@ public sealed class InMemoryEventReadAll : ReadAllSuite<InMemoryEventStoreFactor
 public sealed class InMemoryEventConcurrency : ConcurrentAppendSuite<InMemoryEventStoreFactory>;
 
 public sealed class InMemoryEventTransactions : TransactionSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventUpcasting : UpcastingSuite<InMemoryEventStoreFactory>;
