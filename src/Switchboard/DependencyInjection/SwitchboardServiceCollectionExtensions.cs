@@ -45,6 +45,13 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddScoped<IMessageContext>(sp => sp.GetRequiredService<MessageContextAccessor>().Current
             ?? throw new InvalidOperationException("IMessageContext is only available while a message is being handled."));
         services.AddHostedService<SwitchboardHostedService>();
+
+        // After the bus, so that forwarding subscriptions publish on a started bus, and stopped before it.
+        if (services.Any(d => d.ServiceType == typeof(Switchboard.EventSourcing.Hosting.EventSourcingRuntime)))
+        {
+            services.AddHostedService<Switchboard.EventSourcing.Hosting.EventSourcingHostedService>();
+        }
+
         return services;
     }
 }

@@ -32,5 +32,7 @@ public static class SwitchboardDiagnostics
 
     internal static Counter<long> SagaLateMessages { get; } = Meter.CreateCounter<long>("switchboard.saga.late_messages", "{message}", "Messages for a saga that had already completed, ignored.");
 
+    internal static Counter<long> SubscriptionErrors { get; } = Meter.CreateCounter<long>("switchboard.subscription.errors", "{attempt}", "Event subscription batches that failed and will be handled again.");
+
     internal static Histogram<double> ProcessDuration { get; } = Meter.CreateHistogram<double>("messaging.process.duration", "s", "Time to process one delivered message, settlement included.");
 }

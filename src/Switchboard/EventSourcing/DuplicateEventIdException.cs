@@ -1,8 +1,9 @@
 namespace Switchboard.EventSourcing;
 
 /// <summary>
-/// An append used an event id that is already in the store, but not as an exact repeat of an earlier append (the same
-/// ids, in the same order, in the same stream): another stream, or only part of a batch. Nothing was appended.
+/// An append used an event id that is already in the store, but not as a repeat of earlier appends (every id of the
+/// batch already in the same stream, consecutively and in the same order): an id of another stream, or a batch that
+/// mixes stored and new ids or stored ids out of order. Nothing was appended.
 /// </summary>
 public sealed class DuplicateEventIdException : InvalidOperationException
 {

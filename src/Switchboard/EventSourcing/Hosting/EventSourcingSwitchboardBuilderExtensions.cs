@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
+using Switchboard.EventSourcing.Aggregates;
+
+namespace Switchboard.EventSourcing.Hosting;
+
+/// <summary>Adds event sourcing to a bus's configuration.</summary>
+public static class EventSourcingSwitchboardBuilderExtensions
+{
+    /// <summary>
+    /// Configures event sourcing on the event store set with <c>UseEventStore</c> (or a provider's
+    /// <c>Use…EventStore</c>). Registers <see cref="EventTypeMap"/>, <see cref="AggregateRepository"/> and
+    /// <see cref="EventSourcingRuntime"/>; the store is initialized and projections and subscriptions start after the bus.
+    /// </summary>
+    public static SwitchboardBuilder EventSourcing(this SwitchboardBuilder builder, Action<EventSourcingBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (builder.Services.Any(d => d.ServiceType == typeof(EventSourcingRuntime)))
+        {
+            throw new InvalidOperationException("EventSourcing(...) was already called for this bus.");
+        }
+
+        var types = new EventTypeMap();
+        var aggregates = new Dictionary<Type, AggregateOptions>();
+        var runners = new List<Func<IServiceProvider, RunnerRegistration>>();
+        configure(new EventSourcingBuilder(builder.Services, types, aggregates, runners));
+
+        builder.Services.AddSingleton(types);
+        builder.Services.AddSingleton(sp => new AggregateRepository(sp.GetRequiredService<IEventStore>(), types, aggregates, sp.GetService<ILogger<AggregateRepository>>()));
+        builder.Services.AddSingleton(sp => new EventSourcingRuntime(sp.GetRequiredService<IEventStore>(), runners.ConvertAll(r => r(sp))));
+        return builder;
+    }
+}

@@ -1,0 +1,185 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.EventSourcing.Subscriptions;
+
+namespace Switchboard.EventSourcing.Projections;
+
+/// <summary>
+/// Runs one <see cref="Projection"/>: creates its tables and the views readers query, keeps it live as an
+/// exactly-once subscription, and rebuilds it into a new generation that is swapped in without stopping reads.
+/// </summary>
+/// <remarks>
+/// Readers query the view <c>{table}</c>; the projection writes <c>{table}_g{n}</c>. A rebuild creates generation n+1,
+/// catches it up from the first event while generation n stays live, then, in one store transaction, applies the last
+/// events, points the views at n+1 and records n+1 as current. The old tables are dropped afterwards.
+/// </remarks>
+public sealed class ProjectionHost : IAsyncDisposable
+{
+    private readonly IEventStore _store;
+    private readonly EventTypeMap _types;
+    private readonly ILogger _logger;
+    private readonly ProjectionViews _views;
+    private readonly SemaphoreSlim _rebuilding = new(1, 1);
+    private readonly SubscriptionOptions _template;
+    private EventSubscription? _live;
+    private long _generation;
+
+    /// <summary>Creates a host for <paramref name="projection"/>; <see cref="StartAsync"/> starts it.</summary>
+    public ProjectionHost(IEventStore store, EventTypeMap types, Projection projection, SubscriptionOptions? options = null, ILogger? logger = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _types = types ?? throw new ArgumentNullException(nameof(types));
+        Projection = projection ?? throw new ArgumentNullException(nameof(projection));
+        _logger = logger ?? NullLogger.Instance;
+        _views = new ProjectionViews(projection.Name);
+        _template = (options ?? new SubscriptionOptions(projection.Name)) with { Filter = projection.Filter, CheckpointMode = CheckpointMode.InTransaction };
+    }
+
+    /// <summary>The projection.</summary>
+    public Projection Projection { get; }
+
+    /// <summary>The generation readers see.</summary>
+    public long Generation => Volatile.Read(ref _generation);
+
+    /// <summary>The live subscription (its position and lag); null before start.</summary>
+    public EventSubscription? Subscription => _live;
+
+    /// <summary>Creates the current generation's tables and views (the first one on first start) and starts following events.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var generation = await _store.LoadCheckpointAsync(ProjectionNames.Generation(Projection.Name), cancellationToken).ConfigureAwait(false) ?? 1;
+        await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var context = _views.Context(generation, transaction);
+            await Projection.CreateSchemaAsync(context, cancellationToken).ConfigureAwait(false);
+            await _views.PointAtAsync(context, cancellationToken).ConfigureAwait(false);
+            await transaction.SaveCheckpointAsync(ProjectionNames.Generation(Projection.Name), generation, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await StartLiveAsync(generation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the read model includes every event up to <paramref name="position"/> (read your own writes).</summary>
+    public Task WaitForPositionAsync(long position, CancellationToken cancellationToken = default) =>
+        (_live ?? throw new InvalidOperationException($"Projection '{Projection.Name}' is not started.")).WaitForPositionAsync(position, cancellationToken);
+
+    /// <summary>
+    /// Rebuilds the read model from the first event into a new generation while the current one keeps serving reads
+    /// and following events, then swaps the views to it in one transaction and drops the old tables.
+    /// </summary>
+    public async Task RebuildAsync(CancellationToken cancellationToken = default)
+    {
+        await _rebuilding.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var name = Projection.Name;
+            var old = Generation;
+            var next = old + 1;
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.LogInformation("Rebuilding projection {Projection} into generation {Generation}", name, next);
+            }
+
+            await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var context = _views.Context(next, transaction);
+                await _views.DropTablesAsync(context, cancellationToken).ConfigureAwait(false);
+                await Projection.CreateSchemaAsync(context, cancellationToken).ConfigureAwait(false);
+                await transaction.SaveCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, next), 0, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var position = await CatchUpAsync(next, 0, final: false, cancellationToken).ConfigureAwait(false);
+
+            // Updates pause from here until the new generation is live; reads go on against the old one.
+            await _live!.StopAsync(cancellationToken).ConfigureAwait(false);
+            await CatchUpAsync(next, position, final: true, cancellationToken).ConfigureAwait(false);
+            await StartLiveAsync(next, cancellationToken).ConfigureAwait(false);
+
+            await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _views.DropTablesAsync(_views.Context(old, transaction), cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await _store.DeleteCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, old), cancellationToken).ConfigureAwait(false);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.LogInformation("Projection {Projection} now serves generation {Generation}", name, next);
+            }
+        }
+        finally
+        {
+            _rebuilding.Release();
+        }
+    }
+
+    /// <summary>Stops following events (the checkpoint is already committed with the read model).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_live is not null)
+        {
+            await _live.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_live is not null)
+        {
+            await _live.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _rebuilding.Dispose();
+    }
+
+    private async Task StartLiveAsync(long generation, CancellationToken cancellationToken)
+    {
+        var live = new EventSubscription(
+            _store,
+            _template with { Name = ProjectionNames.Checkpoint(Projection.Name, generation) },
+            new Applier(this, generation),
+            _logger);
+        await live.StartAsync(cancellationToken).ConfigureAwait(false);
+        _live = live;
+        Volatile.Write(ref _generation, generation);
+    }
+
+    // Applies pages to a generation, each in a transaction with its checkpoint. The final catch-up also switches the
+    // views and the current generation in the transaction of its last page, so readers move over atomically.
+    private async Task<long> CatchUpAsync(long generation, long position, bool final, CancellationToken cancellationToken)
+    {
+        var applier = new Applier(this, generation);
+        while (true)
+        {
+            var page = await _store.ReadAllAsync(position, _template.BatchSize, _template.Filter, cancellationToken).ConfigureAwait(false);
+            await using var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Events.Count > 0)
+            {
+                await applier.HandleAsync(new EventBatch(page.Events, transaction), cancellationToken).ConfigureAwait(false);
+            }
+
+            position = Math.Max(position, page.NextPosition);
+            await transaction.SaveCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, generation), position, cancellationToken).ConfigureAwait(false);
+            if (final && page.IsEnd)
+            {
+                await _views.PointAtAsync(_views.Context(generation, transaction), cancellationToken).ConfigureAwait(false);
+                await transaction.SaveCheckpointAsync(ProjectionNames.Generation(Projection.Name), generation, cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (page.IsEnd)
+            {
+                return position;
+            }
+        }
+    }
+
+    private sealed class Applier(ProjectionHost host, long generation) : IEventBatchHandler
+    {
+        public ValueTask HandleAsync(EventBatch batch, CancellationToken cancellationToken) =>
+            host.Projection.ApplyAsync(host._views.Context(generation, batch.Transaction!), batch.Events, host._types, cancellationToken);
+    }
+}

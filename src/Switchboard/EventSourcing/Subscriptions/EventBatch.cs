@@ -1,0 +1,6 @@
+namespace Switchboard.EventSourcing.Subscriptions;
+
+/// <summary>Events a subscription hands to its handler at once, in global order.</summary>
+/// <param name="Events">The events; never empty.</param>
+/// <param name="Transaction">With <see cref="CheckpointMode.InTransaction"/>, the store transaction the checkpoint commits in; otherwise null.</param>
+public sealed record EventBatch(IReadOnlyList<RecordedEvent> Events, IEventStoreTransaction? Transaction);

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Diagnostics;
+
+namespace Switchboard.EventSourcing.Subscriptions;
+
+/// <summary>
+/// Reads all events (or a filtered part) from a durable checkpoint, hands them to a handler in batches, then follows
+/// live appends: it waits on the store's signal (in-process, <c>LISTEN/NOTIFY</c>) or polls every
+/// <see cref="SubscriptionOptions.MaxWait"/>. A failing batch is retried with back-off and never skipped. Its lag
+/// (events readable but not yet handled) is the gauge <c>switchboard.subscription.lag</c>.
+/// </summary>
+public sealed class EventSubscription : IAsyncDisposable
+{
+    private const long LagCountLimit = 10_000_000;
+
+    private static readonly ConcurrentDictionary<EventSubscription, bool> Running = new();
+
+    private readonly IEventStore _store;
+    private readonly IEventBatchHandler _handler;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _progressed = NewSignal();
+    private Task? _running;
+    private long _position;
+    private long _savedPosition;
+    private long _lag;
+    private DateTimeOffset _lastSave;
+    private DateTimeOffset _lastLagCount;
+
+    static EventSubscription() =>
+        SwitchboardDiagnostics.Meter.CreateObservableGauge(
+            "switchboard.subscription.lag",
+            () => Running.Keys.Select(s => new Measurement<long>(Volatile.Read(ref s._lag), new KeyValuePair<string, object?>("switchboard.subscription", s.Name))),
+            "{event}",
+            "Events an event subscription has not handled yet.");
+
+    /// <summary>Creates a subscription; <see cref="StartAsync"/> starts it.</summary>
+    public EventSubscription(IEventStore store, SubscriptionOptions options, IEventBatchHandler handler, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        Options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The subscription's name.</summary>
+    public string Name => Options.Name;
+
+    /// <summary>Its options.</summary>
+    public SubscriptionOptions Options { get; }
+
+    /// <summary>The global position up to which it has handled every event (its checkpoint, perhaps not saved yet).</summary>
+    public long Position => Volatile.Read(ref _position);
+
+    /// <summary>Events readable in the store that it has not handled yet, as last counted (at most once a second).</summary>
+    public long Lag => Volatile.Read(ref _lag);
+
+    /// <summary>Loads the checkpoint and starts reading in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running is not null)
+        {
+            throw new InvalidOperationException($"Subscription '{Name}' is already started.");
+        }
+
+        var checkpoint = await _store.LoadCheckpointAsync(Name, cancellationToken).ConfigureAwait(false);
+        _position = _savedPosition = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await EndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
+        Running[this] = true;
+        _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Waits until every event up to <paramref name="position"/> (e.g. an <see cref="AppendResult.Position"/>) is
+    /// handled: how a caller reads its own writes from a read model.
+    /// </summary>
+    public async Task WaitForPositionAsync(long position, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var progressed = Volatile.Read(ref _progressed).Task;
+            if (Position >= position)
+            {
+                return;
+            }
+
+            await progressed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops reading after the batch in hand and saves the checkpoint.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _running.ConfigureAwait(false);
+        Running.TryRemove(this, out _);
+        if (Options.CheckpointMode == CheckpointMode.AfterBatch || _position != _savedPosition)
+        {
+            await SaveCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var failures = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var isEnd = await ReadAndHandleAsync(stopping).ConfigureAwait(false);
+                failures = 0;
+                if (isEnd)
+                {
+                    await _store.WaitForEventsAsync(_position, Options.MaxWait, stopping).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                SwitchboardDiagnostics.SubscriptionErrors.Add(1, new KeyValuePair<string, object?>("switchboard.subscription", Name));
+                var delay = Backoff(failures);
+                _logger.LogError(exception, "Subscription {Subscription} failed at position {Position} ({Failures} failures in a row); trying again in {Delay}", Name, _position, failures, delay);
+                try
+                {
+                    await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    // One page: handled (and checkpointed as the mode says). True when the page reached the end of the store.
+    private async Task<bool> ReadAndHandleAsync(CancellationToken stopping)
+    {
+        var page = await _store.ReadAllAsync(_position, Options.BatchSize, Options.Filter, stopping).ConfigureAwait(false);
+        if (page.Events.Count > 0)
+        {
+            if (Options.CheckpointMode == CheckpointMode.InTransaction)
+            {
+                await using var transaction = await _store.BeginTransactionAsync(stopping).ConfigureAwait(false);
+                await _handler.HandleAsync(new EventBatch(page.Events, transaction), stopping).ConfigureAwait(false);
+                await transaction.SaveCheckpointAsync(Name, page.NextPosition, stopping).ConfigureAwait(false);
+                await transaction.CommitAsync(stopping).ConfigureAwait(false);
+                _savedPosition = page.NextPosition;
+                _lastSave = _time.GetUtcNow();
+            }
+            else
+            {
+                await _handler.HandleAsync(new EventBatch(page.Events, null), stopping).ConfigureAwait(false);
+            }
+        }
+
+        Advance(page.NextPosition);
+        if (page.IsEnd)
+        {
+            Volatile.Write(ref _lag, 0);
+        }
+        else
+        {
+            await CountLagAsync(stopping).ConfigureAwait(false);
+        }
+
+        // Positions that only passed filtered-out events (or AfterBatch progress) are saved now and then: losing
+        // them costs a re-read, never an event.
+        if (_position != _savedPosition && (page.IsEnd || _time.GetUtcNow() - _lastSave >= Options.CheckpointInterval))
+        {
+            await SaveCheckpointAsync(stopping).ConfigureAwait(false);
+        }
+
+        return page.IsEnd;
+    }
+
+    private void Advance(long position)
+    {
+        if (position <= _position)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _position, position);
+        Interlocked.Exchange(ref _progressed, NewSignal()).TrySetResult();
+    }
+
+    private async Task CountLagAsync(CancellationToken stopping)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastLagCount < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        _lastLagCount = now;
+        Volatile.Write(ref _lag, await _store.CountEventsAfterAsync(_position, LagCountLimit, stopping).ConfigureAwait(false));
+    }
+
+    private async Task SaveCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var position = _position;
+        await _store.SaveCheckpointAsync(Name, position, cancellationToken).ConfigureAwait(false);
+        _savedPosition = position;
+        _lastSave = _time.GetUtcNow();
+    }
+
+    private async Task<long> EndPositionAsync(CancellationToken cancellationToken)
+    {
+        var position = 0L;
+        while (true)
+        {
+            var page = await _store.ReadAllAsync(position, 10_000, EventFilter.ForEventTypes("\u0000"), cancellationToken).ConfigureAwait(false);
+            position = page.NextPosition;
+            if (page.IsEnd)
+            {
+                return position;
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var delay = Options.FirstRetryDelay * Math.Pow(2, Math.Min(failures - 1, 20));
+        return delay < Options.MaxRetryDelay ? delay : Options.MaxRetryDelay;
+    }
+}
