@@ -130,6 +130,9 @@ public sealed class SqliteTransport : ITransport
 
     internal SqliteConnections Connections => _connections;
 
+    /// <summary>Pulsed after local commits and by the change watcher; the event store waits on its own key.</summary>
+    internal QueueSignals Signals => _signals;
+
     private static long VisibleAt(DateTimeOffset? deliverAt) =>
         deliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0;
 

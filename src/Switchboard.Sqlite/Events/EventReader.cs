@@ -1,0 +1,176 @@
+using Microsoft.Data.Sqlite;
+using Switchboard.EventSourcing;
+
+namespace Switchboard.Sqlite.Events;
+
+/// <summary>
+/// One reader connection with its statements prepared once. In WAL mode a read sees the commits made before it
+/// began and nothing later, and commits carry positions in increasing order (one writer), so a read never sees a
+/// position while an earlier one is still to come.
+/// </summary>
+internal sealed class EventReader : IDisposable
+{
+    private const string Columns = EventStoreSchema.EventColumns;
+
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public EventReader(SqliteConnection connection) => _connection = connection;
+
+    public List<RecordedEvent> ReadStream(string streamId, long fromVersion, ReadDirection direction, int maxCount)
+    {
+        var command = direction == ReadDirection.Forwards
+            ? Command($"SELECT {Columns} FROM sb_events WHERE stream_id = $stream_id AND version >= $from ORDER BY version LIMIT $max", "$stream_id", "$from", "$max")
+            : Command($"SELECT {Columns} FROM sb_events WHERE stream_id = $stream_id AND version <= $from ORDER BY version DESC LIMIT $max", "$stream_id", "$from", "$max");
+        command.Parameters[0].Value = streamId;
+        command.Parameters[1].Value = fromVersion;
+        command.Parameters[2].Value = maxCount;
+        var events = new List<RecordedEvent>(Math.Min(maxCount, 256));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            events.Add(EventRows.Read(reader, streamId));
+        }
+
+        return events;
+    }
+
+    public long StreamVersion(string streamId)
+    {
+        var command = Command("SELECT MAX(version) FROM sb_events WHERE stream_id = $stream_id", "$stream_id");
+        command.Parameters[0].Value = streamId;
+        return command.ExecuteScalar() is long version ? version : 0;
+    }
+
+    public long LastPosition() => Command("SELECT MAX(position) FROM sb_events").ExecuteScalar() is long position ? position : 0;
+
+    /// <summary>
+    /// A page of all events. The page and the end it reports come from one read transaction, so a page that is not
+    /// full ends exactly where this snapshot of the file ends, past events the filter left out.
+    /// </summary>
+    public EventPage ReadAll(long afterPosition, int maxCount, EventFilter filter)
+    {
+        Command("BEGIN").ExecuteNonQuery();
+        try
+        {
+            var command = filter.IsAll
+                ? Command($"SELECT {Columns} FROM sb_events WHERE position > $after ORDER BY position LIMIT $max", "$after", "$max")
+                : Filtered(filter);
+            command.Parameters[0].Value = afterPosition;
+            command.Parameters[1].Value = maxCount;
+            var events = new List<RecordedEvent>(Math.Min(maxCount, 4096));
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    events.Add(EventRows.Read(reader));
+                }
+            }
+
+            return events.Count == maxCount
+                ? new EventPage(events, events[^1].Position, IsEnd: false)
+                : new EventPage(events, Math.Max(afterPosition, LastPosition()), IsEnd: true);
+        }
+        finally
+        {
+            Command("COMMIT").ExecuteNonQuery();
+        }
+    }
+
+    public long CountAfter(long position, long limit)
+    {
+        var command = Command("SELECT COUNT(*) FROM (SELECT 1 FROM sb_events WHERE position > $position LIMIT $limit)", "$position", "$limit");
+        command.Parameters[0].Value = position;
+        command.Parameters[1].Value = limit;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public long? LoadCheckpoint(string name)
+    {
+        var command = Command("SELECT position FROM sb_event_checkpoints WHERE name = $name", "$name");
+        command.Parameters[0].Value = name;
+        return command.ExecuteScalar() is long position ? position : null;
+    }
+
+    public Snapshot? LoadSnapshot(string streamId)
+    {
+        var command = Command("SELECT version, type, data FROM sb_event_snapshots WHERE stream_id = $stream_id", "$stream_id");
+        command.Parameters[0].Value = streamId;
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new Snapshot(streamId, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)) : null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _connection.Dispose();
+    }
+
+    // One category walks the (category, position) index in order. Several would make SQLite merge index ranges and
+    // sort everything after the position for every page, so they (and type filters) scan by position instead: a
+    // reader continues where the previous page ended, so the scans add up to one pass over the events.
+    private SqliteCommand Filtered(EventFilter filter)
+    {
+        var categories = filter.Categories ?? [];
+        var types = filter.EventTypes ?? [];
+        var sql = new System.Text.StringBuilder($"SELECT {Columns} FROM sb_events WHERE position > $after");
+        var names = new List<string> { "$after", "$max" };
+        if (categories.Count == 1)
+        {
+            sql.Append(" AND category = $c0");
+            names.Add("$c0");
+        }
+        else if (categories.Count > 1)
+        {
+            sql.Append(" AND +category IN (").AppendJoin(", ", Parameters("$c", categories.Count, names)).Append(')');
+        }
+
+        if (types.Count > 0)
+        {
+            sql.Append(" AND type IN (").AppendJoin(", ", Parameters("$t", types.Count, names)).Append(')');
+        }
+
+        sql.Append(" ORDER BY position LIMIT $max");
+        var command = Command(sql.ToString(), [.. names]);
+        var index = 2;
+        foreach (var category in categories)
+        {
+            command.Parameters[index++].Value = category;
+        }
+
+        foreach (var type in types)
+        {
+            command.Parameters[index++].Value = type;
+        }
+
+        return command;
+    }
+
+    private static IEnumerable<string> Parameters(string prefix, int count, List<string> names)
+    {
+        var added = Enumerable.Range(0, count).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        names.AddRange(added);
+        return added;
+    }
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _commands[sql] = command;
+        }
+
+        return command;
+    }
+}

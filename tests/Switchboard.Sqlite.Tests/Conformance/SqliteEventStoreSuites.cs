@@ -1,0 +1,14 @@
+using Switchboard.Testing.EventSourcing;
+using Switchboard.Testing.EventStores;
+
+namespace Switchboard.Sqlite.Tests.Conformance;
+
+public sealed class SqliteEventStoreAppend : AppendSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreReadStream : ReadStreamSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreReadAll : ReadAllSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreConcurrency : ConcurrentAppendSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreSubscriptions : SubscriptionSuite<SqliteEventStoreFactory>;
