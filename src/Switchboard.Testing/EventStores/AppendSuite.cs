@@ -185,9 +185,10 @@ public abstract class AppendSuite<TFactory> : EventStoreSuite<TFactory>
     }
 
     /// <summary>
-    /// A consecutive part of an earlier batch, in order, is a repeat too (stores do not keep batch boundaries): the
-    /// earlier result of its last event comes back and nothing is written. Stored ids out of order, or stored and new
-    /// ids mixed, are refused with <see cref="DuplicateEventIdException"/>.
+    /// A consecutive part of an earlier batch, in order, is a repeat too (stores do not keep batch boundaries), and so
+    /// are consecutive events of two earlier appends: the version and position of its last event come back and
+    /// nothing is written. Stored ids out of order, with a gap, or mixed with new ids are refused with
+    /// <see cref="DuplicateEventIdException"/>.
     /// </summary>
     [Fact]
     public async Task Part_of_an_earlier_batch_in_order_is_a_repeat_and_anything_else_is_refused()
@@ -197,16 +198,24 @@ public abstract class AppendSuite<TFactory> : EventStoreSuite<TFactory>
         var events = NewEvents(3);
         await store.AppendAsync(stream, ExpectedVersion.NoStream, events);
 
+        var later = NewEvent(4);
+        await store.AppendAsync(stream, ExpectedVersion.Exact(3), [later]);
+        var recorded = await ReadStreamAsync(store, stream);
+
         var part = await store.AppendAsync(stream, ExpectedVersion.Any, [events[1], events[2]]);
-        Assert.True(part.AlreadyAppended);
-        Assert.Equal(3, part.StreamVersion);
+        Assert.Equal(new AppendResult(3, recorded[2].Position, AlreadyAppended: true), part);
+        var first = await store.AppendAsync(stream, ExpectedVersion.NoStream, [events[0]]);
+        Assert.Equal(new AppendResult(1, recorded[0].Position, AlreadyAppended: true), first);
+        var acrossAppends = await store.AppendAsync(stream, ExpectedVersion.Exact(1), [events[2], later]);
+        Assert.Equal(new AppendResult(4, recorded[3].Position, AlreadyAppended: true), acrossAppends);
 
         var reversed = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[2], events[1]]).AsTask());
         Assert.Equal(stream, reversed.StreamId);
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[0], events[2]]).AsTask());
         await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedVersion.Any, [events[2], NewEvents(1)[0]]).AsTask());
 
-        await AssertStreamAsync(store, stream, [.. events.Select(e => e.EventId)]);
-        AssertIds(events.Select(e => e.EventId), await ReadAllAsync(store));
+        await AssertStreamAsync(store, stream, [.. events.Select(e => e.EventId), later.EventId]);
+        AssertIds([.. events.Select(e => e.EventId), later.EventId], await ReadAllAsync(store));
     }
 
     /// <summary>A batch whose third event reuses an id of another stream is refused as a whole: its first two events are not written.</summary>

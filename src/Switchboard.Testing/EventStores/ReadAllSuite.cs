@@ -221,6 +221,30 @@ public abstract class ReadAllSuite<TFactory> : EventStoreSuite<TFactory>
         Assert.True(position >= last, $"The filtered reader stopped at {position}, before the last event it passed at {last}.");
     }
 
+    /// <summary>
+    /// Waiting for events returns: at once or early when events after the position are there, and by the end of
+    /// <c>maxWait</c> when none come (bounded by <see cref="EventStoreSuite{TFactory}.Patience"/>, never timed);
+    /// a waiter on another instance returns after an append (woken or at its <c>maxWait</c>).
+    /// </summary>
+    [Fact]
+    public async Task Waiting_for_events_returns_when_events_are_there_or_maxWait_passed()
+    {
+        var store = await OpenStoreAsync();
+        var other = await OpenStoreAsync();
+
+        await store.WaitForEventsAsync(0, TimeSpan.FromMilliseconds(100)).AsTask().WaitAsync(Patience);
+
+        await store.AppendAsync(NewStreamId(), ExpectedVersion.NoStream, NewEvents(2));
+        var last = (await ReadAllAsync(store))[^1].Position;
+        await other.WaitForEventsAsync(0, Patience).AsTask().WaitAsync(Patience);
+        await other.WaitForEventsAsync(last, TimeSpan.FromMilliseconds(100)).AsTask().WaitAsync(Patience);
+
+        var waiting = other.WaitForEventsAsync(last, TimeSpan.FromSeconds(5)).AsTask();
+        await store.AppendAsync(NewStreamId(), ExpectedVersion.NoStream, NewEvents(1));
+        await waiting.WaitAsync(Patience);
+        Assert.Single(await ReadAllAsync(other, last));
+    }
+
     /// <summary>Counting events after a position counts every stream's events after it, and stops at the limit.</summary>
     [Fact]
     public async Task Counting_events_after_a_position_stops_at_the_limit()

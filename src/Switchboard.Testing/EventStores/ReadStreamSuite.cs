@@ -35,7 +35,7 @@ public abstract class ReadStreamSuite<TFactory> : EventStoreSuite<TFactory>
         AssertStrictlyIncreasingPositions(all);
     }
 
-    /// <summary>Backwards from <see cref="long.MaxValue"/> starts at the last event; from a version, at that version; newest first, at most <c>maxCount</c>.</summary>
+    /// <summary>Backwards from <see cref="long.MaxValue"/> (or any version past the end) starts at the last event; from a version, at that version; newest first, at most <c>maxCount</c>.</summary>
     [Fact]
     public async Task Reading_backwards_starts_at_the_end_or_at_the_version()
     {
@@ -49,6 +49,7 @@ public abstract class ReadStreamSuite<TFactory> : EventStoreSuite<TFactory>
         var fromThree = await store.ReadStreamAsync(stream, 3, ReadDirection.Backwards, 100);
         var twoFromFour = await store.ReadStreamAsync(stream, 4, ReadDirection.Backwards, 2);
         var first = await store.ReadStreamAsync(stream, 1, ReadDirection.Backwards, 100);
+        var pastTheEnd = await store.ReadStreamAsync(stream, 9, ReadDirection.Backwards, 2);
 
         Assert.Equal([5L, 4, 3, 2, 1], fromEnd.Select(e => e.StreamVersion));
         AssertIds(events.Reverse().Select(e => e.EventId), fromEnd);
@@ -56,6 +57,7 @@ public abstract class ReadStreamSuite<TFactory> : EventStoreSuite<TFactory>
         Assert.Equal([3L, 2, 1], fromThree.Select(e => e.StreamVersion));
         Assert.Equal([4L, 3], twoFromFour.Select(e => e.StreamVersion));
         Assert.Equal(events[0].EventId, Assert.Single(first).EventId);
+        Assert.Equal([5L, 4], pastTheEnd.Select(e => e.StreamVersion));
     }
 
     /// <summary>A missing stream reads as empty both ways and has version 0.</summary>

@@ -9,3 +9,9 @@ public sealed class InMemoryEventReadStream : ReadStreamSuite<InMemoryEventStore
 public sealed class InMemoryEventReadAll : ReadAllSuite<InMemoryEventStoreFactory>;
 
 public sealed class InMemoryEventConcurrency : ConcurrentAppendSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventTransactions : TransactionSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventUpcasting : UpcastingSuite<InMemoryEventStoreFactory>;

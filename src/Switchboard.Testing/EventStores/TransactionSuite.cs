@@ -1,0 +1,335 @@
+using System.Data.Common;
+using Switchboard.EventSourcing;
+using Xunit;
+
+namespace Switchboard.Testing.EventStores;
+
+/// <summary>
+/// Transactions: appends invisible until the commit, nothing left by a rollback (and its hole never stalls a
+/// subscriber), a transaction held open while other writers append (no event out of position order, every event
+/// exactly once), checkpoints and a read model's rows committing and rolling back with it.
+/// </summary>
+public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
+    where TFactory : IEventStoreFactory, new()
+{
+    /// <summary>
+    /// Events appended in a transaction are not read (stream, version, all events, count) by another instance until
+    /// the commit; then they are, with the versions and position the transaction's append reported.
+    /// </summary>
+    [Fact]
+    public async Task Appends_in_a_transaction_are_invisible_until_the_commit()
+    {
+        var store = await OpenStoreAsync();
+        var reader = await OpenStoreAsync();
+        var stream = NewStreamId();
+        var first = NewEvent(1);
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [first]);
+        var batch = NewEvents(2, firstNumber: 2);
+        var fresh = NewEvent(4);
+        var freshStream = NewStreamId();
+
+        AppendResult result;
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            result = await transaction.AppendAsync(stream, ExpectedVersion.Exact(1), batch);
+            await transaction.AppendAsync(freshStream, ExpectedVersion.NoStream, [fresh]);
+            Assert.Equal(3, result.StreamVersion);
+            Assert.False(result.AlreadyAppended);
+
+            AssertIds([first.EventId], await ReadStreamAsync(reader, stream));
+            Assert.Equal(1, await reader.GetStreamVersionAsync(stream));
+            Assert.Equal(0, await reader.GetStreamVersionAsync(freshStream));
+            Assert.Empty(await ReadStreamAsync(reader, freshStream));
+            AssertIds([first.EventId], await ReadAllAsync(reader));
+            Assert.Equal(1, await reader.CountEventsAfterAsync(0, 100));
+
+            await transaction.CommitAsync();
+        }
+
+        await AssertStreamAsync(reader, stream, [first.EventId, .. batch.Select(e => e.EventId)]);
+        await AssertStreamAsync(reader, freshStream, [fresh.EventId]);
+        var all = await ReadAllAsync(reader);
+        AssertIds([first.EventId, .. batch.Select(e => e.EventId), fresh.EventId], all);
+        AssertStrictlyIncreasingPositions(all);
+        Assert.Equal(result.Position, all[2].Position);
+    }
+
+    /// <summary>
+    /// A transaction disposed without commit leaves no events, no stream versions and no used ids; a subscriber
+    /// started before it keeps receiving the events appended after it (the hole does not stall it).
+    /// </summary>
+    [Fact]
+    public async Task A_transaction_disposed_without_commit_leaves_nothing_and_its_hole_does_not_stall_a_subscriber()
+    {
+        var store = await OpenStoreAsync();
+        var subscriber = StartSubscriber(await OpenStoreAsync());
+        var stream = NewStreamId();
+        var other = NewStreamId();
+        var before = NewEvent(1);
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [before]);
+        await subscriber.WaitForCountAsync(1, Patience);
+        var rolledBack = NewEvents(3, firstNumber: 2);
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await transaction.AppendAsync(stream, ExpectedVersion.Exact(1), [rolledBack[0]]);
+            await transaction.AppendAsync(other, ExpectedVersion.NoStream, [rolledBack[1], rolledBack[2]]);
+        }
+
+        var after = NewEvent(5);
+        Assert.Equal(2, (await store.AppendAsync(stream, ExpectedVersion.Exact(1), [after])).StreamVersion);
+        await subscriber.WaitForCountAsync(2, Patience);
+        await Task.Delay(Settle);
+        AssertIds([before.EventId, after.EventId], subscriber.Events);
+        Assert.Empty(subscriber.OutOfOrder);
+        await AssertStreamAsync(store, stream, [before.EventId, after.EventId]);
+        Assert.Equal(0, await store.GetStreamVersionAsync(other));
+        AssertIds([before.EventId, after.EventId], await ReadAllAsync(store));
+
+        // The rolled-back ids were never recorded: appending them now is a first append, not a repeat.
+        var again = await store.AppendAsync(other, ExpectedVersion.NoStream, [rolledBack[1], rolledBack[2]]);
+        Assert.False(again.AlreadyAppended);
+        Assert.Equal(2, again.StreamVersion);
+        await subscriber.WaitForCountAsync(4, Patience);
+        AssertIds([before.EventId, after.EventId, rolledBack[1].EventId, rolledBack[2].EventId], subscriber.Events);
+        Assert.Empty(subscriber.OutOfOrder);
+    }
+
+    /// <summary>A transaction's append with a wrong expected version is refused (at once or at the commit) and writes nothing.</summary>
+    [Fact]
+    public async Task A_transaction_append_with_a_wrong_expected_version_writes_nothing()
+    {
+        var store = await OpenStoreAsync();
+        var stream = NewStreamId();
+        var first = NewEvent(1);
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [first]);
+
+        var outcome = await OutcomeAsync(async () =>
+        {
+            await using var transaction = await store.BeginTransactionAsync();
+            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(2)]);
+            await transaction.CommitAsync();
+        });
+
+        var refused = Assert.IsType<WrongExpectedVersionException>(outcome);
+        Assert.Equal(stream, refused.StreamId);
+        await AssertStreamAsync(store, stream, [first.EventId]);
+        AssertIds([first.EventId], await ReadAllAsync(store));
+    }
+
+    /// <summary>
+    /// A transaction holds an append open while four writers (other instances) append: with several writers they
+    /// commit meanwhile; with a single writer they wait until it ends. A live subscriber never receives an event
+    /// out of position order, nor the held events before the commit; afterwards it has every event exactly once,
+    /// the held ones included, in the order of a final read of all.
+    /// </summary>
+    [Fact]
+    public async Task A_subscriber_gets_every_event_in_order_around_a_transaction_held_open_while_others_append()
+    {
+        var store = await OpenStoreAsync();
+        var subscriber = StartSubscriber(await OpenStoreAsync(), pageSize: 5);
+        var writers = new List<IEventStore>();
+        for (var i = 0; i < 4; i++)
+        {
+            writers.Add(await OpenStoreAsync());
+        }
+
+        var early = NewEvents(3);
+        await store.AppendAsync(NewStreamId("early"), ExpectedVersion.NoStream, early);
+        await subscriber.WaitForCountAsync(3, Patience);
+        var held = NewEvents(2, firstNumber: 100);
+        var others = writers.Select((_, w) => NewEvents(5, firstNumber: 1000 * (w + 1))).ToList();
+
+        Task[] appending;
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await transaction.AppendAsync(NewStreamId("held"), ExpectedVersion.NoStream, held);
+            appending = [.. writers.Select((writer, w) => Task.Run(async () =>
+            {
+                foreach (var e in others[w])
+                {
+                    await writer.AppendAsync(NewStreamId("other"), ExpectedVersion.NoStream, [e]);
+                }
+            }))];
+
+            if (!Scope.SingleWriter)
+            {
+                await Task.WhenAll(appending);
+            }
+
+            await Task.Delay(Settle);
+            await subscriber.WaitForPagesAsync(2, Patience);
+            if (Scope.SingleWriter)
+            {
+                Assert.All(appending, t => Assert.False(t.IsCompleted, "A writer finished while a transaction of a single-writer store was open."));
+                AssertIds(early.Select(e => e.EventId), subscriber.Events);
+            }
+
+            Assert.DoesNotContain(subscriber.Events, e => held.Any(h => h.EventId == e.EventId));
+            Assert.Empty(subscriber.OutOfOrder);
+            await transaction.CommitAsync();
+        }
+
+        await Task.WhenAll(appending);
+        var total = early.Count + held.Count + others.Sum(o => o.Count);
+        await subscriber.WaitForCountAsync(total, Patience);
+        await Task.Delay(Settle);
+        await subscriber.StopAsync();
+
+        var seen = subscriber.Events;
+        Assert.Empty(subscriber.OutOfOrder);
+        AssertStrictlyIncreasingPositions(seen);
+        Assert.Equal(early.Concat(held).Concat(others.SelectMany(o => o)).Select(e => e.EventId).Order(StringComparer.Ordinal), seen.Select(e => e.EventId).Order(StringComparer.Ordinal));
+        var final = await ReadAllAsync(store);
+        Assert.Equal(final.Select(e => (e.EventId, e.Position)), seen.Select(e => (e.EventId, e.Position)));
+    }
+
+    /// <summary>A checkpoint saved in a transaction is there (for another instance) after the commit, and unchanged or missing after a rollback.</summary>
+    [Fact]
+    public async Task A_checkpoint_saved_in_a_transaction_commits_and_rolls_back_with_it()
+    {
+        var store = await OpenStoreAsync();
+        var other = await OpenStoreAsync();
+        var stream = NewStreamId();
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(1)]);
+            await transaction.SaveCheckpointAsync("projection", 5);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(5, await other.LoadCheckpointAsync("projection"));
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await transaction.AppendAsync(stream, ExpectedVersion.Exact(1), [NewEvent(2)]);
+            await transaction.SaveCheckpointAsync("projection", 9);
+            await transaction.SaveCheckpointAsync("another", 3);
+        }
+
+        Assert.Equal(5, await other.LoadCheckpointAsync("projection"));
+        Assert.Null(await other.LoadCheckpointAsync("another"));
+        Assert.Equal(1, await other.GetStreamVersionAsync(stream));
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await transaction.SaveCheckpointAsync("projection", 12);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(12, await other.LoadCheckpointAsync("projection"));
+    }
+
+    /// <summary>
+    /// With a database: a read model's row written through the transaction's connection commits together with the
+    /// checkpoint and the appended events, and rolls back together with them (disposed without commit, or after a
+    /// refused append).
+    /// </summary>
+    [Fact]
+    public async Task A_read_model_row_commits_and_rolls_back_with_the_checkpoint_with_a_database()
+    {
+        if (!Scope.HasDatabase)
+        {
+            return;
+        }
+
+        const string table = "event_suite_read_model";
+        await Scope.CreateTestTableAsync(table);
+        var store = await OpenStoreAsync();
+        var other = await OpenStoreAsync();
+        var stream = NewStreamId();
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await InsertRowAsync(transaction, table, "committed", 1);
+            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(1)]);
+            await transaction.SaveCheckpointAsync("read-model", 1);
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await InsertRowAsync(transaction, table, "rolled-back", 2);
+            await transaction.AppendAsync(stream, ExpectedVersion.Exact(1), [NewEvent(2)]);
+            await transaction.SaveCheckpointAsync("read-model", 2);
+        }
+
+        var refused = await OutcomeAsync(async () =>
+        {
+            await using var transaction = await store.BeginTransactionAsync();
+            await InsertRowAsync(transaction, table, "refused", 3);
+            await transaction.SaveCheckpointAsync("read-model", 3);
+            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(3)]);
+            await transaction.CommitAsync();
+        });
+
+        Assert.IsType<WrongExpectedVersionException>(refused);
+        Assert.Equal(new Dictionary<string, long> { ["committed"] = 1 }, await Scope.ReadTestTableAsync(table));
+        Assert.Equal(1, await other.LoadCheckpointAsync("read-model"));
+        Assert.Equal(1, await other.GetStreamVersionAsync(stream));
+        Assert.Single(await ReadAllAsync(other));
+    }
+
+    /// <summary>With a database: the transaction's connection reads its own uncommitted row (it is one transaction).</summary>
+    [Fact]
+    public async Task The_transaction_connection_sees_its_own_rows_with_a_database()
+    {
+        if (!Scope.HasDatabase)
+        {
+            return;
+        }
+
+        const string table = "event_suite_own_rows";
+        await Scope.CreateTestTableAsync(table);
+        var store = await OpenStoreAsync();
+
+        await using var transaction = await store.BeginTransactionAsync();
+        await InsertRowAsync(transaction, table, "mine", 7);
+
+        Assert.Equal(7L, Convert.ToInt64(await ScalarAsync(transaction, $"SELECT value FROM {table} WHERE id = @id", "mine"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(await Scope.ReadTestTableAsync(table));
+    }
+
+    /// <summary>Inserts <c>(id, value)</c> into a test table through the transaction's connection; <paramref name="table"/> is a test constant.</summary>
+    private static async Task InsertRowAsync(IEventStoreTransaction transaction, string table, string id, long value)
+    {
+        var command = CreateCommand(transaction, $"INSERT INTO {table} (id, value) VALUES (@id, @value)");
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameter(command, "@id", id);
+            AddParameter(command, "@value", value);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(IEventStoreTransaction transaction, string sql, string id)
+    {
+        var command = CreateCommand(transaction, sql);
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameter(command, "@id", id);
+            return await command.ExecuteScalarAsync();
+        }
+    }
+
+    private static DbCommand CreateCommand(IEventStoreTransaction transaction, string sql)
+    {
+        var connection = transaction.Connection ?? throw new InvalidOperationException("A store with a database gave a transaction without a connection.");
+        Assert.NotNull(transaction.Transaction);
+        var command = connection.CreateCommand();
+        command.Transaction = transaction.Transaction;
+#pragma warning disable CA2100 // The table names are the suite's constants; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
