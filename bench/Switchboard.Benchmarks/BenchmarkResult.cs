@@ -16,7 +16,9 @@ public sealed record BenchmarkResult(
     double P99Milliseconds,
     bool Correct,
     IReadOnlySet<string> Ablations,
-    SoakFigures? Soak = null)
+    SoakFigures? Soak = null,
+    int? EventBatch = null,
+    int? InFlight = null)
 {
     /// <summary>The line of a run that produced no figures (setup failed, or the warm-up did not finish).</summary>
     public static BenchmarkResult Failed(BenchmarkSettings settings) =>
@@ -33,6 +35,16 @@ public sealed record BenchmarkResult(
             json.WriteString("scenario", Scenario);
             json.WriteNumber("n", Items);
             json.WriteNumber("consumers", Consumers);
+            if (EventBatch is { } batch)
+            {
+                json.WriteNumber("batch", batch);
+            }
+
+            if (InFlight is { } inFlight)
+            {
+                json.WriteNumber("in_flight", inFlight);
+            }
+
             json.WriteNumber("seconds", Finite(Seconds, 3));
             json.WriteNumber("msgs_per_s", Finite(MessagesPerSecond, 1));
             json.WriteNumber("p50_ms", Finite(P50Milliseconds, 3));

@@ -10,6 +10,8 @@ namespace Switchboard.Benchmarks;
 /// <param name="Timeout">How long one run (warm-up or measured) may take before it counts as failed; for soak, how long the drain after the load may take.</param>
 /// <param name="Duration">Soak only: how long the continuous load runs.</param>
 /// <param name="Ablations">Diagnostic changes to the system under test; empty for a protocol run.</param>
+/// <param name="InFlight">Appends each writer keeps in flight, one per stream of its own (the <c>append</c> scenario).</param>
+/// <param name="EventBatch">Events per append (the event store's <c>append</c> scenario).</param>
 public sealed record BenchmarkSettings(
     string System,
     string Scenario,
@@ -19,7 +21,9 @@ public sealed record BenchmarkSettings(
     string Postgres,
     TimeSpan Timeout,
     TimeSpan Duration,
-    IReadOnlySet<string> Ablations)
+    IReadOnlySet<string> Ablations,
+    int EventBatch = 1,
+    int InFlight = 10)
 {
     /// <summary>W: at most this many items in flight (sent, not yet fully handled).</summary>
     public const int Window = 1_000;

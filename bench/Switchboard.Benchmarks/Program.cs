@@ -1,5 +1,6 @@
 using Switchboard.Benchmarks;
 using Switchboard.Benchmarks.Cli;
+using Switchboard.Benchmarks.EventStore;
 using Switchboard.Benchmarks.Scenarios;
 using Switchboard.Benchmarks.Scenarios.Soak;
 using Switchboard.Benchmarks.Soak;
@@ -11,6 +12,11 @@ var arguments = BenchmarkCommandLine.Parse(args, log, out var exitCode);
 if (arguments is null)
 {
     return exitCode;
+}
+
+if (arguments.Scenario is AppendScenario.Name or CatchupScenario.Name)
+{
+    return await EventStoreBenchmarks.RunAsync(arguments, log);
 }
 
 var system = BenchmarkSystems.Find(arguments.System);

@@ -51,6 +51,18 @@ public static class BenchmarkCommandLine
             : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres",
     };
 
+    private static readonly Option<int> BatchOption = new("--batch")
+    {
+        Description = "Events per append (append scenario)",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int> InFlightOption = new("--in-flight")
+    {
+        Description = "Appends each writer keeps in flight, each on a stream of its own (append scenario)",
+        DefaultValueFactory = _ => 10,
+    };
+
     private static readonly Option<int> TimeoutOption = new("--timeout")
     {
         Description = "Seconds one run (warm-up or measured) may take before it counts as incorrect",
@@ -78,7 +90,7 @@ public static class BenchmarkCommandLine
     {
         var root = new RootCommand("Switchboard benchmark runner: prints one JSON line per run (see BENCHMARKS.md).")
         {
-            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, TimeoutOption, DurationOption, AblateOption,
+            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, InFlightOption, TimeoutOption, DurationOption, AblateOption,
         };
 
         var result = root.Parse(args);
@@ -97,7 +109,7 @@ public static class BenchmarkCommandLine
                 error.WriteLine("error: " + problem);
             }
 
-            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--timeout SECONDS] [--duration-seconds SECONDS]");
+            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--in-flight APPENDS] [--timeout SECONDS] [--duration-seconds SECONDS]");
             exitCode = UsageError;
             return null;
         }
@@ -123,6 +135,18 @@ public static class BenchmarkCommandLine
         if (consumers < 1)
         {
             problems.Add("--consumers must be at least 1");
+        }
+
+        var batch = result.GetValue(BatchOption);
+        if (batch < 1)
+        {
+            problems.Add("--batch must be at least 1");
+        }
+
+        var inFlight = result.GetValue(InFlightOption);
+        if (inFlight < 1)
+        {
+            problems.Add("--in-flight must be at least 1");
         }
 
         if (timeout < 1)
@@ -155,6 +179,8 @@ public static class BenchmarkCommandLine
             result.GetRequiredValue(PostgresOption),
             TimeSpan.FromSeconds(timeout),
             TimeSpan.FromSeconds(duration),
-            ablations);
+            ablations,
+            batch,
+            inFlight);
     }
 }

@@ -10,9 +10,11 @@ public sealed record CommandLineArguments(
     string Postgres,
     TimeSpan Timeout,
     TimeSpan Duration,
-    IReadOnlySet<string> Ablations)
+    IReadOnlySet<string> Ablations,
+    int EventBatch = 1,
+    int InFlight = 10)
 {
     /// <summary>The settings of the run, with N defaulting to the scenario's.</summary>
     public BenchmarkSettings ToSettings(int defaultItems) =>
-        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations);
+        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch, InFlight);
 }

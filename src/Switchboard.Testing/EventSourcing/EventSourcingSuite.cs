@@ -78,6 +78,23 @@ public abstract class EventSourcingSuite<TFactory> : IAsyncLifetime
     protected static EventData Raw(string type, string json) =>
         new(Guid.NewGuid().ToString(), type, Encoding.UTF8.GetBytes(json), EventMetadata.Empty);
 
+    /// <summary>Every event in the store, in global order.</summary>
+    protected static async Task<List<RecordedEvent>> ReadEverythingAsync(IEventStore store)
+    {
+        var all = new List<RecordedEvent>();
+        var position = 0L;
+        while (true)
+        {
+            var page = await store.ReadAllAsync(position, 500).ConfigureAwait(false);
+            all.AddRange(page.Events);
+            position = page.NextPosition;
+            if (page.IsEnd)
+            {
+                return all;
+            }
+        }
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="Patience"/>.</summary>
     protected static async Task WaitForAsync(Func<ValueTask<bool>> condition, Func<string> what)
     {

@@ -171,21 +171,4 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
             Assert.Equal(0, measured[^1]);
         }
     }
-
-    /// <summary>Every event in the store, in global order.</summary>
-    protected static async Task<List<RecordedEvent>> ReadEverythingAsync(IEventStore store)
-    {
-        var all = new List<RecordedEvent>();
-        var position = 0L;
-        while (true)
-        {
-            var page = await store.ReadAllAsync(position, 500);
-            all.AddRange(page.Events);
-            position = page.NextPosition;
-            if (page.IsEnd)
-            {
-                return all;
-            }
-        }
-    }
 }

@@ -1,0 +1,132 @@
+using Npgsql;
+using NpgsqlTypes;
+using Switchboard.EventSourcing;
+
+namespace Switchboard.PostgreSql;
+
+/// <summary>One append: its checks, its statement (<see cref="EventStoreSql.AppendFor"/>) and what its answer means.</summary>
+internal static class EventAppend
+{
+    /// <summary>Throws <see cref="ArgumentException"/> for a stream id or a batch no store accepts.</summary>
+    public static void Validate(string streamId, IReadOnlyList<EventData> events)
+    {
+        StreamNames.Validate(streamId);
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("An append needs at least one event.", nameof(events));
+        }
+
+        if (events.Count > EventStoreSql.MaxEventsPerTransaction)
+        {
+            throw new ArgumentException($"An append to PostgreSQL takes at most {EventStoreSql.MaxEventsPerTransaction} events.", nameof(events));
+        }
+
+        var ids = new HashSet<string>(events.Count, StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e is null)
+            {
+                throw new ArgumentException("An append's events cannot be null.", nameof(events));
+            }
+
+            CheckName(e.EventId, "event id", nameof(events));
+            CheckName(e.Type, "event type", nameof(events));
+            if (!ids.Add(e.EventId))
+            {
+                throw new ArgumentException($"Event id '{e.EventId}' is twice in one append.", nameof(events));
+            }
+        }
+    }
+
+    /// <summary>The append's statement with its parameters.</summary>
+    public static NpgsqlBatchCommand Command(EventStoreSql sql, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, DateTimeOffset created)
+    {
+        var count = events.Count;
+        var ids = new string[count];
+        var types = new string[count];
+        var data = new byte[count][];
+        var metadata = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var e = events[i];
+            ids[i] = e.EventId;
+            types[i] = e.Type;
+            data[i] = EventColumns.Array(e.Data);
+            metadata[i] = EventMetadataJson.Write(e.Metadata);
+        }
+
+        var command = new NpgsqlBatchCommand(sql.AppendFor(expected.Kind));
+        var parameters = command.Parameters;
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, StreamNames.Category(streamId)));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, ids));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, types));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Bytea, data));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, metadata));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Integer, count));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.TimestampTz, created.ToUniversalTime()));
+        if (expected.Kind == ExpectedVersionKind.Exact)
+        {
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, expected.Value));
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// What the statement's rows say: the append's result, the earlier append's result when the batch repeats it
+    /// exactly, a <see cref="DuplicateEventIdException"/> for any other reuse of an id, or null when the stream was not
+    /// at the expected version (the caller looks up the version for the exception).
+    /// </summary>
+    public static async ValueTask<(AppendResult? Result, DuplicateEventIdException? Duplicate)> ReadOutcomeAsync(
+        NpgsqlDataReader reader, string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        Dictionary<string, (string StreamId, long Version, long Position)>? stored = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (reader.GetBoolean(0))
+            {
+                return (new AppendResult(reader.GetInt64(1), reader.GetInt64(2)), null);
+            }
+
+            stored ??= new(StringComparer.Ordinal);
+            stored[reader.GetString(3)] = (reader.GetString(4), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return stored is null ? (null, null) : Repeat(streamId, events, stored);
+    }
+
+    private static (AppendResult? Result, DuplicateEventIdException? Duplicate) Repeat(
+        string streamId, IReadOnlyList<EventData> events, Dictionary<string, (string StreamId, long Version, long Position)> stored)
+    {
+        (string StreamId, long Version, long Position) previous = default;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (!stored.TryGetValue(events[i].EventId, out var row)
+                || row.StreamId != streamId
+                || (i > 0 && row.Version != previous.Version + 1))
+            {
+                var used = events.First(e => stored.ContainsKey(e.EventId)).EventId;
+                return (null, new DuplicateEventIdException(streamId, used));
+            }
+
+            previous = row;
+        }
+
+        return (new AppendResult(previous.Version, previous.Position, AlreadyAppended: true), null);
+    }
+
+    private static void CheckName(string value, string what, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"An {what} cannot be empty.", paramName);
+        }
+
+        if (value.Length > EventData.MaxNameLength)
+        {
+            throw new ArgumentException($"An {what} is at most {EventData.MaxNameLength} characters: '{value[..20]}...'.", paramName);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using Switchboard.EventSourcing;
+
+namespace Switchboard.PostgreSql;
+
+/// <summary>The event store's statements for one schema (every name schema-qualified, so the search path never matters).</summary>
+internal sealed class EventStoreSql
+{
+    /// <summary>The most events one transaction can append: positions keep 20 bits for the ordinal.</summary>
+    public const int MaxEventsPerTransaction = 1 << 20;
+
+    /// <summary>The columns <see cref="EventColumns.Read"/> expects, in order.</summary>
+    public const string EventColumnList = "position, stream_id, version, event_id, type, data, metadata, created";
+
+    // The readers' bound: positions below it belong to transactions with an id below the snapshot's xmin, which have
+    // all ended (committed or rolled back), and every transaction that can still commit has an id of at least xmin, so
+    // nothing can ever appear below the bound. pg_current_snapshot() is the statement's own snapshot, the one the scan
+    // reads with.
+    private const string Bound = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)";
+
+    private readonly string[] _append = new string[4];
+    private readonly string[] _readAll = new string[4];
+
+    public EventStoreSql(string schema)
+    {
+        var s = PostgreSqlNames.Quote(schema);
+        Channel = NotificationChannel(schema);
+        Notify = $"SELECT pg_notify('{Channel}', '')";
+
+        // One statement per append: look for the batch's ids; unless one is there, move the stream's version (the
+        // row lock orders appends to one stream; under READ COMMITTED a waiting UPDATE or ON CONFLICT re-checks the
+        // committed row), take positions and insert. The rows out: the outcome (true) or the ids already stored
+        // (false). $1 stream, $2 category, $3 ids, $4 types, $5 data, $6 metadata, $7 count, $8 created, $9 expected.
+        // An id committed by a concurrent append after this statement's snapshot fails the insert (23505), and the
+        // caller asks again.
+        var guard = "NOT EXISTS (SELECT 1 FROM dup)";
+        _append[(int)ExpectedVersionKind.Any] = Append(s, $"""
+            INSERT INTO {s}.event_streams AS st (stream_id, version) SELECT $1, $7 WHERE {guard}
+            ON CONFLICT (stream_id) DO UPDATE SET version = st.version + excluded.version RETURNING st.version
+            """);
+        _append[(int)ExpectedVersionKind.NoStream] = Append(s, $"""
+            INSERT INTO {s}.event_streams (stream_id, version) SELECT $1, $7 WHERE {guard}
+            ON CONFLICT (stream_id) DO NOTHING RETURNING version
+            """);
+        _append[(int)ExpectedVersionKind.StreamExists] = Append(s, $"""
+            UPDATE {s}.event_streams SET version = version + $7 WHERE stream_id = $1 AND {guard} RETURNING version
+            """);
+        _append[(int)ExpectedVersionKind.Exact] = Append(s, $"""
+            UPDATE {s}.event_streams SET version = version + $7 WHERE stream_id = $1 AND version = $9 AND {guard} RETURNING version
+            """);
+
+        StreamVersion = $"SELECT version FROM {s}.event_streams WHERE stream_id = $1";
+        ReadForwards = $"SELECT {EventColumnList} FROM {s}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3";
+        ReadBackwards = $"SELECT {EventColumnList} FROM {s}.events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3";
+
+        // $1 after, $2 max, $3 categories, $4 types. Always one row at least: the bound, with the events (if any)
+        // joined to it.
+        for (var filter = 0; filter < 4; filter++)
+        {
+            var where = "e.position > $1 AND e.position < b.bound"
+                + ((filter & 1) != 0 ? " AND e.category = ANY($3)" : "")
+                + ((filter & 2) != 0 ? " AND e.type = ANY($4)" : "");
+            _readAll[filter] = $"""
+                SELECT b.bound, r.* FROM (SELECT {Bound} AS bound) AS b
+                LEFT JOIN LATERAL (
+                    SELECT {Prefixed("e.", EventColumnList)} FROM {s}.events AS e
+                    WHERE {where} ORDER BY e.position LIMIT $2) AS r ON true
+                ORDER BY r.position
+                """;
+        }
+
+        // $1 after, $2 limit.
+        CountAfter = $"SELECT count(*) FROM (SELECT 1 FROM {s}.events WHERE position > $1 AND position < {Bound} LIMIT $2) AS c";
+        AnyAfter = $"SELECT EXISTS (SELECT 1 FROM {s}.events WHERE position > $1 AND position < {Bound})";
+
+        LoadCheckpoint = $"SELECT position FROM {s}.event_checkpoints WHERE name = $1";
+        SaveCheckpoint = $"""
+            INSERT INTO {s}.event_checkpoints (name, position, updated) VALUES ($1, $2, $3)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated = excluded.updated
+            """;
+        DeleteCheckpoint = $"DELETE FROM {s}.event_checkpoints WHERE name = $1";
+        LoadSnapshot = $"SELECT version, type, data FROM {s}.event_snapshots WHERE stream_id = $1";
+        SaveSnapshot = $"""
+            INSERT INTO {s}.event_snapshots AS sn (stream_id, version, type, data, updated) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, type = excluded.type, data = excluded.data, updated = excluded.updated
+            WHERE sn.version <= excluded.version
+            """;
+    }
+
+    /// <summary>The <c>LISTEN</c>/<c>NOTIFY</c> channel of the schema's appends.</summary>
+    public string Channel { get; }
+
+    /// <summary>Wakes the schema's listeners.</summary>
+    public string Notify { get; }
+
+    public string StreamVersion { get; }
+
+    public string ReadForwards { get; }
+
+    public string ReadBackwards { get; }
+
+    public string CountAfter { get; }
+
+    public string AnyAfter { get; }
+
+    public string LoadCheckpoint { get; }
+
+    public string SaveCheckpoint { get; }
+
+    public string DeleteCheckpoint { get; }
+
+    public string LoadSnapshot { get; }
+
+    public string SaveSnapshot { get; }
+
+    /// <summary>The append statement for an expected version's kind.</summary>
+    public string AppendFor(ExpectedVersionKind kind) => _append[(int)kind];
+
+    /// <summary>The read of all events for a filter.</summary>
+    public string ReadAllFor(bool byCategory, bool byType) => _readAll[(byCategory ? 1 : 0) | (byType ? 2 : 0)];
+
+    /// <summary>
+    /// A channel name per schema: an identifier of at most 63 bytes whatever the schema's name, so a stable hash
+    /// (FNV-1a) of it rather than the name itself.
+    /// </summary>
+    public static string NotificationChannel(string schema)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in "switchboard.postgresql.events:" + schema)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return "switchboard_events_" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string Append(string s, string stream) => $"""
+        WITH dup AS (
+            SELECT event_id, stream_id, version, position FROM {s}.events WHERE event_id = ANY($3)
+        ), stream AS (
+            {stream}
+        ), first AS (
+            SELECT {s}.next_event_position($7) AS position FROM stream
+        ), ins AS (
+            INSERT INTO {s}.events (position, stream_id, version, event_id, type, category, data, metadata, created)
+            SELECT first.position + e.n - 1, $1, stream.version - $7 + e.n, e.id, e.type, $2, e.data, e.metadata, $8
+            FROM stream, first, unnest($3::text[], $4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, n)
+        )
+        SELECT true, stream.version, first.position + $7 - 1, NULL::text, NULL::text FROM stream, first
+        UNION ALL
+        SELECT false, version, position, event_id, stream_id FROM dup
+        """;
+
+    private static string Prefixed(string prefix, string columns) => string.Join(", ", columns.Split(", ").Select(c => prefix + c));
+}

@@ -1,0 +1,425 @@
+using System.Data;
+using Npgsql;
+using NpgsqlTypes;
+using Switchboard.EventSourcing;
+
+namespace Switchboard.PostgreSql;
+
+/// <summary>
+/// Event streams, one global order over them, checkpoints and snapshots in PostgreSQL tables of one schema
+/// (<see cref="PostgreSqlEventStoreOptions.Schema"/>). Writers append concurrently; readers of all events never skip an
+/// event that commits late (see docs/postgresql.md, "Event store": positions are made of transaction ids, and readers
+/// stop below the oldest transaction still running).
+/// </summary>
+/// <remarks>
+/// <para>
+/// An append is one statement in one round trip: it looks for the batch's event ids, moves the stream's row in
+/// <c>event_streams</c> (its row lock orders appends to one stream, and the expected version is checked against the
+/// latest committed version), takes positions and inserts the events. The same round trip then sends a
+/// <c>NOTIFY</c> in a transaction of its own, after the append's commit: a notification inside the append's
+/// transaction would hold PostgreSQL's notification lock through the commit's disk flush and serialize every
+/// appending commit.
+/// </para>
+/// <para>
+/// Clock: <see cref="RecordedEvent.Created"/>, checkpoints' and snapshots' times come from the application's clock
+/// (<see cref="PostgreSqlEventStoreOptions.TimeProvider"/>), as in the message store.
+/// </para>
+/// </remarks>
+public sealed class PostgreSqlEventStore : IEventStore
+{
+    // Statements are few and run often: prepared once per pooled connection.
+    private const int AutoPrepare = 32;
+    private const int DuplicateRaceRetries = 3;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly TimeProvider _time;
+    private readonly AppendListener? _listener;
+    private int _disposed;
+
+    /// <summary>Creates a store; call <see cref="InitializeAsync"/> before using it (the bus does).</summary>
+    public PostgreSqlEventStore(PostgreSqlEventStoreOptions options)
+        : this(options, null)
+    {
+    }
+
+    internal PostgreSqlEventStore(PostgreSqlEventStoreOptions options, TimeProvider? busTime)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        PostgreSqlDataSources.ValidateSchema(options.Schema, nameof(options));
+        Schema = options.Schema;
+        Sql = new EventStoreSql(Schema);
+        _time = options.TimeProvider ?? busTime ?? TimeProvider.System;
+        if (options.DataSource is { } dataSource)
+        {
+            _dataSource = dataSource;
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                throw new ArgumentException("The PostgreSQL event store needs a ConnectionString or a DataSource.", nameof(options));
+            }
+
+            _dataSource = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare);
+            _ownsDataSource = true;
+        }
+
+        if (options.ListenForAppends)
+        {
+            _listener = new AppendListener(_dataSource, Sql.Channel);
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name => "postgresql";
+
+    /// <summary>The schema of the store's tables.</summary>
+    public string Schema { get; }
+
+    internal EventStoreSql Sql { get; }
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Whether this instance's notification connection is listening now (false while it reconnects, or when turned off).</summary>
+    internal bool IsListening => _listener?.IsListening ?? false;
+
+    /// <inheritdoc />
+    /// <remarks>Applies every migration of the schema, the message store's tables included (they share the scripts).</remarks>
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await PostgreSqlMigrations.ApplyAsync(_dataSource, Schema, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Also throws <see cref="InvalidOperationException"/> past PostgreSQL's limits of positions (see
+    /// docs/postgresql.md). When a concurrent append commits one of the batch's ids while this one runs, this one is
+    /// tried again and then answers as if it had come second.
+    /// </remarks>
+    public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        EventAppend.Validate(streamId, events);
+        for (var attempt = 0; ; attempt++)
+        {
+            var batch = _dataSource.CreateBatch();
+            await using (batch.ConfigureAwait(false))
+            {
+                // Each command its own implicit transaction: the notification goes out after the append's commit.
+                batch.EnableErrorBarriers = true;
+                batch.BatchCommands.Add(EventAppend.Command(Sql, streamId, expectedVersion, events, Now));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.Notify));
+                (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
+                try
+                {
+                    var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        outcome = await EventAppend.ReadOutcomeAsync(reader, streamId, events, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (PostgresException e) when (IsDuplicateIdRace(e) && attempt < DuplicateRaceRetries)
+                {
+                    continue;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
+                {
+                    throw new InvalidOperationException(e.MessageText, e);
+                }
+
+                if (outcome.Duplicate is not null)
+                {
+                    throw outcome.Duplicate;
+                }
+
+                return outcome.Result
+                    ?? throw new WrongExpectedVersionException(streamId, expectedVersion, await GetStreamVersionAsync(streamId, cancellationToken).ConfigureAwait(false));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion, ReadDirection direction, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        StreamNames.Validate(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        if (maxCount == 0)
+        {
+            return [];
+        }
+
+        var command = _dataSource.CreateCommand(direction == ReadDirection.Backwards ? Sql.ReadBackwards : Sql.ReadForwards);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, fromVersion));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Integer, maxCount));
+            var events = new List<RecordedEvent>(Math.Min(maxCount, 256));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    events.Add(EventColumns.Read(reader));
+                }
+            }
+
+            return events;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        StreamNames.Validate(streamId);
+        var command = _dataSource.CreateCommand(Sql.StreamVersion);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : 0;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Returns only events below the bound of the statement's snapshot: (its xmin, the oldest transaction id still
+    /// running) &lt;&lt; 20. When the page is not full, <see cref="EventPage.NextPosition"/> is that bound − 1: every
+    /// position up to there is final (a transaction that can still commit takes positions at or above the bound).
+    /// </remarks>
+    public async ValueTask<EventPage> ReadAllAsync(long afterPosition, int maxCount, EventFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        var categories = filter?.Categories is { Count: > 0 } c ? c.ToArray() : null;
+        var types = filter?.EventTypes is { Count: > 0 } t ? t.ToArray() : null;
+        var command = _dataSource.CreateCommand(Sql.ReadAllFor(categories is not null, types is not null));
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, afterPosition));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Integer, maxCount));
+            // Both lists always bound: a statement without a filter ignores its parameter.
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, categories ?? []));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, types ?? []));
+            var events = new List<RecordedEvent>(Math.Min(maxCount, 1024));
+            var bound = 0L;
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    bound = reader.GetInt64(0);
+                    if (!reader.IsDBNull(1))
+                    {
+                        events.Add(EventColumns.Read(reader, 1));
+                    }
+                }
+            }
+
+            return events.Count == maxCount
+                ? new EventPage(events, events[^1].Position, IsEnd: false)
+                : new EventPage(events, Math.Max(afterPosition, bound - 1), IsEnd: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountEventsAfterAsync(long position, long limit, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (limit <= 0)
+        {
+            return 0;
+        }
+
+        var command = _dataSource.CreateCommand(Sql.CountAfter);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, position));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, limit));
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Takes the listener's next signal first, then asks whether events after <paramref name="afterPosition"/> can be
+    /// read already (one query): an append that committed between the caller's last read and this wait is found by
+    /// that query, one that commits later completes the signal. Waits <paramref name="maxWait"/> in real time.
+    /// </remarks>
+    public async ValueTask WaitForEventsAsync(long afterPosition, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (maxWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var signal = _listener?.NextSignal();
+        var command = _dataSource.CreateCommand(Sql.AnyAfter);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, afterPosition));
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return;
+            }
+        }
+
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using (timeout)
+        {
+            var delay = Task.Delay(maxWait, timeout.Token);
+            await Task.WhenAny(signal ?? delay, delay).ConfigureAwait(false);
+            await timeout.CancelAsync().ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A pooled connection with a READ COMMITTED transaction, held until the commit or the dispose.</remarks>
+    public async ValueTask<IEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            return new PostgreSqlEventStoreTransaction(this, connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long?> LoadCheckpointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var command = _dataSource.CreateCommand(Sql.LoadCheckpoint);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, name));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long position ? position : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var command = _dataSource.CreateCommand(Sql.SaveCheckpoint);
+        await using (command.ConfigureAwait(false))
+        {
+            BindCheckpoint(command.Parameters, name, position);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteCheckpointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var command = _dataSource.CreateCommand(Sql.DeleteCheckpoint);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, name));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Snapshot?> LoadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        StreamNames.Validate(streamId);
+        var command = _dataSource.CreateCommand(Sql.LoadSnapshot);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                    ? new Snapshot(streamId, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2))
+                    : null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(snapshot);
+        StreamNames.Validate(snapshot.StreamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(snapshot.Version);
+        ArgumentException.ThrowIfNullOrWhiteSpace(snapshot.Type);
+        var command = _dataSource.CreateCommand(Sql.SaveSnapshot);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, snapshot.StreamId));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, snapshot.Version));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, snapshot.Type));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bytea, EventColumns.Array(snapshot.Data)));
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.TimestampTz, Now));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops listening and disposes the store's own data source; a data source passed in options stays open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Binds a checkpoint's name, position and time ($1 to $3 of <see cref="EventStoreSql.SaveCheckpoint"/>).</summary>
+    internal void BindCheckpoint(NpgsqlParameterCollection parameters, string name, long position)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, name));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, position));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.TimestampTz, Now));
+    }
+
+    /// <summary>Wakes the listeners of the store's schema (after a transaction with appends committed).</summary>
+    internal async ValueTask NotifyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(Sql.Notify, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A concurrent append committed one of the batch's event ids after this append's statement began.</summary>
+    internal static bool IsDuplicateIdRace(PostgresException e) =>
+        e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "events_event_id";
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

@@ -1,0 +1,25 @@
+using Switchboard.PostgreSql;
+
+namespace Switchboard.Configuration;
+
+/// <summary>Selects the PostgreSQL event store.</summary>
+public static class PostgreSqlEventStoreBuilderExtensions
+{
+    /// <summary>
+    /// Keeps event streams, checkpoints and snapshots in PostgreSQL, in the schema
+    /// <see cref="PostgreSqlEventStoreOptions.Schema"/> (default <c>switchboard</c>, shared with the message store when
+    /// both use it), created or upgraded when the bus starts. Recorded events' times use the bus's
+    /// <see cref="TimeProvider"/>.
+    /// </summary>
+    /// <param name="builder">The bus being configured.</param>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="configure">Changes the other settings (schema, search path, notifications, clock, or a data source of your own).</param>
+    public static SwitchboardBuilder UsePostgreSqlEventStore(this SwitchboardBuilder builder, string connectionString, Action<PostgreSqlEventStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var options = new PostgreSqlEventStoreOptions { ConnectionString = connectionString };
+        configure?.Invoke(options);
+        return builder.UseEventStore(services => new PostgreSqlEventStore(options, services.GetService(typeof(TimeProvider)) as TimeProvider));
+    }
+}

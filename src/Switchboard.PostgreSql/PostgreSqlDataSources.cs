@@ -1,0 +1,35 @@
+using System.Text;
+using Npgsql;
+
+namespace Switchboard.PostgreSql;
+
+/// <summary>The data sources the stores build from a connection string, and the checks of a schema name.</summary>
+internal static class PostgreSqlDataSources
+{
+    /// <summary>Throws when <paramref name="schema"/> cannot name a PostgreSQL schema.</summary>
+    public static void ValidateSchema(string schema, string parameterName)
+    {
+        PostgreSqlNames.Quote(schema);
+        if (Encoding.UTF8.GetByteCount(schema) > 63)
+        {
+            throw new ArgumentException($"The schema name '{schema}' is longer than PostgreSQL's 63 bytes.", parameterName);
+        }
+    }
+
+    /// <summary>A data source on <paramref name="connectionString"/>, the schema first on its search path when asked.</summary>
+    public static NpgsqlDataSource Create(string connectionString, string schema, bool schemaOnSearchPath, int autoPrepare = 0)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(connectionString);
+        if (schemaOnSearchPath)
+        {
+            connection.SearchPath = PostgreSqlMessageStore.SearchPath(schema, connection.SearchPath);
+        }
+
+        if (autoPrepare > 0 && connection.MaxAutoPrepare == 0)
+        {
+            connection.MaxAutoPrepare = autoPrepare;
+        }
+
+        return NpgsqlDataSource.Create(connection);
+    }
+}

@@ -1,0 +1,165 @@
+using Switchboard.EventSourcing;
+using Switchboard.EventSourcing.Projections;
+using Switchboard.EventSourcing.Subscriptions;
+using Xunit;
+
+namespace Switchboard.Testing.EventSourcing;
+
+/// <summary>
+/// Projections on an event store: a read model built from events with its checkpoint in the same transaction (each
+/// event applied once, also when a batch fails halfway and after a restart), and a rebuild into a new generation that
+/// is swapped in while readers keep reading and writers keep appending.
+/// </summary>
+public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
+    where TFactory : IEventStoreFactory, new()
+{
+    private readonly InMemoryTallies _memory = new();
+
+    private static SubscriptionOptions Fast => new("tally") { BatchSize = 25, MaxWait = TimeSpan.FromMilliseconds(200), FirstRetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(100) };
+
+    /// <summary>Every Counted event of the tally streams is in the read model exactly once; other categories are not.</summary>
+    [Fact]
+    public async Task Builds_its_read_model_from_the_events()
+    {
+        var store = await OpenStoreAsync();
+        var expected = await AppendTalliesAsync(store, streams: 6, perStream: 30);
+        await store.AppendAsync("other-1", ExpectedVersion.Any, [Types.ToEventData(new Counted(1000))]);
+        var last = await store.AppendAsync("tally-0", ExpectedVersion.Any, [Types.ToEventData(new Renamed("ignored"))]);
+
+        var host = await StartAsync(store, NewProjection());
+        await host.WaitForPositionAsync(last.Position).WaitAsync(Patience);
+
+        Assert.Equal(expected, await ReadTalliesAsync(host));
+    }
+
+    /// <summary>A batch that fails after writing part of its changes rolls back with its checkpoint, and is then applied once.</summary>
+    [Fact]
+    public async Task A_failed_batch_is_rolled_back_with_its_checkpoint_and_applied_once()
+    {
+        var store = await OpenStoreAsync();
+        var expected = await AppendTalliesAsync(store, streams: 3, perStream: 20);
+        var all = await ReadEverythingAsync(store);
+        var projection = NewProjection();
+        projection.FailOnceAt(all[30].Position);
+
+        var host = await StartAsync(store, projection);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+
+        Assert.Equal(1, projection.Failures);
+        if (Scope.HasDatabase)
+        {
+            Assert.Equal(expected, await ReadTalliesAsync(host));
+        }
+    }
+
+    /// <summary>A projection started again (another process) continues from its committed checkpoint: nothing twice, nothing missed.</summary>
+    [Fact]
+    public async Task Continues_after_a_restart_without_applying_anything_twice()
+    {
+        var store = await OpenStoreAsync();
+        var expected = await AppendTalliesAsync(store, streams: 4, perStream: 10);
+        var first = await StartAsync(store, NewProjection());
+        var all = await ReadEverythingAsync(store);
+        await first.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+        await first.StopAsync();
+
+        Merge(expected, await AppendTalliesAsync(store, streams: 4, perStream: 5));
+        var other = await OpenStoreAsync();
+        var second = await StartAsync(other, NewProjection());
+        all = await ReadEverythingAsync(other);
+        await second.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+
+        Assert.Equal(expected, await ReadTalliesAsync(second));
+    }
+
+    /// <summary>
+    /// A rebuild replays every event into generation 2 with the projection's new code while readers read generation 1
+    /// without interruption and writers keep appending; after the swap readers see generation 2 with every event once.
+    /// </summary>
+    [Fact]
+    public async Task Rebuilds_into_a_new_generation_and_swaps_it_in_while_reads_and_writes_go_on()
+    {
+        var store = await OpenStoreAsync();
+        var expected = await AppendTalliesAsync(store, streams: 5, perStream: 40);
+        var projection = NewProjection();
+        var host = await StartAsync(store, projection);
+        var all = await ReadEverythingAsync(store);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+        Assert.Equal(1, host.Generation);
+
+        using var stop = new CancellationTokenSource();
+        var reads = 0;
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var tallies = await ReadTalliesAsync(host);
+                Assert.Equal(5, tallies.Count(t => t.Key.StartsWith("tally-", StringComparison.Ordinal) && t.Key.Length == 7));
+                reads++;
+                await Task.Delay(5);
+            }
+        });
+        var writerStore = await OpenStoreAsync();
+        var written = new Dictionary<string, long>();
+        var writer = Task.Run(async () =>
+        {
+            for (var round = 0; !stop.IsCancellationRequested && round < 200; round++)
+            {
+                Merge(written, await AppendTalliesAsync(writerStore, streams: 1, perStream: 1, prefix: "tally-late"));
+                await Task.Delay(10);
+            }
+        });
+
+        projection.Multiplier = 10;
+        await host.RebuildAsync().WaitAsync(Patience);
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        await Task.WhenAll(reader, writer);
+
+        Merge(expected, written);
+        all = await ReadEverythingAsync(store);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+        Assert.Equal(2, host.Generation);
+        Assert.True(reads > 0, "the reader never read during the rebuild");
+        Assert.Equal(expected.ToDictionary(t => t.Key, t => t.Value * 10), await ReadTalliesAsync(host));
+    }
+
+    private TallyProjection NewProjection() => new(_memory);
+
+    private async Task<ProjectionHost> StartAsync(IEventStore store, TallyProjection projection)
+    {
+        var host = Track(new ProjectionHost(store, Types, projection, Fast));
+        await host.StartAsync();
+        return host;
+    }
+
+    private async Task<Dictionary<string, long>> ReadTalliesAsync(ProjectionHost host) =>
+        Scope.HasDatabase
+            ? new Dictionary<string, long>(await Scope.ReadTestTableAsync("tallies"))
+            : new Dictionary<string, long>(_memory.Read(host.Generation));
+
+    private static async Task<Dictionary<string, long>> AppendTalliesAsync(IEventStore store, int streams, int perStream, string prefix = "tally")
+    {
+        var expected = new Dictionary<string, long>();
+        for (var round = 0; round < perStream; round++)
+        {
+            for (var stream = 0; stream < streams; stream++)
+            {
+                var id = $"{prefix}-{stream}";
+                var amount = Random.Shared.Next(1, 100);
+                await store.AppendAsync(id, ExpectedVersion.Any, [Types.ToEventData(new Counted(amount))]);
+                expected[id] = expected.GetValueOrDefault(id) + amount;
+            }
+        }
+
+        return expected;
+    }
+
+    private static void Merge(Dictionary<string, long> into, Dictionary<string, long> more)
+    {
+        foreach (var (id, value) in more)
+        {
+            into[id] = into.GetValueOrDefault(id) + value;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using Npgsql;
+using Switchboard.EventSourcing;
+
+namespace Switchboard.PostgreSql.Tests.Events;
+
+/// <summary>A fresh schema per test, event stores on it (disposed with the test) and a data source for the test's own statements.</summary>
+public abstract class EventStoreTest : IAsyncLifetime
+{
+    private readonly List<PostgreSqlEventStore> _stores = [];
+
+    protected string Schema { get; } = TestServer.NewSchema();
+
+    protected NpgsqlDataSource Admin { get; } = TestServer.CreateDataSource();
+
+    protected string Quoted => PostgreSqlNames.Quote(Schema);
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        await TestServer.DropSchemaAsync(Admin, Schema);
+        await Admin.DisposeAsync();
+    }
+
+    /// <summary>A store on the test's schema (not initialized), disposed with the test.</summary>
+    protected PostgreSqlEventStore NewStore(Action<PostgreSqlEventStoreOptions>? configure = null)
+    {
+        var options = new PostgreSqlEventStoreOptions { ConnectionString = TestServer.ConnectionString, Schema = Schema };
+        configure?.Invoke(options);
+        var store = new PostgreSqlEventStore(options);
+        _stores.Add(store);
+        return store;
+    }
+
+    protected async Task<PostgreSqlEventStore> InitializedStoreAsync(Action<PostgreSqlEventStoreOptions>? configure = null)
+    {
+        var store = NewStore(configure);
+        await store.InitializeAsync();
+        return store;
+    }
+
+    protected static EventData Event(string id, string type = "thing-happened", EventMetadata? metadata = null) =>
+        new(id, type, Encoding.UTF8.GetBytes($$"""{"id":"{{id}}"}"""), metadata ?? EventMetadata.Empty);
+
+    protected static EventData[] Events(string prefix, int count) => Enumerable.Range(0, count).Select(i => Event($"{prefix}-{i}")).ToArray();
+
+    /// <summary>Every event readable after <paramref name="after"/>, page by page, and the position to continue from.</summary>
+    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadAllAsync(IEventStore store, long after = 0, int pageSize = 100, EventFilter? filter = null)
+    {
+        var events = new List<RecordedEvent>();
+        while (true)
+        {
+            var page = await store.ReadAllAsync(after, pageSize, filter);
+            events.AddRange(page.Events);
+            Assert.True(page.NextPosition >= after, "NextPosition went backwards");
+            after = page.NextPosition;
+            if (page.IsEnd)
+            {
+                return (events, after);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads all events after <paramref name="after"/> until at least <paramref name="count"/> came and the end is
+    /// reached. Readers stop below the oldest transaction running anywhere in the cluster, and other tests run at the
+    /// same time: events this test committed may become readable a moment later (never out of order, never twice).
+    /// </summary>
+    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadUntilAsync(IEventStore store, long after, int count, EventFilter? filter = null)
+    {
+        var events = new List<RecordedEvent>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var (more, next) = await ReadAllAsync(store, after, filter: filter);
+            events.AddRange(more);
+            after = next;
+            if (events.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return (events, after);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    protected async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = Admin.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

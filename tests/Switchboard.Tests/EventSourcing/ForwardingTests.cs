@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Configuration;
+using Switchboard.EventSourcing;
+using Switchboard.EventSourcing.Hosting;
+using Switchboard.EventSourcing.Subscriptions;
+using Switchboard.InMemory;
+using Switchboard.Testing.EventSourcing;
+
+namespace Switchboard.Tests.EventSourcing;
+
+public sealed class ForwardingTests
+{
+    private static readonly EventTypeMap Types = new EventTypeMap().Map<Counted>("counted").Map<Renamed>("renamed");
+
+    [Fact]
+    public async Task Appended_events_reach_subscribers_on_the_bus_once_with_their_ids_and_correlation()
+    {
+        var store = new InMemoryEventStore();
+        var received = new ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)>();
+        using var host = await TestHost.StartAsync(
+            bus => bus
+                .Message<Counted>("counted")
+                .Endpoint("tally-view", e => e.Handle<Counted, CountedRecorder>())
+                .UseInMemoryEventStore(store)
+                .EventSourcing(es => es
+                    .Event<Counted>("counted")
+                    .ForwardToBus(configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })),
+            services => services.AddSingleton(received));
+
+        var metadata = new EventMetadata { CorrelationId = "conversation-1", CausationId = "command-1" };
+        var appended = new List<EventData>();
+        for (var index = 1; index <= 20; index++)
+        {
+            var data = Types.ToEventData(new Counted(index), metadata: metadata);
+            appended.Add(data);
+            await store.AppendAsync($"tally-{index % 3}", ExpectedVersion.Any, [data]);
+        }
+
+        await TestHost.WaitUntilAsync(() => received.Count >= 20, "20 forwarded events");
+        await Task.Delay(300);
+
+        Assert.Equal(appended.Select(e => e.EventId).Order(), received.Select(r => r.MessageId).Order());
+        Assert.All(received, r => Assert.Equal("conversation-1", r.CorrelationId));
+        Assert.All(received, r => Assert.Equal("command-1", r.Causation));
+        var runtime = host.Services.GetRequiredService<EventSourcingRuntime>();
+        await TestHost.WaitUntilAsync(() => runtime.Subscription("forward-to-bus").Position == store.ReadAllAsync(0, 1000).AsTask().Result.NextPosition, "the forwarder's checkpoint");
+    }
+
+    [Fact]
+    public async Task The_checkpoint_moves_only_after_the_bus_took_the_events_and_a_failed_publish_is_retried()
+    {
+        var store = new InMemoryEventStore();
+        for (var index = 1; index <= 30; index++)
+        {
+            await store.AppendAsync($"tally-{index % 4}", ExpectedVersion.Any, [Types.ToEventData(new Counted(index))]);
+        }
+
+        var bus = new FlakyBus(failOnPublishNumber: 12);
+        var options = new SubscriptionOptions("forward") { BatchSize = 10, FirstRetryDelay = TimeSpan.FromMilliseconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(50) };
+        await using var subscription = new EventSubscription(store, options, new BusForwarder(bus, Types, NullLogger<BusForwarder>.Instance));
+        await subscription.StartAsync();
+        await TestHost.WaitUntilAsync(() => bus.Published.Select(p => p.MessageId).Distinct().Count() == 30, "every event published");
+        await subscription.StopAsync();
+
+        Assert.True(bus.Failed);
+        var all = (await store.ReadAllAsync(0, 100)).Events;
+        Assert.Equal(all[^1].Position, await store.LoadCheckpointAsync("forward"));
+
+        // Per stream, the first publish of each event follows stream order.
+        foreach (var stream in all.GroupBy(e => e.StreamId))
+        {
+            var firstPublishes = bus.Published.Select(p => p.MessageId).Distinct().Where(id => stream.Any(e => e.EventId == id));
+            Assert.Equal(stream.Select(e => e.EventId), firstPublishes);
+        }
+    }
+
+    internal sealed class CountedRecorder(ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)> received) : IMessageHandler<Counted>
+    {
+        public ValueTask HandleAsync(Counted message, IMessageContext context, CancellationToken cancellationToken)
+        {
+            received.Enqueue((message, context.MessageId, context.CorrelationId, context.Headers.GetValueOrDefault(BusForwarder.CausationHeader)));
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class FlakyBus(int failOnPublishNumber) : IBus
+    {
+        private int _publishes;
+
+        public ConcurrentQueue<PublishOptions> Published { get; } = new();
+
+        public bool Failed { get; private set; }
+
+        public ValueTask SendAsync<TMessage>(TMessage message, SendOptions? options = null, CancellationToken cancellationToken = default)
+            where TMessage : notnull => throw new NotSupportedException();
+
+        public ValueTask PublishAsync<TMessage>(TMessage message, PublishOptions? options = null, CancellationToken cancellationToken = default)
+            where TMessage : notnull
+        {
+            if (Interlocked.Increment(ref _publishes) == failOnPublishNumber)
+            {
+                Failed = true;
+                throw new InvalidOperationException("The broker is unavailable.");
+            }
+
+            Published.Enqueue(options!);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
