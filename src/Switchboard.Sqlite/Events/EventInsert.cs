@@ -25,15 +25,24 @@ internal sealed class EventInsert : IDisposable
         SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
-    /// <summary>Inserts one row; a failure (e.g. a duplicate event id) throws <see cref="SqliteException"/> and leaves nothing of the row.</summary>
-    public void Run(string streamId, long version, string eventId, string category, string type, ReadOnlySpan<byte> data, string? metadata, long created)
+    /// <summary>
+    /// Binds what every row of one append shares. Bindings survive <c>sqlite3_reset</c>, so the rows that follow
+    /// bind only their own values (and the stream id is converted to UTF-8 once per append, not once per event).
+    /// </summary>
+    public void Begin(string streamId, string category, long created)
+    {
+        raw.sqlite3_bind_text(_statement, 1, streamId);
+        raw.sqlite3_bind_text(_statement, 4, category);
+        raw.sqlite3_bind_int64(_statement, 8, created);
+    }
+
+    /// <summary>Inserts one row of the append begun last; a failure (e.g. a duplicate event id) throws <see cref="SqliteException"/> and leaves nothing of the row.</summary>
+    public void Run(long version, string eventId, string type, ReadOnlySpan<byte> data, string? metadata)
     {
         try
         {
-            raw.sqlite3_bind_text(_statement, 1, streamId);
             raw.sqlite3_bind_int64(_statement, 2, version);
             raw.sqlite3_bind_text(_statement, 3, eventId);
-            raw.sqlite3_bind_text(_statement, 4, category);
             raw.sqlite3_bind_text(_statement, 5, type);
             if (data.IsEmpty)
             {
@@ -53,7 +62,6 @@ internal sealed class EventInsert : IDisposable
                 raw.sqlite3_bind_text(_statement, 7, metadata);
             }
 
-            raw.sqlite3_bind_int64(_statement, 8, created);
             var rc = raw.sqlite3_step(_statement);
             if (rc != raw.SQLITE_DONE)
             {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Switchboard.EventSourcing;
 
@@ -14,6 +16,7 @@ internal sealed class EventReader : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventPageQuery> _pages = new(StringComparer.Ordinal);
 
     public EventReader(SqliteConnection connection) => _connection = connection;
 
@@ -53,20 +56,8 @@ internal sealed class EventReader : IDisposable
         Command("BEGIN").ExecuteNonQuery();
         try
         {
-            var command = filter.IsAll
-                ? Command($"SELECT {Columns} FROM sb_events WHERE position > $after ORDER BY position LIMIT $max", "$after", "$max")
-                : Filtered(filter);
-            command.Parameters[0].Value = afterPosition;
-            command.Parameters[1].Value = maxCount;
-            var events = new List<RecordedEvent>(Math.Min(maxCount, 4096));
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    events.Add(EventRows.Read(reader));
-                }
-            }
-
+            var (query, values) = PageQuery(filter);
+            var events = query.Read(afterPosition, maxCount, values);
             return events.Count == maxCount
                 ? new EventPage(events, events[^1].Position, IsEnd: false)
                 : new EventPage(events, Math.Max(afterPosition, LastPosition()), IsEnd: true);
@@ -107,55 +98,52 @@ internal sealed class EventReader : IDisposable
             command.Dispose();
         }
 
+        foreach (var query in _pages.Values)
+        {
+            query.Dispose();
+        }
+
         _connection.Dispose();
     }
 
     // One category walks the (category, position) index in order. Several would make SQLite merge index ranges and
     // sort everything after the position for every page, so they (and type filters) scan by position instead: a
     // reader continues where the previous page ended, so the scans add up to one pass over the events.
-    private SqliteCommand Filtered(EventFilter filter)
+    private (EventPageQuery Query, List<string> Values) PageQuery(EventFilter filter)
     {
         var categories = filter.Categories ?? [];
         var types = filter.EventTypes ?? [];
-        var sql = new System.Text.StringBuilder($"SELECT {Columns} FROM sb_events WHERE position > $after");
-        var names = new List<string> { "$after", "$max" };
+        var sql = new StringBuilder($"SELECT {Columns} FROM sb_events WHERE position > ?1");
+        var values = new List<string>(categories.Count + types.Count);
         if (categories.Count == 1)
         {
-            sql.Append(" AND category = $c0");
-            names.Add("$c0");
+            sql.Append(" AND category = ?3");
+            values.Add(categories[0]);
         }
         else if (categories.Count > 1)
         {
-            sql.Append(" AND +category IN (").AppendJoin(", ", Parameters("$c", categories.Count, names)).Append(')');
+            sql.Append(" AND +category IN (").AppendJoin(", ", categories.Select((_, i) => Parameter(values.Count + i))).Append(')');
+            values.AddRange(categories);
         }
 
         if (types.Count > 0)
         {
-            sql.Append(" AND type IN (").AppendJoin(", ", Parameters("$t", types.Count, names)).Append(')');
+            sql.Append(" AND type IN (").AppendJoin(", ", types.Select((_, i) => Parameter(values.Count + i))).Append(')');
+            values.AddRange(types);
         }
 
-        sql.Append(" ORDER BY position LIMIT $max");
-        var command = Command(sql.ToString(), [.. names]);
-        var index = 2;
-        foreach (var category in categories)
+        sql.Append(" ORDER BY position LIMIT ?2");
+        var text = sql.ToString();
+        if (!_pages.TryGetValue(text, out var query))
         {
-            command.Parameters[index++].Value = category;
+            query = new EventPageQuery(_connection, text);
+            _pages[text] = query;
         }
 
-        foreach (var type in types)
-        {
-            command.Parameters[index++].Value = type;
-        }
-
-        return command;
+        return (query, values);
     }
 
-    private static IEnumerable<string> Parameters(string prefix, int count, List<string> names)
-    {
-        var added = Enumerable.Range(0, count).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        names.AddRange(added);
-        return added;
-    }
+    private static string Parameter(int index) => "?" + (index + 3).ToString(CultureInfo.InvariantCulture);
 
     private SqliteCommand Command(string sql, params string[] parameters)
     {

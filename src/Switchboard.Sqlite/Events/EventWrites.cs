@@ -93,12 +93,11 @@ internal static class EventWrites
     private static void Insert(WriteBatch batch, string streamId, long current, IReadOnlyList<EventData> events)
     {
         var insert = batch.Kept(static connection => new EventInsert(connection));
-        var category = StreamNames.Category(streamId);
-        var created = UnixMilliseconds.Now();
+        insert.Begin(streamId, StreamNames.Category(streamId), UnixMilliseconds.Now());
         for (var index = 0; index < events.Count; index++)
         {
             var data = events[index];
-            insert.Run(streamId, current + index + 1, data.EventId, category, data.Type, data.Data.Span, EventMetadataJson.Write(data.Metadata), created);
+            insert.Run(current + index + 1, data.EventId, data.Type, data.Data.Span, EventMetadataJson.Write(data.Metadata));
         }
     }
 

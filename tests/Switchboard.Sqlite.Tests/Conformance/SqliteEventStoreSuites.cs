@@ -12,3 +12,7 @@ public sealed class SqliteEventStoreReadAll : ReadAllSuite<SqliteEventStoreFacto
 public sealed class SqliteEventStoreConcurrency : ConcurrentAppendSuite<SqliteEventStoreFactory>;
 
 public sealed class SqliteEventStoreSubscriptions : SubscriptionSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreProjections : ProjectionSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreAggregates : AggregateSuite<SqliteEventStoreFactory>;

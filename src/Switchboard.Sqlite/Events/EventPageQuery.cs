@@ -1,0 +1,83 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Switchboard.EventSourcing;
+
+namespace Switchboard.Sqlite.Events;
+
+/// <summary>
+/// A read of all events as a raw prepared statement on a reader connection: catch-up reads millions of rows, and
+/// reading the columns straight from SQLite lets consecutive rows share one string for a repeated stream id or type
+/// instead of decoding it again for every event. Parameters: ?1 the position to read after, ?2 the page size, then
+/// the filter's values in order.
+/// </summary>
+internal sealed class EventPageQuery : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public EventPageQuery(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
+    }
+
+    public List<RecordedEvent> Read(long afterPosition, int maxCount, IReadOnlyList<string> filterValues)
+    {
+        var events = new List<RecordedEvent>(Math.Min(maxCount, 4096));
+        try
+        {
+            raw.sqlite3_bind_int64(_statement, 1, afterPosition);
+            raw.sqlite3_bind_int64(_statement, 2, maxCount);
+            for (var index = 0; index < filterValues.Count; index++)
+            {
+                raw.sqlite3_bind_text(_statement, index + 3, filterValues[index]);
+            }
+
+            string stream = "", type = "";
+            int rc;
+            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            {
+                stream = Reuse(1, stream);
+                type = Reuse(4, type);
+                var metadata = raw.sqlite3_column_type(_statement, 6) == raw.SQLITE_NULL
+                    ? EventMetadata.Empty
+                    : EventMetadataJson.Read(Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, 6)));
+                events.Add(new RecordedEvent(
+                    stream,
+                    raw.sqlite3_column_int64(_statement, 2),
+                    raw.sqlite3_column_int64(_statement, 0),
+                    Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, 3)),
+                    type,
+                    raw.sqlite3_column_blob(_statement, 5).ToArray(),
+                    metadata,
+                    DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(_statement, 7))));
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc & 0xFF, _db);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+
+        return events;
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    // Text columns are read as their UTF-8 bytes (column_blob does not convert them).
+    private string Reuse(int column, string previous)
+    {
+        var utf8 = raw.sqlite3_column_blob(_statement, column);
+        Span<byte> buffer = stackalloc byte[StreamNames.MaxLength * 3];
+        return utf8.Length <= buffer.Length
+            && Encoding.UTF8.TryGetBytes(previous, buffer, out var written)
+            && buffer[..written].SequenceEqual(utf8)
+                ? previous
+                : Encoding.UTF8.GetString(utf8);
+    }
+}
