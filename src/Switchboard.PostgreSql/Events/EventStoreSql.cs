@@ -68,6 +68,8 @@ internal sealed class EventStoreSql
                 """;
         }
 
+        BoundNow = $"SELECT {Bound}";
+
         // $1 after, $2 limit.
         CountAfter = $"SELECT count(*) FROM (SELECT 1 FROM {s}.events WHERE position > $1 AND position < {Bound} LIMIT $2) AS c";
         AnyAfter = $"SELECT EXISTS (SELECT 1 FROM {s}.events WHERE position > $1 AND position < {Bound})";
@@ -93,6 +95,9 @@ internal sealed class EventStoreSql
     public string Notify { get; }
 
     public string StreamVersion { get; }
+
+    /// <summary>The readers' bound alone.</summary>
+    public string BoundNow { get; }
 
     public string ReadForwards { get; }
 
