@@ -24,7 +24,10 @@ internal sealed class EventStoreSql
     {
         var s = PostgreSqlNames.Quote(schema);
         Channel = NotificationChannel(schema);
-        Notify = $"SELECT pg_notify('{Channel}', '')";
+        // NOTIFY gives its transaction an id, so it commits with a WAL record, and it holds PostgreSQL's notification
+        // lock until its commit ends: with synchronous_commit off for this transaction alone, that commit does not wait
+        // for the disk (a notification is never durable anyway), and notifying stays cheap and short.
+        Notify = $"SELECT set_config('synchronous_commit', 'off', true), pg_notify('{Channel}', '')";
 
         // One statement per append: look for the batch's ids; unless one is there, move the stream's version (the
         // row lock orders appends to one stream; under READ COMMITTED a waiting UPDATE or ON CONFLICT re-checks the
