@@ -11,6 +11,11 @@ internal static class EventAppend
     public static void Validate(string streamId, IReadOnlyList<EventData> events)
     {
         StreamNames.Validate(streamId);
+        if (streamId.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("PostgreSQL text cannot hold a NUL character: not in a stream id.", nameof(streamId));
+        }
+
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
@@ -122,6 +127,11 @@ internal static class EventAppend
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new ArgumentException($"An {what} cannot be empty.", paramName);
+        }
+
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"PostgreSQL text cannot hold a NUL character: not in an {what}.", paramName);
         }
 
         if (value.Length > EventData.MaxNameLength)

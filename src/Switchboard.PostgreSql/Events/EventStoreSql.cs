@@ -24,7 +24,10 @@ internal sealed class EventStoreSql
     {
         var s = PostgreSqlNames.Quote(schema);
         Channel = NotificationChannel(schema);
-        Notify = $"SELECT pg_notify('{Channel}', '')";
+        // NOTIFY gives its transaction an id, so it commits with a WAL record, and it holds PostgreSQL's notification
+        // lock until its commit ends: with synchronous_commit off for this transaction alone, that commit does not wait
+        // for the disk (a notification is never durable anyway), and notifying stays cheap and short.
+        Notify = $"SELECT set_config('synchronous_commit', 'off', true), pg_notify('{Channel}', '')";
 
         // One statement per append: look for the batch's ids; unless one is there, move the stream's version (the
         // row lock orders appends to one stream; under READ COMMITTED a waiting UPDATE or ON CONFLICT re-checks the
@@ -68,6 +71,8 @@ internal sealed class EventStoreSql
                 """;
         }
 
+        BoundNow = $"SELECT {Bound}";
+
         // $1 after, $2 limit.
         CountAfter = $"SELECT count(*) FROM (SELECT 1 FROM {s}.events WHERE position > $1 AND position < {Bound} LIMIT $2) AS c";
         AnyAfter = $"SELECT EXISTS (SELECT 1 FROM {s}.events WHERE position > $1 AND position < {Bound})";
@@ -93,6 +98,9 @@ internal sealed class EventStoreSql
     public string Notify { get; }
 
     public string StreamVersion { get; }
+
+    /// <summary>The readers' bound alone.</summary>
+    public string BoundNow { get; }
 
     public string ReadForwards { get; }
 

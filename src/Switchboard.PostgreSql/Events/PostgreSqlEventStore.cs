@@ -198,8 +198,15 @@ public sealed class PostgreSqlEventStore : IEventStore
         ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        var categories = filter?.Categories is { Count: > 0 } c ? c.ToArray() : null;
-        var types = filter?.EventTypes is { Count: > 0 } t ? t.ToArray() : null;
+        var categories = Storable(filter?.Categories);
+        var types = Storable(filter?.EventTypes);
+        if (categories is [] || types is [])
+        {
+            // A filter that nothing stored can pass (the subscription's "where is the end" read asks with one):
+            // only the bound, without scanning.
+            return new EventPage([], Math.Max(afterPosition, await BoundAsync(cancellationToken).ConfigureAwait(false) - 1), IsEnd: true);
+        }
+
         var command = _dataSource.CreateCommand(Sql.ReadAllFor(categories is not null, types is not null));
         await using (command.ConfigureAwait(false))
         {
@@ -226,6 +233,16 @@ public sealed class PostgreSqlEventStore : IEventStore
             return events.Count == maxCount
                 ? new EventPage(events, events[^1].Position, IsEnd: false)
                 : new EventPage(events, Math.Max(afterPosition, bound - 1), IsEnd: true);
+        }
+    }
+
+    /// <summary>The readers' bound now: (the oldest running transaction id) &lt;&lt; 20.</summary>
+    internal async ValueTask<long> BoundAsync(CancellationToken cancellationToken)
+    {
+        var command = _dataSource.CreateCommand(Sql.BoundNow);
+        await using (command.ConfigureAwait(false))
+        {
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
 
@@ -416,6 +433,13 @@ public sealed class PostgreSqlEventStore : IEventStore
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A filter list as it can match stored values: null when it does not filter; names PostgreSQL text cannot hold
+    /// (with a NUL character) left out, since no stored name has one.
+    /// </summary>
+    private static string[]? Storable(IReadOnlyList<string>? names) =>
+        names is { Count: > 0 } ? names.Where(n => n is not null && !n.Contains('\0', StringComparison.Ordinal)).ToArray() : null;
 
     /// <summary>A concurrent append committed one of the batch's event ids after this append's statement began.</summary>
     internal static bool IsDuplicateIdRace(PostgresException e) =>

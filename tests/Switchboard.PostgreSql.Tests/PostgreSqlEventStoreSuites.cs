@@ -1,0 +1,27 @@
+using Switchboard.PostgreSql.Tests.Events;
+using Switchboard.Testing.EventSourcing;
+using Switchboard.Testing.EventStores;
+
+namespace Switchboard.PostgreSql.Tests;
+
+// In the event store's collection: run alone, since other tests' open transactions hold readers of all events back.
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventAppend : AppendSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventReadStream : ReadStreamSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventReadAll : ReadAllSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventConcurrency : ConcurrentAppendSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlSubscriptions : SubscriptionSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlProjections : ProjectionSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlAggregates : AggregateSuite<PostgreSqlEventStoreFactory>;
