@@ -18,6 +18,16 @@ public sealed class PostgreSqlEventReadAll : ReadAllSuite<PostgreSqlEventStoreFa
 public sealed class PostgreSqlEventConcurrency : ConcurrentAppendSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventTransactions : TransactionSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventUpcasting : UpcastingSuite<PostgreSqlEventStoreFactory>;
+
+// What runs on top of the event store: subscriptions, projections in the store's schema, aggregates.
+[Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlSubscriptions : SubscriptionSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]

@@ -202,8 +202,8 @@ public sealed class PostgreSqlEventStore : IEventStore
         var types = Storable(filter?.EventTypes);
         if (categories is [] || types is [])
         {
-            // A filter that nothing stored can pass (the subscription's "where is the end" read asks with one):
-            // only the bound, without scanning.
+            // A filter that nothing stored can pass (e.g. a type name PostgreSQL text cannot hold): only the bound,
+            // without scanning.
             return new EventPage([], Math.Max(afterPosition, await BoundAsync(cancellationToken).ConfigureAwait(false) - 1), IsEnd: true);
         }
 
@@ -244,6 +244,13 @@ public sealed class PostgreSqlEventStore : IEventStore
         {
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetEndPositionAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Math.Max(0, await BoundAsync(cancellationToken).ConfigureAwait(false) - 1);
     }
 
     /// <inheritdoc />

@@ -86,6 +86,10 @@ public sealed class SqliteEventStore : IEventStore
     }
 
     /// <inheritdoc />
+    public ValueTask<long> GetEndPositionAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Readers.Use(reader => reader.LastPosition()));
+
+    /// <inheritdoc />
     public ValueTask<long> CountEventsAfterAsync(long position, long limit, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(limit <= 0 ? 0 : Readers.Use(reader => reader.CountAfter(position, limit)));
 

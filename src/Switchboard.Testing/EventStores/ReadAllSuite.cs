@@ -261,4 +261,24 @@ public abstract class ReadAllSuite<TFactory> : EventStoreSuite<TFactory>
         Assert.Equal(2, await store.CountEventsAfterAsync(all[6].Position, 2));
         Assert.Equal(0, await store.CountEventsAfterAsync(all[^1].Position, 100));
     }
+
+    /// <summary>
+    /// The end position is where a read that reaches the end continues: at or after the last event, and nothing
+    /// appended later is at or before it.
+    /// </summary>
+    [Fact]
+    public async Task The_end_position_is_where_a_read_at_the_end_continues()
+    {
+        var store = await OpenStoreAsync();
+        Assert.True(await store.GetEndPositionAsync() >= 0);
+
+        var appended = await store.AppendAsync(NewStreamId(), ExpectedVersion.NoStream, NewEvents(5));
+        var end = await store.GetEndPositionAsync();
+        Assert.True(end >= appended.Position, $"the end {end} is before the last event {appended.Position}");
+        Assert.Empty((await store.ReadAllAsync(end, 10)).Events);
+
+        var later = await store.AppendAsync(NewStreamId(), ExpectedVersion.NoStream, NewEvents(2));
+        Assert.True(later.Position > end);
+        Assert.Equal(2, (await store.ReadAllAsync(end, 10)).Events.Count);
+    }
 }

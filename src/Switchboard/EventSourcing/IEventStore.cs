@@ -42,6 +42,13 @@ public interface IEventStore : IAsyncDisposable
     ValueTask<EventPage> ReadAllAsync(long afterPosition, int maxCount, EventFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The end of what can be read now: the <see cref="EventPage.NextPosition"/> of a read that reaches the end. Every
+    /// readable event is at or before it, and no event that commits later will be (a subscription that starts "from the
+    /// end" starts here).
+    /// </summary>
+    ValueTask<long> GetEndPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// How many events (of any stream) come after <paramref name="position"/> and can be read now; at most
     /// <paramref name="limit"/> (counting stops there). A subscription's lag.
     /// </summary>

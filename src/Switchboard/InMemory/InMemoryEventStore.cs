@@ -95,6 +95,15 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <inheritdoc />
+    public ValueTask<long> GetEndPositionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_all.Count == 0 ? 0 : _all[^1].Position);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<long> CountEventsAfterAsync(long position, long limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)

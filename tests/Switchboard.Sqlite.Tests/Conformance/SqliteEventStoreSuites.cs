@@ -11,6 +11,13 @@ public sealed class SqliteEventStoreReadAll : ReadAllSuite<SqliteEventStoreFacto
 
 public sealed class SqliteEventStoreConcurrency : ConcurrentAppendSuite<SqliteEventStoreFactory>;
 
+public sealed class SqliteEventStoreTransactions : TransactionSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreUpcasting : UpcastingSuite<SqliteEventStoreFactory>;
+
+// What runs on top of the event store: subscriptions, projections in the file's tables, aggregates.
 public sealed class SqliteEventStoreSubscriptions : SubscriptionSuite<SqliteEventStoreFactory>;
 
 public sealed class SqliteEventStoreProjections : ProjectionSuite<SqliteEventStoreFactory>;

@@ -45,6 +45,8 @@ public sealed class InMemoryEventStoreFactory : IEventStoreFactory
         public ValueTask<EventPage> ReadAllAsync(long afterPosition, int maxCount, EventFilter? filter = null, CancellationToken cancellationToken = default) =>
             store.ReadAllAsync(afterPosition, maxCount, filter, cancellationToken);
 
+        public ValueTask<long> GetEndPositionAsync(CancellationToken cancellationToken = default) => store.GetEndPositionAsync(cancellationToken);
+
         public ValueTask<long> CountEventsAfterAsync(long position, long limit, CancellationToken cancellationToken = default) => store.CountEventsAfterAsync(position, limit, cancellationToken);
 
         public ValueTask WaitForEventsAsync(long afterPosition, TimeSpan maxWait, CancellationToken cancellationToken = default) =>

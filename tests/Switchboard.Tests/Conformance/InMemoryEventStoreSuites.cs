@@ -1,3 +1,4 @@
+using Switchboard.Testing.EventSourcing;
 using Switchboard.Testing.EventStores;
 
 namespace Switchboard.Tests.Conformance;
@@ -15,3 +16,10 @@ public sealed class InMemoryEventTransactions : TransactionSuite<InMemoryEventSt
 public sealed class InMemoryEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<InMemoryEventStoreFactory>;
 
 public sealed class InMemoryEventUpcasting : UpcastingSuite<InMemoryEventStoreFactory>;
+
+// What runs on top of the event store: subscriptions, projections, aggregates.
+public sealed class InMemorySubscriptions : SubscriptionSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryProjections : ProjectionSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryAggregates : AggregateSuite<InMemoryEventStoreFactory>;

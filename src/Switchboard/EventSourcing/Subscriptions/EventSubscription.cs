@@ -71,7 +71,7 @@ public sealed class EventSubscription : IAsyncDisposable
         }
 
         var checkpoint = await _store.LoadCheckpointAsync(Name, cancellationToken).ConfigureAwait(false);
-        _position = _savedPosition = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await EndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
+        _position = _savedPosition = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await _store.GetEndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
         Running[this] = true;
         _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
     }
@@ -226,20 +226,6 @@ public sealed class EventSubscription : IAsyncDisposable
         await _store.SaveCheckpointAsync(Name, position, cancellationToken).ConfigureAwait(false);
         _savedPosition = position;
         _lastSave = _time.GetUtcNow();
-    }
-
-    private async Task<long> EndPositionAsync(CancellationToken cancellationToken)
-    {
-        var position = 0L;
-        while (true)
-        {
-            var page = await _store.ReadAllAsync(position, 10_000, EventFilter.ForEventTypes("\u0000"), cancellationToken).ConfigureAwait(false);
-            position = page.NextPosition;
-            if (page.IsEnd)
-            {
-                return position;
-            }
-        }
     }
 
     private TimeSpan Backoff(int failures)
