@@ -1,19 +1,20 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Switchboard.EventSourcing;
-
-namespace Switchboard.Sqlite.Events;
+namespace Switchboard.EventSourcing;
 
 /// <summary>
-/// Event metadata as stored in <c>sb_events.metadata</c>: a small JSON object, or NULL when there is none, so the
-/// common case costs neither a parse on read nor bytes on disk.
+/// Event metadata as the database event stores keep it: a small JSON object (<c>correlationId</c>,
+/// <c>causationId</c>, <c>headers</c>), or null when there is none, so the common case costs neither a parse on read
+/// nor bytes on disk. Written and read without reflection.
 /// </summary>
-internal static class EventMetadataJson
+public static class EventMetadataJson
 {
+    /// <summary>Whether there is nothing to store.</summary>
     public static bool IsEmpty(EventMetadata metadata) =>
         metadata.CorrelationId is null && metadata.CausationId is null && (metadata.Headers is null || metadata.Headers.Count == 0);
 
+    /// <summary>The JSON object, or null when <paramref name="metadata"/> is empty.</summary>
     public static string? Write(EventMetadata metadata)
     {
         if (IsEmpty(metadata))
@@ -52,6 +53,7 @@ internal static class EventMetadataJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>The metadata of a JSON object written by <see cref="Write"/>; unknown members are skipped.</summary>
     public static EventMetadata Read(string json)
     {
         string? correlation = null;
