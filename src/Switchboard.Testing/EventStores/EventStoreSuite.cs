@@ -18,6 +18,7 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
 
     private readonly List<IEventStore> _stores = [];
     private readonly List<EventSubscriber> _subscribers = [];
+    private readonly List<IAsyncDisposable> _tracked = [];
     private IEventStoreScope? _scope;
 
     /// <summary>Generous timeout for waiting on events and state: suites check behaviour, not speed.</summary>
@@ -38,6 +39,11 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
+        for (var index = _tracked.Count - 1; index >= 0; index--)
+        {
+            await _tracked[index].DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var subscriber in _subscribers)
         {
             await subscriber.DisposeAsync().ConfigureAwait(false);
@@ -52,6 +58,14 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
         {
             await _scope.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Disposes <paramref name="disposable"/> with the test, before the stores it uses (last tracked, first disposed).</summary>
+    protected T Track<T>(T disposable)
+        where T : IAsyncDisposable
+    {
+        _tracked.Add(disposable);
+        return disposable;
     }
 
     /// <summary>A new, initialized store instance on the test's data (another "process"); disposed with the test.</summary>
@@ -156,14 +170,17 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="Patience"/>.</summary>
-    protected static async Task WaitForAsync(Func<ValueTask<bool>> condition, string what)
+    protected static Task WaitForAsync(Func<ValueTask<bool>> condition, string what) => WaitForAsync(condition, () => what);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="Patience"/>, saying <paramref name="what"/> was awaited (and how far it got).</summary>
+    protected static async Task WaitForAsync(Func<ValueTask<bool>> condition, Func<string> what)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!await condition().ConfigureAwait(false))
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out after {Patience} waiting for {what}.");
+                throw new TimeoutException($"Timed out after {Patience} waiting for {what()}.");
             }
 
             await Task.Delay(20).ConfigureAwait(false);
