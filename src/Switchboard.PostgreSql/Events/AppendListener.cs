@@ -42,6 +42,15 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string channel
         return Volatile.Read(ref _signal).Task;
     }
 
+    /// <summary>Completes the current signal: this instance appended, so its own waiters need no notification.</summary>
+    public void Wake()
+    {
+        if (_loop is not null)
+        {
+            Pulse();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

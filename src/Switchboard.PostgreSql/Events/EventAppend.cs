@@ -44,33 +44,50 @@ internal static class EventAppend
         }
     }
 
-    /// <summary>The append's statement with its parameters.</summary>
-    public static NpgsqlBatchCommand Command(EventStoreSql sql, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, DateTimeOffset created)
+    /// <summary>
+    /// The append's statement with its parameters; <paramref name="ordinal"/> is the first event's ordinal among the
+    /// events its transaction appends (0 for an append in a transaction of its own).
+    /// </summary>
+    public static NpgsqlBatchCommand Command(EventStoreSql sql, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, DateTimeOffset created, int ordinal = 0)
     {
         var count = events.Count;
-        var ids = new string[count];
-        var types = new string[count];
-        var data = new byte[count][];
-        var metadata = new string?[count];
-        for (var i = 0; i < count; i++)
-        {
-            var e = events[i];
-            ids[i] = e.EventId;
-            types[i] = e.Type;
-            data[i] = EventColumns.Array(e.Data);
-            metadata[i] = EventMetadataJson.Write(e.Metadata);
-        }
-
-        var command = new NpgsqlBatchCommand(sql.AppendFor(expected.Kind));
+        var single = count == 1;
+        var command = new NpgsqlBatchCommand(sql.AppendFor(expected.Kind, single));
         var parameters = command.Parameters;
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, StreamNames.Category(streamId)));
-        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, ids));
-        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, types));
-        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Bytea, data));
-        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, metadata));
+        if (single)
+        {
+            var e = events[0];
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, e.EventId));
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, e.Type));
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bytea, EventColumns.Array(e.Data)));
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Jsonb, EventMetadataJson.Write(e.Metadata)));
+        }
+        else
+        {
+            var ids = new string[count];
+            var types = new string[count];
+            var data = new byte[count][];
+            var metadata = new string?[count];
+            for (var i = 0; i < count; i++)
+            {
+                var e = events[i];
+                ids[i] = e.EventId;
+                types[i] = e.Type;
+                data[i] = EventColumns.Array(e.Data);
+                metadata[i] = EventMetadataJson.Write(e.Metadata);
+            }
+
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, ids));
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, types));
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Bytea, data));
+            parameters.Add(EventColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, metadata));
+        }
+
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.Integer, count));
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.TimestampTz, created.ToUniversalTime()));
+        parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, (long)ordinal));
         if (expected.Kind == ExpectedVersionKind.Exact)
         {
             parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, expected.Value));
@@ -101,6 +118,16 @@ internal static class EventAppend
 
         return stored is null ? (null, null) : Repeat(streamId, events, stored);
     }
+
+    /// <summary>
+    /// Whether the append failed on the limits of positions: a transaction id of 2^43 or more (the position's
+    /// multiplication overflows a bigint).
+    /// </summary>
+    public static bool IsBeyondPositions(PostgresException e) => e.SqlState == PostgresErrorCodes.NumericValueOutOfRange;
+
+    /// <summary>The exception for an append beyond the limits of positions.</summary>
+    public static InvalidOperationException BeyondPositions(PostgresException e) => new(
+        "switchboard: the transaction id is beyond the range of event positions (2^43): " + e.MessageText, e);
 
     private static (AppendResult? Result, DuplicateEventIdException? Duplicate) Repeat(
         string streamId, IReadOnlyList<EventData> events, Dictionary<string, (string StreamId, long Version, long Position)> stored)

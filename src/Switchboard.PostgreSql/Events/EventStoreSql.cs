@@ -18,6 +18,7 @@ internal sealed class EventStoreSql
     private const string Bound = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)";
 
     private readonly string[] _append = new string[4];
+    private readonly string[] _appendOne = new string[4];
     private readonly string[] _readAll = new string[4];
 
     public EventStoreSql(string schema)
@@ -31,25 +32,38 @@ internal sealed class EventStoreSql
 
         // One statement per append: look for the batch's ids; unless one is there, move the stream's version (the
         // row lock orders appends to one stream; under READ COMMITTED a waiting UPDATE or ON CONFLICT re-checks the
-        // committed row), take positions and insert. The rows out: the outcome (true) or the ids already stored
-        // (false). $1 stream, $2 category, $3 ids, $4 types, $5 data, $6 metadata, $7 count, $8 created, $9 expected.
+        // committed row) and insert at positions (transaction id << 20) + ordinal. The rows out: the outcome (true) or
+        // the ids already stored (false). $1 stream, $2 category, $3 ids, $4 types, $5 data, $6 metadata (arrays, or
+        // scalars in the single-event form), $7 count, $8 created, $9 the first event's ordinal in its transaction
+        // (counted by the store: 0 for an autocommit append), $10 expected version (Exact only).
         // An id committed by a concurrent append after this statement's snapshot fails the insert (23505), and the
         // caller asks again.
+        // Only scalar parameters in the single-event form, and no function: PostgreSQL's plan cache settles on one
+        // generic plan (unique-index lookups) instead of planning each execution again, as it does when an array's
+        // length changes the estimates.
         var guard = "NOT EXISTS (SELECT 1 FROM dup)";
-        _append[(int)ExpectedVersionKind.Any] = Append(s, $"""
+        string[] streams =
+        [
+            $"""
             INSERT INTO {s}.event_streams AS st (stream_id, version) SELECT $1, $7 WHERE {guard}
             ON CONFLICT (stream_id) DO UPDATE SET version = st.version + excluded.version RETURNING st.version
-            """);
-        _append[(int)ExpectedVersionKind.NoStream] = Append(s, $"""
+            """,
+            $"""
             INSERT INTO {s}.event_streams (stream_id, version) SELECT $1, $7 WHERE {guard}
             ON CONFLICT (stream_id) DO NOTHING RETURNING version
-            """);
-        _append[(int)ExpectedVersionKind.StreamExists] = Append(s, $"""
+            """,
+            $"""
             UPDATE {s}.event_streams SET version = version + $7 WHERE stream_id = $1 AND {guard} RETURNING version
-            """);
-        _append[(int)ExpectedVersionKind.Exact] = Append(s, $"""
-            UPDATE {s}.event_streams SET version = version + $7 WHERE stream_id = $1 AND version = $9 AND {guard} RETURNING version
-            """);
+            """,
+            $"""
+            UPDATE {s}.event_streams SET version = version + $7 WHERE stream_id = $1 AND version = $10 AND {guard} RETURNING version
+            """,
+        ];
+        foreach (var kind in new[] { ExpectedVersionKind.Any, ExpectedVersionKind.NoStream, ExpectedVersionKind.StreamExists, ExpectedVersionKind.Exact })
+        {
+            _append[(int)kind] = Append(s, streams[(int)kind], single: false);
+            _appendOne[(int)kind] = Append(s, streams[(int)kind], single: true);
+        }
 
         StreamVersion = $"SELECT version FROM {s}.event_streams WHERE stream_id = $1";
         ReadForwards = $"SELECT {EventColumnList} FROM {s}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3";
@@ -120,8 +134,8 @@ internal sealed class EventStoreSql
 
     public string SaveSnapshot { get; }
 
-    /// <summary>The append statement for an expected version's kind.</summary>
-    public string AppendFor(ExpectedVersionKind kind) => _append[(int)kind];
+    /// <summary>The append statement for an expected version's kind: the single-event form (scalar parameters) or the batch form (arrays).</summary>
+    public string AppendFor(ExpectedVersionKind kind, bool single) => (single ? _appendOne : _append)[(int)kind];
 
     /// <summary>The read of all events for a filter.</summary>
     public string ReadAllFor(bool byCategory, bool byType) => _readAll[(byCategory ? 1 : 0) | (byType ? 2 : 0)];
@@ -141,22 +155,32 @@ internal sealed class EventStoreSql
         return "switchboard_events_" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string Append(string s, string stream) => $"""
-        WITH dup AS (
-            SELECT event_id, stream_id, version, position FROM {s}.events WHERE event_id = ANY($3)
-        ), stream AS (
-            {stream}
-        ), first AS (
-            SELECT {s}.next_event_position($7) AS position FROM stream
-        ), ins AS (
-            INSERT INTO {s}.events (position, stream_id, version, event_id, type, category, data, metadata, created)
-            SELECT first.position + e.n - 1, $1, stream.version - $7 + e.n, e.id, e.type, $2, e.data, e.metadata, $8
-            FROM stream, first, unnest($3::text[], $4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, n)
-        )
-        SELECT true, stream.version, first.position + $7 - 1, NULL::text, NULL::text FROM stream, first
-        UNION ALL
-        SELECT false, version, position, event_id, stream_id FROM dup
-        """;
+    private static string Append(string s, string stream, bool single)
+    {
+        // (transaction id << 20) + ordinal, as a multiplication: it fails (22003, out of range) for transaction ids of
+        // 2^43 and more, whose positions would not fit a bigint, where a shift would wrap around.
+        const string First = "pg_current_xact_id()::text::bigint * 1048576 + $9";
+        var dup = single ? "event_id = $3" : "event_id = ANY($3)";
+        var insert = single
+            ? $"SELECT {First}, $1, stream.version, $3, $4, $2, $5, $6, $8 FROM stream"
+            : $"""
+              SELECT {First} + e.n - 1, $1, stream.version - $7 + e.n, e.id, e.type, $2, e.data, e.metadata, $8
+                  FROM stream, unnest($3::text[], $4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, n)
+              """;
+        return $"""
+            WITH dup AS (
+                SELECT event_id, stream_id, version, position FROM {s}.events WHERE {dup}
+            ), stream AS (
+                {stream}
+            ), ins AS (
+                INSERT INTO {s}.events (position, stream_id, version, event_id, type, category, data, metadata, created)
+                {insert}
+            )
+            SELECT true, stream.version, {First} + $7 - 1, NULL::text, NULL::text FROM stream
+            UNION ALL
+            SELECT false, version, position, event_id, stream_id FROM dup
+            """;
+    }
 
     private static string Prefixed(string prefix, string columns) => string.Join(", ", columns.Split(", ").Select(c => prefix + c));
 }

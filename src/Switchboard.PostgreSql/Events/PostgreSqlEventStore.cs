@@ -15,10 +15,11 @@ namespace Switchboard.PostgreSql;
 /// <para>
 /// An append is one statement in one round trip: it looks for the batch's event ids, moves the stream's row in
 /// <c>event_streams</c> (its row lock orders appends to one stream, and the expected version is checked against the
-/// latest committed version), takes positions and inserts the events. The same round trip then sends a
-/// <c>NOTIFY</c> in a transaction of its own, after the append's commit: a notification inside the append's
+/// latest committed version), takes positions and inserts the events. After its commit it asks the instance's
+/// notifier for a <c>NOTIFY</c>, which a background loop sends in a transaction of its own, coalesced: one at a time,
+/// at most one per couple of milliseconds, however many appends asked meanwhile. A notification inside the append's
 /// transaction would hold PostgreSQL's notification lock through the commit's disk flush and serialize every
-/// appending commit.
+/// appending commit; one per append after it still queued every append behind that lock.
 /// </para>
 /// <para>
 /// Clock: <see cref="RecordedEvent.Created"/>, checkpoints' and snapshots' times come from the application's clock
@@ -35,6 +36,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     private readonly bool _ownsDataSource;
     private readonly TimeProvider _time;
     private readonly AppendListener? _listener;
+    private readonly AppendNotifier _notifier;
     private int _disposed;
 
     /// <summary>Creates a store; call <see cref="InitializeAsync"/> before using it (the bus does).</summary>
@@ -69,6 +71,8 @@ public sealed class PostgreSqlEventStore : IEventStore
         {
             _listener = new AppendListener(_dataSource, Sql.Channel);
         }
+
+        _notifier = new AppendNotifier(_dataSource, Sql.Notify);
     }
 
     /// <inheritdoc />
@@ -109,10 +113,7 @@ public sealed class PostgreSqlEventStore : IEventStore
             var batch = _dataSource.CreateBatch();
             await using (batch.ConfigureAwait(false))
             {
-                // Each command its own implicit transaction: the notification goes out after the append's commit.
-                batch.EnableErrorBarriers = true;
                 batch.BatchCommands.Add(EventAppend.Command(Sql, streamId, expectedVersion, events, Now));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.Notify));
                 (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
                 try
                 {
@@ -126,14 +127,20 @@ public sealed class PostgreSqlEventStore : IEventStore
                 {
                     continue;
                 }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
+                catch (PostgresException e) when (EventAppend.IsBeyondPositions(e))
                 {
-                    throw new InvalidOperationException(e.MessageText, e);
+                    throw EventAppend.BeyondPositions(e);
                 }
 
                 if (outcome.Duplicate is not null)
                 {
                     throw outcome.Duplicate;
+                }
+
+                if (outcome.Result is { AlreadyAppended: false })
+                {
+                    // Committed (autocommit statement): wake this instance's waiters and, soon, every listener.
+                    Appended();
                 }
 
                 return outcome.Result
@@ -410,6 +417,7 @@ public sealed class PostgreSqlEventStore : IEventStore
             return;
         }
 
+        await _notifier.DisposeAsync().ConfigureAwait(false);
         if (_listener is not null)
         {
             await _listener.DisposeAsync().ConfigureAwait(false);
@@ -431,14 +439,14 @@ public sealed class PostgreSqlEventStore : IEventStore
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.TimestampTz, Now));
     }
 
-    /// <summary>Wakes the listeners of the store's schema (after a transaction with appends committed).</summary>
-    internal async ValueTask NotifyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Wakes this instance's waiters at once and asks for a notification of the schema's listeners (coalesced, see
+    /// <see cref="AppendNotifier"/>); called after a transaction with appends committed.
+    /// </summary>
+    internal void Appended()
     {
-        var command = new NpgsqlCommand(Sql.Notify, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        _listener?.Wake();
+        _notifier.Request();
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ namespace Switchboard.PostgreSql;
 internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction) : IEventStoreTransaction
 {
     private bool _appended;
+
+    // The ordinal of the next event this transaction appends: its positions are (transaction id << 20) + ordinal.
+    private int _ordinal;
     private string? _aborted;
     private bool _ended;
     private bool _disposed;
@@ -31,10 +34,15 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
     {
         ThrowIfUnusable();
         EventAppend.Validate(streamId, events);
+        if (events.Count > EventStoreSql.MaxEventsPerTransaction - _ordinal)
+        {
+            throw new InvalidOperationException($"switchboard: one transaction can append at most {EventStoreSql.MaxEventsPerTransaction} events.");
+        }
+
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            batch.BatchCommands.Add(EventAppend.Command(store.Sql, streamId, expectedVersion, events, store.Now));
+            batch.BatchCommands.Add(EventAppend.Command(store.Sql, streamId, expectedVersion, events, store.Now, _ordinal));
             (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
             try
             {
@@ -52,9 +60,9 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
                     throw new WrongExpectedVersionException(streamId, expectedVersion, -1);
                 }
 
-                if (e.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
+                if (EventAppend.IsBeyondPositions(e))
                 {
-                    throw new InvalidOperationException(e.MessageText, e);
+                    throw EventAppend.BeyondPositions(e);
                 }
 
                 throw;
@@ -73,6 +81,7 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
             if (outcome.Result is { AlreadyAppended: false } result)
             {
                 _appended = true;
+                _ordinal += events.Count;
                 return result;
             }
 
@@ -105,7 +114,7 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
         if (_appended)
         {
             // After the commit, in a transaction of its own: see PostgreSqlEventStore's remarks.
-            await store.NotifyAsync(connection, cancellationToken).ConfigureAwait(false);
+            store.Appended();
         }
     }
 

@@ -4,8 +4,8 @@
 
 -- Every event of every stream.
 CREATE TABLE {schema}.events (
-    -- (the appending top-level transaction's id << 20) + the event's ordinal among that transaction's events:
-    -- unique, sparse, increasing in "transaction id, then append order". Given by next_event_position below.
+    -- (the appending top-level transaction's id << 20) + the event's ordinal among that transaction's events
+    -- (counted by the store): unique, sparse, increasing in "transaction id, then append order".
     position bigint PRIMARY KEY,
     stream_id text NOT NULL,
     -- 1 for the stream's first event.
@@ -50,29 +50,3 @@ CREATE TABLE {schema}.event_snapshots (
     data bytea NOT NULL,
     updated timestamptz NOT NULL
 );
-
--- The position of the next event the current transaction appends, with room for "count" events: the transaction's
--- id shifted left by 20 bits, plus how many events it appended before (found in its own range of the primary key,
--- where its own uncommitted rows are visible to it). Fails (54000, program_limit_exceeded) past 2^20 events in one
--- transaction, and for transaction ids of 2^43 and more, whose positions would not fit a bigint.
-CREATE FUNCTION {schema}.next_event_position(count integer) RETURNS bigint
-LANGUAGE plpgsql VOLATILE AS $switchboard_position$
-DECLARE
-    tx bigint := pg_current_xact_id()::text::bigint;
-    base bigint;
-    first_free bigint;
-BEGIN
-    IF tx >= (1::bigint << 43) THEN
-        RAISE EXCEPTION 'switchboard: transaction id % is beyond the range of event positions (2^43)', tx
-            USING ERRCODE = 'program_limit_exceeded';
-    END IF;
-    base := tx << 20;
-    SELECT coalesce(max(e.position) + 1, base) INTO first_free
-    FROM {schema}.events AS e WHERE e.position >= base AND e.position < base + 1048576;
-    IF first_free - base + count > 1048576 THEN
-        RAISE EXCEPTION 'switchboard: one transaction can append at most 1048576 events'
-            USING ERRCODE = 'program_limit_exceeded';
-    END IF;
-    RETURN first_free;
-END
-$switchboard_position$;

@@ -44,7 +44,7 @@ public sealed class EventMigrationTests : EventStoreTest
     {
         await using var messages = new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = TestServer.ConnectionString, Schema = Schema });
         await messages.InitializeAsync();
-        await using (var command = Admin.CreateCommand($"DROP TABLE {Quoted}.events, {Quoted}.event_streams, {Quoted}.event_checkpoints, {Quoted}.event_snapshots; DROP FUNCTION {Quoted}.next_event_position; DELETE FROM {Quoted}.schema_migrations WHERE version = 2"))
+        await using (var command = Admin.CreateCommand($"DROP TABLE {Quoted}.events, {Quoted}.event_streams, {Quoted}.event_checkpoints, {Quoted}.event_snapshots; DELETE FROM {Quoted}.schema_migrations WHERE version = 2"))
         {
             await command.ExecuteNonQueryAsync();
         }
