@@ -16,8 +16,12 @@ internal static class PostgreSqlDataSources
         }
     }
 
-    /// <summary>A data source on <paramref name="connectionString"/>, the schema first on its search path when asked.</summary>
-    public static NpgsqlDataSource Create(string connectionString, string schema, bool schemaOnSearchPath, int autoPrepare = 0)
+    /// <summary>
+    /// A data source on <paramref name="connectionString"/>, the schema first on its search path when asked; without
+    /// <paramref name="resetOnClose"/>, pooled connections skip Npgsql's session reset (only for connections whose
+    /// users change no session state).
+    /// </summary>
+    public static NpgsqlDataSource Create(string connectionString, string schema, bool schemaOnSearchPath, int autoPrepare = 0, bool resetOnClose = true)
     {
         var connection = new NpgsqlConnectionStringBuilder(connectionString);
         if (schemaOnSearchPath)
@@ -28,6 +32,11 @@ internal static class PostgreSqlDataSources
         if (autoPrepare > 0 && connection.MaxAutoPrepare == 0)
         {
             connection.MaxAutoPrepare = autoPrepare;
+        }
+
+        if (!resetOnClose)
+        {
+            connection.NoResetOnClose = true;
         }
 
         return NpgsqlDataSource.Create(connection);

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using Switchboard.Benchmarks.Measurement;
 using Switchboard.EventSourcing;
+using Switchboard.Messages;
 
 namespace Switchboard.Benchmarks.EventStore;
 
 /// <summary>
 /// <c>append</c>: 4 writers (<c>--consumers</c>), each appending to <c>--in-flight</c> streams of its own (default 10)
 /// at once, one append in flight per stream, with the stream's exact expected version (as a service writes many
-/// aggregates at once); <c>--batch</c> events per append. <c>--in-flight 1</c> makes each writer strictly sequential. N events in all (default 100,000). Throughput
+/// aggregates at once); <c>--batch</c> events per append. Event ids are the framework's own (<c>MessageIds.New</c>,
+/// time-ordered UUIDv7, as <c>EventTypeMap.ToEventData</c> makes them). <c>--in-flight 1</c> makes each writer strictly sequential. N events in all (default 100,000). Throughput
 /// is events/s; latency is per append. Correct when the store holds every appended event once, in dense stream versions.
 /// </summary>
 public static class AppendScenario
@@ -53,7 +55,7 @@ public static class AppendScenario
                 var batch = new EventData[settings.EventBatch];
                 for (var index = 0; index < batch.Length; index++)
                 {
-                    batch[index] = new EventData(Guid.NewGuid().ToString(), "order-placed", Payload, EventMetadata.Empty);
+                    batch[index] = new EventData(MessageIds.New(), "order-placed", Payload, EventMetadata.Empty);
                 }
 
                 var started = Stopwatch.GetTimestamp();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Switchboard.EventSourcing;
+using Switchboard.Messages;
 using Switchboard.EventSourcing.Subscriptions;
 
 namespace Switchboard.Benchmarks.EventStore;
@@ -28,7 +29,7 @@ public static class CatchupScenario
         for (var appended = 0; appended < settings.Items; appended += AppendBatch)
         {
             var batch = Enumerable.Range(0, Math.Min(AppendBatch, settings.Items - appended))
-                .Select(_ => new EventData(Guid.NewGuid().ToString(), "order-placed", Payload, EventMetadata.Empty))
+                .Select(_ => new EventData(MessageIds.New(), "order-placed", Payload, EventMetadata.Empty))
                 .ToList();
             await store.AppendAsync($"order-{appended / AppendBatch % 1_000}", ExpectedVersion.Any, batch, cancellationToken).ConfigureAwait(false);
         }

@@ -33,6 +33,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     private const int DuplicateRaceRetries = 3;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _statements;
     private readonly bool _ownsDataSource;
     private readonly TimeProvider _time;
     private readonly AppendListener? _listener;
@@ -54,7 +55,7 @@ public sealed class PostgreSqlEventStore : IEventStore
         _time = options.TimeProvider ?? busTime ?? TimeProvider.System;
         if (options.DataSource is { } dataSource)
         {
-            _dataSource = dataSource;
+            _dataSource = _statements = dataSource;
         }
         else
         {
@@ -64,6 +65,11 @@ public sealed class PostgreSqlEventStore : IEventStore
             }
 
             _dataSource = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare);
+
+            // The store's own statements change no session state, so their connections skip the reset Npgsql sends
+            // when a connection goes back to the pool (a round trip's worth of server work per append). Connections
+            // handed to application code (BeginTransactionAsync) keep the reset.
+            _statements = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare, resetOnClose: false);
             _ownsDataSource = true;
         }
 
@@ -72,7 +78,7 @@ public sealed class PostgreSqlEventStore : IEventStore
             _listener = new AppendListener(_dataSource, Sql.Channel);
         }
 
-        _notifier = new AppendNotifier(_dataSource, Sql.Notify);
+        _notifier = new AppendNotifier(_statements, Sql.Notify);
     }
 
     /// <inheritdoc />
@@ -110,7 +116,7 @@ public sealed class PostgreSqlEventStore : IEventStore
         EventAppend.Validate(streamId, events);
         for (var attempt = 0; ; attempt++)
         {
-            var batch = _dataSource.CreateBatch();
+            var batch = _statements.CreateBatch();
             await using (batch.ConfigureAwait(false))
             {
                 batch.BatchCommands.Add(EventAppend.Command(Sql, streamId, expectedVersion, events, Now));
@@ -161,7 +167,7 @@ public sealed class PostgreSqlEventStore : IEventStore
             return [];
         }
 
-        var command = _dataSource.CreateCommand(direction == ReadDirection.Backwards ? Sql.ReadBackwards : Sql.ReadForwards);
+        var command = _statements.CreateCommand(direction == ReadDirection.Backwards ? Sql.ReadBackwards : Sql.ReadForwards);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
@@ -186,7 +192,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     {
         ThrowIfDisposed();
         StreamNames.Validate(streamId);
-        var command = _dataSource.CreateCommand(Sql.StreamVersion);
+        var command = _statements.CreateCommand(Sql.StreamVersion);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
@@ -214,7 +220,7 @@ public sealed class PostgreSqlEventStore : IEventStore
             return new EventPage([], Math.Max(afterPosition, await BoundAsync(cancellationToken).ConfigureAwait(false) - 1), IsEnd: true);
         }
 
-        var command = _dataSource.CreateCommand(Sql.ReadAllFor(categories is not null, types is not null));
+        var command = _statements.CreateCommand(Sql.ReadAllFor(categories is not null, types is not null));
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, afterPosition));
@@ -246,7 +252,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     /// <summary>The readers' bound now: (the oldest running transaction id) &lt;&lt; 20.</summary>
     internal async ValueTask<long> BoundAsync(CancellationToken cancellationToken)
     {
-        var command = _dataSource.CreateCommand(Sql.BoundNow);
+        var command = _statements.CreateCommand(Sql.BoundNow);
         await using (command.ConfigureAwait(false))
         {
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
@@ -269,7 +275,7 @@ public sealed class PostgreSqlEventStore : IEventStore
             return 0;
         }
 
-        var command = _dataSource.CreateCommand(Sql.CountAfter);
+        var command = _statements.CreateCommand(Sql.CountAfter);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, position));
@@ -293,7 +299,7 @@ public sealed class PostgreSqlEventStore : IEventStore
         }
 
         var signal = _listener?.NextSignal();
-        var command = _dataSource.CreateCommand(Sql.AnyAfter);
+        var command = _statements.CreateCommand(Sql.AnyAfter);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, afterPosition));
@@ -337,7 +343,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var command = _dataSource.CreateCommand(Sql.LoadCheckpoint);
+        var command = _statements.CreateCommand(Sql.LoadCheckpoint);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, name));
@@ -349,7 +355,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     public async ValueTask SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var command = _dataSource.CreateCommand(Sql.SaveCheckpoint);
+        var command = _statements.CreateCommand(Sql.SaveCheckpoint);
         await using (command.ConfigureAwait(false))
         {
             BindCheckpoint(command.Parameters, name, position);
@@ -362,7 +368,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var command = _dataSource.CreateCommand(Sql.DeleteCheckpoint);
+        var command = _statements.CreateCommand(Sql.DeleteCheckpoint);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, name));
@@ -375,7 +381,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     {
         ThrowIfDisposed();
         StreamNames.Validate(streamId);
-        var command = _dataSource.CreateCommand(Sql.LoadSnapshot);
+        var command = _statements.CreateCommand(Sql.LoadSnapshot);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
@@ -397,7 +403,7 @@ public sealed class PostgreSqlEventStore : IEventStore
         StreamNames.Validate(snapshot.StreamId);
         ArgumentOutOfRangeException.ThrowIfNegative(snapshot.Version);
         ArgumentException.ThrowIfNullOrWhiteSpace(snapshot.Type);
-        var command = _dataSource.CreateCommand(Sql.SaveSnapshot);
+        var command = _statements.CreateCommand(Sql.SaveSnapshot);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, snapshot.StreamId));
@@ -425,6 +431,7 @@ public sealed class PostgreSqlEventStore : IEventStore
 
         if (_ownsDataSource)
         {
+            await _statements.DisposeAsync().ConfigureAwait(false);
             await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
     }

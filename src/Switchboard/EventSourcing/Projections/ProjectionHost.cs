@@ -92,9 +92,19 @@ public sealed class ProjectionHost : IAsyncDisposable
 
             var position = await CatchUpAsync(next, 0, final: false, cancellationToken).ConfigureAwait(false);
 
-            // Updates pause from here until the new generation is live; reads go on against the old one.
-            await _live!.StopAsync(cancellationToken).ConfigureAwait(false);
-            await CatchUpAsync(next, position, final: true, cancellationToken).ConfigureAwait(false);
+            // Updates pause from here until the new generation is live; reads go on against the old one. When the
+            // final step fails, nothing was swapped: the old generation goes on following events.
+            await _live!.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await CatchUpAsync(next, position, final: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await StartLiveAsync(old, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
             await StartLiveAsync(next, cancellationToken).ConfigureAwait(false);
 
             await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
