@@ -124,6 +124,27 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
         Assert.Equal(expected.ToDictionary(t => t.Key, t => t.Value * 10), await ReadTalliesAsync(host));
     }
 
+    /// <summary>A rebuild that fails leaves the current generation serving reads and following new events.</summary>
+    [Fact]
+    public async Task A_failed_rebuild_leaves_the_current_generation_live()
+    {
+        var store = await OpenStoreAsync();
+        var expected = await AppendTalliesAsync(store, streams: 3, perStream: 10);
+        var projection = NewProjection();
+        var host = await StartAsync(store, projection);
+        var all = await ReadEverythingAsync(store);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+
+        projection.FailOnceAt(all[12].Position);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.RebuildAsync());
+
+        Assert.Equal(1, host.Generation);
+        Merge(expected, await AppendTalliesAsync(store, streams: 3, perStream: 2));
+        all = await ReadEverythingAsync(store);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+        Assert.Equal(expected, await ReadTalliesAsync(host));
+    }
+
     private TallyProjection NewProjection() => new(_memory);
 
     private async Task<ProjectionHost> StartAsync(IEventStore store, TallyProjection projection)
