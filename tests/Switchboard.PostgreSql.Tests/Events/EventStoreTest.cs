@@ -4,38 +4,15 @@ using Switchboard.EventSourcing;
 
 namespace Switchboard.PostgreSql.Tests.Events;
 
-/// <summary>A fresh schema per test, event stores on it (disposed with the test) and a data source for the test's own statements.</summary>
-public abstract class EventStoreTest : IAsyncLifetime
+/// <summary>A fresh schema per test (<see cref="SchemaScopedTest"/>) and event stores on it, disposed with the test.</summary>
+public abstract class EventStoreTest : SchemaScopedTest
 {
-    private readonly List<PostgreSqlEventStore> _stores = [];
-
-    protected string Schema { get; } = TestServer.NewSchema();
-
-    protected NpgsqlDataSource Admin { get; } = TestServer.CreateDataSource();
-
-    protected string Quoted => PostgreSqlNames.Quote(Schema);
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await TestServer.DropSchemaAsync(Admin, Schema);
-        await Admin.DisposeAsync();
-    }
-
     /// <summary>A store on the test's schema (not initialized), disposed with the test.</summary>
     protected PostgreSqlEventStore NewStore(Action<PostgreSqlEventStoreOptions>? configure = null)
     {
         var options = new PostgreSqlEventStoreOptions { ConnectionString = TestServer.ConnectionString, Schema = Schema };
         configure?.Invoke(options);
-        var store = new PostgreSqlEventStore(options);
-        _stores.Add(store);
-        return store;
+        return Track(new PostgreSqlEventStore(options));
     }
 
     protected async Task<PostgreSqlEventStore> InitializedStoreAsync(Action<PostgreSqlEventStoreOptions>? configure = null)
@@ -88,11 +65,5 @@ public abstract class EventStoreTest : IAsyncLifetime
 
             await Task.Delay(10);
         }
-    }
-
-    protected async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var command = Admin.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
