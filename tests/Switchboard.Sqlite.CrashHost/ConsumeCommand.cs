@@ -20,19 +20,9 @@ internal static class ConsumeCommand
         using var host = builder.Build();
         await host.StartAsync();
         Output.Line("ready");
-        await Task.WhenAny(WaitForEndOfInputAsync(), host.WaitForShutdownAsync());
+        await Task.WhenAny(StandardInput.WaitForEndAsync(), host.WaitForShutdownAsync());
         await host.StopAsync();
         Output.Line("stopped");
         return 0;
-    }
-
-    private static async Task WaitForEndOfInputAsync()
-    {
-        using var input = Console.OpenStandardInput();
-        var buffer = new byte[256];
-        while (await input.ReadAsync(buffer) > 0)
-        {
-            // Anything written is ignored; only the end of input matters.
-        }
     }
 }

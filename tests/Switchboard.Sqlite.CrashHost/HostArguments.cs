@@ -6,16 +6,24 @@ internal enum HostMode
 {
     Produce,
     Consume,
+    Append,
 }
 
 /// <summary>The command line of the crash host.</summary>
 internal sealed record HostArguments(HostMode Mode, string Database, string Queue, int From, int Count, TimeSpan HandlerDelay, TimeSpan LeaseDuration)
 {
+    /// <summary>append: how many streams are appended to at once.</summary>
+    public int Streams { get; init; }
+
+    /// <summary>append: events per append.</summary>
+    public int Batch { get; init; } = 50;
+
     public static HostArguments Parse(string[] args)
     {
         var positional = new List<string>();
         var delay = TimeSpan.Zero;
         var lease = TimeSpan.FromSeconds(2);
+        var batch = 50;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,6 +33,9 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
                     break;
                 case "--lease-ms":
                     lease = TimeSpan.FromMilliseconds(Number(args, ++i));
+                    break;
+                case "--batch":
+                    batch = Number(args, ++i);
                     break;
                 default:
                     positional.Add(args[i]);
@@ -38,8 +49,10 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
                 new(HostMode.Produce, db, queue, Parse(from), Parse(count), delay, lease),
             ["consume", var db, var queue] =>
                 new(HostMode.Consume, db, queue, 0, 0, delay, lease),
+            ["append", var db, var streams] when Parse(streams) > 0 && batch > 0 =>
+                new(HostMode.Append, db, "", 0, 0, delay, lease) { Streams = Parse(streams), Batch = batch },
             _ => throw new ArgumentException(
-                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] | consume <db> <queue> [--delay-ms D] [--lease-ms L]"),
+                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] | consume <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
         };
     }
 

@@ -5,7 +5,12 @@ using Switchboard.Sqlite.CrashHost;
 //       declares the queue, sends <count> numbers starting at <from> and prints "sent N" after each send returned.
 //   consume <db> <queue> [--delay-ms D] [--lease-ms L]
 //       handles the queue (concurrency 4, prefetch 64), printing "handled N"; stops gracefully when stdin closes.
-// Both print "ready" once the host started. Logs go to stderr, so stdout carries only these lines.
+//   append <db> <streams> [--batch B]
+//       opens the event store in <db> and appends to the streams crash-0..crash-<streams-1> at once, B events (default
+//       50) per append with the exact expected version, each stream continuing from its stored version; the events of
+//       batch k carry {"batch":k,"index":i}; prints "appended <stream> <version>" after each append returned; stops
+//       gracefully when stdin closes.
+// All print "ready" once the host started. Logs go to stderr, so stdout carries only these lines.
 try
 {
     var arguments = HostArguments.Parse(args);
@@ -13,6 +18,7 @@ try
     {
         HostMode.Produce => await ProduceCommand.RunAsync(arguments),
         HostMode.Consume => await ConsumeCommand.RunAsync(arguments),
+        HostMode.Append => await AppendCommand.RunAsync(arguments),
         _ => throw new ArgumentException($"Unknown mode {arguments.Mode}."),
     };
 }

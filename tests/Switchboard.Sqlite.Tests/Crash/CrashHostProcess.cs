@@ -19,7 +19,7 @@ public sealed class CrashHostProcess : IDisposable
 
     public string Name { get; }
 
-    /// <summary>What it wrote on stdout: "ready", "sent N", "handled N", "done", "stopped".</summary>
+    /// <summary>What it wrote on stdout: "ready", "sent N", "handled N", "appended S V", "done", "stopped".</summary>
     public LineLog Output { get; } = new();
 
     /// <summary>Its logs (warnings and errors only).</summary>
