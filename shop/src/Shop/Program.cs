@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Shop;
+
+// shop run | shop demo: see README.md and docs/shop.md.
+var services = new Option<string>("--services") { Description = "Comma-separated services to run (default: all): " + string.Join(", ", ShopServices.Names) };
+var transport = new Option<string>("--transport") { Description = "sqlite (embedded default) or rabbitmq", DefaultValueFactory = _ => "sqlite" };
+var store = new Option<string>("--store") { Description = "sqlite (embedded default) or postgres", DefaultValueFactory = _ => "sqlite" };
+var data = new Option<string>("--data") { Description = "Directory of the embedded SQLite file", DefaultValueFactory = _ => "data" };
+var url = new Option<string>("--url") { Description = "HTTP address of the APIs (loopback)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+var rabbitMq = new Option<string?>("--rabbitmq") { Description = "RabbitMQ URI (default: $SWITCHBOARD_RABBITMQ_URI)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_RABBITMQ_URI") };
+var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string (default: $SWITCHBOARD_POSTGRES_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_POSTGRES_CONNECTION") };
+var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
+
+var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, url, rabbitMq, postgres };
+run.SetAction(async (result, cancellationToken) =>
+{
+    var options = new ShopHostOptions
+    {
+        Services = result.GetValue(services) is { Length: > 0 } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : ShopServices.Names,
+        Transport = result.GetRequiredValue(transport),
+        Store = result.GetRequiredValue(store),
+        DataDirectory = result.GetRequiredValue(data),
+        Url = result.GetRequiredValue(url),
+        RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
+        Postgres = result.GetValue(postgres),
+    };
+    await using var app = ShopHost.Build(options, logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
+    await app.RunAsync(cancellationToken);
+    return 0;
+});
+
+var demo = new Command("demo", "Places orders through the real HTTP API on the embedded default, waits until every order is terminal, prints a summary and checks the invariants.") { orders, data };
+demo.SetAction((result, cancellationToken) => Demo.RunAsync(result.GetValue(orders), result.GetRequiredValue(data), cancellationToken));
+
+var root = new RootCommand("Shop: the e-commerce reference system on Switchboard.") { run, demo };
+return await root.Parse(args).InvokeAsync();

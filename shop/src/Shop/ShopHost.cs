@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shop.Contracts;
+using Shop.Infrastructure;
+using Shop.Invariants;
+using Switchboard.Configuration;
+using Switchboard.PostgreSql;
+using Switchboard.Sqlite;
+using Switchboard.Sqlite.Events;
+
+namespace Shop;
+
+/// <summary>Builds one shop process: the chosen services on one bus, their APIs on one loopback web server.</summary>
+public static class ShopHost
+{
+    /// <summary>The largest request body the APIs accept (413 beyond).</summary>
+    public const long MaxRequestBody = 64 * 1024;
+
+    /// <summary>Builds (does not start) the process; <paramref name="ledger"/> is fed when <see cref="ShopHostOptions.Audit"/>.</summary>
+    public static WebApplication Build(ShopHostOptions options, EventLedger? ledger = null, LogLevel logLevel = LogLevel.Warning)
+    {
+        ShopServices.Validate(options.Services);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.WebHost.UseUrls(options.Url);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBody);
+        var database = Database(options);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSwitchboard(bus =>
+        {
+            bus.AddShopMessages();
+            UseTransportAndStores(bus, options);
+            foreach (var service in options.Services)
+            {
+                ShopServices.Add(service, bus, database, options);
+            }
+
+            if (options.Audit)
+            {
+                bus.AddEventLedger(ledger ?? new EventLedger());
+            }
+        });
+
+        var app = builder.Build();
+        foreach (var service in options.Services)
+        {
+            ShopServices.Map(service, app);
+        }
+
+        return app;
+    }
+
+    private static ShopDatabase Database(ShopHostOptions options)
+    {
+        if (options.Store == "postgres")
+        {
+            return ShopDatabase.PostgreSql(Required(options.Postgres, "--postgres"), Schema(options));
+        }
+
+        Directory.CreateDirectory(options.DataDirectory);
+        return ShopDatabase.Sqlite(options.SqlitePath);
+    }
+
+    private static void UseTransportAndStores(SwitchboardBuilder bus, ShopHostOptions options)
+    {
+        var sqlite = new SqliteTransportOptions { Path = options.SqlitePath };
+        if (options.Transport == "rabbitmq")
+        {
+            bus.UseRabbitMq(options.RabbitMq ?? throw new ArgumentException("--transport rabbitmq needs --rabbitmq (or SWITCHBOARD_RABBITMQ_URI)."));
+        }
+        else
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+            bus.UseSqlite(sqlite);
+        }
+
+        if (options.Store == "postgres")
+        {
+            var connection = Required(options.Postgres, "--postgres");
+            var schema = Schema(options);
+            bus.UsePostgreSqlStore(connection, o => o.Schema = schema);
+            bus.UsePostgreSqlEventStore(connection, o => o.Schema = schema);
+        }
+        else if (options.Transport == "rabbitmq")
+        {
+            // The SQLite file holds state only; messages leave through its outbox.
+            Directory.CreateDirectory(options.DataDirectory);
+            bus.UseSqliteStore(sqlite);
+            bus.UseSqliteEventStore(sqlite);
+        }
+        else
+        {
+            bus.UseSqliteStore();
+            bus.UseSqliteEventStore();
+        }
+    }
+
+    // One service per process owns a schema of its own; several services in one process share "shop".
+    private static string Schema(ShopHostOptions options) => options.Services.Count == 1 ? "shop_" + options.Services[0] : "shop";
+
+    private static string Required(string? value, string option) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{option} is required for this configuration.") : value;
+}

@@ -1,0 +1,35 @@
+namespace Shop;
+
+/// <summary>How a shop process runs: which services, on which transport and store.</summary>
+public sealed record ShopHostOptions
+{
+    /// <summary>The services this process runs (names in <see cref="ShopServices.Names"/>).</summary>
+    public IReadOnlyList<string> Services { get; init; } = ShopServices.Names;
+
+    /// <summary><c>sqlite</c> (the embedded default) or <c>rabbitmq</c>.</summary>
+    public string Transport { get; init; } = "sqlite";
+
+    /// <summary><c>sqlite</c> (the embedded default) or <c>postgres</c>.</summary>
+    public string Store { get; init; } = "sqlite";
+
+    /// <summary>Where the embedded default keeps its SQLite file (<c>shop.db</c>).</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>The RabbitMQ URI (transport <c>rabbitmq</c>).</summary>
+    public Uri? RabbitMq { get; init; }
+
+    /// <summary>The Npgsql connection string (store <c>postgres</c>).</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>The HTTP address the APIs listen on (loopback).</summary>
+    public string Url { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>How long an order may stay unfinished before the Order Service cancels and compensates it.</summary>
+    public TimeSpan? StuckOrderTimeout { get; init; }
+
+    /// <summary>Whether to run the audit endpoint that records every Shop event for the invariant check (the demo does).</summary>
+    public bool Audit { get; init; }
+
+    /// <summary>The SQLite file of the embedded default.</summary>
+    public string SqlitePath => Path.Combine(DataDirectory, "shop.db");
+}

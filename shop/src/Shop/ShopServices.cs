@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Routing;
+using Shop.Analytics;
+using Shop.Infrastructure;
+using Shop.Inventory;
+using Shop.Notification;
+using Shop.Order;
+using Shop.Payment;
+using Shop.Shipping;
+using Switchboard.Configuration;
+
+namespace Shop;
+
+/// <summary>Shop's six services by name: what each adds to the bus and which HTTP API it maps.</summary>
+public static class ShopServices
+{
+    private static readonly Dictionary<string, (Action<SwitchboardBuilder, ShopDatabase, ShopHostOptions> Add, Action<IEndpointRouteBuilder>? Map)> All = new(StringComparer.Ordinal)
+    {
+        ["order"] = ((bus, db, o) => bus.AddOrderService(db, o.StuckOrderTimeout is { } timeout ? new OrderOptions { StuckOrderTimeout = timeout } : null), routes => routes.MapOrderApi()),
+        ["payment"] = ((bus, db, _) => bus.AddPaymentService(db), null),
+        ["inventory"] = ((bus, db, _) => bus.AddInventoryService(db), routes => routes.MapInventoryApi()),
+        ["shipping"] = ((bus, db, _) => bus.AddShippingService(db), null),
+        ["notification"] = ((bus, db, _) => bus.AddNotificationService(db), routes => routes.MapNotificationApi()),
+        ["analytics"] = ((bus, db, _) => bus.AddAnalyticsService(db), routes => routes.MapAnalyticsApi()),
+    };
+
+    /// <summary>Every service name, in the order of the event flow.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["order", "payment", "inventory", "shipping", "notification", "analytics"];
+
+    /// <summary>Adds the service <paramref name="name"/> to the bus.</summary>
+    public static void Add(string name, SwitchboardBuilder bus, ShopDatabase database, ShopHostOptions options) => All[name].Add(bus, database, options);
+
+    /// <summary>Maps the service's API, if it has one.</summary>
+    public static void Map(string name, IEndpointRouteBuilder routes) => All[name].Map?.Invoke(routes);
+
+    /// <summary>Throws for names that are not services.</summary>
+    public static void Validate(IEnumerable<string> names)
+    {
+        var unknown = names.Where(n => !All.ContainsKey(n)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown service(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Names)}.");
+        }
+    }
+}
