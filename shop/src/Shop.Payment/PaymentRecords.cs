@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Shop.Infrastructure;
+
+namespace Shop.Payment;
+
+/// <summary>A row of <c>payment_charges</c>.</summary>
+internal sealed record ChargeRecord(string OrderId, string? ChargeId, long AmountCents, string Currency, string Status, string? Reason);
+
+/// <summary>The Payment service's SQL on its own tables.</summary>
+internal static class PaymentRecords
+{
+    public const string Charged = "charged";
+    public const string Declined = "declined";
+    public const string Cancelled = "cancelled";
+
+    private const string SelectCharge = "SELECT order_id, charge_id, amount_cents, currency, status, reason FROM payment_charges WHERE order_id = @p0";
+
+    /// <summary>The charge record of an order, read outside any unit of work (before calling the gateway).</summary>
+    public static async Task<ChargeRecord?> FindChargeAsync(ShopDatabase database, string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await FindChargeAsync(connection, null, orderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<ChargeRecord?> FindChargeAsync(DbConnection connection, DbTransaction? transaction, string orderId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(transaction, SelectCharge, orderId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new ChargeRecord(
+            reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.GetInt64(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5));
+    }
+
+    /// <summary>Whether the order's refund is recorded, read outside any unit of work.</summary>
+    public static async Task<bool> IsRefundedAsync(ShopDatabase database, string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(null, "SELECT 1 FROM payment_refunds WHERE order_id = @p0", orderId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>Inserts a charge record unless the order has one; true when inserted.</summary>
+    public static async Task<bool> TryInsertChargeAsync(DbTransaction transaction, ChargeRecord record, long created, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.Command(
+            transaction,
+            "INSERT INTO payment_charges (order_id, charge_id, amount_cents, currency, status, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
+            record.OrderId, record.ChargeId, record.AmountCents, record.Currency, record.Status, record.Reason, created);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+}

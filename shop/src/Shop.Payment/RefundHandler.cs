@@ -1,0 +1,75 @@
+using Shop.Contracts;
+using Shop.Infrastructure;
+using Switchboard;
+using Switchboard.Persistence;
+
+namespace Shop.Payment;
+
+/// <summary>
+/// Refunds a charged order once when its inventory reservation failed or it was cancelled: the gateway refund
+/// (idempotency key <c>refund-</c> + order id) comes first, then the refund record and <see cref="PaymentRefunded"/>
+/// commit together. A declined, unknown or already refunded order is left alone; a cancelled order that was not charged
+/// yet is marked so that it never is.
+/// </summary>
+internal sealed class RefundHandler(IPaymentGateway gateway, IUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider)
+    : IMessageHandler<InventoryUpdateFailed>, IMessageHandler<OrderCancelled>
+{
+    public ValueTask HandleAsync(InventoryUpdateFailed message, IMessageContext context, CancellationToken cancellationToken) =>
+        RefundAsync(message.OrderId, message.Reason ?? "inventory update failed", cancellation: false, context, cancellationToken);
+
+    public ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken) =>
+        RefundAsync(message.OrderId, message.Reason ?? "order cancelled", cancellation: true, context, cancellationToken);
+
+    private async ValueTask RefundAsync(Guid order, string reason, bool cancellation, IMessageContext context, CancellationToken cancellationToken)
+    {
+        var orderId = order.ToString("D");
+        var charge = await PaymentRecords.FindChargeAsync(settings.Database, orderId, cancellationToken).ConfigureAwait(false);
+        if (charge is null)
+        {
+            if (cancellation)
+            {
+                await MarkCancelledAsync(orderId, reason, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (charge is not { Status: PaymentRecords.Charged, ChargeId: { } chargeId }
+            || await PaymentRecords.IsRefundedAsync(settings.Database, orderId, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var amount = Money.FromCents(charge.AmountCents);
+        var refundId = await gateway.RefundAsync("refund-" + orderId, chargeId, amount, cancellationToken).ConfigureAwait(false);
+
+        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        await using var insert = transaction.Connection!.Command(
+            transaction,
+            "INSERT INTO payment_refunds (order_id, refund_id, charge_id, amount_cents, currency, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
+            orderId, refundId, chargeId, charge.AmountCents, charge.Currency, reason, now.ToUnixTimeMilliseconds());
+        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            await context.PublishAsync(new PaymentRefunded(order, chargeId, amount, charge.Currency, reason, now), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Not charged (yet): record the cancellation so that a late OrderCreated charges nothing. If a charge was recorded
+    // in the meantime, throw: the retry sees it and refunds it.
+    private async Task MarkCancelledAsync(string orderId, string reason, CancellationToken cancellationToken)
+    {
+        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var tombstone = new ChargeRecord(orderId, null, 0, string.Empty, PaymentRecords.Cancelled, reason);
+        if (await PaymentRecords.TryInsertChargeAsync(transaction, tombstone, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var existing = await PaymentRecords.FindChargeAsync(transaction.Connection!, transaction, orderId, cancellationToken).ConfigureAwait(false);
+        if (existing is { Status: PaymentRecords.Charged })
+        {
+            throw new InvalidOperationException($"Order {orderId} was charged while its cancellation was being handled; the retry refunds it.");
+        }
+    }
+}
