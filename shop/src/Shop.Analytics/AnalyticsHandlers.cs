@@ -1,0 +1,70 @@
+using Shop.Contracts;
+using Shop.Infrastructure;
+using Switchboard;
+using Switchboard.Persistence;
+
+namespace Shop.Analytics;
+
+/// <summary>
+/// Records one fact per order and event kind in the handler's transaction. The endpoint's inbox skips a redelivered
+/// message; the (order, kind) key makes a second copy under another message id a no-op.
+/// </summary>
+internal sealed class AnalyticsHandlers(IUnitOfWork unitOfWork) :
+    IMessageHandler<OrderCreated>,
+    IMessageHandler<PaymentProcessed>,
+    IMessageHandler<PaymentFailed>,
+    IMessageHandler<PaymentRefunded>,
+    IMessageHandler<InventoryUpdated>,
+    IMessageHandler<InventoryUpdateFailed>,
+    IMessageHandler<OrderShipped>,
+    IMessageHandler<OrderCompleted>,
+    IMessageHandler<OrderFailed>,
+    IMessageHandler<OrderCancelled>
+{
+    /// <summary>Longer reasons (they come from the wire) are cut to this length.</summary>
+    private const int MaxReasonLength = 500;
+
+    public ValueTask HandleAsync(OrderCreated message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.OrderCreated, Money.ToCents(message.Total), string.Empty, message.CreatedAt, cancellationToken);
+
+    public ValueTask HandleAsync(PaymentProcessed message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.PaymentProcessed, Money.ToCents(message.Amount), string.Empty, message.ProcessedAt, cancellationToken);
+
+    public ValueTask HandleAsync(PaymentFailed message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.PaymentFailed, 0, message.Reason, message.FailedAt, cancellationToken);
+
+    public ValueTask HandleAsync(PaymentRefunded message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.PaymentRefunded, Money.ToCents(message.Amount), message.Reason, message.RefundedAt, cancellationToken);
+
+    public ValueTask HandleAsync(InventoryUpdated message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.InventoryUpdated, 0, string.Empty, message.ReservedAt, cancellationToken);
+
+    public ValueTask HandleAsync(InventoryUpdateFailed message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.InventoryUpdateFailed, 0, message.Reason, message.FailedAt, cancellationToken);
+
+    public ValueTask HandleAsync(OrderShipped message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.OrderShipped, 0, string.Empty, message.ShippedAt, cancellationToken);
+
+    public ValueTask HandleAsync(OrderCompleted message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.OrderCompleted, 0, string.Empty, message.CompletedAt, cancellationToken);
+
+    public ValueTask HandleAsync(OrderFailed message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.OrderFailed, 0, message.Reason, message.FailedAt, cancellationToken);
+
+    public ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.OrderCancelled, 0, message.Reason, message.CancelledAt, cancellationToken);
+
+    private async ValueTask RecordAsync(Guid orderId, string kind, long amountCents, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken);
+        await using var command = transaction.Connection!.Command(
+            transaction,
+            "INSERT INTO analytics_facts (order_id, kind, amount_cents, reason, at_ms) VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (order_id, kind) DO NOTHING",
+            orderId.ToString(),
+            kind,
+            amountCents,
+            reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
+            at.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

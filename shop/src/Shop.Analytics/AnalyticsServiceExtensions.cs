@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.Contracts;
+using Shop.Infrastructure;
+using Switchboard.Configuration;
+
+namespace Shop.Analytics;
+
+/// <summary>Adds the Analytics service to a bus, and its HTTP API to an application.</summary>
+public static class AnalyticsServiceExtensions
+{
+    /// <summary>
+    /// Declares the transactional <c>analytics</c> endpoint, subscribed to every Shop event, which records each one once
+    /// in <c>analytics_facts</c>, and creates that table at start-up.
+    /// </summary>
+    public static SwitchboardBuilder AddAnalyticsService(this SwitchboardBuilder bus, ShopDatabase database, AnalyticsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(database);
+        options ??= new AnalyticsOptions();
+        bus.Services.TryAddSingleton(database);
+        bus.Services.AddHostedService(_ => new AnalyticsSchema(database));
+        return bus.Endpoint("analytics", e => e
+            .Transactional()
+            .Concurrency(options.Concurrency)
+            .Retry(options.Retry)
+            .Handle<OrderCreated, AnalyticsHandlers>()
+            .Handle<PaymentProcessed, AnalyticsHandlers>()
+            .Handle<PaymentFailed, AnalyticsHandlers>()
+            .Handle<PaymentRefunded, AnalyticsHandlers>()
+            .Handle<InventoryUpdated, AnalyticsHandlers>()
+            .Handle<InventoryUpdateFailed, AnalyticsHandlers>()
+            .Handle<OrderShipped, AnalyticsHandlers>()
+            .Handle<OrderCompleted, AnalyticsHandlers>()
+            .Handle<OrderFailed, AnalyticsHandlers>()
+            .Handle<OrderCancelled, AnalyticsHandlers>());
+    }
+
+    /// <summary>Maps <c>GET /analytics</c>: the <see cref="AnalyticsReport"/> as JSON.</summary>
+    public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapGet("/analytics", async (ShopDatabase database, CancellationToken cancellationToken) =>
+            Results.Ok(await AnalyticsReader.ReadAsync(database, cancellationToken)));
+        return routes;
+    }
+}

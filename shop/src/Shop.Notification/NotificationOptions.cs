@@ -1,0 +1,22 @@
+using Switchboard.Retries;
+
+namespace Shop.Notification;
+
+/// <summary>Settings of the Notification service.</summary>
+public sealed record NotificationOptions
+{
+    /// <summary>
+    /// Retries of the <c>notification</c> endpoint. An order's later event handled before its
+    /// <see cref="Contracts.OrderCreated"/> throws and is retried until the customer is known.
+    /// </summary>
+    public RetryPolicy Retry { get; init; } = new()
+    {
+        ImmediateRetries = 3,
+        DelayedRetries = 10,
+        BaseDelay = TimeSpan.FromMilliseconds(250),
+        MaxDelay = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>Messages the endpoint handles at once. Default 4.</summary>
+    public int Concurrency { get; init; } = 4;
+}

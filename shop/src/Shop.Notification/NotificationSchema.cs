@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Hosting;
+using Shop.Infrastructure;
+
+namespace Shop.Notification;
+
+/// <summary>Creates the Notification service's tables at start-up (before the bus consumes).</summary>
+internal sealed class NotificationSchema(ShopDatabase database) : IHostedService
+{
+    public const string Sql = """
+        CREATE TABLE IF NOT EXISTS notification_customers (
+            order_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            email TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS notification_mailbox (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            order_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            email TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created BIGINT NOT NULL);
+        CREATE INDEX IF NOT EXISTS notification_mailbox_customer ON notification_mailbox (customer_id, created)
+        """;
+
+    public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(Sql, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shop.Contracts;
+using Shop.Infrastructure;
+using Switchboard;
+using Switchboard.Configuration;
+
+namespace Shop.Downstream.Tests;
+
+/// <summary>What the probe endpoint received.</summary>
+public sealed class Recorder<T>
+{
+    public ConcurrentQueue<T> Received { get; } = new();
+}
+
+public sealed class RecordingHandler<T>(Recorder<T> recorder) : IMessageHandler<T>
+    where T : notnull
+{
+    public ValueTask HandleAsync(T message, IMessageContext context, CancellationToken cancellationToken)
+    {
+        recorder.Received.Enqueue(message);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// One service for real on a fresh SQLite file: the bus on that file, the service, a <c>probe</c> endpoint recording
+/// <see cref="OrderShipped"/>, and the HTTP API on a random loopback port.
+/// </summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _path;
+
+    private ServiceHost(WebApplication app, string path, ShopDatabase database, HttpClient http)
+    {
+        _app = app;
+        _path = path;
+        Database = database;
+        Http = http;
+    }
+
+    public ShopDatabase Database { get; }
+
+    public HttpClient Http { get; }
+
+    public IBus Bus => _app.Services.GetRequiredService<IBus>();
+
+    public Recorder<OrderShipped> Shipped => _app.Services.GetRequiredService<Recorder<OrderShipped>>();
+
+    public static async Task<ServiceHost> StartAsync(Action<SwitchboardBuilder, ShopDatabase> addService, Action<WebApplication>? map = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "shop-downstream-tests");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db");
+        var database = ShopDatabase.Sqlite(path);
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(new Recorder<OrderShipped>());
+        builder.Services.AddSwitchboard(bus =>
+        {
+            bus.AddShopMessages().UseSqlite(path).UseSqliteStore();
+            addService(bus, database);
+            bus.Endpoint("probe", e => e.Handle<OrderShipped, RecordingHandler<OrderShipped>>());
+        });
+        var app = builder.Build();
+        map?.Invoke(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServiceHost(app, path, database, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    public async Task<long> ScalarAsync(string sql, params object?[] parameters)
+    {
+        await using var connection = await Database.OpenAsync();
+        await using var command = connection.Command(null, sql, parameters);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (at most 20 s), then asserts it.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 400 && !await condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await condition());
+    }
+
+    /// <summary>Waits until nothing is left in <paramref name="queue"/> (every message handled and acknowledged).</summary>
+    public Task DrainedAsync(string queue) => WaitUntilAsync(async () => await ScalarAsync("SELECT COUNT(*) FROM sb_messages WHERE queue = @p0", queue) == 0);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Still open somewhere; the temp folder is cleaned eventually.
+            }
+        }
+    }
+}

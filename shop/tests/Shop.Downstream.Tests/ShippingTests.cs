@@ -1,0 +1,76 @@
+using Shop.Contracts;
+using Shop.Shipping;
+using Switchboard;
+
+namespace Shop.Downstream.Tests;
+
+public sealed class ShippingTests
+{
+    private static readonly ShippingOptions FastRetries = new()
+    {
+        Retry = new ShippingOptions().Retry with { ImmediateRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), DelayedRetries = 40 },
+    };
+
+    private static Task<ServiceHost> StartAsync() => ServiceHost.StartAsync((bus, db) => bus.AddShippingService(db, FastRetries));
+
+    [Fact]
+    public async Task OrderCreated_then_InventoryUpdated_ships_the_order_once_with_a_tracking_number()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Created(orderId));
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.Shipped.Received.IsEmpty));
+        await host.DrainedAsync("shipping");
+        var shipped = Assert.Single(host.Shipped.Received);
+        Assert.Equal(orderId, shipped.OrderId);
+        Assert.Matches("^SB[0-9]{10}$", shipped.TrackingNumber);
+        Assert.Equal(Tracking.TrackingNumber(orderId), shipped.TrackingNumber);
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments WHERE order_id = @p0 AND tracking_number = @p1", orderId.ToString(), shipped.TrackingNumber));
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_orders WHERE order_id = @p0", orderId.ToString()));
+    }
+
+    [Fact]
+    public async Task InventoryUpdated_before_OrderCreated_is_retried_and_ships_once_the_address_arrives()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+        await Task.Delay(500);
+        Assert.Empty(host.Shipped.Received);
+
+        await host.Bus.PublishAsync(Orders.Created(orderId));
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.Shipped.Received.IsEmpty));
+        await host.DrainedAsync("shipping");
+        await Task.Delay(200);
+        Assert.Equal(orderId, Assert.Single(host.Shipped.Received).OrderId);
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sb_dead_letters"));
+    }
+
+    [Fact]
+    public async Task A_redelivered_or_repeated_InventoryUpdated_ships_once()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Created(orderId));
+        var copy = new PublishOptions { MessageId = Guid.NewGuid().ToString() };
+        await host.Bus.PublishAsync(Orders.Reserved(orderId), copy);
+        await host.Bus.PublishAsync(Orders.Reserved(orderId), copy);
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.Shipped.Received.IsEmpty));
+        await host.DrainedAsync("shipping");
+        await host.DrainedAsync("probe");
+        Assert.Single(host.Shipped.Received);
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments"));
+    }
+
+    [Fact]
+    public void Tracking_numbers_are_stable_per_order()
+    {
+        var orderId = Guid.NewGuid();
+        Assert.Equal(Tracking.TrackingNumber(orderId), Tracking.TrackingNumber(orderId));
+        Assert.Equal(12, Tracking.TrackingNumber(orderId).Length);
+    }
+}
