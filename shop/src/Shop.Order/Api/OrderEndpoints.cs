@@ -56,12 +56,13 @@ internal static class OrderEndpoints
         }
 
         var time = services.GetRequiredService<TimeProvider>();
-        var orderId = idempotencyKey is null ? OrderIds.New() : OrderIds.FromIdempotencyKey(request.CustomerId!, idempotencyKey);
+        var customerId = request.CustomerId!.Trim();
+        var orderId = idempotencyKey is null ? OrderIds.New() : OrderIds.FromIdempotencyKey(customerId, idempotencyKey);
         var lines = request.Lines!.Select(l => new OrderLine(l!.Sku!, l.Quantity!.Value, Catalog.Find(l.Sku!)!.Price)).ToList();
         var address = request.ShippingAddress!;
         var command = new PlaceOrder(
             orderId,
-            request.CustomerId!.Trim(),
+            customerId,
             request.Email!.Trim(),
             lines,
             request.PaymentToken!,
