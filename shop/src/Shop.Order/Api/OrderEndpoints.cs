@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Contracts;
+using Shop.Order.Domain;
+using Shop.Order.Projections;
+using Switchboard.EventSourcing;
+using Switchboard.EventSourcing.Hosting;
+
+namespace Shop.Order.Api;
+
+/// <summary>The REST API's handlers.</summary>
+internal static class OrderEndpoints
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static async Task<IResult> PlaceAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var options = services.GetRequiredService<OrderOptions>();
+        var cancellationToken = http.RequestAborted;
+
+        var body = await ReadBodyAsync(http, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Request body too large",
+                detail: $"An order's body may have at most {options.MaxRequestBodyBytes} bytes.");
+        }
+
+        PlaceOrderRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<PlaceOrderRequest>(body, JsonSerializerOptions.Web);
+        }
+        catch (JsonException exception)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed JSON",
+                detail: "The body is not a valid order in JSON" + (exception.Path is { } path ? $" (at {path})." : "."));
+        }
+
+        if (request is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", detail: "The body must be a JSON object.");
+        }
+
+        var idempotencyKey = http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys) ? keys.ToString() : null;
+        var errors = OrderRequestValidator.Validate(request, idempotencyKey, options.MaxLines);
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "The order is not valid");
+        }
+
+        var time = services.GetRequiredService<TimeProvider>();
+        var customerId = request.CustomerId!.Trim();
+        var orderId = idempotencyKey is null ? OrderIds.New() : OrderIds.FromIdempotencyKey(customerId, idempotencyKey);
+        var lines = request.Lines!.Select(l => new OrderLine(l!.Sku!, l.Quantity!.Value, Catalog.Find(l.Sku!)!.Price)).ToList();
+        var address = request.ShippingAddress!;
+        var command = new PlaceOrder(
+            orderId,
+            customerId,
+            request.Email!.Trim(),
+            lines,
+            request.PaymentToken!,
+            new ShippingAddress(address.Name!.Trim(), address.Line1!.Trim(), string.IsNullOrWhiteSpace(address.Line2) ? null : address.Line2.Trim(), address.City!.Trim(), address.PostalCode!.Trim(), address.Country!.Trim()),
+            idempotencyKey,
+            time.GetUtcNow());
+
+        var order = new OrderAggregate();
+        order.Place(command);
+        var types = services.GetRequiredService<EventTypeMap>();
+        var metadata = new EventMetadata { CorrelationId = OrderSummaries.Key(orderId) };
+        var store = services.GetRequiredService<IEventStore>();
+        var stream = StreamNames.For("order", OrderSummaries.Key(orderId));
+        long position;
+        string status = OrderStatus.Received;
+        try
+        {
+            var appended = await store.AppendAsync(stream, ExpectedVersion.NoStream, order.Changes.Select(e => types.ToEventData(e, metadata: metadata)).ToList(), cancellationToken).ConfigureAwait(false);
+            position = appended.Position;
+        }
+        catch (WrongExpectedVersionException)
+        {
+            // The same Idempotency-Key again (perhaps at the same moment): the order exists; answer with it.
+            var first = await store.ReadStreamAsync(stream, 1, ReadDirection.Forwards, 2, CancellationToken.None).ConfigureAwait(false);
+            position = first.Count == 0 ? 0 : first[^1].Position;
+            await WaitForReadModelAsync(services, position, options, cancellationToken).ConfigureAwait(false);
+            status = await services.GetRequiredService<OrderQueries>().StatusAsync(orderId, cancellationToken).ConfigureAwait(false) ?? OrderStatus.Received;
+            return Accepted(orderId, status);
+        }
+
+        await WaitForReadModelAsync(services, position, options, cancellationToken).ConfigureAwait(false);
+        return Accepted(orderId, status);
+    }
+
+    public static async Task<IResult> GetAsync(HttpContext http, string id)
+    {
+        if (!Guid.TryParse(id, out var orderId))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such order");
+        }
+
+        var order = await http.RequestServices.GetRequiredService<OrderQueries>().FindAsync(orderId, http.RequestAborted).ConfigureAwait(false);
+        return order is null ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such order") : Results.Ok(order);
+    }
+
+    public static async Task<IResult> ListAsync(HttpContext http)
+    {
+        var customerId = http.Request.Query["customerId"].ToString();
+        if (string.IsNullOrWhiteSpace(customerId))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["The customerId query parameter is required."] });
+        }
+
+        var orders = await http.RequestServices.GetRequiredService<OrderQueries>().ListAsync(customerId.Trim(), http.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(orders);
+    }
+
+    private static IResult Accepted(Guid orderId, string status) =>
+        Results.Accepted($"/orders/{OrderSummaries.Key(orderId)}", new { id = orderId, status });
+
+    // Read your own writes: the answer waits (briefly) until the read model has the order, so the client's GET finds it.
+    private static async Task WaitForReadModelAsync(IServiceProvider services, long position, OrderOptions options, CancellationToken cancellationToken)
+    {
+        if (position <= 0 || options.ReadYourWritesTimeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ReadYourWritesTimeout);
+        try
+        {
+            await services.GetRequiredService<EventSourcingRuntime>().Projection<OrderSummaries>().WaitForPositionAsync(position, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The read model is late: the order is accepted all the same, and shows up shortly.
+        }
+    }
+
+    /// <summary>The body, or null when it is larger than <paramref name="limit"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit + 1L;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        try
+        {
+            while (true)
+            {
+                var read = await http.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.ToArray();
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.Contracts;
+using Shop.Infrastructure;
+using Shop.Order.Api;
+using Shop.Order.Domain;
+using Shop.Order.Projections;
+using Shop.Order.Saga;
+using Switchboard.Configuration;
+using Switchboard.EventSourcing;
+using Switchboard.EventSourcing.Hosting;
+
+namespace Shop.Order;
+
+/// <summary>Registers the Order Service on a bus, and maps its REST API.</summary>
+public static class OrderServiceExtensions
+{
+    /// <summary>The Order Service's endpoint (queue).</summary>
+    public const string EndpointName = "order";
+
+    /// <summary>The name of the subscription that publishes the order streams' contract events to the bus.</summary>
+    public const string ForwarderName = "order-forward-to-bus";
+
+    private static readonly string[] ContractEventNames =
+    [
+        "shop.order-created.v1",
+        "shop.order-completed.v1",
+        "shop.order-failed.v1",
+        "shop.order-cancelled.v1",
+    ];
+
+    /// <summary>
+    /// Adds the Order Service: event sourcing (the <see cref="OrderAggregate"/> in streams <c>order-{id}</c>, the
+    /// <see cref="OrderSummaries"/> read model, and forwarding of the contract events <see cref="OrderCreated"/>,
+    /// <see cref="OrderCompleted"/>, <see cref="OrderFailed"/> and <see cref="OrderCancelled"/> to the bus) and the
+    /// <c>order</c> endpoint running the <see cref="OrderLifeSaga"/>. The host selects the event store
+    /// (<c>UseSqliteEventStore()</c>, <c>UsePostgreSqlEventStore(...)</c>) next to the transport and store, registers
+    /// Shop's messages, and maps the API with <see cref="MapOrderApi"/>. <paramref name="database"/> must be the
+    /// database (and, on PostgreSQL, the schema) of the event store: the API reads the read model's views there.
+    /// This calls <c>EventSourcing(...)</c>, which a bus allows once.
+    /// </summary>
+    public static SwitchboardBuilder AddOrderService(this SwitchboardBuilder bus, ShopDatabase database, OrderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(database);
+        options ??= new OrderOptions();
+        bus.Services.TryAddSingleton(database);
+        bus.Services.AddSingleton(options);
+        bus.Services.TryAddSingleton(sp => new OrderQueries(sp.GetRequiredService<ShopDatabase>()));
+
+        return bus
+            .Message<OrderStuckTimeout>("shop.order-stuck-timeout.v1")
+            .Endpoint(EndpointName, e => e
+                .Transactional()
+                .Saga<OrderLifeSaga, OrderLifeState>("order-life", s => s
+                    .StartedBy<OrderCreated>(m => OrderLifeSaga.Key(m.OrderId))
+                    .StartedBy<PaymentProcessed>(m => OrderLifeSaga.Key(m.OrderId))
+                    .StartedBy<InventoryUpdated>(m => OrderLifeSaga.Key(m.OrderId))
+                    .StartedBy<OrderShipped>(m => OrderLifeSaga.Key(m.OrderId))
+                    .StartedBy<PaymentFailed>(m => OrderLifeSaga.Key(m.OrderId))
+                    .StartedBy<InventoryUpdateFailed>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<OrderStuckTimeout>(m => OrderLifeSaga.Key(m.OrderId)))
+                .Handle<PaymentRefunded, RecordRefundHandler>())
+            .EventSourcing(es => es
+                .Event<OrderPlaced>("order-placed")
+                .Event<OrderMarkedPaid>("order-marked-paid")
+                .Event<OrderMarkedReserved>("order-marked-reserved")
+                .Event<OrderMarkedShipped>("order-marked-shipped")
+                .Event<OrderMarkedCompleted>("order-marked-completed")
+                .Event<OrderMarkedFailed>("order-marked-failed")
+                .Event<OrderMarkedCancelled>("order-marked-cancelled")
+                .Event<OrderMarkedRefunded>("order-marked-refunded")
+                .Event<OrderCreated>(ContractEventNames[0])
+                .Event<OrderCompleted>(ContractEventNames[1])
+                .Event<OrderFailed>(ContractEventNames[2])
+                .Event<OrderCancelled>(ContractEventNames[3])
+                .Aggregate<OrderAggregate>("order", a => a with { SnapshotEvery = 50 })
+                .Projection<OrderSummaries>()
+                .ForwardToBus(ForwarderName, new EventFilter { Categories = ["order"], EventTypes = ContractEventNames }));
+    }
+
+    /// <summary>
+    /// Maps the Order Service's REST API: <c>POST /orders</c> (202 Accepted with <c>Location: /orders/{id}</c>; an
+    /// optional <c>Idempotency-Key</c> header makes retries return the same order), <c>GET /orders/{id}</c> (status
+    /// and timeline) and <c>GET /orders?customerId=</c>. Errors are <c>application/problem+json</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapPost("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.PlaceAsync);
+        routes.MapGet("/orders/{id}", OrderEndpoints.GetAsync);
+        routes.MapGet("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.ListAsync);
+        return routes;
+    }
+}

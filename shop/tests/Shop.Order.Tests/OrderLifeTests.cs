@@ -1,0 +1,100 @@
+using Shop.Contracts;
+
+namespace Shop.Order.Tests;
+
+public sealed class OrderLifeTests
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.UtcNow;
+
+    [Fact]
+    public async Task Paid_reserved_and_shipped_completes_the_order_with_its_timeline()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = await host.PlaceAsync();
+
+        await host.Bus.PublishAsync(new PaymentProcessed(id, "pay-1", 41.90m, "EUR", [new OrderLine("SKU-0001", 2, 8.50m)], At));
+        await host.WaitForStatusAsync(id, "paid");
+        await host.Bus.PublishAsync(new InventoryUpdated(id, [new OrderLine("SKU-0001", 2, 8.50m)], At));
+        await host.WaitForStatusAsync(id, "reserved");
+        await host.Bus.PublishAsync(new OrderShipped(id, "ship-1", "TRACK-1", At));
+        var order = await host.WaitForStatusAsync(id, "completed");
+
+        Assert.Equal(["received", "payment-processed", "inventory-reserved", "shipped", "completed"], order.Timeline.Select(t => t.Event));
+        Assert.Contains("TRACK-1", order.Timeline[3].Detail, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => host.Published.Of<OrderCompleted>().Any(m => m.Message.OrderId == id), "OrderCompleted");
+        var stream = await host.StreamAsync(id);
+        Assert.Equal(stream.Single(e => e.Type == "shop.order-completed.v1").EventId, host.Published.Of<OrderCompleted>().Single(m => m.Message.OrderId == id).MessageId);
+    }
+
+    [Fact]
+    public async Task Shipped_without_the_earlier_milestones_still_completes_the_order()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = await host.PlaceAsync();
+
+        await host.Bus.PublishAsync(new OrderShipped(id, "ship-1", "TRACK-1", At));
+
+        await host.WaitForStatusAsync(id, "completed");
+    }
+
+    [Fact]
+    public async Task A_payment_failure_fails_the_order_and_a_late_shipment_changes_nothing()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = await host.PlaceAsync();
+
+        await host.Bus.PublishAsync(new PaymentFailed(id, "card declined", At));
+        var failed = await host.WaitForStatusAsync(id, "failed");
+        await host.Bus.PublishAsync(new OrderShipped(id, "ship-1", "TRACK-1", At));
+        await host.Bus.PublishAsync(new PaymentFailed(id, "card declined again", At));
+        await Task.Delay(1000);
+
+        Assert.Contains("card declined", failed.Reason, StringComparison.Ordinal);
+        var order = await host.GetAsync(id);
+        Assert.Equal("failed", order!.Status);
+        Assert.Equal(["received", "failed"], order.Timeline.Select(t => t.Event));
+        var stream = await host.StreamAsync(id);
+        Assert.DoesNotContain(stream, e => e.Type is "shop.order-completed.v1" or "order-marked-shipped");
+        Assert.Single(stream, e => e.Type == "shop.order-failed.v1");
+        await Eventually.HoldsAsync(() => host.Published.Of<OrderFailed>().Any(m => m.Message.OrderId == id), "OrderFailed");
+        Assert.Contains("card declined", host.Published.Of<OrderFailed>().Single(m => m.Message.OrderId == id).Message.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_inventory_failure_fails_the_paid_order_and_the_refund_joins_its_timeline()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = await host.PlaceAsync();
+
+        await host.Bus.PublishAsync(new PaymentProcessed(id, "pay-1", 41.90m, "EUR", [], At));
+        await host.WaitForStatusAsync(id, "paid");
+        await host.Bus.PublishAsync(new InventoryUpdateFailed(id, "SKU-0010 out of stock", At));
+        await host.WaitForStatusAsync(id, "failed");
+        await host.Bus.PublishAsync(new PaymentRefunded(id, "pay-1", 41.90m, "EUR", "out of stock", At));
+        await Eventually.HoldsAsync(async () => (await host.GetAsync(id))!.Timeline.Any(t => t.Event == "refunded"), "the refund on the timeline");
+
+        var order = await host.GetAsync(id);
+        Assert.Equal("failed", order!.Status);
+        Assert.Contains("SKU-0010", order.Reason, StringComparison.Ordinal);
+        Assert.Equal(["received", "payment-processed", "failed", "refunded"], order.Timeline.Select(t => t.Event));
+        await Eventually.HoldsAsync(() => host.Published.Of<OrderFailed>().Any(m => m.Message.OrderId == id), "OrderFailed");
+    }
+
+    [Fact]
+    public async Task A_stuck_order_is_cancelled_once_and_OrderCancelled_is_published()
+    {
+        await using var host = await OrderServiceHost.StartAsync(new OrderOptions { StuckOrderTimeout = TimeSpan.FromSeconds(1) });
+        var id = await host.PlaceAsync();
+        await host.Bus.PublishAsync(new PaymentProcessed(id, "pay-1", 41.90m, "EUR", [], At));
+
+        var order = await host.WaitForStatusAsync(id, "cancelled");
+        await Eventually.HoldsAsync(() => host.Published.Of<OrderCancelled>().Any(m => m.Message.OrderId == id), "OrderCancelled");
+        await host.Bus.PublishAsync(new OrderShipped(id, "ship-1", "TRACK-1", At));
+        await Task.Delay(1000);
+
+        Assert.Equal(["received", "payment-processed", "cancelled"], order.Timeline.Select(t => t.Event));
+        Assert.Equal("cancelled", (await host.GetAsync(id))!.Status);
+        Assert.Single(host.Published.Of<OrderCancelled>(), m => m.Message.OrderId == id);
+        Assert.Empty(host.Published.Of<OrderCompleted>());
+    }
+}
