@@ -27,7 +27,7 @@ public static class Demo
         DeleteDatabase(dataDirectory);
         var ledger = new EventLedger();
         var options = new ShopHostOptions { DataDirectory = dataDirectory, Url = $"http://127.0.0.1:{FreePort()}", Audit = true, StuckOrderTimeout = TimeSpan.FromSeconds(60) };
-        await using var app = ShopHost.Build(options, ledger);
+        await using var app = ShopHost.Build(options, ledger, Microsoft.Extensions.Logging.LogLevel.Error);
         await app.StartAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(options.Url) };
         AnsiConsole.MarkupLine($"[bold]Shop demo[/]: {orders} orders through {options.Url}, all services in this process, data in [grey]{options.SqlitePath}[/]");
@@ -94,7 +94,7 @@ public static class Demo
         foreach (var customer in placed.Customers)
         {
             var list = await http.GetFromJsonAsync<List<NotificationView>>($"/customers/{customer}/notifications", Json, cancellationToken) ?? [];
-            sent.AddRange(list.Select(n => new SentNotification(customer, n.Id)));
+            sent.AddRange(list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}")));
         }
 
         return sent;
@@ -102,6 +102,7 @@ public static class Demo
 
     private static void DeleteDatabase(string dataDirectory)
     {
+        Directory.CreateDirectory(dataDirectory);
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(Path.Combine(dataDirectory, "shop.db" + suffix));
@@ -115,5 +116,6 @@ public static class Demo
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record NotificationView(string Id);
+    // One notification per event: an order has at most one event of each kind.
+    private sealed record NotificationView(Guid OrderId, string Kind);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Shop;
 
 // shop run | shop demo: see README.md and docs/shop.md.
@@ -25,7 +26,8 @@ run.SetAction(async (result, cancellationToken) =>
         Postgres = result.GetValue(postgres),
     };
     await using var app = ShopHost.Build(options, logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
-    await app.RunAsync(cancellationToken);
+    await app.StartAsync(cancellationToken);
+    await app.WaitForShutdownAsync(cancellationToken);
     return 0;
 });
 

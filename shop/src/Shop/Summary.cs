@@ -20,7 +20,7 @@ internal static class Summary
         Row("completed", report.Completed);
         Row("failed", report.Failed);
         Row("cancelled", report.Cancelled);
-        foreach (var reason in ledger.Of<OrderFailed>().GroupBy(f => f.Reason).OrderByDescending(g => g.Count()))
+        foreach (var reason in ledger.Of<OrderFailed>().GroupBy(f => f.Reason.Split(':')[0]).OrderByDescending(g => g.Count()))
         {
             Row("  failed: " + reason.Key, reason.Count());
         }
