@@ -24,6 +24,10 @@ public sealed class EventLedger
 
     /// <summary>The distinct events of type <typeparamref name="T"/>.</summary>
     public IEnumerable<T> Of<T>() => _byMessageId.Values.OfType<T>();
+
+    /// <summary>The distinct events of type <typeparamref name="T"/>, each with the message id it was received under (to redeliver one in a test).</summary>
+    public IEnumerable<KeyValuePair<string, T>> WithMessageIds<T>() =>
+        _byMessageId.Where(e => e.Value is T).Select(e => new KeyValuePair<string, T>(e.Key, (T)e.Value));
 }
 
 /// <summary>The audit endpoint that feeds an <see cref="EventLedger"/>: subscribes to every Shop event.</summary>

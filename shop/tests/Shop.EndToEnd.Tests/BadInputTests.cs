@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shop.Contracts;
+
+namespace Shop.EndToEnd.Tests;
+
+/// <summary>What a client gets for a bad request, and that bad requests leave nothing behind and break nothing.</summary>
+public sealed class BadInputTests
+{
+    [Fact]
+    public async Task Bad_requests_get_problem_details_and_a_valid_order_afterwards_still_completes()
+    {
+        await using var shop = await ShopUnderTest.StartAsync();
+
+        // Malformed JSON.
+        using (var malformed = await PostRawAsync(shop, """{"customerId": "mallory", "lines": [""", "application/json"))
+        {
+            var problem = await ProblemAsync(malformed, HttpStatusCode.BadRequest);
+            Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
+        }
+
+        // An unknown SKU: named, with the field it is in.
+        using (var unknown = await shop.PostOrderAsync(ShopUnderTest.OrderBody("mallory", "tok_visa", new Line("SKU-0001", 1), new Line("SKU-9999", 1))))
+        {
+            var errors = (await ProblemAsync(unknown, HttpStatusCode.BadRequest)).GetProperty("errors");
+            Assert.Contains("SKU-9999", Assert.Single(errors.GetProperty("lines[1].sku").EnumerateArray()).GetString(), StringComparison.Ordinal);
+            Assert.Single(errors.EnumerateObject());
+        }
+
+        // A negative quantity.
+        using (var negative = await shop.PostOrderAsync(ShopUnderTest.OrderBody("mallory", "tok_visa", new Line("SKU-0001", -3))))
+        {
+            var errors = (await ProblemAsync(negative, HttpStatusCode.BadRequest)).GetProperty("errors");
+            Assert.Contains("quantity", Assert.Single(errors.GetProperty("lines[0].quantity").EnumerateArray()).GetString(), StringComparison.Ordinal);
+            Assert.Single(errors.EnumerateObject());
+        }
+
+        // More than 64 KB: with a Content-Length, and streamed without one.
+        var oversized = JsonSerializer.Serialize(
+            ShopUnderTest.OrderBody("mallory", "tok_visa", [.. Enumerable.Range(0, 3000).Select(i => new Line("SKU-0001", 1 + (i % 9)))]),
+            ShopUnderTest.Json);
+        Assert.True(Encoding.UTF8.GetByteCount(oversized) > 64 * 1024);
+        using (var tooLarge = await PostRawAsync(shop, oversized, "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        }
+
+        using (var streamed = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(oversized))) })
+        {
+            streamed.Content.Headers.ContentType = new("application/json");
+            using var tooLarge = await shop.Http.SendAsync(streamed);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        }
+
+        // None of it made an order.
+        Assert.Equal("[]", await shop.Http.GetStringAsync(new Uri("/orders?customerId=mallory", UriKind.Relative)));
+
+        // The service still takes orders, and nothing it accepted is lost.
+        var id = await shop.PlaceAsync("grace", "tok_visa", new Line("SKU-0008", 2));
+        Assert.Equal("completed", (await shop.WaitForTerminalAsync(id)).Status);
+        var report = await shop.CheckInvariantsAsync();
+        Assert.Equal(1, report.Completed);
+        Assert.Single(shop.Ledger.Of<OrderCreated>());
+        Assert.Equal(1, (await shop.AnalyticsAsync()).GetProperty("ordersPlaced").GetInt64());
+        Assert.Empty(await shop.NotificationsAsync("mallory"));
+    }
+
+    private static async Task<HttpResponseMessage> PostRawAsync(ShopUnderTest shop, string body, string contentType)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+        return await shop.Http.PostAsync(new Uri("/orders", UriKind.Relative), content);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    // A body whose length the client does not know, so it is sent chunked.
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
