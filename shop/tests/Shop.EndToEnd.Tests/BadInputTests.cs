@@ -37,21 +37,35 @@ public sealed class BadInputTests
             Assert.Single(errors.EnumerateObject());
         }
 
-        // More than 64 KB: with a Content-Length, and streamed without one.
+        // More than 64 KB. With a Content-Length the API refuses it from the headers: 413, problem details. (The client
+        // asks "Expect: 100-continue", as a client with a large body should, so it never starts sending what the server
+        // refuses: otherwise the outcome races the server closing the connection.)
         var oversized = JsonSerializer.Serialize(
             ShopUnderTest.OrderBody("mallory", "tok_visa", [.. Enumerable.Range(0, 3000).Select(i => new Line("SKU-0001", 1 + (i % 9)))]),
             ShopUnderTest.Json);
         Assert.True(Encoding.UTF8.GetByteCount(oversized) > 64 * 1024);
-        using (var tooLarge = await PostRawAsync(shop, oversized, "application/json"))
+        using (var declared = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StringContent(oversized, Encoding.UTF8, "application/json") })
         {
-            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            declared.Headers.ExpectContinue = true;
+            using var tooLarge = await shop.Http.SendAsync(declared);
+            var problem = await ProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
+            Assert.Contains("65536", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
+        // Streamed without a length, the API reads up to the limit and refuses: 413, unless the server's closing the
+        // connection (it does not read the rest) reaches the client while it is still sending; either way it is refused.
         using (var streamed = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(oversized))) })
         {
             streamed.Content.Headers.ContentType = new("application/json");
-            using var tooLarge = await shop.Http.SendAsync(streamed);
-            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            try
+            {
+                using var tooLarge = await shop.Http.SendAsync(streamed);
+                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            }
+            catch (HttpRequestException exception) when (exception.InnerException is IOException)
+            {
+                // The connection was closed on the rest of the body.
+            }
         }
 
         // None of it made an order.
