@@ -23,7 +23,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
 {
     private const int MixRequests = 500;
     private const int ScarceOrders = 20;
-    private const int MaxPoolSize = 5;
+    private const int MaxPoolSize = 4;
     private const int Concurrency = 16;
     private static readonly string[] Layout = ["order", "payment", "payment", "inventory", "inventory", "shipping", "notification", "analytics"];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
