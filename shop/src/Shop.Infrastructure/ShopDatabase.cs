@@ -23,6 +23,8 @@ public enum ShopDatabaseKind
 /// </summary>
 public sealed class ShopDatabase
 {
+    private volatile bool _schemaReady;
+
     private ShopDatabase(ShopDatabaseKind kind, string connectionString, string? schema)
     {
         Kind = kind;
@@ -49,7 +51,7 @@ public sealed class ShopDatabase
         return new(ShopDatabaseKind.PostgreSql, builder.ToString(), schema);
     }
 
-    /// <summary>Opens a connection (SQLite: with a busy timeout, so it waits for the file's writer instead of failing).</summary>
+    /// <summary>Opens a connection (SQLite: with a busy timeout, so it waits for the file's writer instead of failing; PostgreSQL: the schema created on first use).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         DbConnection connection = Kind == ShopDatabaseKind.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
@@ -60,22 +62,53 @@ public sealed class ShopDatabase
             pragma.CommandText = "PRAGMA busy_timeout = 30000";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        else if (Schema is not null)
+        else if (Schema is not null && !_schemaReady)
         {
-            await using var create = connection.CreateCommand();
-            create.CommandText = $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"";
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using var create = connection.Command(transaction, $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"");
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
         }
 
         return connection;
     }
 
-    /// <summary>Runs <paramref name="sql"/> (DDL at start-up; several statements separated by <c>;</c>).</summary>
+    /// <summary>
+    /// Runs <paramref name="sql"/> (DDL at start-up; several statements separated by <c>;</c>). On PostgreSQL it runs in
+    /// one transaction that holds the schema's advisory lock (the one the Switchboard store's migrations take), so
+    /// that processes starting at once (two instances of a service share its schema) do not race on
+    /// <c>CREATE TABLE IF NOT EXISTS</c>, which PostgreSQL does not make safe against concurrent creators.
+    /// </summary>
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        await using var transaction = Kind == ShopDatabaseKind.PostgreSql ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        if (transaction is not null)
+        {
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.Command(transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The transaction-level advisory lock of the schema, with the key of Switchboard's PostgreSQL migrations (FNV-1a of
+    // "switchboard.postgresql.migrations:" + schema): the store's migrations and the services' tables wait for each other.
+    private async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in "switchboard.postgresql.migrations:" + (Schema ?? "public"))
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        await using var command = connection.Command(transaction, "SELECT pg_advisory_xact_lock(@p0)", unchecked((long)hash));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

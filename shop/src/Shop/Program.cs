@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop;
 
@@ -10,9 +11,11 @@ var data = new Option<string>("--data") { Description = "Directory of the embedd
 var url = new Option<string>("--url") { Description = "HTTP address of the APIs (loopback)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
 var rabbitMq = new Option<string?>("--rabbitmq") { Description = "RabbitMQ URI (default: $SWITCHBOARD_RABBITMQ_URI)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_RABBITMQ_URI") };
 var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string (default: $SWITCHBOARD_POSTGRES_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_POSTGRES_CONNECTION") };
+var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel>("--log-level") { Description = "Least level logged: Trace, Debug, Information, Warning, Error, Critical, None", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
+var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gracefully when standard input ends (for a parent process that owns this one; SIGTERM and Ctrl+C always stop it)" };
 var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
 
-var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, url, rabbitMq, postgres };
+var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, url, rabbitMq, postgres, logLevel, stopOnEof };
 run.SetAction(async (result, cancellationToken) =>
 {
     var options = new ShopHostOptions
@@ -25,8 +28,25 @@ run.SetAction(async (result, cancellationToken) =>
         RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
         Postgres = result.GetValue(postgres),
     };
-    await using var app = ShopHost.Build(options, logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
+    await using var app = ShopHost.Build(options, logLevel: result.GetValue(logLevel));
     await app.StartAsync(cancellationToken);
+    if (result.GetValue(stopOnEof))
+    {
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        _ = Task.Run(
+            async () =>
+            {
+                // Read until the parent closes our standard input (or exits), then stop like on SIGTERM.
+                var buffer = new char[256];
+                while (await Console.In.ReadAsync(buffer, lifetime.ApplicationStopping) > 0)
+                {
+                }
+
+                lifetime.StopApplication();
+            },
+            CancellationToken.None);
+    }
+
     await app.WaitForShutdownAsync(cancellationToken);
     return 0;
 });

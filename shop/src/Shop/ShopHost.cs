@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
@@ -43,13 +44,32 @@ public static class ShopHost
             }
         });
 
+        builder.Services.AddSingleton<HandledMessages>();
         var app = builder.Build();
         foreach (var service in options.Services)
         {
             ShopServices.Map(service, app);
         }
 
+        MapHealth(app, options);
         return app;
+    }
+
+    // GET /health: 200 once the process serves (the bus and the services' tables are ready before Kestrel listens),
+    // with the services it runs and the messages its endpoints handled, so that a caller can see which instance
+    // of a service took part (competing consumers on one queue).
+    private static void MapHealth(WebApplication app, ShopHostOptions options)
+    {
+        var handled = app.Services.GetRequiredService<HandledMessages>();
+        app.MapGet("/health", () => Results.Ok(new
+        {
+            status = "ok",
+            services = options.Services,
+            processId = Environment.ProcessId,
+            handled = handled.ByEndpoint(),
+            failedAttempts = handled.FailedAttempts,
+            deadLettered = handled.DeadLettered,
+        })).WithName("GetHealth");
     }
 
     private static ShopDatabase Database(ShopHostOptions options)

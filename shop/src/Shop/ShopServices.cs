@@ -6,6 +6,7 @@ using Shop.Notification;
 using Shop.Order;
 using Shop.Payment;
 using Shop.Shipping;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
 
 namespace Shop;
@@ -16,12 +17,25 @@ public static class ShopServices
     private static readonly Dictionary<string, (Action<SwitchboardBuilder, ShopDatabase, ShopHostOptions> Add, Action<IEndpointRouteBuilder>? Map)> All = new(StringComparer.Ordinal)
     {
         ["order"] = ((bus, db, o) => bus.AddOrderService(db, o.StuckOrderTimeout is { } timeout ? new OrderOptions { StuckOrderTimeout = timeout } : null), routes => routes.MapOrderApi()),
-        ["payment"] = ((bus, db, _) => bus.AddPaymentService(db), null),
+        ["payment"] = ((bus, db, o) => AddPayment(bus, db, o), null),
         ["inventory"] = ((bus, db, _) => bus.AddInventoryService(db), routes => routes.MapInventoryApi()),
         ["shipping"] = ((bus, db, _) => bus.AddShippingService(db), null),
         ["notification"] = ((bus, db, _) => bus.AddNotificationService(db), routes => routes.MapNotificationApi()),
         ["analytics"] = ((bus, db, _) => bus.AddAnalyticsService(db), routes => routes.MapAnalyticsApi()),
     };
+
+    // On PostgreSQL, Payment may run in several processes: they share one simulated gateway (SharedPaymentGateway).
+    private static void AddPayment(SwitchboardBuilder bus, ShopDatabase database, ShopHostOptions options)
+    {
+        var payment = new PaymentOptions();
+        if (database.Kind == ShopDatabaseKind.PostgreSql)
+        {
+            var gateway = ShopDatabase.PostgreSql(options.Postgres!, SharedPaymentGateway.Schema);
+            bus.Services.AddSingleton<IPaymentGateway>(sp => new SharedPaymentGateway(gateway, new SimulatedPaymentGateway(payment, sp.GetRequiredService<TimeProvider>())));
+        }
+
+        bus.AddPaymentService(database, payment);
+    }
 
     /// <summary>Every service name, in the order of the event flow.</summary>
     public static IReadOnlyList<string> Names { get; } = ["order", "payment", "inventory", "shipping", "notification", "analytics"];

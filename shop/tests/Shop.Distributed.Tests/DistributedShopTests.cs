@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shop.Contracts;
+using Shop.Invariants;
+using Switchboard.Configuration;
+using Xunit.Abstractions;
+
+namespace Shop.Distributed.Tests;
+
+/// <summary>
+/// Shop in its distributed mode, for real: one <c>shop run</c> process per service (two of Payment and two of
+/// Inventory competing on their queues) on RabbitMQ and PostgreSQL, each service's state in its own schema of a fresh
+/// database, on a fresh vhost. Orders go through the Order process's HTTP API with the demo's mix (declined cards,
+/// transient card failures, SKUs that run out, repeated idempotency keys); this process runs a small bus on the same
+/// vhost with the audit endpoint (<see cref="EventLedgerEndpoint.AddEventLedger"/>) that sees every event, reads stock
+/// and notifications over HTTP, and requires every invariant.
+/// </summary>
+public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int MixRequests = 500;
+    private const int ScarceOrders = 20;
+    private const int MaxPoolSize = 4;
+    private const int Concurrency = 16;
+    private static readonly string[] Layout = ["order", "payment", "payment", "inventory", "inventory", "shipping", "notification", "analytics"];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
+    private readonly List<ShopProcess> _processes = [];
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("shop-distributed-");
+    private IHost? _audit;
+
+    private string Vhost => "shop-dist-" + _id;
+
+    private string Database => "shop_dist_" + _id;
+
+    public async Task InitializeAsync()
+    {
+        await TestServers.CreateVhostAsync(Vhost);
+        await TestServers.CreateDatabaseAsync(Database);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (_audit is not null)
+        {
+            await _audit.StopAsync();
+            _audit.Dispose();
+        }
+
+        await TestServers.DeleteVhostAsync(Vhost);
+        await TestServers.DropDatabaseAsync(Database);
+        _directory.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_order_finishes_and_the_invariants_hold_with_one_process_per_service()
+    {
+        try
+        {
+            await RunAsync();
+        }
+        catch
+        {
+            foreach (var process in _processes)
+            {
+                output.WriteLine($"===== {process.Name} ({process.Url}){(process.HasExited ? $", exited with {process.ExitCode}" : "")} =====");
+                output.WriteLine(process.Output());
+            }
+
+            throw;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var rabbitMq = TestServers.AmqpUriFor(Vhost);
+        var postgres = TestServers.PostgresConnectionFor(Database, MaxPoolSize);
+
+        // The audit bus first: its queue is bound to every Shop event before any order exists.
+        var ledger = new EventLedger();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Critical);
+        builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseRabbitMq(rabbitMq).AddEventLedger(ledger));
+        _audit = builder.Build();
+        await _audit.StartAsync();
+
+        // All eight at once: two instances of a service start together on one schema.
+        var instances = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var service in Layout)
+        {
+            instances[service] = instances.GetValueOrDefault(service) + 1;
+            _processes.Add(ShopProcess.Start(service, instances[service], rabbitMq, postgres, _directory.FullName));
+        }
+
+        await Task.WhenAll(_processes.Select(p => p.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
+        var started = clock.Elapsed;
+        var order = Single("order");
+
+        // The demo's mix through the Order process's API, and among it orders of three units of SKU-0010 (20 in stock)
+        // that run it out: charged, then refused by Inventory, so they are refunded.
+        var requests = Enumerable.Range(0, MixRequests).Select(OrderMix.For).ToList();
+        for (var k = ScarceOrders - 1; k >= 0; k--)
+        {
+            var customer = $"customer-{k % 40:D2}";
+            requests.Insert(k * (MixRequests / ScarceOrders), new OrderRequest(
+                $"scarce-{k}", customer, $"{customer}@example.com", [new OrderRequestLine("SKU-0010", 3)], "tok_visa",
+                new ShippingAddress("Ada Lovelace", "1 Analytical Row", null, "London", "N1 7AA", "GB")));
+        }
+
+        var placed = new PlacedOrders();
+        var connections = new PeakConnections(Database);
+        using (var gate = new SemaphoreSlim(Concurrency))
+        {
+            await Task.WhenAll(requests.Select(async request =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await placed.PlaceAsync(order.Http, request, CancellationToken.None);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+
+        var placing = clock.Elapsed - started;
+        Assert.Equal(0, placed.Refused);
+        Assert.Equal(0, placed.KeyMismatches);
+        Assert.Equal(MixRequests - (MixRequests / 25) + ScarceOrders, placed.Accepted.Count);
+        Assert.Equal(MixRequests / 25, placed.Repeats);
+
+        // Every order terminal (the ledger sees the terminal events), then quiet: no endpoint of any process handles
+        // anything more (refunds, releases, notifications and analytics of the last events).
+        var patience = Stopwatch.StartNew();
+        while (Terminal(ledger) < placed.Accepted.Count)
+        {
+            Assert.True(patience.Elapsed < TimeSpan.FromSeconds(150), $"{Terminal(ledger)} of {placed.Accepted.Count} orders terminal after {patience.Elapsed}.");
+            Assert.All(_processes, p => Assert.False(p.HasExited, $"{p.Name} exited with {(p.HasExited ? p.ExitCode : 0)}"));
+            await Task.Delay(250);
+        }
+
+        var terminal = clock.Elapsed;
+        var healths = await QuietAsync();
+        var peak = await connections.StopAsync();
+
+        // Stock: the two Inventory processes share the schema shop_inventory, so both answer the same table.
+        var inventories = _processes.Where(p => p.Service == "inventory").ToList();
+        var stock = await inventories[0].Http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
+        var stockOfSecond = await inventories[1].Http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
+        Assert.Equal(stock, stockOfSecond);
+
+        var notification = Single("notification");
+        var notifications = new List<SentNotification>();
+        foreach (var customer in placed.Customers)
+        {
+            var list = await notification.Http.GetFromJsonAsync<List<NotificationView>>($"/customers/{customer}/notifications", Json) ?? [];
+            notifications.AddRange(list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}")));
+        }
+
+        var report = InvariantCheck.Check(ledger, placed.Accepted, stock, notifications);
+        output.WriteLine(
+            $"{placed.Accepted.Count} orders: {report.Completed} completed, {report.Failed} failed, {report.Cancelled} cancelled, {report.Refunds} refunds, "
+            + $"{notifications.Count} notifications, {ledger.Count} events. Processes serving after {started.TotalSeconds:F1} s, orders placed in "
+            + $"{placing.TotalSeconds:F1} s, all terminal {(terminal - started).TotalSeconds:F1} s after the first, quiet at {clock.Elapsed.TotalSeconds:F1} s; "
+            + $"at most {peak} PostgreSQL connections to the test database.");
+        foreach (var (process, health) in _processes.Zip(healths))
+        {
+            output.WriteLine($"{process.Name} (pid {health.ProcessId}): handled {string.Join(", ", health.Handled.Select(h => $"{h.Key}={h.Value}"))}; "
+                + $"{health.FailedAttempts} failed attempt(s), {health.DeadLettered} dead-lettered");
+        }
+
+        Assert.True(report.Passed, "Invariants broken:\n" + string.Join('\n', report.Violations));
+        Assert.Equal(placed.Accepted.Count, report.Completed + report.Failed + report.Cancelled);
+        Assert.True(report.Failed > 0 && report.Refunds > 0, "The run produced no failed order or no refund: it did not exercise compensation.");
+        Assert.Equal(placed.Accepted.Count, notifications.Count(n => n.EventKey.EndsWith(":order-created", StringComparison.Ordinal)));
+
+        // Competing consumers: both instances of Payment and of Inventory took messages from their shared queue.
+        foreach (var (process, health) in _processes.Zip(healths))
+        {
+            Assert.Equal(0, health.DeadLettered);
+            Assert.True(health.Handled.GetValueOrDefault(process.Service) > 0, $"{process.Name} handled no message: {JsonSerializer.Serialize(health.Handled)}");
+        }
+
+        // Graceful stop: each process exits 0 when its standard input closes.
+        var stopped = await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
+        Assert.All(_processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
+    }
+
+    private ShopProcess Single(string service) => _processes.Single(p => p.Service == service);
+
+    // Waits until no process's endpoints handle or fail anything for five seconds (longer than the services' delayed
+    // retries wait between the rounds that matter here); the last health of each process.
+    private async Task<ShopProcess.Health[]> QuietAsync()
+    {
+        var patience = Stopwatch.StartNew();
+        var last = await Task.WhenAll(_processes.Select(p => p.HealthAsync()));
+        var quietSince = Stopwatch.StartNew();
+        while (quietSince.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Assert.True(patience.Elapsed < TimeSpan.FromSeconds(60), "The processes kept handling messages for a minute after every order was terminal.");
+            await Task.Delay(500);
+            var now = await Task.WhenAll(_processes.Select(p => p.HealthAsync()));
+            if (!now.Zip(last).All(pair => pair.First.Handled.Values.Sum() == pair.Second.Handled.Values.Sum() && pair.First.FailedAttempts == pair.Second.FailedAttempts))
+            {
+                quietSince.Restart();
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
+
+    private static int Terminal(EventLedger ledger) =>
+        ledger.Of<OrderCompleted>().Select(e => e.OrderId)
+            .Concat(ledger.Of<OrderFailed>().Select(e => e.OrderId))
+            .Concat(ledger.Of<OrderCancelled>().Select(e => e.OrderId))
+            .Distinct().Count();
+
+    private sealed record NotificationView(Guid OrderId, string Kind);
+}
