@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Hosting;
-using Shop.Infrastructure;
-
 namespace Shop.Analytics;
 
-/// <summary>Creates the Analytics service's table at start-up (before the bus consumes).</summary>
-internal sealed class AnalyticsSchema(ShopDatabase database) : IHostedService
+/// <summary>The Analytics service's table, created at start-up by <c>AddShopTables</c>.</summary>
+internal static class AnalyticsSchema
 {
     /// <summary>
     /// One row per order and event kind (the key that makes each event count once, even when a producer published it
@@ -20,8 +17,4 @@ internal sealed class AnalyticsSchema(ShopDatabase database) : IHostedService
             PRIMARY KEY (order_id, kind));
         CREATE INDEX IF NOT EXISTS analytics_facts_kind ON analytics_facts (kind, at_ms)
         """;
-
-    public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(Sql, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

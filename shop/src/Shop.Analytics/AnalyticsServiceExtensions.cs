@@ -22,7 +22,7 @@ public static class AnalyticsServiceExtensions
         ArgumentNullException.ThrowIfNull(database);
         options ??= new AnalyticsOptions();
         bus.Services.TryAddSingleton(database);
-        bus.Services.AddHostedService(_ => new AnalyticsSchema(database));
+        bus.Services.AddShopTables(database, AnalyticsSchema.Sql);
         return bus.Endpoint("analytics", e => e
             .Transactional()
             .Concurrency(options.Concurrency)

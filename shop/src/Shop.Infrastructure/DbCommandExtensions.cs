@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Switchboard.Persistence;
 
 namespace Shop.Infrastructure;
 
@@ -6,20 +7,6 @@ namespace Shop.Infrastructure;
 public static class DbCommandExtensions
 {
     /// <summary>A command on <paramref name="connection"/> (in <paramref name="transaction"/>) with <paramref name="parameters"/> bound to <c>@p0</c>, <c>@p1</c>, ….</summary>
-    public static DbCommand Command(this DbConnection connection, DbTransaction? transaction, string sql, params object?[] parameters)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var index = 0; index < parameters.Length; index++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parameter.Value = parameters[index] ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
+    public static DbCommand Command(this DbConnection connection, DbTransaction? transaction, string sql, params object?[] parameters) =>
+        PositionalCommand.Create(connection, transaction, sql, parameters);
 }

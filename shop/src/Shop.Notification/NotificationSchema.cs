@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Hosting;
-using Shop.Infrastructure;
-
 namespace Shop.Notification;
 
-/// <summary>Creates the Notification service's tables at start-up (before the bus consumes).</summary>
-internal sealed class NotificationSchema(ShopDatabase database) : IHostedService
+/// <summary>The Notification service's tables, created at start-up by <c>AddShopTables</c>.</summary>
+internal static class NotificationSchema
 {
     public const string Sql = """
         CREATE TABLE IF NOT EXISTS notification_customers (
@@ -22,8 +19,4 @@ internal sealed class NotificationSchema(ShopDatabase database) : IHostedService
             created BIGINT NOT NULL);
         CREATE INDEX IF NOT EXISTS notification_mailbox_customer ON notification_mailbox (customer_id, created)
         """;
-
-    public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(Sql, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

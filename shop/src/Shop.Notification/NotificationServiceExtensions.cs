@@ -30,7 +30,7 @@ public static class NotificationServiceExtensions
         options ??= new NotificationOptions();
         bus.Services.TryAddSingleton(database);
         bus.Services.TryAddScoped<INotificationSender, MailboxNotificationSender>();
-        bus.Services.AddHostedService(_ => new NotificationSchema(database));
+        bus.Services.AddShopTables(database, NotificationSchema.Sql);
         return bus.Endpoint("notification", e => e
             .Transactional()
             .Concurrency(options.Concurrency)

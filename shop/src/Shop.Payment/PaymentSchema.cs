@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Hosting;
-using Shop.Infrastructure;
-
 namespace Shop.Payment;
 
-/// <summary>Creates the Payment service's tables at start-up, before the bus consumes.</summary>
-internal sealed class PaymentSchema(ShopDatabase database) : IHostedService
+/// <summary>The Payment service's tables, created at start-up by <c>AddShopTables</c>.</summary>
+internal static class PaymentSchema
 {
     // status: charged | declined (nothing charged; reason says why) | cancelled (the order was cancelled before it was charged: never charge it)
     public const string Sql = """
@@ -27,8 +24,4 @@ internal sealed class PaymentSchema(ShopDatabase database) : IHostedService
             created BIGINT NOT NULL
         );
         """;
-
-    public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(Sql, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -25,7 +25,7 @@ public static class PaymentServiceExtensions
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(new PaymentSettings(database, options));
         bus.Services.TryAddSingleton<IPaymentGateway>(sp => new SimulatedPaymentGateway(options, sp.GetRequiredService<TimeProvider>()));
-        bus.Services.AddSingleton<IHostedService>(new PaymentSchema(database));
+        bus.Services.AddShopTables(database, PaymentSchema.Sql);
         return bus.Endpoint("payment", e => e
             .Transactional()
             .Concurrency(options.Concurrency)

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Hosting;
-using Shop.Infrastructure;
-
 namespace Shop.Shipping;
 
-/// <summary>Creates the Shipping service's tables at start-up (before the bus consumes).</summary>
-internal sealed class ShippingSchema(ShopDatabase database) : IHostedService
+/// <summary>The Shipping service's tables, created at start-up by <c>AddShopTables</c>.</summary>
+internal static class ShippingSchema
 {
     public const string Sql = """
         CREATE TABLE IF NOT EXISTS shipping_orders (
@@ -17,8 +14,4 @@ internal sealed class ShippingSchema(ShopDatabase database) : IHostedService
             tracking_number TEXT NOT NULL,
             created BIGINT NOT NULL)
         """;
-
-    public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(Sql, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -20,7 +20,7 @@ public static class ShippingServiceExtensions
         ArgumentNullException.ThrowIfNull(database);
         options ??= new ShippingOptions();
         bus.Services.TryAddSingleton(database);
-        bus.Services.AddHostedService(_ => new ShippingSchema(database));
+        bus.Services.AddShopTables(database, ShippingSchema.Sql);
         return bus.Endpoint("shipping", e => e
             .Transactional()
             .Concurrency(options.Concurrency)

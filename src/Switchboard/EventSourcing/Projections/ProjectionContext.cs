@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Switchboard.Persistence;
 
 namespace Switchboard.EventSourcing.Projections;
 
@@ -47,22 +48,8 @@ public sealed class ProjectionContext
     }
 
     /// <summary>A command on the connection, in the transaction, with parameters <c>@p0</c>, <c>@p1</c>, … bound to <paramref name="parameters"/>.</summary>
-    public DbCommand Command(string sql, params object?[] parameters)
-    {
-        var connection = Connection ?? throw new InvalidOperationException($"Projection '{_projection}' runs on a store without a database.");
-        var command = connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = sql;
-        for (var index = 0; index < parameters.Length; index++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parameter.Value = parameters[index] ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
+    public DbCommand Command(string sql, params object?[] parameters) =>
+        PositionalCommand.Create(Connection ?? throw new InvalidOperationException($"Projection '{_projection}' runs on a store without a database."), Transaction, sql, parameters);
 
     /// <summary>Runs <paramref name="sql"/> (see <see cref="Command"/>) and returns the number of rows it changed.</summary>
     public async ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)

@@ -1,0 +1,30 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Switchboard.Persistence;
+
+/// <summary>
+/// A command whose parameters are bound by position to <c>@p0</c>, <c>@p1</c>, …: the same SQL text runs on SQLite and
+/// PostgreSQL (for handlers' and projections' own SQL).
+/// </summary>
+public static class PositionalCommand
+{
+    /// <summary>A command on <paramref name="connection"/>, in <paramref name="transaction"/>, with <paramref name="parameters"/> bound to <c>@p0</c>, <c>@p1</c>, … (null as <see cref="DBNull"/>).</summary>
+    public static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (var index = 0; index < parameters.Length; index++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "p" + index.ToString(CultureInfo.InvariantCulture);
+            parameter.Value = parameters[index] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}
