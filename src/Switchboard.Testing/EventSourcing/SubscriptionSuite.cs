@@ -117,6 +117,26 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         Assert.Equal(["tally-new", "tally-new", "tally-new"], handler.Seen.Select(e => e.StreamId));
     }
 
+    /// <summary>A subscription that started from the end keeps that start: stopped before any event and started again, it gets what was appended meanwhile.</summary>
+    [Fact]
+    public async Task Starting_from_the_end_is_remembered_across_a_restart()
+    {
+        var store = await OpenStoreAsync();
+        await AppendCountedAsync(store, "tally-old", 5);
+        var first = new EventSubscription(store, Options("from-end-restart") with { StartFrom = SubscriptionStart.End }, new RecordingBatchHandler());
+        await first.StartAsync();
+        await WaitForAsync(async () => await store.LoadCheckpointAsync("from-end-restart") is not null, "the start position to be saved");
+        await first.DisposeAsync();
+
+        var last = await AppendCountedAsync(store, "tally-meanwhile", 3);
+        var handler = new RecordingBatchHandler();
+        var again = Track(new EventSubscription(store, Options("from-end-restart") with { StartFrom = SubscriptionStart.End }, handler));
+        await again.StartAsync();
+        await again.WaitForPositionAsync(last.Position).WaitAsync(Patience);
+
+        Assert.Equal(["tally-meanwhile", "tally-meanwhile", "tally-meanwhile"], handler.Seen.Select(e => e.StreamId));
+    }
+
     /// <summary>The lag (property and gauge) is above zero while events wait, and zero once caught up.</summary>
     [Fact]
     public async Task Reports_its_lag_while_behind_and_none_when_caught_up()

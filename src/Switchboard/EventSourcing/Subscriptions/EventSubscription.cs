@@ -71,7 +71,11 @@ public sealed class EventSubscription : IAsyncDisposable
         }
 
         var checkpoint = await _store.LoadCheckpointAsync(Name, cancellationToken).ConfigureAwait(false);
-        _position = _savedPosition = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await _store.GetEndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
+        _position = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await _store.GetEndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
+
+        // Without a checkpoint, the start is saved at the first chance: a subscription that starts from the end and
+        // stops before any event arrives must not start from a later end next time.
+        _savedPosition = checkpoint ?? -1;
         Running[this] = true;
         _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
     }
@@ -105,7 +109,7 @@ public sealed class EventSubscription : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _running.ConfigureAwait(false);
         Running.TryRemove(this, out _);
-        if (Options.CheckpointMode == CheckpointMode.AfterBatch || _position != _savedPosition)
+        if (_position != _savedPosition)
         {
             await SaveCheckpointAsync(cancellationToken).ConfigureAwait(false);
         }
