@@ -17,4 +17,10 @@ public sealed record OrderOptions
 
     /// <summary>The most lines one order may have. Default 50.</summary>
     public int MaxLines { get; init; } = 50;
+
+    /// <summary>
+    /// Messages the <c>order</c> endpoint (the order-life saga) handles at once. Default 32: each one waits for its
+    /// aggregate's append to be durable, and different orders do not contend.
+    /// </summary>
+    public int Concurrency { get; init; } = 32;
 }

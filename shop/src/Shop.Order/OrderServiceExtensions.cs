@@ -55,6 +55,7 @@ public static class OrderServiceExtensions
             .Message<OrderStuckTimeout>("shop.order-stuck-timeout.v1")
             .Endpoint(EndpointName, e => e
                 .Transactional()
+                .Concurrency(options.Concurrency)
                 .Saga<OrderLifeSaga, OrderLifeState>("order-life", s => s
                     .StartedBy<OrderCreated>(m => OrderLifeSaga.Key(m.OrderId))
                     .StartedBy<PaymentProcessed>(m => OrderLifeSaga.Key(m.OrderId))

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop;
 
-// shop run | shop demo: see README.md and docs/shop.md.
+// shop run | shop demo | shop load: see README.md and docs/shop.md.
 var services = new Option<string>("--services") { Description = "Comma-separated services to run (default: all): " + string.Join(", ", ShopServices.Names) };
 var transport = new Option<string>("--transport") { Description = "sqlite (embedded default) or rabbitmq", DefaultValueFactory = _ => "sqlite" };
 var store = new Option<string>("--store") { Description = "sqlite (embedded default) or postgres", DefaultValueFactory = _ => "sqlite" };
@@ -54,5 +54,25 @@ run.SetAction(async (result, cancellationToken) =>
 var demo = new Command("demo", "Places orders through the real HTTP API on the embedded default, waits until every order is terminal, prints a summary and checks the invariants.") { orders, data };
 demo.SetAction((result, cancellationToken) => Demo.RunAsync(result.GetValue(orders), result.GetRequiredValue(data), cancellationToken));
 
-var root = new RootCommand("Shop: the e-commerce reference system on Switchboard.") { run, demo };
+var loadOrders = new Option<int>("--orders") { Description = "Orders to place", DefaultValueFactory = _ => 10_000 };
+var rate = new Option<double>("--rate") { Description = "Orders per second, sent on schedule whatever the shop does (open loop)", DefaultValueFactory = _ => 500 };
+var patience = new Option<int>("--patience") { Description = "Seconds to wait, after the last order is sent, for every order to be terminal", DefaultValueFactory = _ => 120 };
+var load = new Command("load", "Places orders at a fixed rate against a running shop (shop run) and prints one JSON line: achieved orders/s and order-to-terminal p50/p99.") { loadOrders, rate, url, patience };
+load.SetAction(async (result, cancellationToken) =>
+{
+    var orderCount = result.GetValue(loadOrders);
+    var perSecond = result.GetValue(rate);
+    if (orderCount <= 0 || perSecond <= 0)
+    {
+        Console.Error.WriteLine("--orders and --rate must be positive.");
+        return 2;
+    }
+
+    var outcome = await new LoadRun(new Uri(result.GetRequiredValue(url)), orderCount, perSecond, TimeSpan.FromSeconds(result.GetValue(patience)), Console.Error)
+        .RunAsync(cancellationToken);
+    Console.Out.WriteLine(outcome.ToJsonLine());
+    return outcome.Correct ? 0 : 1;
+});
+
+var root = new RootCommand("Shop: the e-commerce reference system on Switchboard.") { run, demo, load };
 return await root.Parse(args).InvokeAsync();

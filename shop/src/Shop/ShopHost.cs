@@ -65,6 +65,8 @@ public static class ShopHost
         {
             status = "ok",
             services = options.Services,
+            transport = options.Transport,
+            store = options.Store,
             processId = Environment.ProcessId,
             handled = handled.ByEndpoint(),
             failedAttempts = handled.FailedAttempts,

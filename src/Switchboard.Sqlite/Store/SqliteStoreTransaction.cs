@@ -7,7 +7,7 @@ namespace Switchboard.Sqlite.Store;
 
 /// <summary>
 /// A unit of work on the SQLite store, in one of two modes. Deferred (the default): reads go to a reader
-/// connection and every write waits for <see cref="CommitAsync"/>, which hands them to the writer as one operation
+/// connection and every write (the handlers' <see cref="StoreWrite"/>s included) waits for <see cref="CommitAsync"/>, which hands them to the writer as one operation
 /// in its next group commit, so units of work share fsyncs. Leased: the first call to
 /// <see cref="GetDbTransactionAsync"/> borrows the writer's connection (<see cref="UnitOfWorkLease"/>), writes what
 /// was deferred so far, and from then on everything runs on it at once.
@@ -17,6 +17,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
     private readonly List<(string Endpoint, string MessageId)> _handled = [];
     private readonly List<(SagaRecord Record, long Expected)> _sagas = [];
     private readonly List<OutgoingMessage> _outgoing = [];
+    private readonly List<StoreWrite> _writes = [];
     private UnitOfWorkLease? _lease;
     private WriteBatch? _batch;
     private bool _finished;
@@ -86,6 +87,20 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         return ValueTask.FromResult(!store.JoinsTransport);
     }
 
+    public ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (_batch is { } batch)
+        {
+            StoreCommands.RunWrite(batch, write);
+            return ValueTask.CompletedTask;
+        }
+
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _writes.Add(write);
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
         _finished = true;
@@ -96,12 +111,12 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
             return;
         }
 
-        if (_handled.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0)
+        if (_handled.Count == 0 && _writes.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0)
         {
             return;
         }
 
-        await store.Writer.ExecuteAsync(new UnitOfWorkWrite(_handled, _sagas, _outgoing, store.JoinsTransport), cancellationToken).ConfigureAwait(false);
+        await store.Writer.ExecuteAsync(new UnitOfWorkWrite(_handled, _writes, _sagas, _outgoing, store.JoinsTransport), cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()
@@ -130,9 +145,10 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         _batch = batch;
 
         // What was deferred so far now runs on the lent connection; a conflict surfaces here.
-        StoreCommands.WriteDeferred(batch, _handled, _sagas, _outgoing, store.JoinsTransport);
+        StoreCommands.WriteDeferred(batch, _handled, _writes, _sagas, _outgoing, store.JoinsTransport);
 
         _outgoing.Clear();
+        _writes.Clear();
         return batch;
     }
 }

@@ -29,12 +29,13 @@ internal static class StoreCommands
     public const string LoadSagaSql = "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key";
 
     /// <summary>
-    /// The writes a unit of work deferred: inbox records, saga saves, outgoing messages. A recorded message or a
-    /// changed saga throws <see cref="ConcurrencyConflictException"/>; the caller rolls back what was written.
+    /// The writes a unit of work deferred: inbox records, the handlers' statements, saga saves, outgoing messages. A
+    /// recorded message, a statement changing an unexpected number of rows or a changed saga throws <see cref="ConcurrencyConflictException"/>; the caller rolls back what was written.
     /// </summary>
     public static void WriteDeferred(
         WriteBatch batch,
         IReadOnlyList<(string Endpoint, string MessageId)> handled,
+        IReadOnlyList<StoreWrite> writes,
         IReadOnlyList<(SagaRecord Record, long Expected)> sagas,
         IReadOnlyList<OutgoingMessage> outgoing,
         bool direct)
@@ -47,6 +48,11 @@ internal static class StoreCommands
             }
         }
 
+        foreach (var write in writes)
+        {
+            RunWrite(batch, write);
+        }
+
         foreach (var (record, expected) in sagas)
         {
             SaveSaga(batch, record, expected);
@@ -57,6 +63,10 @@ internal static class StoreCommands
             Enlist(batch, message, direct);
         }
     }
+
+    /// <summary>Runs a handler's statement in the batch; a row count other than expected throws <see cref="ConcurrencyConflictException"/>.</summary>
+    public static void RunWrite(WriteBatch batch, StoreWrite write) =>
+        batch.Kept(connection => new HandlerStatements(connection)).Run(batch.Transaction, write);
 
     /// <summary>False when the endpoint had recorded the message already.</summary>
     public static bool RecordHandled(WriteBatch batch, string endpoint, string messageId)

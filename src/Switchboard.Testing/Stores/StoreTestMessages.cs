@@ -117,5 +117,10 @@ public static class StoreTestMessageNames
         .Message<RefundCard>("test.store.refund-card.v1")
         .Message<CancelShipment>("test.store.cancel-shipment.v1")
         .Message<WriteLedgerRow>("test.store.write-ledger-row.v1")
+        .Message<IncrementCounter>("test.store.increment-counter.v1")
         .Message<LedgerRowWritten>("test.store.ledger-row-written.v1");
 }
+
+/// <summary>Makes <see cref="CounterHandler"/> add one to a counter row of the handler's own table.</summary>
+/// <param name="Id">The counter's row id.</param>
+public sealed record IncrementCounter(string Id);

@@ -331,3 +331,33 @@ public sealed class LedgerAuditHandler(StoreProbe probe) : IMessageHandler<Ledge
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>
+/// A transactional handler that reads outside its unit of work and writes through it: it reads a counter (through
+/// <see cref="CounterReads"/>, a connection of its own) and enlists "set it to what I read plus one, if it is still
+/// what I read" with one expected row (<see cref="IUnitOfWork.EnlistWriteAsync"/>). A concurrent increment in between
+/// is a conflict, and the message runs again.
+/// </summary>
+public sealed class CounterHandler(IUnitOfWork unitOfWork, CounterReads reads) : IMessageHandler<IncrementCounter>
+{
+    /// <summary>The handler's table (created with <see cref="IStoreScope.CreateTestTableAsync"/>).</summary>
+    public const string Table = "store_suite_counters";
+
+    /// <inheritdoc />
+    public async ValueTask HandleAsync(IncrementCounter message, IMessageContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var current = await reads.ReadAsync(message.Id, cancellationToken).ConfigureAwait(false);
+        await unitOfWork.EnlistWriteAsync(
+            new StoreWrite($"UPDATE {Table} SET value = @p1 WHERE id = @p0 AND value = @p2", message.Id, current + 1, current) { ExpectedRows = 1 },
+            cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>How <see cref="CounterHandler"/> reads a counter outside its unit of work (the suite reads the test table).</summary>
+/// <param name="read">Reads the value of a row.</param>
+public sealed class CounterReads(Func<string, CancellationToken, ValueTask<long>> read)
+{
+    /// <summary>The committed value of counter <paramref name="id"/>.</summary>
+    public ValueTask<long> ReadAsync(string id, CancellationToken cancellationToken) => read(id, cancellationToken);
+}

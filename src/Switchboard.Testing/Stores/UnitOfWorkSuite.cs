@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
 using Switchboard.Messages;
 using Switchboard.Persistence;
@@ -488,6 +489,93 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
         Assert.Empty(await Scope.ReadTestTableAsync(LedgerHandler.Table));
         var store = await OpenStoreAsync();
         Assert.Equal(0, (await store.Outbox.GetStatisticsAsync()).Pending);
+    }
+
+    /// <summary>
+    /// Below the bus: statements enlisted with <see cref="IStoreTransaction.EnlistWriteAsync"/> commit with the inbox
+    /// record, vanish when the unit is disposed without commit, and one that changes another number of rows than it
+    /// expects fails the whole unit with a conflict (whether the store runs it at once or at the commit), leaving
+    /// nothing of it behind.
+    /// </summary>
+    [Fact]
+    public async Task Enlisted_writes_commit_and_roll_back_with_the_unit_of_work_with_the_handlers_own_table()
+    {
+        if (!Scope.HasDatabase)
+        {
+            return;
+        }
+
+        const string table = "store_suite_enlisted";
+        await Scope.CreateTestTableAsync(table);
+        var store = await OpenStoreAsync();
+        var insert = $"INSERT INTO {table} (id, value) VALUES (@p0, @p1)";
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("enlisted", "m-1"));
+            await transaction.EnlistWriteAsync(new StoreWrite(insert, "committed", 1L));
+            await transaction.EnlistWriteAsync(new StoreWrite($"UPDATE {table} SET value = value + 1 WHERE id = @p0", "committed") { ExpectedRows = 1 });
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("enlisted", "m-2"));
+            await transaction.EnlistWriteAsync(new StoreWrite(insert, "rolled-back", 2L));
+        }
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("enlisted", "m-3"));
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(async () =>
+            {
+                await transaction.EnlistWriteAsync(new StoreWrite(insert, "conflicted", 3L));
+                await transaction.EnlistWriteAsync(new StoreWrite($"UPDATE {table} SET value = 0 WHERE id = @p0", "no-such-row") { ExpectedRows = 1 });
+                await transaction.CommitAsync();
+            });
+        }
+
+        Assert.Equal(new Dictionary<string, long> { ["committed"] = 2 }, await Scope.ReadTestTableAsync(table));
+        Assert.True(await store.WasHandledAsync("enlisted", "m-1"));
+        Assert.False(await store.WasHandledAsync("enlisted", "m-2"));
+        Assert.False(await store.WasHandledAsync("enlisted", "m-3"));
+    }
+
+    /// <summary>
+    /// Through the bus: 30 messages at once, 8 handlers, each reading a counter outside its unit of work and enlisting
+    /// "what I read plus one, if it is still what I read". Every lost race is a conflict that runs the message again,
+    /// so the counter ends at exactly 30 and nothing is dead-lettered.
+    /// </summary>
+    [Fact]
+    public async Task Enlisted_writes_with_an_expected_row_count_lose_no_update_under_concurrency_with_the_handlers_own_table()
+    {
+        if (!Scope.HasDatabase)
+        {
+            return;
+        }
+
+        const string queue = "uow-counters";
+        const int messages = 30;
+        await Scope.CreateTestTableAsync(CounterHandler.Table);
+        var store = await OpenStoreAsync();
+        await using (var transaction = await store.BeginAsync())
+        {
+            await transaction.EnlistWriteAsync(new StoreWrite($"INSERT INTO {CounterHandler.Table} (id, value) VALUES (@p0, 0)", "hits"));
+            await transaction.CommitAsync();
+        }
+
+        var bus = await StartBusAsync(b =>
+        {
+            b.Services.AddSingleton(new CounterReads(async (id, ct) => (await Scope.ReadTestTableAsync(CounterHandler.Table, ct))[id]));
+            b.Endpoint(queue, e => e.Handle<IncrementCounter, CounterHandler>().Transactional().Concurrency(8).Retry(FastRetries));
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, messages).Select(_ => bus.Bus.SendAsync(queue, new IncrementCounter("hits")).AsTask()));
+
+        await WaitForAsync(async () => (await Scope.ReadTestTableAsync(CounterHandler.Table))["hits"] >= messages, "the counter to reach 30");
+        await Task.Delay(Settle);
+        Assert.Equal(messages, (await Scope.ReadTestTableAsync(CounterHandler.Table))["hits"]);
+        Assert.Equal(0, await bus.DeadLetters.CountAsync(queue));
     }
 
     private static string NewId() => Guid.NewGuid().ToString();

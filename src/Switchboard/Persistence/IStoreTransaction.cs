@@ -41,6 +41,16 @@ public interface IStoreTransaction : IAsyncDisposable
     /// </summary>
     ValueTask<bool> EnlistAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes a statement of the handler's own part of the unit of work: it runs in this transaction no later than
+    /// <see cref="CommitAsync"/>, and a row count other than <see cref="StoreWrite.ExpectedRows"/> fails the commit with
+    /// <see cref="ConcurrencyConflictException"/>. By default it runs at once on <see cref="GetDbTransactionAsync"/>'s
+    /// transaction; a store may hold it until the commit.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The store has no database (in-memory).</exception>
+    async ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default) =>
+        await StoreWrite.RunAsync(await GetDbTransactionAsync(cancellationToken).ConfigureAwait(false), write, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Commits everything; when this returns, it is durable.</summary>
     ValueTask CommitAsync(CancellationToken cancellationToken = default);
 }

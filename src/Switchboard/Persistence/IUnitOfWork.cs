@@ -12,6 +12,14 @@ public interface IUnitOfWork
     /// <summary>The store's transaction (opened on first use; do external calls before this, not while holding it).</summary>
     ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds a statement of the handler's own to the unit of work, to run in its transaction no later than the commit
+    /// (the SQLite store runs it at the commit, without holding the database's writer while the handler works). Prefer
+    /// this to <see cref="GetDbTransactionAsync"/> for handlers that read (on a connection of their own), decide, then
+    /// write: use <see cref="StoreWrite.ExpectedRows"/> where what was read may have changed meanwhile.
+    /// </summary>
+    ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default);
+
     /// <summary>The store-level transaction, for sagas and providers.</summary>
     IStoreTransaction Transaction { get; }
 }

@@ -12,5 +12,11 @@ internal sealed class UnitOfWork : IUnitOfWork
 
     public ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default) => Transaction.GetDbTransactionAsync(cancellationToken);
 
+    public ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return Transaction.EnlistWriteAsync(write, cancellationToken);
+    }
+
     internal void Attach(IStoreTransaction? transaction) => _transaction = transaction;
 }

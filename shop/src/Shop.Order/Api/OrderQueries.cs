@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Shop.Infrastructure;
+using Shop.Order.Domain;
 using Shop.Order.Projections;
 
 namespace Shop.Order.Api;
@@ -20,9 +21,11 @@ internal sealed record OrderView(
     string? Reason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinishedAt,
     IReadOnlyList<TimelineEntry> Timeline);
 
-internal sealed record OrderListItem(Guid Id, string Status, decimal Total, string Currency, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <summary>An order in a customer's list; <c>FinishedAt</c> is when it reached its terminal status (null while it is under way).</summary>
+internal sealed record OrderListItem(Guid Id, string Status, decimal Total, string Currency, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>The API's queries: they read the views of <see cref="OrderSummaries"/>, never the event stream.</summary>
 internal sealed class OrderQueries(ShopDatabase database)
@@ -46,25 +49,28 @@ internal sealed class OrderQueries(ShopDatabase database)
             var lines = JsonSerializer.Deserialize<List<OrderLineView>>(reader.GetString(5), JsonSerializerOptions.Web) ?? [];
             order = new OrderView(
                 id, reader.GetString(0), reader.GetString(1), reader.GetString(2), Money.FromCents(reader.GetInt64(3)), reader.GetString(4), lines,
-                NullableString(reader, 6), Time(reader.GetInt64(7)), Time(reader.GetInt64(8)), []);
+                NullableString(reader, 6), Time(reader.GetInt64(7)), Time(reader.GetInt64(8)), null, []);
         }
 
-        return order with { Timeline = await TimelineAsync(connection, key, cancellationToken).ConfigureAwait(false) };
+        var timeline = await TimelineAsync(connection, key, cancellationToken).ConfigureAwait(false);
+        var finished = timeline.FirstOrDefault(t => OrderStatus.IsTerminal(t.Event));
+        return order with { Timeline = timeline, FinishedAt = finished?.At };
     }
 
     public async Task<IReadOnlyList<OrderListItem>> ListAsync(string customerId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(null,
-            $"SELECT order_id, status, total_cents, currency, reason, created_at, updated_at FROM {OrderSummaries.SummariesView} " +
-            $"WHERE customer_id = @p0 ORDER BY created_at DESC, order_id LIMIT {MaxListed}", customerId);
+            $"SELECT s.order_id, s.status, s.total_cents, s.currency, s.reason, s.created_at, s.updated_at, " +
+            $"(SELECT MIN(t.at) FROM {OrderSummaries.TimelineView} t WHERE t.order_id = s.order_id AND t.kind IN ('{OrderStatus.Completed}', '{OrderStatus.Failed}', '{OrderStatus.Cancelled}')) " +
+            $"FROM {OrderSummaries.SummariesView} s WHERE s.customer_id = @p0 ORDER BY s.created_at DESC, s.order_id LIMIT {MaxListed}", customerId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var orders = new List<OrderListItem>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             orders.Add(new OrderListItem(
                 Guid.Parse(reader.GetString(0)), reader.GetString(1), Money.FromCents(reader.GetInt64(2)), reader.GetString(3),
-                NullableString(reader, 4), Time(reader.GetInt64(5)), Time(reader.GetInt64(6))));
+                NullableString(reader, 4), Time(reader.GetInt64(5)), Time(reader.GetInt64(6)), reader.IsDBNull(7) ? null : Time(reader.GetInt64(7))));
         }
 
         return orders;
