@@ -6,7 +6,8 @@ using Switchboard.Persistence;
 namespace Shop.Analytics;
 
 /// <summary>
-/// Records one fact per order and event kind in the handler's transaction. The endpoint's inbox skips a redelivered
+/// Records one fact per order and event kind, as a statement of the unit of work (the embedded store writes it at the
+/// commit, with the inbox record). The endpoint's inbox skips a redelivered
 /// message; the (order, kind) key makes a second copy under another message id a no-op.
 /// </summary>
 internal sealed class AnalyticsHandlers(IUnitOfWork unitOfWork) :
@@ -54,17 +55,14 @@ internal sealed class AnalyticsHandlers(IUnitOfWork unitOfWork) :
     public ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken) =>
         RecordAsync(message.OrderId, EventKinds.OrderCancelled, 0, message.Reason, message.CancelledAt, cancellationToken);
 
-    private async ValueTask RecordAsync(Guid orderId, string kind, long amountCents, string reason, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken);
-        await using var command = transaction.Connection!.Command(
-            transaction,
-            "INSERT INTO analytics_facts (order_id, kind, amount_cents, reason, at_ms) VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (order_id, kind) DO NOTHING",
-            orderId.ToString(),
-            kind,
-            amountCents,
-            reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
-            at.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private ValueTask RecordAsync(Guid orderId, string kind, long amountCents, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        unitOfWork.EnlistWriteAsync(
+            new StoreWrite(
+                "INSERT INTO analytics_facts (order_id, kind, amount_cents, reason, at_ms) VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (order_id, kind) DO NOTHING",
+                orderId.ToString(),
+                kind,
+                amountCents,
+                reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
+                at.ToUnixTimeMilliseconds()),
+            cancellationToken);
 }

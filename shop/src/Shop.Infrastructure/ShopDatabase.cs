@@ -16,8 +16,11 @@ public enum ShopDatabaseKind
 
 /// <summary>
 /// The database a service keeps its own tables in, for what runs outside a handler's unit of work: creating the tables
-/// at start-up and the API's queries. Inside handlers, services use <c>IUnitOfWork.GetDbTransactionAsync()</c> so that
-/// their changes commit with the message's inbox record and outgoing messages. Every service prefixes its tables with
+/// at start-up, the API's queries and handlers' reads of committed state (<see cref="ScalarAsync"/>). Handlers write
+/// through their unit of work, so that their changes commit with the message's inbox record and outgoing messages:
+/// <c>IUnitOfWork.EnlistWriteAsync</c> (the embedded store runs the statements at the commit, without holding its one
+/// writer while the handler works), or <c>IUnitOfWork.GetDbTransactionAsync()</c> where a handler must see its own
+/// writes' results at once. Every service prefixes its tables with
 /// its name (<c>payment_charges</c>) and no service reads another's tables. SQL is written to run on both SQLite and
 /// PostgreSQL: amounts in integer cents, times in Unix milliseconds, <c>INSERT … ON CONFLICT</c>.
 /// </summary>
@@ -73,6 +76,20 @@ public sealed class ShopDatabase
         }
 
         return connection;
+    }
+
+    /// <summary>
+    /// Reads the first column of the first row of <paramref name="sql"/> (parameters <c>@p0</c>, <c>@p1</c>, …) on a
+    /// connection of its own, outside any unit of work: null when there is no row. What it returns is committed state;
+    /// a handler that decides on it writes with <c>StoreWrite.ExpectedRows</c>, so a change meanwhile reruns it.
+    /// </summary>
+    public async Task<object?> ScalarAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(null, sql, [.. parameters]);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is DBNull ? null : value;
     }
 
     /// <summary>

@@ -24,6 +24,6 @@ public sealed record PaymentOptions
     /// </summary>
     public RetryPolicy Retry { get; init; } = new() { ImmediateRetries = 2, DelayedRetries = 3, BaseDelay = TimeSpan.FromSeconds(1) };
 
-    /// <summary>Messages the <c>payment</c> endpoint handles at once. Default 8 (gateway calls overlap).</summary>
-    public int Concurrency { get; init; } = 8;
+    /// <summary>Messages the <c>payment</c> endpoint handles at once. Default 32: most of a charge is waiting for the gateway, and calls overlap.</summary>
+    public int Concurrency { get; init; } = 32;
 }

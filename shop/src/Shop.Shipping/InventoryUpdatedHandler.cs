@@ -6,36 +6,35 @@ using Switchboard.Persistence;
 namespace Shop.Shipping;
 
 /// <summary>
-/// Creates the order's shipment and publishes <see cref="OrderShipped"/>, once per order: the shipment row's primary key
-/// makes a second <see cref="InventoryUpdated"/> (another message id, or a concurrent copy) do nothing.
+/// Creates the order's shipment and publishes <see cref="OrderShipped"/>, once per order. It reads committed state
+/// first (no shipment yet, the address known) and inserts the shipment expecting one row: a concurrent copy that
+/// shipped it meanwhile makes this unit of work a conflict, and the rerun finds the shipment and does nothing.
 /// </summary>
-internal sealed class InventoryUpdatedHandler(IUnitOfWork unitOfWork, TimeProvider time) : IMessageHandler<InventoryUpdated>
+internal sealed class InventoryUpdatedHandler(IUnitOfWork unitOfWork, ShopDatabase database, TimeProvider time) : IMessageHandler<InventoryUpdated>
 {
     public async ValueTask HandleAsync(InventoryUpdated message, IMessageContext context, CancellationToken cancellationToken)
     {
         var orderId = message.OrderId.ToString();
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken);
-        var connection = transaction.Connection!;
-        await using (var find = connection.Command(transaction, "SELECT COUNT(*) FROM shipping_orders WHERE order_id = @p0", orderId))
+        if (await database.ScalarAsync("SELECT 1 FROM shipping_shipments WHERE order_id = @p0", [orderId], cancellationToken) is not null)
         {
-            if (Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
-            {
-                throw new AddressNotYetKnownException(message.OrderId);
-            }
+            return;
+        }
+
+        if (await database.ScalarAsync("SELECT 1 FROM shipping_orders WHERE order_id = @p0", [orderId], cancellationToken) is null)
+        {
+            throw new AddressNotYetKnownException(message.OrderId);
         }
 
         var shippedAt = time.GetUtcNow();
         var shipment = new OrderShipped(message.OrderId, Tracking.ShipmentId(message.OrderId), Tracking.TrackingNumber(message.OrderId), shippedAt);
-        await using var insert = connection.Command(
-            transaction,
-            "INSERT INTO shipping_shipments (order_id, shipment_id, tracking_number, created) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (order_id) DO NOTHING",
-            orderId,
-            shipment.ShipmentId,
-            shipment.TrackingNumber,
-            shippedAt.ToUnixTimeMilliseconds());
-        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-        {
-            await context.PublishAsync(shipment, cancellationToken: cancellationToken);
-        }
+        await unitOfWork.EnlistWriteAsync(
+            new StoreWrite(
+                "INSERT INTO shipping_shipments (order_id, shipment_id, tracking_number, created) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (order_id) DO NOTHING",
+                orderId,
+                shipment.ShipmentId,
+                shipment.TrackingNumber,
+                shippedAt.ToUnixTimeMilliseconds()) { ExpectedRows = 1 },
+            cancellationToken);
+        await context.PublishAsync(shipment, cancellationToken: cancellationToken);
     }
 }
