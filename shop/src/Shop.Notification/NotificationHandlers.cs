@@ -10,9 +10,14 @@ namespace Shop.Notification;
 /// Notifies the customer once per event, keyed by the event's message id: the endpoint's inbox acknowledges a
 /// redelivered copy without running this again, and the mailbox's primary key makes a second write a no-op.
 /// Only <see cref="OrderCreated"/> says who the customer is; it is kept in <c>notification_customers</c>, and a later
-/// event of an order whose <see cref="OrderCreated"/> has not been handled yet throws, to be retried.
+/// event of an order whose <see cref="OrderCreated"/> has not been committed yet throws, to be retried.
 /// </summary>
-internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotificationSender sender, TimeProvider time) :
+/// <remarks>
+/// The customer is looked up on a connection of its own (committed rows: only a committed <see cref="OrderCreated"/>
+/// could have written it), and the sender is called before anything is written, so the handler holds no transaction
+/// while a sender calls out of the process (an email): on SQLite a held transaction is the process's one writer.
+/// </remarks>
+internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotificationSender sender, ShopDatabase database, TimeProvider time) :
     IMessageHandler<OrderCreated>,
     IMessageHandler<PaymentProcessed>,
     IMessageHandler<PaymentFailed>,
@@ -22,19 +27,18 @@ internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotification
 {
     public async ValueTask HandleAsync(OrderCreated message, IMessageContext context, CancellationToken cancellationToken)
     {
+        var items = message.Lines.Sum(l => l.Quantity);
+        var customer = new Customer(message.CustomerId, message.Email);
+        await NotifyAsync(context, "order-created", message.OrderId, customer, "Order received", $"We received your order {message.OrderId} ({items} item(s), {Amount(message.Total, message.Currency)}) and are processing it.", cancellationToken);
+
         var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken);
-        await using (var command = transaction.Connection!.Command(
+        await using var command = transaction.Connection!.Command(
             transaction,
             "INSERT INTO notification_customers (order_id, customer_id, email) VALUES (@p0, @p1, @p2) ON CONFLICT (order_id) DO NOTHING",
             message.OrderId.ToString(),
             message.CustomerId,
-            message.Email))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var items = message.Lines.Sum(l => l.Quantity);
-        await NotifyAsync(context, "order-created", message.OrderId, "Order received", $"We received your order {message.OrderId} ({items} item(s), {Amount(message.Total, message.Currency)}) and are processing it.", cancellationToken);
+            message.Email);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public ValueTask HandleAsync(PaymentProcessed message, IMessageContext context, CancellationToken cancellationToken) =>
@@ -52,26 +56,29 @@ internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotification
     public ValueTask HandleAsync(OrderShipped message, IMessageContext context, CancellationToken cancellationToken) =>
         NotifyAsync(context, "order-shipped", message.OrderId, "Order shipped", $"Your order {message.OrderId} is on its way. Tracking number: {message.TrackingNumber}.", cancellationToken);
 
-    private async ValueTask NotifyAsync(IMessageContext context, string kind, Guid orderId, string subject, string body, CancellationToken cancellationToken)
+    private async ValueTask NotifyAsync(IMessageContext context, string kind, Guid orderId, string subject, string body, CancellationToken cancellationToken) =>
+        await NotifyAsync(context, kind, orderId, await FindCustomerAsync(orderId, cancellationToken), subject, body, cancellationToken);
+
+    private async ValueTask NotifyAsync(IMessageContext context, string kind, Guid orderId, Customer customer, string subject, string body, CancellationToken cancellationToken)
     {
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken);
-        string customerId;
-        string email;
-        await using (var find = transaction.Connection!.Command(transaction, "SELECT customer_id, email FROM notification_customers WHERE order_id = @p0", orderId.ToString()))
-        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
-        {
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new CustomerNotYetKnownException(orderId);
-            }
-
-            customerId = reader.GetString(0);
-            email = reader.GetString(1);
-        }
-
-        var notification = new Notification(context.MessageId + ":" + kind, kind, orderId, customerId, email, subject, body, time.GetUtcNow());
+        var notification = new Notification(context.MessageId + ":" + kind, kind, orderId, customer.Id, customer.Email, subject, body, time.GetUtcNow());
         await sender.SendAsync(notification, cancellationToken);
     }
 
+    private async Task<Customer> FindCustomerAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var find = connection.Command(null, "SELECT customer_id, email FROM notification_customers WHERE order_id = @p0", orderId.ToString());
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new CustomerNotYetKnownException(orderId);
+        }
+
+        return new Customer(reader.GetString(0), reader.GetString(1));
+    }
+
     private static string Amount(decimal amount, string currency) => amount.ToString("0.00", CultureInfo.InvariantCulture) + " " + currency;
+
+    private sealed record Customer(string Id, string Email);
 }

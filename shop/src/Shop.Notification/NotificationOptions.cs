@@ -19,4 +19,10 @@ public sealed record NotificationOptions
 
     /// <summary>Messages the endpoint handles at once. Default 4.</summary>
     public int Concurrency { get; init; } = 4;
+
+    /// <summary>
+    /// When set, each notification is also sent as an email through this server (<see cref="SmtpNotificationSender"/>),
+    /// before it is recorded in the mailbox; at least once, see there. Null (the default): the mailbox only.
+    /// </summary>
+    public SmtpOptions? Smtp { get; init; }
 }

@@ -20,8 +20,10 @@ public static class NotificationServiceExtensions
     /// Declares the transactional <c>notification</c> endpoint, which notifies the customer once per
     /// <see cref="OrderCreated"/>, <see cref="PaymentProcessed"/>, <see cref="PaymentFailed"/>,
     /// <see cref="InventoryUpdateFailed"/>, <see cref="PaymentRefunded"/> and <see cref="OrderShipped"/>, through the
-    /// registered <see cref="INotificationSender"/> (by default <see cref="MailboxNotificationSender"/>: register another
-    /// before this call to replace it), and creates the service's tables at start-up.
+    /// registered <see cref="INotificationSender"/>, and creates the service's tables at start-up. The sender is, unless
+    /// another was registered before this call: with <see cref="NotificationOptions.Smtp"/>, an email through
+    /// <see cref="SmtpNotificationSender"/> and then the mailbox entry; otherwise the mailbox only
+    /// (<see cref="MailboxNotificationSender"/>). Invalid SMTP options throw here, not at the first notification.
     /// </summary>
     public static SwitchboardBuilder AddNotificationService(this SwitchboardBuilder bus, ShopDatabase database, NotificationOptions? options = null)
     {
@@ -29,6 +31,12 @@ public static class NotificationServiceExtensions
         ArgumentNullException.ThrowIfNull(database);
         options ??= new NotificationOptions();
         bus.Services.TryAddSingleton(database);
+        if (options.Smtp is { } smtp)
+        {
+            var email = new SmtpNotificationSender(smtp);
+            bus.Services.TryAddScoped<INotificationSender>(sp => new RecordingNotificationSender(email, ActivatorUtilities.CreateInstance<MailboxNotificationSender>(sp)));
+        }
+
         bus.Services.TryAddScoped<INotificationSender, MailboxNotificationSender>();
         bus.Services.AddShopTables(database, NotificationSchema.Sql);
         return bus.Endpoint("notification", e => e

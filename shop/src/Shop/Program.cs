@@ -13,9 +13,12 @@ var rabbitMq = new Option<string?>("--rabbitmq") { Description = "RabbitMQ URI (
 var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string (default: $SWITCHBOARD_POSTGRES_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_POSTGRES_CONNECTION") };
 var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel>("--log-level") { Description = "Least level logged: Trace, Debug, Information, Warning, Error, Critical, None", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
 var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gracefully when standard input ends (for a parent process that owns this one; SIGTERM and Ctrl+C always stop it)" };
+var smtp = new Option<string?>("--smtp") { Description = "SMTP server (host:port) through which Notification also emails each notification (default: $SHOP_SMTP; none: the mailbox only)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP") };
+var smtpFrom = new Option<string?>("--smtp-from") { Description = "The notifications' sender address (default: $SHOP_SMTP_FROM)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_FROM") };
+var smtpTls = new Option<string?>("--smtp-tls") { Description = "none, starttls or sslonconnect (default: $SHOP_SMTP_TLS, else starttls); a user and password come from $SHOP_SMTP_USERNAME and $SHOP_SMTP_PASSWORD", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_TLS") };
 var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
 
-var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, url, rabbitMq, postgres, logLevel, stopOnEof };
+var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, url, rabbitMq, postgres, smtp, smtpFrom, smtpTls, logLevel, stopOnEof };
 run.SetAction(async (result, cancellationToken) =>
 {
     var options = new ShopHostOptions
@@ -27,6 +30,9 @@ run.SetAction(async (result, cancellationToken) =>
         Url = result.GetRequiredValue(url),
         RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
         Postgres = result.GetValue(postgres),
+
+        // The password only from the environment: a command line is visible to every user of the machine.
+        Smtp = SmtpArguments.Parse(result.GetValue(smtp), result.GetValue(smtpFrom), result.GetValue(smtpTls), Environment.GetEnvironmentVariable("SHOP_SMTP_USERNAME"), Environment.GetEnvironmentVariable("SHOP_SMTP_PASSWORD")),
     };
     await using var app = ShopHost.Build(options, logLevel: result.GetValue(logLevel));
     await app.StartAsync(cancellationToken);

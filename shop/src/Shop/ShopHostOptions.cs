@@ -1,3 +1,5 @@
+using Shop.Notification;
+
 namespace Shop;
 
 /// <summary>How a shop process runs: which services, on which transport and store.</summary>
@@ -29,6 +31,9 @@ public sealed record ShopHostOptions
 
     /// <summary>Whether to run the audit endpoint that records every Shop event for the invariant check (the demo does).</summary>
     public bool Audit { get; init; }
+
+    /// <summary>The mail server through which the Notification service also emails each notification; null: the mailbox only.</summary>
+    public SmtpOptions? Smtp { get; init; }
 
     /// <summary>The SQLite file of the embedded default.</summary>
     public string SqlitePath => Path.Combine(DataDirectory, "shop.db");

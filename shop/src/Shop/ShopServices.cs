@@ -20,7 +20,7 @@ public static class ShopServices
         ["payment"] = ((bus, db, o) => AddPayment(bus, db, o), null),
         ["inventory"] = ((bus, db, _) => bus.AddInventoryService(db), routes => routes.MapInventoryApi()),
         ["shipping"] = ((bus, db, _) => bus.AddShippingService(db), null),
-        ["notification"] = ((bus, db, _) => bus.AddNotificationService(db), routes => routes.MapNotificationApi()),
+        ["notification"] = ((bus, db, o) => bus.AddNotificationService(db, o.Smtp is { } smtp ? new NotificationOptions { Smtp = smtp } : null), routes => routes.MapNotificationApi()),
         ["analytics"] = ((bus, db, _) => bus.AddAnalyticsService(db), routes => routes.MapAnalyticsApi()),
     };
 

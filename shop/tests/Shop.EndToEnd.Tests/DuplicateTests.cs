@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Switchboard;
@@ -8,14 +10,24 @@ namespace Shop.EndToEnd.Tests;
 public sealed class DuplicateTests
 {
     [Fact]
-    public async Task The_same_idempotency_key_sequentially_or_concurrently_names_one_order_created_once()
+    public async Task The_same_idempotency_key_sequentially_or_concurrently_names_one_order_created_once_and_refuses_a_different_request()
     {
         await using var shop = await ShopUnderTest.StartAsync();
 
-        // Sequentially; the retry even has a different body, and gets the first order unchanged.
+        // Sequentially: the same request again gets the same order.
         var first = await shop.PlaceAsync("dave", "tok_visa", [new Line("SKU-0004", 1)], "key-sequential");
-        var again = await shop.PlaceAsync("dave", "tok_visa", [new Line("SKU-0004", 7)], "key-sequential");
+        var again = await shop.PlaceAsync("dave", "tok_visa", [new Line("SKU-0004", 1)], "key-sequential");
         Assert.Equal(first, again);
+
+        // A different request under that key is refused (422), and the first order stays as it was.
+        using (var reused = await shop.PostOrderAsync(ShopUnderTest.OrderBody("dave", "tok_visa", new Line("SKU-0004", 7)), "key-sequential"))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+            Assert.Equal("application/problem+json", reused.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await reused.Content.ReadAsStringAsync());
+            Assert.Equal("Idempotency-Key reused with a different request", problem.RootElement.GetProperty("title").GetString());
+            Assert.Contains("key-sequential", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
 
         // Concurrently: twelve requests at once with one key.
         var racing = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => shop.PlaceAsync("dave", "tok_visa", [new Line("SKU-0005", 2)], "key-concurrent")));

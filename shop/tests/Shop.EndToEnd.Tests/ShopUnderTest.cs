@@ -68,7 +68,8 @@ internal sealed class ShopUnderTest : IAsyncDisposable
     /// <summary>The simulated payment gateway (its charge and refund counts are the money that really moved).</summary>
     public SimulatedPaymentGateway Gateway => (SimulatedPaymentGateway)App.Services.GetRequiredService<IPaymentGateway>();
 
-    public static async Task<ShopUnderTest> StartAsync()
+    /// <summary>Starts the shop; <paramref name="configure"/> may change its options (the tests' defaults are set first).</summary>
+    public static async Task<ShopUnderTest> StartAsync(Func<ShopHostOptions, ShopHostOptions>? configure = null)
     {
         var data = Directory.CreateTempSubdirectory("shop-e2e-");
         var ledger = new EventLedger();
@@ -79,6 +80,7 @@ internal sealed class ShopUnderTest : IAsyncDisposable
             Audit = true,
             StuckOrderTimeout = TimeSpan.FromMinutes(5), // far beyond a test: no order is cancelled for being slow
         };
+        options = configure?.Invoke(options) ?? options;
         var app = ShopHost.Build(options, ledger, LogLevel.Error);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

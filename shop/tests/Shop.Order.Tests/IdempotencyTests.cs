@@ -1,5 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Shop.Contracts;
+using Shop.Order.Api;
+using Shop.Order.Domain;
+using Switchboard.EventSourcing;
 
 namespace Shop.Order.Tests;
 
@@ -36,6 +41,113 @@ public sealed class IdempotencyTests
         {
             response.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task The_same_key_with_a_different_request_is_422_and_changes_nothing()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        using var first = await host.PostAsync(OrderServiceHost.ValidOrder("cust-1", ("SKU-0001", 1)), "key-reused");
+        var id = Guid.Parse(first.Headers.Location!.OriginalString["/orders/".Length..]);
+
+        using var different = await host.PostAsync(OrderServiceHost.ValidOrder("cust-1", ("SKU-0001", 7)), "key-reused");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, different.StatusCode);
+        Assert.Equal("application/problem+json", different.Content.Headers.ContentType?.MediaType);
+        var problem = await different.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Idempotency-Key reused with a different request", problem.GetProperty("title").GetString());
+        Assert.Contains("'key-reused'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Null(different.Headers.Location);
+        Assert.Equal(8.50m, (await host.GetAsync(id))!.Total);
+        await AssertOneOrderCreatedAsync(host, id);
+
+        // The first request again still gets its order.
+        using var retry = await host.PostAsync(OrderServiceHost.ValidOrder("cust-1", ("SKU-0001", 1)), "key-reused");
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+    }
+
+    [Fact]
+    public async Task The_same_request_normalized_differently_is_a_retry_not_a_reuse()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        using var first = await host.PostAsync(OrderServiceHost.ValidOrder("cust-1", ("SKU-0001", 2), ("SKU-0004", 1)), "key-normalized");
+
+        // Padding that validation trims, and the same lines in another order.
+        var padded = JsonSerializer.SerializeToNode(OrderServiceHost.ValidOrder("cust-1", ("SKU-0004", 1), ("SKU-0001", 2)))!;
+        padded["customerId"] = "  cust-1 ";
+        padded["shippingAddress"]!["city"] = "London  ";
+        padded["shippingAddress"]!["line2"] = "   ";
+        using var second = await host.PostAsync(padded, "key-normalized");
+
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+    }
+
+    [Theory]
+    [InlineData("email", "grace@example.com")]
+    [InlineData("paymentToken", "tok_chargeDeclined")]
+    [InlineData("shippingAddress.postalCode", "EC1A 1BB")]
+    [InlineData("lines", "SKU-0002")]
+    public async Task Any_part_of_the_request_changed_under_the_same_key_is_422(string field, string value)
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        using var first = await host.PostAsync(OrderServiceHost.ValidOrder(), "key-changed");
+        var changed = JsonSerializer.SerializeToNode(OrderServiceHost.ValidOrder())!;
+        switch (field)
+        {
+            case "lines":
+                changed["lines"]![0]!["sku"] = value;
+                break;
+            case "shippingAddress.postalCode":
+                changed["shippingAddress"]!["postalCode"] = value;
+                break;
+            default:
+                changed[field] = value;
+                break;
+        }
+
+        using var second = await host.PostAsync(changed, "key-changed");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_same_key_concurrently_with_two_requests_gives_one_order_to_one_of_them()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var bodies = Enumerable.Range(0, 16).Select(i => OrderServiceHost.ValidOrder("cust-1", ("SKU-0001", 1 + (i % 2)))).ToList();
+
+        var responses = await Task.WhenAll(bodies.Select(b => host.PostAsync(b, "contended-key")));
+
+        // Whichever request appended first owns the key: its eight copies get the order, the other eight a 422.
+        var accepted = responses.Select((r, i) => (Response: r, Quantity: 1 + (i % 2))).Where(r => r.Response.StatusCode == HttpStatusCode.Accepted).ToList();
+        Assert.Equal(8, accepted.Count);
+        Assert.Single(accepted.Select(a => a.Quantity).Distinct());
+        Assert.Equal(8, responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity));
+        var location = Assert.Single(accepted.Select(a => a.Response.Headers.Location!.OriginalString).Distinct());
+        await AssertOneOrderCreatedAsync(host, Guid.Parse(location["/orders/".Length..]));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task An_order_placed_before_fingerprints_were_recorded_answers_any_request_under_its_key()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = OrderIds.FromIdempotencyKey("cust-1", "old-key");
+        var placed = new OrderPlaced(id, "cust-1", "ada@example.com", [new OrderLine("SKU-0001", 1, 8.50m)], 8.50m, Catalog.Currency, new ShippingAddress("Ada Lovelace", "12 Analytical St", null, "London", "N1 9GU", "GB"), "old-key", DateTimeOffset.UtcNow);
+        var json = JsonSerializer.SerializeToNode(placed, JsonSerializerOptions.Web)!.AsObject();
+        Assert.True(json.Remove("requestFingerprint")); // as stored before the property existed
+        await host.Store.AppendAsync($"order-{id:D}", ExpectedVersion.NoStream, [new EventData(Guid.NewGuid().ToString(), "order-placed", JsonSerializer.SerializeToUtf8Bytes(json), EventMetadata.Empty)]);
+
+        using var response = await host.PostAsync(OrderServiceHost.ValidOrder("cust-1", ("SKU-0002", 3)), "old-key");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/orders/{id:D}", response.Headers.Location!.OriginalString);
     }
 
     private static async Task AssertOneOrderCreatedAsync(OrderServiceHost host, Guid id)

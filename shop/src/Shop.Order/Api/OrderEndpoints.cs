@@ -85,8 +85,17 @@ internal static class OrderEndpoints
         }
         catch (WrongExpectedVersionException)
         {
-            // The same Idempotency-Key again (perhaps at the same moment): the order exists; answer with it.
+            // The same Idempotency-Key again (perhaps at the same moment): the order exists. A retry of the same request
+            // gets it; a different request under the key is refused, since answering with the first order would tell the
+            // client that what it sent now was accepted.
             var first = await store.ReadStreamAsync(stream, 1, ReadDirection.Forwards, 2, CancellationToken.None).ConfigureAwait(false);
+            if (first.Count > 0
+                && types.Deserialize(first[0]) is OrderPlaced { RequestFingerprint: { } stored }
+                && !string.Equals(stored, OrderRequestFingerprint.Of(command), StringComparison.Ordinal))
+            {
+                return IdempotencyKeyReused(idempotencyKey!);
+            }
+
             position = first.Count == 0 ? 0 : first[^1].Position;
             await WaitForReadModelAsync(services, position, options, cancellationToken).ConfigureAwait(false);
             status = await services.GetRequiredService<OrderQueries>().StatusAsync(orderId, cancellationToken).ConfigureAwait(false) ?? OrderStatus.Received;
@@ -119,6 +128,12 @@ internal static class OrderEndpoints
         var orders = await http.RequestServices.GetRequiredService<OrderQueries>().ListAsync(customerId.Trim(), http.RequestAborted).ConfigureAwait(false);
         return Results.Ok(orders);
     }
+
+    private static IResult IdempotencyKeyReused(string idempotencyKey) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Idempotency-Key reused with a different request",
+            detail: $"The Idempotency-Key '{idempotencyKey}' was already used for a different order. Send the first request again to get its order, or use a new key for a new order.");
 
     private static IResult Accepted(Guid orderId, string status) =>
         Results.Accepted($"/orders/{OrderSummaries.Key(orderId)}", new { id = orderId, status });

@@ -24,7 +24,7 @@ public sealed class OrderAggregate : Aggregate<OrderState>
         }
 
         var total = command.Lines.Sum(l => l.UnitPrice * l.Quantity);
-        Raise(new OrderPlaced(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.ShippingAddress, command.IdempotencyKey, command.At));
+        Raise(new OrderPlaced(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.ShippingAddress, command.IdempotencyKey, command.At, OrderRequestFingerprint.Of(command)));
         Raise(new OrderCreated(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.PaymentToken, command.ShippingAddress, command.At));
     }
 

@@ -15,6 +15,10 @@ namespace Shop.Order.Domain;
 /// <param name="ShippingAddress">Where it is shipped.</param>
 /// <param name="IdempotencyKey">The client's <c>Idempotency-Key</c>, if it sent one.</param>
 /// <param name="PlacedAt">When the order was accepted.</param>
+/// <param name="RequestFingerprint">
+/// SHA-256 (hex) of the validated request (<c>OrderRequestFingerprint</c>), to refuse its <c>Idempotency-Key</c> reused
+/// with a different request; null in events stored before it was recorded, which then match any request.
+/// </param>
 public sealed record OrderPlaced(
     Guid OrderId,
     string CustomerId,
@@ -24,7 +28,8 @@ public sealed record OrderPlaced(
     string Currency,
     ShippingAddress ShippingAddress,
     string? IdempotencyKey,
-    DateTimeOffset PlacedAt);
+    DateTimeOffset PlacedAt,
+    string? RequestFingerprint = null);
 
 /// <summary>Payment charged the order (milestone).</summary>
 /// <param name="OrderId">The order.</param>
