@@ -14,8 +14,8 @@ namespace Shop.Notification;
 /// </summary>
 /// <remarks>
 /// The customer is looked up on a connection of its own (committed rows: only a committed <see cref="OrderCreated"/>
-/// could have written it), and the sender is called before anything is written, so the handler holds no transaction
-/// while a sender calls out of the process (an email): on SQLite a held transaction is the process's one writer.
+/// could have written it), the sender is called before anything is written, and the writes are statements of the unit
+/// of work, so the handler never holds a transaction: on SQLite a held transaction is the process's one writer.
 /// </remarks>
 internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotificationSender sender, ShopDatabase database, TimeProvider time) :
     IMessageHandler<OrderCreated>,
@@ -31,14 +31,13 @@ internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotification
         var customer = new Customer(message.CustomerId, message.Email);
         await NotifyAsync(context, "order-created", message.OrderId, customer, "Order received", $"We received your order {message.OrderId} ({items} item(s), {Amount(message.Total, message.Currency)}) and are processing it.", cancellationToken);
 
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken);
-        await using var command = transaction.Connection!.Command(
-            transaction,
-            "INSERT INTO notification_customers (order_id, customer_id, email) VALUES (@p0, @p1, @p2) ON CONFLICT (order_id) DO NOTHING",
-            message.OrderId.ToString(),
-            message.CustomerId,
-            message.Email);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await unitOfWork.EnlistWriteAsync(
+            new StoreWrite(
+                "INSERT INTO notification_customers (order_id, customer_id, email) VALUES (@p0, @p1, @p2) ON CONFLICT (order_id) DO NOTHING",
+                message.OrderId.ToString(),
+                message.CustomerId,
+                message.Email),
+            cancellationToken);
     }
 
     public ValueTask HandleAsync(PaymentProcessed message, IMessageContext context, CancellationToken cancellationToken) =>
