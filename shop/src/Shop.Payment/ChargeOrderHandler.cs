@@ -10,7 +10,9 @@ namespace Shop.Payment;
 /// <summary>
 /// Charges a new order once: the gateway call (idempotency key = order id) comes first, outside the transaction; then
 /// the charge record and <see cref="PaymentProcessed"/> or <see cref="PaymentFailed"/> commit together in the unit of
-/// work. An order that already has a record (a redelivery, a second copy, a cancellation) is left alone.
+/// work, the record expecting to be the order's first (a concurrent copy or a cancellation that recorded the order
+/// meanwhile makes the unit a conflict, and the message runs again). An order that already has a record (a redelivery,
+/// a second copy) is left alone, except a cancellation's: see <see cref="SettleCancelledAsync"/>.
 /// </summary>
 internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider) : IMessageHandler<OrderCreated>
 {
@@ -19,7 +21,14 @@ internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork un
     public async ValueTask HandleAsync(OrderCreated message, IMessageContext context, CancellationToken cancellationToken)
     {
         var orderId = message.OrderId.ToString("D");
-        if (await PaymentRecords.FindChargeAsync(settings.Database, orderId, cancellationToken).ConfigureAwait(false) is not null)
+        var existing = await PaymentRecords.FindChargeAsync(settings.Database, orderId, cancellationToken).ConfigureAwait(false);
+        if (existing is { Status: PaymentRecords.Cancelled, ChargeId: null })
+        {
+            await SettleCancelledAsync(existing, message, context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (existing is not null)
         {
             return;
         }
@@ -27,15 +36,9 @@ internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork un
         var currency = message.Currency ?? string.Empty;
         var result = await ChargeAsync(orderId, message, currency, context, cancellationToken).ConfigureAwait(false);
 
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         var record = new ChargeRecord(orderId, result.ChargeId, Money.ToCents(message.Total), currency, result.Approved ? PaymentRecords.Charged : PaymentRecords.Declined, result.DeclineReason);
-        if (!await PaymentRecords.TryInsertChargeAsync(transaction, record, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
-        {
-            await SettleRaceAsync(transaction, record, message, context, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
+        await unitOfWork.EnlistWriteAsync(PaymentRecords.InsertCharge(record, now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
         if (result.ChargeId is { } chargeId)
         {
             await context.PublishAsync(new PaymentProcessed(message.OrderId, chargeId, message.Total, currency, message.Lines ?? [], now), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -69,23 +72,23 @@ internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork un
         }
     }
 
-    // Another copy of the message (or a cancellation) recorded the order first. Only one case needs more: the order was
-    // cancelled while this copy was charging it, so the charge is recorded and Payment sends itself the cancellation,
-    // whose handler refunds it.
-    private async Task SettleRaceAsync(System.Data.Common.DbTransaction transaction, ChargeRecord record, OrderCreated message, IMessageContext context, CancellationToken cancellationToken)
+    // The order was cancelled before a charge was recorded. Nothing is charged now; but an earlier attempt of this
+    // message may have charged it and then lost the race to the cancellation (or the process stopped before recording
+    // the charge). The gateway knows: if it charged, the charge is recorded on the cancellation and the cancellation
+    // is sent to this endpoint again, whose handler refunds it.
+    private async Task SettleCancelledAsync(ChargeRecord cancelled, OrderCreated message, IMessageContext context, CancellationToken cancellationToken)
     {
-        var existing = await PaymentRecords.FindChargeAsync(transaction.Connection!, transaction, record.OrderId, cancellationToken).ConfigureAwait(false);
-        if (existing is not { Status: PaymentRecords.Cancelled } || record.ChargeId is null)
+        if (await gateway.FindChargeAsync(cancelled.OrderId, cancellationToken).ConfigureAwait(false) is not { ChargeId: { } chargeId })
         {
             return;
         }
 
-        await using var update = transaction.Connection!.Command(
-            transaction,
-            "UPDATE payment_charges SET charge_id = @p1, amount_cents = @p2, currency = @p3, status = @p4 WHERE order_id = @p0 AND status = @p5",
-            record.OrderId, record.ChargeId, record.AmountCents, record.Currency, PaymentRecords.Charged, PaymentRecords.Cancelled);
-        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        var cancellation = new OrderCancelled(message.OrderId, existing.Reason ?? "cancelled", timeProvider.GetUtcNow());
+        await unitOfWork.EnlistWriteAsync(
+            new StoreWrite(
+                "UPDATE payment_charges SET charge_id = @p1, amount_cents = @p2, currency = @p3, status = @p4 WHERE order_id = @p0 AND status = @p5 AND charge_id IS NULL",
+                cancelled.OrderId, chargeId, Money.ToCents(message.Total), message.Currency ?? string.Empty, PaymentRecords.Charged, PaymentRecords.Cancelled) { ExpectedRows = 1 },
+            cancellationToken).ConfigureAwait(false);
+        var cancellation = new OrderCancelled(message.OrderId, cancelled.Reason ?? "cancelled", timeProvider.GetUtcNow());
         await context.SendAsync(cancellation, SendOptions.To(context.Endpoint), cancellationToken).ConfigureAwait(false);
     }
 

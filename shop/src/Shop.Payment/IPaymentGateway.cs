@@ -14,6 +14,13 @@ public interface IPaymentGateway
     ValueTask<ChargeResult> ChargeAsync(string idempotencyKey, string token, decimal amount, string currency, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Looks up the result of the charge made with <paramref name="idempotencyKey"/>: null when no call with that key
+    /// has been decided (it never charges). Lets a service that lost track of a call (a crash, a race with a
+    /// cancellation) find out whether money moved.
+    /// </summary>
+    ValueTask<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Refunds <paramref name="amount"/> of the charge <paramref name="chargeId"/> and returns the refund id; throws
     /// <see cref="PaymentGatewayUnavailableException"/> on a transient failure.
     /// </summary>

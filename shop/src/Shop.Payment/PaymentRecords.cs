@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Shop.Infrastructure;
+using Switchboard.Persistence;
 
 namespace Shop.Payment;
 
@@ -48,13 +49,9 @@ internal static class PaymentRecords
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    /// <summary>Inserts a charge record unless the order has one; true when inserted.</summary>
-    public static async Task<bool> TryInsertChargeAsync(DbTransaction transaction, ChargeRecord record, long created, CancellationToken cancellationToken)
-    {
-        await using var command = transaction.Connection!.Command(
-            transaction,
+    /// <summary>Inserts a charge record, expecting the order to have none (else the unit of work is a conflict).</summary>
+    public static StoreWrite InsertCharge(ChargeRecord record, long created) =>
+        new(
             "INSERT INTO payment_charges (order_id, charge_id, amount_cents, currency, status, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
-            record.OrderId, record.ChargeId, record.AmountCents, record.Currency, record.Status, record.Reason, created);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+            record.OrderId, record.ChargeId, record.AmountCents, record.Currency, record.Status, record.Reason, created) { ExpectedRows = 1 };
 }

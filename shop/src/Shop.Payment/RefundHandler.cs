@@ -7,7 +7,8 @@ namespace Shop.Payment;
 
 /// <summary>
 /// Refunds a charged order once when its inventory reservation failed or it was cancelled: the gateway refund
-/// (idempotency key <c>refund-</c> + order id) comes first, then the refund record and <see cref="PaymentRefunded"/>
+/// (idempotency key <c>refund-</c> + order id) comes first, then the refund record (expecting to be the order's first:
+/// a concurrent copy that recorded it meanwhile makes the unit a conflict, run again) and <see cref="PaymentRefunded"/>
 /// commit together. A declined, unknown or already refunded order is left alone; a cancelled order that was not charged
 /// yet is marked so that it never is.
 /// </summary>
@@ -43,33 +44,19 @@ internal sealed class RefundHandler(IPaymentGateway gateway, IUnitOfWork unitOfW
         var amount = Money.FromCents(charge.AmountCents);
         var refundId = await gateway.RefundAsync("refund-" + orderId, chargeId, amount, cancellationToken).ConfigureAwait(false);
 
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        await using var insert = transaction.Connection!.Command(
-            transaction,
-            "INSERT INTO payment_refunds (order_id, refund_id, charge_id, amount_cents, currency, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
-            orderId, refundId, chargeId, charge.AmountCents, charge.Currency, reason, now.ToUnixTimeMilliseconds());
-        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
-        {
-            await context.PublishAsync(new PaymentRefunded(order, chargeId, amount, charge.Currency, reason, now), cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
+        await unitOfWork.EnlistWriteAsync(
+            new StoreWrite(
+                "INSERT INTO payment_refunds (order_id, refund_id, charge_id, amount_cents, currency, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
+                orderId, refundId, chargeId, charge.AmountCents, charge.Currency, reason, now.ToUnixTimeMilliseconds()) { ExpectedRows = 1 },
+            cancellationToken).ConfigureAwait(false);
+        await context.PublishAsync(new PaymentRefunded(order, chargeId, amount, charge.Currency, reason, now), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    // Not charged (yet): record the cancellation so that a late OrderCreated charges nothing. If a charge was recorded
-    // in the meantime, throw: the retry sees it and refunds it.
-    private async Task MarkCancelledAsync(string orderId, string reason, CancellationToken cancellationToken)
-    {
-        var transaction = await unitOfWork.GetDbTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var tombstone = new ChargeRecord(orderId, null, 0, string.Empty, PaymentRecords.Cancelled, reason);
-        if (await PaymentRecords.TryInsertChargeAsync(transaction, tombstone, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var existing = await PaymentRecords.FindChargeAsync(transaction.Connection!, transaction, orderId, cancellationToken).ConfigureAwait(false);
-        if (existing is { Status: PaymentRecords.Charged })
-        {
-            throw new InvalidOperationException($"Order {orderId} was charged while its cancellation was being handled; the retry refunds it.");
-        }
-    }
+    // Not charged (yet): record the cancellation so that a late OrderCreated charges nothing. A charge recorded in the
+    // meantime makes the unit of work a conflict: the rerun sees it and refunds it.
+    private ValueTask MarkCancelledAsync(string orderId, string reason, CancellationToken cancellationToken) =>
+        unitOfWork.EnlistWriteAsync(
+            PaymentRecords.InsertCharge(new ChargeRecord(orderId, null, 0, string.Empty, PaymentRecords.Cancelled, reason), timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            cancellationToken);
 }

@@ -73,6 +73,17 @@ public sealed class SimulatedPaymentGateway(PaymentOptions options, TimeProvider
     }
 
     /// <inheritdoc/>
+    public async ValueTask<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        await SimulateLatencyAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            return _charges.TryGetValue(idempotencyKey, out var result) ? result : null;
+        }
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<string> RefundAsync(string idempotencyKey, string chargeId, decimal amount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);

@@ -16,9 +16,10 @@ var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gr
 var smtp = new Option<string?>("--smtp") { Description = "SMTP server (host:port) through which Notification also emails each notification (default: $SHOP_SMTP; none: the mailbox only)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP") };
 var smtpFrom = new Option<string?>("--smtp-from") { Description = "The notifications' sender address (default: $SHOP_SMTP_FROM)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_FROM") };
 var smtpTls = new Option<string?>("--smtp-tls") { Description = "none, starttls or sslonconnect (default: $SHOP_SMTP_TLS, else starttls); a user and password come from $SHOP_SMTP_USERNAME and $SHOP_SMTP_PASSWORD", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_TLS") };
+var durability = new Option<Switchboard.Sqlite.SqliteDurability>("--durability") { Description = "What an embedded commit survives: Full (power loss; the default) or Normal (process crash)", DefaultValueFactory = _ => Switchboard.Sqlite.SqliteDurability.Full };
 var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
 
-var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, url, rabbitMq, postgres, smtp, smtpFrom, smtpTls, logLevel, stopOnEof };
+var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, durability, url, rabbitMq, postgres, smtp, smtpFrom, smtpTls, logLevel, stopOnEof };
 run.SetAction(async (result, cancellationToken) =>
 {
     var options = new ShopHostOptions
@@ -27,6 +28,7 @@ run.SetAction(async (result, cancellationToken) =>
         Transport = result.GetRequiredValue(transport),
         Store = result.GetRequiredValue(store),
         DataDirectory = result.GetRequiredValue(data),
+        Durability = result.GetValue(durability),
         Url = result.GetRequiredValue(url),
         RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
         Postgres = result.GetValue(postgres),

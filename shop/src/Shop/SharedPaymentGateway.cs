@@ -92,8 +92,9 @@ internal sealed class SharedPaymentGateway(ShopDatabase database, SimulatedPayme
         return refundId;
     }
 
-    private async Task<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken)
+    public async ValueTask<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var select = connection.Command(null, "SELECT charge_id, decline_reason FROM gateway_charges WHERE idempotency_key = @p0", idempotencyKey);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -87,7 +87,7 @@ public static class ShopHost
 
     private static void UseTransportAndStores(SwitchboardBuilder bus, ShopHostOptions options)
     {
-        var sqlite = new SqliteTransportOptions { Path = options.SqlitePath };
+        var sqlite = new SqliteTransportOptions { Path = options.SqlitePath, Durability = options.Durability };
         if (options.Transport == "rabbitmq")
         {
             bus.UseRabbitMq(options.RabbitMq ?? throw new ArgumentException("--transport rabbitmq needs --rabbitmq (or SWITCHBOARD_RABBITMQ_URI)."));

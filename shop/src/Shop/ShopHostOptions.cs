@@ -1,3 +1,5 @@
+using Switchboard.Sqlite;
+
 using Shop.Notification;
 
 namespace Shop;
@@ -16,6 +18,12 @@ public sealed record ShopHostOptions
 
     /// <summary>Where the embedded default keeps its SQLite file (<c>shop.db</c>).</summary>
     public string DataDirectory { get; init; } = "data";
+
+    /// <summary>
+    /// What a commit of the embedded SQLite file survives: <see cref="SqliteDurability.Full"/> (the default: a power
+    /// loss) or <see cref="SqliteDurability.Normal"/> (a process crash; the WAL is fsynced at checkpoints only).
+    /// </summary>
+    public SqliteDurability Durability { get; init; } = SqliteDurability.Full;
 
     /// <summary>The RabbitMQ URI (transport <c>rabbitmq</c>).</summary>
     public Uri? RabbitMq { get; init; }

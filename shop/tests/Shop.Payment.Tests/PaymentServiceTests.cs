@@ -172,4 +172,29 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         Assert.Empty(_harness.Recorder.Of<PaymentProcessed>());
         Assert.Empty(_harness.Recorder.Of<PaymentRefunded>());
     }
+
+    /// <summary>
+    /// An earlier attempt charged the order at the gateway but never recorded it (it lost the race to a cancellation, or
+    /// the process stopped), and the cancellation came first: the next attempt finds the charge at the gateway, records
+    /// it on the cancellation and refunds it, once; nothing is charged again and no PaymentProcessed goes out.
+    /// </summary>
+    [Fact]
+    public async Task A_charge_made_before_the_cancellation_was_recorded_is_found_and_refunded_once()
+    {
+        var order = NewOrder();
+        await Gateway.ChargeAsync(order.OrderId.ToString("D"), "tok_visa", order.Total, order.Currency!);
+        await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
+        await _harness.WaitUntilDrainedAsync("payment");
+
+        await Bus.PublishAsync(order);
+        await _harness.Recorder.WaitForAsync<PaymentRefunded>(1);
+        await _harness.WaitUntilDrainedAsync("payment");
+        await Task.Delay(200);
+
+        Assert.Equal(1, Gateway.ChargeCount);
+        Assert.Equal(1, Gateway.RefundCount);
+        Assert.Equal("timed out", Assert.Single(_harness.Recorder.Of<PaymentRefunded>()).Reason);
+        Assert.Empty(_harness.Recorder.Of<PaymentProcessed>());
+        Assert.Equal("charged", await _harness.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
+    }
 }
