@@ -23,7 +23,13 @@ public static class ShopHost
     public static WebApplication Build(ShopHostOptions options, EventLedger? ledger = null, LogLevel logLevel = LogLevel.Warning)
     {
         ShopServices.Validate(options.Services);
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration file watching: by default the content root (the working directory, which holds ./data) is
+        // watched for appsettings changes, and every write to the SQLite WAL would wake that watcher.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.SetMinimumLevel(logLevel);
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBody);
