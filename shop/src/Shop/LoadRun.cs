@@ -11,7 +11,7 @@ namespace Shop;
 /// <summary>
 /// <c>shop load</c>: an open-loop load against a running shop. Order <c>i</c> is due at <c>i / rate</c> seconds and
 /// is sent then whatever the shop is doing (requests are never held back by slow answers), through the real
-/// <c>POST /orders</c> with the demo's mix. When every order is placed it reads the customers' order lists until every
+/// <c>POST /orders</c> with the demo's mix of cards and SKUs (each order once: no repeated idempotency keys). When every order is placed it reads the customers' order lists until every
 /// accepted order is terminal, and prints one JSON line in the format of the benchmark runner (scenario <c>shop</c>):
 /// <c>seconds</c> from the first order's due time to the last order's terminal time, <c>msgs_per_s</c> terminal
 /// orders per second, and the nearest-rank <c>p50_ms</c>/<c>p99_ms</c> of each order's time from its due time (not its
@@ -77,9 +77,10 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         return (start, clock.Elapsed.TotalSeconds);
     }
 
-    private async Task PlaceAsync(HttpClient http, int index, DateTimeOffset due, CancellationToken cancellationToken)
+    private async Task PlaceAsync(HttpClient http, int number, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        var order = OrderMix.For(index, _run);
+        // The demo's mix without its repeated requests (every 25th repeats the one before): n requests, n orders.
+        var order = OrderMix.For(number + (number / 24), _run);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
@@ -131,7 +132,18 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
 
     private async Task ReadListAsync(HttpClient http, string customerId, CancellationToken cancellationToken)
     {
-        var list = await http.GetFromJsonAsync<List<ListedOrder>>($"/orders?customerId={Uri.EscapeDataString(customerId)}", Demo.Json, cancellationToken).ConfigureAwait(false) ?? [];
+        List<ListedOrder> list;
+        try
+        {
+            list = await http.GetFromJsonAsync<List<ListedOrder>>($"/orders?customerId={Uri.EscapeDataString(customerId)}", Demo.Json, cancellationToken).ConfigureAwait(false) ?? [];
+        }
+        catch (HttpRequestException exception)
+        {
+            // A read that failed (the shop is overloaded) is read again in the next round; patience bounds the wait.
+            progress.WriteLine($"reading the orders of {customerId} failed: {exception.Message}");
+            return;
+        }
+
         foreach (var order in list)
         {
             if (order.FinishedAt is { } finishedAt && _placed.TryGetValue(order.Id, out var placed))
