@@ -108,7 +108,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
 
         // The demo's mix through the Order process's API, and among it orders of three units of SKU-0010 (20 in stock)
         // that run it out: charged, then refused by Inventory, so they are refunded.
-        var requests = Enumerable.Range(0, MixRequests).Select(OrderMix.For).ToList();
+        var requests = Enumerable.Range(0, MixRequests).Select(i => OrderMix.For(i)).ToList();
         for (var k = ScarceOrders - 1; k >= 0; k--)
         {
             var customer = $"customer-{k % 40:D2}";

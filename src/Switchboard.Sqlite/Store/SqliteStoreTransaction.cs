@@ -7,8 +7,9 @@ namespace Switchboard.Sqlite.Store;
 
 /// <summary>
 /// A unit of work on the SQLite store, in one of two modes. Deferred (the default): reads go to a reader
-/// connection and every write (the handlers' <see cref="StoreWrite"/>s included) waits for <see cref="CommitAsync"/>, which hands them to the writer as one operation
-/// in its next group commit, so units of work share fsyncs. Leased: the first call to
+/// connection and every write (the handlers' <see cref="StoreWrite"/>s included) waits for
+/// <see cref="CommitAsync"/>, which hands them to the writer as one operation in its next group commit, so units
+/// of work share fsyncs and no handler holds the writer. Leased: the first call to
 /// <see cref="GetDbTransactionAsync"/> borrows the writer's connection (<see cref="UnitOfWorkLease"/>), writes what
 /// was deferred so far, and from then on everything runs on it at once.
 /// </summary>
