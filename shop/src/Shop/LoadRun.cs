@@ -48,7 +48,13 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         var last = _placed.Values.Select(p => p.FinishedAt ?? start).DefaultIfEmpty(start).Max();
         var seconds = Math.Max(0.001, (last - start).TotalSeconds);
         var correct = finished && _refused == 0 && _errors == 0 && !_placed.IsEmpty;
-        return new LoadResult(system, orders, rate, _placed.Count, latencies.Count, seconds, latencies.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), correct);
+        var outcomes = _placed.Values.Where(p => p.Status is not null).GroupBy(p => p.Status!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new LoadResult(system, orders, rate, _placed.Count, latencies.Count, seconds, latencies.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), correct)
+        {
+            Completed = outcomes.GetValueOrDefault("completed"),
+            Failed = outcomes.GetValueOrDefault("failed"),
+            Cancelled = outcomes.GetValueOrDefault("cancelled"),
+        };
     }
 
     // Sends order i at i / rate seconds, without waiting for earlier answers; returns the first due time and how long sending took.
@@ -149,6 +155,7 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
             if (order.FinishedAt is { } finishedAt && _placed.TryGetValue(order.Id, out var placed))
             {
                 placed.FinishedAt = finishedAt;
+                placed.Status = order.Status;
             }
         }
     }
@@ -163,14 +170,25 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         public DateTimeOffset Due { get; } = due;
 
         public DateTimeOffset? FinishedAt { get; set; }
+
+        public string? Status { get; set; }
     }
 
-    private sealed record ListedOrder(Guid Id, DateTimeOffset? FinishedAt);
+    private sealed record ListedOrder(Guid Id, string Status, DateTimeOffset? FinishedAt);
 }
 
 /// <summary>The outcome of a <see cref="LoadRun"/>, printed as one JSON line.</summary>
 public sealed record LoadResult(string System, int Orders, double Rate, int Accepted, int Terminal, double Seconds, double OrdersPerSecond, double P50Ms, double P99Ms, bool Correct)
 {
+    /// <summary>Terminal orders that completed.</summary>
+    public int Completed { get; init; }
+
+    /// <summary>Terminal orders that failed (payment declined, out of stock).</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Terminal orders the Order Service cancelled (stuck past its timeout).</summary>
+    public int Cancelled { get; init; }
+
     /// <summary>The line in the benchmark runner's format: scenario <c>shop</c>, <c>n</c> orders requested, <c>rate</c> offered.</summary>
     public string ToJsonLine() => JsonSerializer.Serialize(new
     {
@@ -180,6 +198,9 @@ public sealed record LoadResult(string System, int Orders, double Rate, int Acce
         rate = Rate,
         accepted = Accepted,
         terminal = Terminal,
+        completed = Completed,
+        failed = Failed,
+        cancelled = Cancelled,
         seconds = Math.Round(Seconds, 3),
         msgs_per_s = Math.Round(OrdersPerSecond, 1),
         p50_ms = Math.Round(P50Ms, 3),

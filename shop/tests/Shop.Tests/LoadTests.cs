@@ -42,6 +42,8 @@ public sealed class LoadTests : IAsyncLifetime
         Assert.True(result.Correct);
         Assert.Equal(150, result.Accepted);
         Assert.Equal(150, result.Terminal);
+        Assert.Equal(150, result.Completed + result.Failed + result.Cancelled);
+        Assert.True(result.Completed > 100 && result.Failed > 0, $"{result.Completed} completed, {result.Failed} failed: the mix declines some cards");
         using var line = JsonDocument.Parse(result.ToJsonLine());
         var json = line.RootElement;
         Assert.Equal("switchboard-sqlite", json.GetProperty("system").GetString());
