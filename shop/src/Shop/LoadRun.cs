@@ -16,12 +16,15 @@ namespace Shop;
 /// <c>seconds</c> from the first order's due time to the last order's terminal time, <c>msgs_per_s</c> terminal
 /// orders per second, and the nearest-rank <c>p50_ms</c>/<c>p99_ms</c> of each order's time from its due time (not its
 /// send time, so a client that falls behind shows up as latency) to its terminal time as the shop recorded it. Both
-/// clocks are this machine's. Correct when every request was accepted (202) and every order reached a terminal state.
+/// clocks are this machine's. Before it, 1,000 unmeasured orders (at most n) at the same rate warm the shop up.
+/// Correct when every request was accepted (202) and every order reached a terminal state.
 /// </summary>
 public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience, TextWriter progress, string? run = null)
 {
     /// <summary>Orders per customer: a customer's list (at most 100) then holds all of its orders.</summary>
     public const int OrdersPerCustomer = 50;
+
+    private const int WarmUpOrders = 1_000;
 
     private readonly ConcurrentDictionary<Guid, Placed> _placed = new();
     private readonly string _run = run ?? "load-" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
@@ -35,8 +38,10 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         using var http = new HttpClient(handler) { BaseAddress = shop, Timeout = TimeSpan.FromMinutes(2) };
         var health = await http.GetFromJsonAsync<JsonObject>("/health", cancellationToken).ConfigureAwait(false);
         var system = "switchboard-" + (health?["transport"]?.GetValue<string>() ?? "unknown");
-        // A few unmeasured orders first, so that the measured run does not include JIT and connection set-up.
-        var warmUp = new LoadRun(shop, Math.Min(orders, 100), rate, patience, TextWriter.Null, _run + "-warmup");
+        // BENCHMARKS.md's warm-up: the same load with 1,000 orders (at most n), unmeasured, until every one is terminal, so
+        // that the measured run does not include JIT compilation and connection set-up.
+        progress.WriteLine("warming up");
+        var warmUp = new LoadRun(shop, Math.Min(orders, WarmUpOrders), rate, patience, TextWriter.Null, _run + "-warmup");
         await warmUp.PlaceAllAsync(http, cancellationToken).ConfigureAwait(false);
         await warmUp.WaitUntilTerminalAsync(http, cancellationToken).ConfigureAwait(false);
 
