@@ -17,8 +17,8 @@ public sealed class SmtpTests
 
         var id = await shop.PlaceAsync("grace", "tok_visa", new Line("SKU-0003", 2));
         Assert.Equal("completed", (await shop.WaitForTerminalAsync(id)).Status);
-        await shop.CheckInvariantsAsync();
 
+        await shop.CheckInvariantsAsync(); // waits until no retry is pending, so every notification went out
         var listed = await shop.NotificationsAsync("grace");
         Assert.Equal(["order-created", "order-shipped", "payment-processed"], listed.Select(n => n.Kind).Order(StringComparer.Ordinal)); // in the order handled, which retries may change
         var mails = server.Received.ToList();
