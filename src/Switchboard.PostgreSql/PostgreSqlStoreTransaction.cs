@@ -51,6 +51,7 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private bool _ended;
+    private Exception? _failure;
     private bool _disposed;
 
     public async ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default) =>
@@ -182,8 +183,33 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
         return true;
     }
 
+    // Runs at once on the live transaction. A failed statement (also a row count the write did not expect) ends the
+    // unit of work even if the handler catches it: the commit throws, and disposing rolls everything back.
+    public async ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var transaction = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StoreWrite.RunAsync(transaction, write, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            _ended = true;
+            throw;
+        }
+    }
+
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
+        if (_failure is not null)
+        {
+            throw store.IsConcurrencyConflict(_failure)
+                ? new ConcurrencyConflictException("A statement of this unit of work lost a concurrency race: " + _failure.Message, _failure)
+                : new InvalidOperationException("A statement of this unit of work failed earlier; it cannot commit.", _failure);
+        }
+
         ThrowIfUnusable();
 
         // Whatever happens next, this unit of work is over: a failed commit is not tried again.

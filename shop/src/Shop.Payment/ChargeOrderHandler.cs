@@ -74,8 +74,9 @@ internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork un
 
     // The order was cancelled before a charge was recorded. Nothing is charged now; but an earlier attempt of this
     // message may have charged it and then lost the race to the cancellation (or the process stopped before recording
-    // the charge). The gateway knows: if it charged, the charge is recorded on the cancellation and the cancellation
-    // is sent to this endpoint again, whose handler refunds it.
+    // the charge). The gateway knows. If it charged, the charge is refunded at the gateway first (idempotent by key),
+    // so the money goes back even if this unit of work is then dropped because another copy of the message committed
+    // meanwhile; then the charge, the refund and PaymentRefunded commit together.
     private async Task SettleCancelledAsync(ChargeRecord cancelled, OrderCreated message, IMessageContext context, CancellationToken cancellationToken)
     {
         if (await gateway.FindChargeAsync(cancelled.OrderId, cancellationToken).ConfigureAwait(false) is not { ChargeId: { } chargeId })
@@ -83,13 +84,18 @@ internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork un
             return;
         }
 
+        var currency = message.Currency ?? string.Empty;
+        var amountCents = Money.ToCents(message.Total);
+        var reason = cancelled.Reason ?? "cancelled";
+        var refundId = await gateway.RefundAsync("refund-" + cancelled.OrderId, chargeId, message.Total, cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
         await unitOfWork.EnlistWriteAsync(
             new StoreWrite(
                 "UPDATE payment_charges SET charge_id = @p1, amount_cents = @p2, currency = @p3, status = @p4 WHERE order_id = @p0 AND status = @p5 AND charge_id IS NULL",
-                cancelled.OrderId, chargeId, Money.ToCents(message.Total), message.Currency ?? string.Empty, PaymentRecords.Charged, PaymentRecords.Cancelled) { ExpectedRows = 1 },
+                cancelled.OrderId, chargeId, amountCents, currency, PaymentRecords.Charged, PaymentRecords.Cancelled) { ExpectedRows = 1 },
             cancellationToken).ConfigureAwait(false);
-        var cancellation = new OrderCancelled(message.OrderId, cancelled.Reason ?? "cancelled", timeProvider.GetUtcNow());
-        await context.SendAsync(cancellation, SendOptions.To(context.Endpoint), cancellationToken).ConfigureAwait(false);
+        await unitOfWork.EnlistWriteAsync(PaymentRecords.InsertRefund(cancelled.OrderId, refundId, chargeId, amountCents, currency, reason, now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
+        await context.PublishAsync(new PaymentRefunded(message.OrderId, chargeId, message.Total, currency, reason, now), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static int DelayedRetriesSoFar(IMessageContext context) =>

@@ -14,9 +14,10 @@ public interface IPaymentGateway
     ValueTask<ChargeResult> ChargeAsync(string idempotencyKey, string token, decimal amount, string currency, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Looks up the result of the charge made with <paramref name="idempotencyKey"/>: null when no call with that key
-    /// has been decided (it never charges). Lets a service that lost track of a call (a crash, a race with a
-    /// cancellation) find out whether money moved.
+    /// Looks up the result of the charge made with <paramref name="idempotencyKey"/> (it never charges): null when the
+    /// gateway has no decision for that key: no call was made, one is still in flight, or it is older than what the
+    /// gateway remembers. Lets a service that lost track of a call (a crash, a race with a cancellation) find out
+    /// whether money moved.
     /// </summary>
     ValueTask<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default);
 

@@ -54,4 +54,10 @@ internal static class PaymentRecords
         new(
             "INSERT INTO payment_charges (order_id, charge_id, amount_cents, currency, status, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
             record.OrderId, record.ChargeId, record.AmountCents, record.Currency, record.Status, record.Reason, created) { ExpectedRows = 1 };
+
+    /// <summary>Inserts a refund record, expecting the order to have none (else the unit of work is a conflict).</summary>
+    public static StoreWrite InsertRefund(string orderId, string refundId, string chargeId, long amountCents, string currency, string reason, long created) =>
+        new(
+            "INSERT INTO payment_refunds (order_id, refund_id, charge_id, amount_cents, currency, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
+            orderId, refundId, chargeId, amountCents, currency, reason, created) { ExpectedRows = 1 };
 }

@@ -10,7 +10,8 @@ namespace Shop.Payment;
 /// (idempotency key <c>refund-</c> + order id) comes first, then the refund record (expecting to be the order's first:
 /// a concurrent copy that recorded it meanwhile makes the unit a conflict, run again) and <see cref="PaymentRefunded"/>
 /// commit together. A declined, unknown or already refunded order is left alone; a cancelled order that was not charged
-/// yet is marked so that it never is.
+/// yet is marked, so that a later <c>OrderCreated</c> charges nothing (see <c>ChargeOrderHandler</c> for a charge that
+/// was already on its way).
 /// </summary>
 internal sealed class RefundHandler(IPaymentGateway gateway, IUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider)
     : IMessageHandler<InventoryUpdateFailed>, IMessageHandler<OrderCancelled>
@@ -45,11 +46,7 @@ internal sealed class RefundHandler(IPaymentGateway gateway, IUnitOfWork unitOfW
         var refundId = await gateway.RefundAsync("refund-" + orderId, chargeId, amount, cancellationToken).ConfigureAwait(false);
 
         var now = timeProvider.GetUtcNow();
-        await unitOfWork.EnlistWriteAsync(
-            new StoreWrite(
-                "INSERT INTO payment_refunds (order_id, refund_id, charge_id, amount_cents, currency, reason, created) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (order_id) DO NOTHING",
-                orderId, refundId, chargeId, charge.AmountCents, charge.Currency, reason, now.ToUnixTimeMilliseconds()) { ExpectedRows = 1 },
-            cancellationToken).ConfigureAwait(false);
+        await unitOfWork.EnlistWriteAsync(PaymentRecords.InsertRefund(orderId, refundId, chargeId, charge.AmountCents, charge.Currency, reason, now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
         await context.PublishAsync(new PaymentRefunded(order, chargeId, amount, charge.Currency, reason, now), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

@@ -22,6 +22,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
     private UnitOfWorkLease? _lease;
     private WriteBatch? _batch;
     private bool _finished;
+    private Exception? _failure;
 
     public async ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default)
     {
@@ -91,13 +92,23 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
     public ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
+        ObjectDisposedException.ThrowIf(_finished, this);
         if (_batch is { } batch)
         {
-            StoreCommands.RunWrite(batch, write);
+            try
+            {
+                StoreCommands.RunWrite(batch, write);
+            }
+            catch (Exception e)
+            {
+                // Even if the handler catches this, the unit must not commit without the write.
+                _failure = e;
+                throw;
+            }
+
             return ValueTask.CompletedTask;
         }
 
-        ObjectDisposedException.ThrowIf(_finished, this);
         _writes.Add(write);
         return ValueTask.CompletedTask;
     }
@@ -105,6 +116,14 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
         _finished = true;
+        if (_failure is not null)
+        {
+            _lease?.Finish(commit: false);
+            throw _failure is ConcurrencyConflictException conflict
+                ? new ConcurrencyConflictException(conflict.Message, conflict)
+                : new InvalidOperationException("A statement of this unit of work failed earlier; it cannot commit.", _failure);
+        }
+
         if (_lease is { } lease)
         {
             lease.Finish(commit: true);
@@ -145,8 +164,16 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         var batch = await lease.Granted.ConfigureAwait(false);
         _batch = batch;
 
-        // What was deferred so far now runs on the lent connection; a conflict surfaces here.
-        StoreCommands.WriteDeferred(batch, _handled, _writes, _sagas, _outgoing, store.JoinsTransport);
+        // What was deferred so far now runs on the lent connection; a conflict surfaces here, and the unit cannot commit.
+        try
+        {
+            StoreCommands.WriteDeferred(batch, _handled, _writes, _sagas, _outgoing, store.JoinsTransport);
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            throw;
+        }
 
         _outgoing.Clear();
         _writes.Clear();

@@ -495,7 +495,7 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
     /// Below the bus: statements enlisted with <see cref="IStoreTransaction.EnlistWriteAsync"/> commit with the inbox
     /// record, vanish when the unit is disposed without commit, and one that changes another number of rows than it
     /// expects fails the whole unit with a conflict (whether the store runs it at once or at the commit), leaving
-    /// nothing of it behind.
+    /// nothing of it behind, also when the caller catches the exception and tries to commit anyway.
     /// </summary>
     [Fact]
     public async Task Enlisted_writes_commit_and_roll_back_with_the_unit_of_work_with_the_handlers_own_table()
@@ -535,10 +535,22 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
             });
         }
 
+        // With the transaction open (the statements run at once), a handler that swallows the conflict still cannot commit.
+        await using (var transaction = await store.BeginAsync())
+        {
+            await transaction.GetDbTransactionAsync();
+            Assert.True(await transaction.TryRecordHandledAsync("enlisted", "m-4"));
+            await transaction.EnlistWriteAsync(new StoreWrite(insert, "swallowed", 4L));
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(async () =>
+                await transaction.EnlistWriteAsync(new StoreWrite($"UPDATE {table} SET value = 0 WHERE id = @p0", "no-such-row") { ExpectedRows = 1 }));
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(async () => await transaction.CommitAsync());
+        }
+
         Assert.Equal(new Dictionary<string, long> { ["committed"] = 2 }, await Scope.ReadTestTableAsync(table));
         Assert.True(await store.WasHandledAsync("enlisted", "m-1"));
         Assert.False(await store.WasHandledAsync("enlisted", "m-2"));
         Assert.False(await store.WasHandledAsync("enlisted", "m-3"));
+        Assert.False(await store.WasHandledAsync("enlisted", "m-4"));
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public interface IUnitOfWork
     /// this to <see cref="GetDbTransactionAsync"/> for handlers that read (on a connection of their own), decide, then
     /// write: use <see cref="StoreWrite.ExpectedRows"/> where what was read may have changed meanwhile.
     /// </summary>
-    ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default);
+    ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default) => Transaction.EnlistWriteAsync(write, cancellationToken);
 
     /// <summary>The store-level transaction, for sagas and providers.</summary>
     IStoreTransaction Transaction { get; }

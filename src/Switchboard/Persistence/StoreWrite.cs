@@ -12,10 +12,20 @@ namespace Switchboard.Persistence;
 /// <param name="Parameters">Its parameters: <c>Parameters[i]</c> is <c>@pi</c>; null binds as SQL NULL.</param>
 public sealed record StoreWrite(string Sql, params object?[] Parameters)
 {
+    /// <summary>The statement.</summary>
+    public string Sql { get; init; } = Sql ?? throw new ArgumentNullException(nameof(Sql));
+
+    /// <summary>
+    /// The parameters, copied: a store that runs the statement at the commit must bind the values of the moment it
+    /// was enlisted, even when the caller reuses its array.
+    /// </summary>
+    public object?[] Parameters { get; init; } = [.. Parameters ?? throw new ArgumentNullException(nameof(Parameters))];
+
     /// <summary>
     /// When set, the number of rows the statement must change. Any other count fails the whole unit of work with
-    /// <see cref="ConcurrencyConflictException"/>: nothing of it is kept, and a transactional endpoint handles the
-    /// message again, so the handler reads the current state and decides anew.
+    /// <see cref="ConcurrencyConflictException"/>, at the commit or already at the call (a store that runs the
+    /// statement at once): nothing of it is kept, even if the handler catches the exception, and a transactional
+    /// endpoint handles the message again, so the handler reads the current state and decides anew.
     /// </summary>
     public int? ExpectedRows { get; init; }
 
