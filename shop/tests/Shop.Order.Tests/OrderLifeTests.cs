@@ -26,6 +26,49 @@ public sealed class OrderLifeTests
         Assert.Equal(stream.Single(e => e.Type == "shop.order-completed.v1").EventId, host.Published.Of<OrderCompleted>().Single(m => m.Message.OrderId == id).MessageId);
     }
 
+    /// <summary>
+    /// Replies reach the Order Service in any order: a shipment that overtakes the payment and the reservation completes
+    /// the order, and the two late milestones still join its timeline (after it, in the order the service learned of
+    /// them, each with its own time) without changing its status.
+    /// </summary>
+    [Fact]
+    public async Task Milestones_that_arrive_after_the_shipment_join_the_timeline_of_the_completed_order()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = await host.PlaceAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        await host.Bus.PublishAsync(new OrderShipped(id, "ship-1", "TRACK-1", now.AddMilliseconds(30)));
+        await host.WaitForStatusAsync(id, "completed");
+        await host.Bus.PublishAsync(new InventoryUpdated(id, [new OrderLine("SKU-0001", 2, 8.50m)], now.AddMilliseconds(20)));
+        await Eventually.HoldsAsync(async () => (await host.GetAsync(id))!.Timeline.Count == 4, "the late reservation on the timeline");
+        await host.Bus.PublishAsync(new PaymentProcessed(id, "pay-1", 41.90m, "EUR", [new OrderLine("SKU-0001", 2, 8.50m)], now.AddMilliseconds(10)));
+        await Eventually.HoldsAsync(async () => (await host.GetAsync(id))!.Timeline.Count == 5, "the late milestones on the timeline");
+
+        var order = await host.GetAsync(id);
+        Assert.Equal("completed", order!.Status);
+        Assert.Equal(["received", "shipped", "completed", "inventory-reserved", "payment-processed"], order.Timeline.Select(t => t.Event));
+        Assert.NotNull(order.FinishedAt);
+    }
+
+    /// <summary>An out-of-stock failure that overtakes the payment: the order stays failed, and the payment joins its timeline.</summary>
+    [Fact]
+    public async Task A_payment_that_arrives_after_the_inventory_failure_joins_the_timeline_of_the_failed_order()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var id = await host.PlaceAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        await host.Bus.PublishAsync(new InventoryUpdateFailed(id, "SKU-0010: 3 requested, 0 available", now.AddMilliseconds(20)));
+        await host.WaitForStatusAsync(id, "failed");
+        await host.Bus.PublishAsync(new PaymentProcessed(id, "pay-1", 41.90m, "EUR", [], now.AddMilliseconds(10)));
+        await Eventually.HoldsAsync(async () => (await host.GetAsync(id))!.Timeline.Any(t => t.Event == "payment-processed"), "the late payment on the timeline");
+
+        var order = await host.GetAsync(id);
+        Assert.Equal("failed", order!.Status);
+        Assert.Equal(["received", "failed", "payment-processed"], order.Timeline.Select(t => t.Event));
+    }
+
     [Fact]
     public async Task Shipped_without_the_earlier_milestones_still_completes_the_order()
     {

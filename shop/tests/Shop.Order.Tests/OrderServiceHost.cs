@@ -128,7 +128,7 @@ internal sealed class OrderServiceHost : IAsyncDisposable
     }
 }
 
-internal sealed record OrderDto(Guid Id, string CustomerId, string Email, string Status, decimal Total, string Currency, string? Reason, List<TimelineDto> Timeline);
+internal sealed record OrderDto(Guid Id, string CustomerId, string Email, string Status, decimal Total, string Currency, string? Reason, DateTimeOffset? FinishedAt, List<TimelineDto> Timeline);
 
 internal sealed record TimelineDto(DateTimeOffset At, string Event, string Detail);
 

@@ -14,6 +14,9 @@ public sealed class OrderAggregate : Aggregate<OrderState>
 {
     private bool CanProgress => !IsNew && State.Status != OrderStatus.None && !State.IsTerminal;
 
+    // Milestones are recorded also after the terminal state (a reply that came late), without changing it.
+    private bool Exists => !IsNew && State.Status != OrderStatus.None;
+
     /// <summary>Places the order (a no-op when it already exists).</summary>
     public void Place(PlaceOrder command)
     {
@@ -28,21 +31,21 @@ public sealed class OrderAggregate : Aggregate<OrderState>
         Raise(new OrderCreated(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.PaymentToken, command.ShippingAddress, command.At));
     }
 
-    /// <summary>Records the charge (once; not after the terminal state).</summary>
+    /// <summary>Records the charge (once; also when it comes after the terminal state, which it does not change).</summary>
     public void RecordPayment(PaymentProcessed payment)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        if (CanProgress && State.PaymentId is null)
+        if (Exists && State.PaymentId is null)
         {
             Raise(new OrderMarkedPaid(State.OrderId, payment.PaymentId, payment.Amount, payment.Currency, payment.ProcessedAt));
         }
     }
 
-    /// <summary>Records the stock reservation (once; not after the terminal state).</summary>
+    /// <summary>Records the stock reservation (once; also when it comes after the terminal state, which it does not change).</summary>
     public void RecordReservation(InventoryUpdated reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        if (CanProgress && !State.Reserved)
+        if (Exists && !State.Reserved)
         {
             Raise(new OrderMarkedReserved(State.OrderId, reservation.ReservedAt));
         }
@@ -66,12 +69,12 @@ public sealed class OrderAggregate : Aggregate<OrderState>
         Raise(new OrderCompleted(State.OrderId, now));
     }
 
-    /// <summary>Fails the order (unless it already reached a terminal state).</summary>
-    public void Fail(string reason, DateTimeOffset now)
+    /// <summary>Fails the order (unless it already reached a terminal state); <paramref name="afterCharge"/> when it had been charged.</summary>
+    public void Fail(string reason, DateTimeOffset now, bool afterCharge = false)
     {
         if (CanProgress)
         {
-            Raise(new OrderMarkedFailed(State.OrderId, reason, now));
+            Raise(new OrderMarkedFailed(State.OrderId, reason, now, afterCharge));
             Raise(new OrderFailed(State.OrderId, reason, now));
         }
     }
@@ -110,11 +113,11 @@ public sealed class OrderAggregate : Aggregate<OrderState>
                 break;
             case OrderMarkedPaid paid:
                 state.PaymentId = paid.PaymentId;
-                state.Status = OrderStatus.Paid;
+                state.Status = state.IsTerminal ? state.Status : OrderStatus.Paid;
                 break;
             case OrderMarkedReserved:
                 state.Reserved = true;
-                state.Status = OrderStatus.Reserved;
+                state.Status = state.IsTerminal ? state.Status : OrderStatus.Reserved;
                 break;
             case OrderMarkedShipped:
                 state.Shipped = true;
@@ -126,6 +129,7 @@ public sealed class OrderAggregate : Aggregate<OrderState>
             case OrderMarkedFailed failed:
                 state.Status = OrderStatus.Failed;
                 state.Reason = failed.Reason;
+                state.FailedAfterCharge = failed.AfterCharge;
                 break;
             case OrderMarkedCancelled cancelled:
                 state.Status = OrderStatus.Cancelled;

@@ -60,7 +60,8 @@ public sealed record OrderMarkedCompleted(Guid OrderId, DateTimeOffset Completed
 /// <param name="OrderId">The order.</param>
 /// <param name="Reason">Why (payment declined, out of stock, …).</param>
 /// <param name="FailedAt">When.</param>
-public sealed record OrderMarkedFailed(Guid OrderId, string Reason, DateTimeOffset FailedAt);
+/// <param name="AfterCharge">Whether the order had been charged (it failed at Inventory), so that Payment's milestone is still to come if it has not been recorded; false in events stored before this was recorded.</param>
+public sealed record OrderMarkedFailed(Guid OrderId, string Reason, DateTimeOffset FailedAt, bool AfterCharge = false);
 
 /// <summary>The order reached its terminal state Cancelled.</summary>
 /// <param name="OrderId">The order.</param>

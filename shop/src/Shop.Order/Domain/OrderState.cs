@@ -36,7 +36,23 @@ public sealed class OrderState
     /// <summary>Why the order failed or was cancelled.</summary>
     public string? Reason { get; set; }
 
+    /// <summary>Whether the order failed after it had been charged (at Inventory).</summary>
+    public bool FailedAfterCharge { get; set; }
+
     /// <summary>Whether the order has reached its one terminal state.</summary>
     [JsonIgnore]
     public bool IsTerminal => OrderStatus.IsTerminal(Status);
+
+    /// <summary>
+    /// Whether a milestone that must have happened has not been recorded yet: replies reach the Order Service in any
+    /// order, so a completed order may still hear of its payment or reservation, and an order that failed at
+    /// Inventory of its payment.
+    /// </summary>
+    [JsonIgnore]
+    public bool AwaitsMilestones => Status switch
+    {
+        OrderStatus.Completed => PaymentId is null || !Reserved,
+        OrderStatus.Failed => FailedAfterCharge && PaymentId is null,
+        _ => false,
+    };
 }

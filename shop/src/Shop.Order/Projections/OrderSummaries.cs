@@ -74,7 +74,14 @@ public sealed class OrderSummaries : Projection
 
     private static async ValueTask ProgressAsync(ProjectionContext ctx, Guid orderId, RecordedEvent recorded, string status, string kind, string detail, DateTimeOffset at, string? reason, CancellationToken ct)
     {
-        if (reason is null)
+        if (reason is null && !OrderStatus.IsTerminal(status))
+        {
+            // A milestone that came after the terminal state goes on the timeline but does not change the status.
+            await ctx.ExecuteAsync(
+                $"UPDATE {ctx.Table(SummariesView)} SET status = @p1, updated_at = @p2 WHERE order_id = @p0 AND status NOT IN (@p3, @p4, @p5)",
+                ct, Key(orderId), status, at.ToUnixTimeMilliseconds(), OrderStatus.Completed, OrderStatus.Failed, OrderStatus.Cancelled).ConfigureAwait(false);
+        }
+        else if (reason is null)
         {
             await ctx.ExecuteAsync(
                 $"UPDATE {ctx.Table(SummariesView)} SET status = @p1, updated_at = @p2 WHERE order_id = @p0",
