@@ -21,12 +21,7 @@ public static class AnalyticsServiceExtensions
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new AnalyticsOptions();
-        bus.Services.TryAddSingleton(database);
-        bus.Services.AddShopTables(database, AnalyticsSchema.Sql);
-        return bus.Endpoint("analytics", e => e
-            .Transactional()
-            .Concurrency(options.Concurrency)
-            .Retry(options.Retry)
+        return bus.AddShopEndpoint("analytics", database, AnalyticsSchema.Sql, options, e => e
             .Handle<OrderCreated, AnalyticsHandlers>()
             .Handle<PaymentProcessed, AnalyticsHandlers>()
             .Handle<PaymentFailed, AnalyticsHandlers>()

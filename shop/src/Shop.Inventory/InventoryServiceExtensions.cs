@@ -23,14 +23,10 @@ public static class InventoryServiceExtensions
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         var settings = new InventorySettings(database, options ?? new InventoryOptions());
-        bus.Services.TryAddSingleton(database);
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(settings);
         bus.Services.AddSingleton<IHostedService>(new InventorySchema(settings));
-        return bus.Endpoint("inventory", e => e
-            .Transactional()
-            .Concurrency(settings.Options.Concurrency)
-            .Retry(settings.Options.Retry)
+        return bus.AddShopEndpoint("inventory", database, tablesSql: null, settings.Options, e => e
             .Handle<PaymentProcessed, ReserveStockHandler>()
             .Handle<OrderCancelled, ReleaseStockHandler>());
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Shop.Contracts;
 using Shop.Infrastructure;
@@ -24,14 +25,22 @@ internal sealed class ReserveStockHandler(IUnitOfWork unitOfWork, ShopDatabase d
     public async ValueTask HandleAsync(PaymentProcessed message, IMessageContext context, CancellationToken cancellationToken)
     {
         var orderId = message.OrderId.ToString("D");
-        if (await database.ScalarAsync("SELECT 1 FROM inventory_reservations WHERE order_id = @p0", [orderId], cancellationToken).ConfigureAwait(false) is not null)
+        var lines = ReservedLine.FromOrder(message.Lines);
+        List<Shortage> shortages;
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            return;
+            await using (var reserved = connection.Command(null, "SELECT 1 FROM inventory_reservations WHERE order_id = @p0", orderId))
+            {
+                if (await reserved.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return;
+                }
+            }
+
+            shortages = lines is null ? [] : await ShortagesAsync(connection, lines, cancellationToken).ConfigureAwait(false);
         }
 
-        var lines = ReservedLine.FromOrder(message.Lines);
         var now = timeProvider.GetUtcNow();
-        var shortages = lines is null ? [] : await ShortagesAsync(lines, cancellationToken).ConfigureAwait(false);
         var failure = lines is null
             ? "invalid order lines: at least one line, each with a SKU and a quantity of at least 1"
             : shortages.Count == 0 ? null : "out of stock: " + string.Join("; ", shortages.Select(s => s.Reason));
@@ -63,10 +72,9 @@ internal sealed class ReserveStockHandler(IUnitOfWork unitOfWork, ShopDatabase d
     }
 
     // The lines the committed stock cannot cover, with why.
-    private async Task<List<Shortage>> ShortagesAsync(IReadOnlyList<ReservedLine> lines, CancellationToken cancellationToken)
+    private static async Task<List<Shortage>> ShortagesAsync(DbConnection connection, IReadOnlyList<ReservedLine> lines, CancellationToken cancellationToken)
     {
         var shortages = new List<Shortage>();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var line in lines)
         {
             await using var read = connection.Command(null, "SELECT available FROM inventory_stock WHERE sku = @p0", line.Sku);

@@ -30,7 +30,6 @@ public static class NotificationServiceExtensions
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new NotificationOptions();
-        bus.Services.TryAddSingleton(database);
         if (options.Smtp is { } smtp)
         {
             var email = new SmtpNotificationSender(smtp);
@@ -38,11 +37,7 @@ public static class NotificationServiceExtensions
         }
 
         bus.Services.TryAddScoped<INotificationSender, MailboxNotificationSender>();
-        bus.Services.AddShopTables(database, NotificationSchema.Sql);
-        return bus.Endpoint("notification", e => e
-            .Transactional()
-            .Concurrency(options.Concurrency)
-            .Retry(options.Retry)
+        return bus.AddShopEndpoint("notification", database, NotificationSchema.Sql, options, e => e
             .Handle<OrderCreated, NotificationHandlers>()
             .Handle<PaymentProcessed, NotificationHandlers>()
             .Handle<PaymentFailed, NotificationHandlers>()

@@ -1,10 +1,23 @@
+using Shop.Infrastructure;
 using Switchboard.Retries;
 
 namespace Shop.Payment;
 
 /// <summary>Settings of the Payment service and of its simulated gateway.</summary>
-public sealed record PaymentOptions
+public sealed record PaymentOptions : ShopEndpointOptions
 {
+    /// <summary>
+    /// Settings whose endpoint handles 32 messages at once (most of a charge is waiting for the gateway, and calls
+    /// overlap) and retries transient gateway failures: 2 immediate retries, then 3 delayed rounds from 1 s. When the
+    /// last delayed round still finds the gateway unavailable, the order's payment fails (<c>PaymentFailed</c> with
+    /// reason <c>payment_gateway_unavailable</c>) instead of being dead-lettered.
+    /// </summary>
+    public PaymentOptions()
+    {
+        Concurrency = 32;
+        Retry = new RetryPolicy { ImmediateRetries = 2, DelayedRetries = 3, BaseDelay = TimeSpan.FromSeconds(1) };
+    }
+
     /// <summary>Shortest simulated gateway round trip. Default 2 ms; zero in tests.</summary>
     public TimeSpan GatewayMinLatency { get; init; } = TimeSpan.FromMilliseconds(2);
 
@@ -16,14 +29,4 @@ public sealed record PaymentOptions
 
     /// <summary>How many idempotency keys (and charges) the simulated gateway remembers; the oldest are forgotten past it. Default 100,000.</summary>
     public int GatewayMaxRecords { get; init; } = 100_000;
-
-    /// <summary>
-    /// The endpoint's retry policy for transient gateway failures. Default: 2 immediate retries, then 3 delayed rounds
-    /// from 1 s. When the last delayed round still finds the gateway unavailable, the order's payment fails
-    /// (<c>PaymentFailed</c> with reason <c>payment_gateway_unavailable</c>) instead of being dead-lettered.
-    /// </summary>
-    public RetryPolicy Retry { get; init; } = new() { ImmediateRetries = 2, DelayedRetries = 3, BaseDelay = TimeSpan.FromSeconds(1) };
-
-    /// <summary>Messages the <c>payment</c> endpoint handles at once. Default 32: most of a charge is waiting for the gateway, and calls overlap.</summary>
-    public int Concurrency { get; init; } = 32;
 }

@@ -21,15 +21,10 @@ public static class PaymentServiceExtensions
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new PaymentOptions();
-        bus.Services.TryAddSingleton(database);
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(new PaymentSettings(database, options));
         bus.Services.TryAddSingleton<IPaymentGateway>(sp => new SimulatedPaymentGateway(options, sp.GetRequiredService<TimeProvider>()));
-        bus.Services.AddShopTables(database, PaymentSchema.Sql);
-        return bus.Endpoint("payment", e => e
-            .Transactional()
-            .Concurrency(options.Concurrency)
-            .Retry(options.Retry)
+        return bus.AddShopEndpoint("payment", database, PaymentSchema.Sql, options, e => e
             .Handle<OrderCreated, ChargeOrderHandler>()
             .Handle<InventoryUpdateFailed, RefundHandler>()
             .Handle<OrderCancelled, RefundHandler>());

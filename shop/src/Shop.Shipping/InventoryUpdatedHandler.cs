@@ -15,12 +15,17 @@ internal sealed class InventoryUpdatedHandler(IUnitOfWork unitOfWork, ShopDataba
     public async ValueTask HandleAsync(InventoryUpdated message, IMessageContext context, CancellationToken cancellationToken)
     {
         var orderId = message.OrderId.ToString();
-        if (await database.ScalarAsync("SELECT 1 FROM shipping_shipments WHERE order_id = @p0", [orderId], cancellationToken) is not null)
+        var known = await database.ScalarAsync(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM shipping_shipments WHERE order_id = @p0) THEN 'shipped' " +
+            "WHEN EXISTS (SELECT 1 FROM shipping_orders WHERE order_id = @p0) THEN 'address' END",
+            [orderId],
+            cancellationToken);
+        if (known is "shipped")
         {
             return;
         }
 
-        if (await database.ScalarAsync("SELECT 1 FROM shipping_orders WHERE order_id = @p0", [orderId], cancellationToken) is null)
+        if (known is null)
         {
             throw new AddressNotYetKnownException(message.OrderId);
         }

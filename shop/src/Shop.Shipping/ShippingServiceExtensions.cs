@@ -19,12 +19,7 @@ public static class ShippingServiceExtensions
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new ShippingOptions();
-        bus.Services.TryAddSingleton(database);
-        bus.Services.AddShopTables(database, ShippingSchema.Sql);
-        return bus.Endpoint("shipping", e => e
-            .Transactional()
-            .Concurrency(options.Concurrency)
-            .Retry(options.Retry)
+        return bus.AddShopEndpoint("shipping", database, ShippingSchema.Sql, options, e => e
             .Handle<OrderCreated, OrderCreatedHandler>()
             .Handle<InventoryUpdated, InventoryUpdatedHandler>());
     }

@@ -54,7 +54,7 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         var seconds = Math.Max(0.001, (last - start).TotalSeconds);
         var correct = finished && _refused == 0 && _errors == 0 && !_placed.IsEmpty;
         var outcomes = _placed.Values.Where(p => p.Status is not null).GroupBy(p => p.Status!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return new LoadResult(system, orders, rate, _placed.Count, latencies.Count, seconds, latencies.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), correct)
+        return new LoadResult(system, orders, rate, _placed.Count, latencies.Count, seconds, latencies.Count / seconds, NearestRank.Of(latencies, 0.50), NearestRank.Of(latencies, 0.99), correct)
         {
             Completed = outcomes.GetValueOrDefault("completed"),
             Failed = outcomes.GetValueOrDefault("failed"),
@@ -94,11 +94,7 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         var order = OrderMix.For(number + (number / 24), _run);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
-            {
-                Content = JsonContent.Create(new { order.CustomerId, order.Email, order.Lines, order.PaymentToken, order.ShippingAddress }, options: Demo.Json),
-            };
-            request.Headers.Add("Idempotency-Key", order.IdempotencyKey);
+            using var request = order.ToHttpRequest();
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Accepted)
             {
@@ -164,9 +160,6 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
             }
         }
     }
-
-    private static double Percentile(List<double> sorted, double rank) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(rank * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private sealed class Placed(string customerId, DateTimeOffset due)
     {

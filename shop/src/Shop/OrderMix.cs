@@ -1,9 +1,22 @@
+using System.Net.Http.Json;
 using Shop.Contracts;
 
 namespace Shop;
 
 /// <summary>A demo order request.</summary>
-internal sealed record OrderRequest(string IdempotencyKey, string CustomerId, string Email, IReadOnlyList<OrderRequestLine> Lines, string PaymentToken, ShippingAddress ShippingAddress);
+internal sealed record OrderRequest(string IdempotencyKey, string CustomerId, string Email, IReadOnlyList<OrderRequestLine> Lines, string PaymentToken, ShippingAddress ShippingAddress)
+{
+    /// <summary><c>POST /orders</c> with this order as its body and its <c>Idempotency-Key</c>.</summary>
+    public HttpRequestMessage ToHttpRequest()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
+        {
+            Content = JsonContent.Create(new { CustomerId, Email, Lines, PaymentToken, ShippingAddress }, options: Demo.Json),
+        };
+        request.Headers.Add("Idempotency-Key", IdempotencyKey);
+        return request;
+    }
+}
 
 /// <summary>A demo order line.</summary>
 internal sealed record OrderRequestLine(string Sku, int Quantity);

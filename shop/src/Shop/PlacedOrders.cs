@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
 
 namespace Shop;
 
@@ -30,11 +29,7 @@ internal sealed class PlacedOrders
     public async Task PlaceAsync(HttpClient http, OrderRequest order, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _requests);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
-        {
-            Content = JsonContent.Create(new { order.CustomerId, order.Email, order.Lines, order.PaymentToken, order.ShippingAddress }, options: Demo.Json),
-        };
-        request.Headers.Add("Idempotency-Key", order.IdempotencyKey);
+        using var request = order.ToHttpRequest();
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {

@@ -28,8 +28,8 @@ internal static class Summary
         Row("refunds", report.Refunds);
         Row("notifications sent", notifications);
         var latencies = Latencies(ledger);
-        Row("order to terminal p50 (ms)", Percentile(latencies, 0.50).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
-        Row("order to terminal p99 (ms)", Percentile(latencies, 0.99).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
+        Row("order to terminal p50 (ms)", NearestRank.Of(latencies, 0.50).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
+        Row("order to terminal p99 (ms)", NearestRank.Of(latencies, 0.99).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
         Row("throughput (orders/s, placing to last terminal)", (placed.Accepted.Count / elapsed.TotalSeconds).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
         Row("elapsed (s)", elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         foreach (var figure in analytics.EnumerateObject().Where(p => p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.String))
@@ -63,7 +63,4 @@ internal static class Summary
             .Order()
             .ToList();
     }
-
-    private static double Percentile(List<double> sorted, double rank) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(rank * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -554,6 +554,38 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
     }
 
     /// <summary>
+    /// An enlisted statement keeps the parameter values it was enlisted with: a caller that reuses its array for the
+    /// next statement changes nothing already enlisted, whether the store runs statements at once or at the commit.
+    /// </summary>
+    [Fact]
+    public async Task Enlisted_writes_keep_the_values_they_were_enlisted_with_with_the_handlers_own_table()
+    {
+        if (!Scope.HasDatabase)
+        {
+            return;
+        }
+
+        const string table = "store_suite_enlisted_values";
+        await Scope.CreateTestTableAsync(table);
+        var store = await OpenStoreAsync();
+        var parameters = new object?[2];
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            foreach (var (id, value) in new[] { ("first", 1L), ("second", 2L) })
+            {
+                parameters[0] = id;
+                parameters[1] = value;
+                await transaction.EnlistWriteAsync(new StoreWrite($"INSERT INTO {table} (id, value) VALUES (@p0, @p1)", parameters));
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(new Dictionary<string, long> { ["first"] = 1, ["second"] = 2 }, await Scope.ReadTestTableAsync(table));
+    }
+
+    /// <summary>
     /// Through the bus: 30 messages at once, 8 handlers, each reading a counter outside its unit of work and enlisting
     /// "what I read plus one, if it is still what I read". Every lost race is a conflict that runs the message again,
     /// so the counter ends at exactly 30 and nothing is dead-lettered.
