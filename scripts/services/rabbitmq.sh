@@ -68,13 +68,27 @@ urlencode() { # RFC 3986: everything but unreserved characters is percent-encode
   printf '%s' "$out"
 }
 
-# The node runs as the package's rabbitmq user when this script runs as root, as the caller otherwise.
+# The node runs as the package's rabbitmq user when this script runs as root, as the caller otherwise. `start` decides
+# after the install (which is what creates that user) and records the choice with the node; `stop` and `restart` use
+# the recorded user, so that the node's files and Erlang cookie are always reached as the user that owns them.
 as_node_user=()
 node_owner=""
-if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then
-  as_node_user=(runuser -u rabbitmq --)
-  node_owner=rabbitmq:rabbitmq
-fi
+node_user=""
+choose_node_user() {
+  node_user=""
+  if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then
+    node_user=rabbitmq
+  fi
+  use_node_user
+}
+use_node_user() {
+  as_node_user=()
+  node_owner=""
+  if [ -n "$node_user" ]; then
+    as_node_user=(runuser -u "$node_user" --)
+    node_owner="$node_user:$node_user"
+  fi
+}
 
 # A RabbitMQ tool (rabbitmqctl, rabbitmq-diagnostics, ...) against this node: the node's environment only, no
 # standard input (the CLI tools read it), at most $rmq_timeout seconds.
@@ -199,8 +213,10 @@ CONF
 
 load_node() { # reads what `start` recorded; false when there is no node directory
   [ -f "$node_file" ] || return 1
+  node_user=""
   # shellcheck source=/dev/null
   source "$node_file"
+  use_node_user
 }
 
 print_log_tail() {
@@ -281,6 +297,7 @@ start_node() {
     log "removing what is left of an earlier node in $state_dir"
     stop_node
   fi
+  choose_node_user
 
   # Ports: the first AMQP port from 5672 whose TLS (+1), management (+10000) and distribution (+20000) ports are
   # free too.
@@ -381,6 +398,7 @@ start_node() {
     printf '%q ' "${node_env[@]}"
     printf ')\n'
     printf 'node_name=%q\n' "$node_name"
+    printf 'node_user=%q\n' "$node_user"
     echo "launcher_pid=$launcher_pid"
     echo "amqp_port=$amqp_port"
     echo "epmd_started_here=$epmd_started_here"
