@@ -18,6 +18,7 @@ internal sealed class AnalyticsHandlers(IUnitOfWork unitOfWork) :
     IMessageHandler<InventoryUpdated>,
     IMessageHandler<InventoryUpdateFailed>,
     IMessageHandler<OrderShipped>,
+    IMessageHandler<ShipmentCancelled>,
     IMessageHandler<OrderCompleted>,
     IMessageHandler<OrderFailed>,
     IMessageHandler<OrderCancelled>
@@ -45,6 +46,9 @@ internal sealed class AnalyticsHandlers(IUnitOfWork unitOfWork) :
 
     public ValueTask HandleAsync(OrderShipped message, IMessageContext context, CancellationToken cancellationToken) =>
         RecordAsync(message.OrderId, EventKinds.OrderShipped, 0, string.Empty, message.ShippedAt, cancellationToken);
+
+    public ValueTask HandleAsync(ShipmentCancelled message, IMessageContext context, CancellationToken cancellationToken) =>
+        RecordAsync(message.OrderId, EventKinds.ShipmentCancelled, 0, message.Reason, message.CancelledAt, cancellationToken);
 
     public ValueTask HandleAsync(OrderCompleted message, IMessageContext context, CancellationToken cancellationToken) =>
         RecordAsync(message.OrderId, EventKinds.OrderCompleted, 0, string.Empty, message.CompletedAt, cancellationToken);

@@ -49,9 +49,11 @@ public static class AnalyticsReader
         var durations = new List<long>();
         await using (var command = connection.Command(
             transaction,
-            "SELECT s.at_ms - c.at_ms FROM analytics_facts c JOIN analytics_facts s ON s.order_id = c.order_id AND s.kind = @p1 WHERE c.kind = @p0",
+            "SELECT s.at_ms - c.at_ms FROM analytics_facts c JOIN analytics_facts s ON s.order_id = c.order_id AND s.kind = @p1 WHERE c.kind = @p0 " +
+            "AND NOT EXISTS (SELECT 1 FROM analytics_facts v WHERE v.order_id = c.order_id AND v.kind = @p2)",
             EventKinds.OrderCreated,
-            EventKinds.OrderShipped))
+            EventKinds.OrderShipped,
+            EventKinds.ShipmentCancelled))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -82,7 +84,8 @@ public static class AnalyticsReader
             events.GetValueOrDefault(EventKinds.OrderCompleted),
             events.GetValueOrDefault(EventKinds.OrderFailed),
             events.GetValueOrDefault(EventKinds.OrderCancelled),
-            events.GetValueOrDefault(EventKinds.OrderShipped),
+            events.GetValueOrDefault(EventKinds.OrderShipped) - events.GetValueOrDefault(EventKinds.ShipmentCancelled),
+            events.GetValueOrDefault(EventKinds.ShipmentCancelled),
             captured,
             refunded,
             captured - refunded,

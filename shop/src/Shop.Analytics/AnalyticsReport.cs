@@ -14,7 +14,7 @@ public sealed record FailureReasonCount(string Source, string Reason, long Count
 /// <param name="Orders">How many <c>OrderCreated</c> fell in it (by their <c>CreatedAt</c>).</param>
 public sealed record MinuteCount(DateTimeOffset Minute, long Orders);
 
-/// <summary>Time from an order's <c>CreatedAt</c> to its <c>ShippedAt</c>, over the orders that have both.</summary>
+/// <summary>Time from an order's <c>CreatedAt</c> to its <c>ShippedAt</c>, over the orders that have both and whose shipment stands.</summary>
 /// <param name="Orders">How many orders the figures are computed over.</param>
 /// <param name="P50Milliseconds">The median (nearest rank), or null with no shipped order.</param>
 /// <param name="P95Milliseconds">The 95th percentile (nearest rank), or null with no shipped order.</param>
@@ -30,7 +30,8 @@ public sealed record OrdersPerMinute(IReadOnlyList<MinuteCount> LastMinutes, dou
 /// <param name="OrdersCompleted"><c>OrderCompleted</c> events.</param>
 /// <param name="OrdersFailed"><c>OrderFailed</c> events.</param>
 /// <param name="OrdersCancelled"><c>OrderCancelled</c> events.</param>
-/// <param name="OrdersShipped"><c>OrderShipped</c> events.</param>
+/// <param name="OrdersShipped">Shipments that stand: <c>OrderShipped</c> events less the shipments voided.</param>
+/// <param name="ShipmentsCancelled"><c>ShipmentCancelled</c> events: shipments voided because their order was cancelled.</param>
 /// <param name="RevenueCaptured">The sum of <c>PaymentProcessed</c> amounts.</param>
 /// <param name="RevenueRefunded">The sum of <c>PaymentRefunded</c> amounts.</param>
 /// <param name="NetRevenue">Captured minus refunded.</param>
@@ -45,6 +46,7 @@ public sealed record AnalyticsReport(
     long OrdersFailed,
     long OrdersCancelled,
     long OrdersShipped,
+    long ShipmentsCancelled,
     decimal RevenueCaptured,
     decimal RevenueRefunded,
     decimal NetRevenue,
@@ -59,7 +61,7 @@ public sealed record AnalyticsReport(
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"orders placed {OrdersPlaced}, completed {OrdersCompleted}, failed {OrdersFailed}, cancelled {OrdersCancelled}, shipped {OrdersShipped}");
+        text.AppendLine(c, $"orders placed {OrdersPlaced}, completed {OrdersCompleted}, failed {OrdersFailed}, cancelled {OrdersCancelled}, shipped {OrdersShipped}, shipments cancelled {ShipmentsCancelled}");
         text.AppendLine(c, $"revenue captured {RevenueCaptured:0.00} {Currency}, refunded {RevenueRefunded:0.00} {Currency}, net {NetRevenue:0.00} {Currency}");
         text.AppendLine(c, $"time to ship over {TimeToShip.Orders} orders: p50 {Milliseconds(TimeToShip.P50Milliseconds)}, p95 {Milliseconds(TimeToShip.P95Milliseconds)}");
         text.AppendLine(c, $"orders per minute: average {OrdersPerMinute.Average:0.0}; last minutes {string.Join(", ", OrdersPerMinute.LastMinutes.Select(m => m.Minute.ToString("HH:mm", c) + " " + m.Orders.ToString(c)))}");

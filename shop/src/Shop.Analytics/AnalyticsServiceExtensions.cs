@@ -29,6 +29,7 @@ public static class AnalyticsServiceExtensions
             .Handle<InventoryUpdated, AnalyticsHandlers>()
             .Handle<InventoryUpdateFailed, AnalyticsHandlers>()
             .Handle<OrderShipped, AnalyticsHandlers>()
+            .Handle<ShipmentCancelled, AnalyticsHandlers>()
             .Handle<OrderCompleted, AnalyticsHandlers>()
             .Handle<OrderFailed, AnalyticsHandlers>()
             .Handle<OrderCancelled, AnalyticsHandlers>());

@@ -24,6 +24,9 @@ public static class EventKinds
     /// <summary><see cref="Contracts.OrderShipped"/>.</summary>
     public const string OrderShipped = "order-shipped";
 
+    /// <summary><see cref="Contracts.ShipmentCancelled"/>.</summary>
+    public const string ShipmentCancelled = "shipment-cancelled";
+
     /// <summary><see cref="Contracts.OrderCompleted"/>.</summary>
     public const string OrderCompleted = "order-completed";
 

@@ -8,7 +8,9 @@ public sealed record ShippingAddress(string Name, string Line1, string? Line2, s
 
 /// <summary>
 /// An order was placed and accepted (Order Service). <paramref name="PaymentToken"/> is the payment gateway's token
-/// from client-side tokenization (e.g. <c>tok_visa</c>): no card number ever reaches Shop.
+/// from client-side tokenization (e.g. <c>tok_visa</c>): no card number ever reaches Shop. <paramref name="ShipBy"/> is
+/// the moment from which the Order Service cancels the order if it has not heard of its shipment: Shipping creates no
+/// shipment from then on (null in events published before it was carried: no deadline).
 /// </summary>
 public sealed record OrderCreated(
     Guid OrderId,
@@ -19,7 +21,8 @@ public sealed record OrderCreated(
     string Currency,
     string PaymentToken,
     ShippingAddress ShippingAddress,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ShipBy = null);
 
 /// <summary>The order's amount was charged (Payment Service). <paramref name="Lines"/> are carried for Inventory.</summary>
 public sealed record PaymentProcessed(Guid OrderId, string PaymentId, decimal Amount, string Currency, IReadOnlyList<OrderLine> Lines, DateTimeOffset ProcessedAt);
@@ -39,6 +42,12 @@ public sealed record InventoryUpdateFailed(Guid OrderId, string Reason, DateTime
 /// <summary>A shipment was created for the order (Shipping Service).</summary>
 public sealed record OrderShipped(Guid OrderId, string ShipmentId, string TrackingNumber, DateTimeOffset ShippedAt);
 
+/// <summary>
+/// A shipment was voided before it left (Shipping Service): the order was cancelled after Shipping had created it,
+/// so the cancellation wins and the goods stay (Inventory releases them on <see cref="OrderCancelled"/>).
+/// </summary>
+public sealed record ShipmentCancelled(Guid OrderId, string ShipmentId, string Reason, DateTimeOffset CancelledAt);
+
 /// <summary>The order reached its terminal state Completed (Order Service, on <see cref="OrderShipped"/>).</summary>
 public sealed record OrderCompleted(Guid OrderId, DateTimeOffset CompletedAt);
 
@@ -47,6 +56,7 @@ public sealed record OrderFailed(Guid OrderId, string Reason, DateTimeOffset Fai
 
 /// <summary>
 /// The order reached its terminal state Cancelled (Order Service): it was stuck past the configured timeout. Payment
-/// refunds it if it was charged; Inventory releases what it reserved for it.
+/// refunds it if it was charged; Inventory releases what it reserved for it; Shipping ships nothing for it any more and
+/// voids a shipment it created before it heard of the cancellation (<see cref="ShipmentCancelled"/>).
 /// </summary>
 public sealed record OrderCancelled(Guid OrderId, string Reason, DateTimeOffset CancelledAt);

@@ -17,6 +17,7 @@ public static class ShopMessages
             .Message<InventoryUpdated>("shop.inventory-updated.v1")
             .Message<InventoryUpdateFailed>("shop.inventory-update-failed.v1")
             .Message<OrderShipped>("shop.order-shipped.v1")
+            .Message<ShipmentCancelled>("shop.shipment-cancelled.v1")
             .Message<OrderCompleted>("shop.order-completed.v1")
             .Message<OrderFailed>("shop.order-failed.v1")
             .Message<OrderCancelled>("shop.order-cancelled.v1");

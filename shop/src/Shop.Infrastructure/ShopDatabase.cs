@@ -115,6 +115,38 @@ public sealed class ShopDatabase
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="column"/> (of SQL type <paramref name="type"/>, which must allow NULL) to
+    /// <paramref name="table"/> unless it has it: tables created by an earlier version of a service get the columns a
+    /// later one added. Several processes may run it at once.
+    /// </summary>
+    public async Task AddColumnIfMissingAsync(string table, string column, string type, CancellationToken cancellationToken = default)
+    {
+        if (Kind == ShopDatabaseKind.PostgreSql)
+        {
+            await ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // SQLite has no ADD COLUMN IF NOT EXISTS: look and add in one write transaction, so that two processes do not both add it.
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var find = connection.Command(transaction, "SELECT COUNT(*) FROM pragma_table_info(@p0) WHERE name = @p1", table, column))
+        {
+            if (Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                return;
+            }
+        }
+
+        await using (var add = connection.Command(transaction, $"ALTER TABLE {table} ADD COLUMN {column} {type}"))
+        {
+            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     // The transaction-level advisory lock of the schema, with the key of Switchboard's PostgreSQL migrations (FNV-1a of
     // "switchboard.postgresql.migrations:" + schema): the store's migrations and the services' tables wait for each other.
     private async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

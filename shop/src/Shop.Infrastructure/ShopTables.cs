@@ -3,16 +3,32 @@ using Microsoft.Extensions.Hosting;
 
 namespace Shop.Infrastructure;
 
+/// <summary>A nullable column that a later version of a service added to one of its tables.</summary>
+/// <param name="Table">The table.</param>
+/// <param name="Name">The column.</param>
+/// <param name="Type">Its SQL type (it must allow NULL: rows written before it have none).</param>
+public sealed record AddedColumn(string Table, string Name, string Type);
+
 /// <summary>Creates a service's own tables at start-up, before the bus consumes (registered inside the service's <c>Add…Service</c>).</summary>
 public static class ShopTables
 {
-    /// <summary>Runs <paramref name="ddl"/> (idempotent <c>CREATE … IF NOT EXISTS</c>) on <paramref name="database"/> when the host starts.</summary>
-    public static IServiceCollection AddShopTables(this IServiceCollection services, ShopDatabase database, string ddl) =>
-        services.AddSingleton<IHostedService>(new Creator(database, ddl));
+    /// <summary>
+    /// Runs <paramref name="ddl"/> (idempotent <c>CREATE … IF NOT EXISTS</c>) on <paramref name="database"/> when the host
+    /// starts, then adds each of <paramref name="addedColumns"/> to a table that an earlier version created without it.
+    /// </summary>
+    public static IServiceCollection AddShopTables(this IServiceCollection services, ShopDatabase database, string ddl, params IReadOnlyList<AddedColumn> addedColumns) =>
+        services.AddSingleton<IHostedService>(new Creator(database, ddl, addedColumns));
 
-    private sealed class Creator(ShopDatabase database, string ddl) : IHostedService
+    private sealed class Creator(ShopDatabase database, string ddl, IReadOnlyList<AddedColumn> addedColumns) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(ddl, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await database.ExecuteAsync(ddl, cancellationToken).ConfigureAwait(false);
+            foreach (var column in addedColumns)
+            {
+                await database.AddColumnIfMissingAsync(column.Table, column.Name, column.Type, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -46,6 +46,7 @@ public static class EventLedgerEndpoint
             .Handle<InventoryUpdated, Recorder<InventoryUpdated>>()
             .Handle<InventoryUpdateFailed, Recorder<InventoryUpdateFailed>>()
             .Handle<OrderShipped, Recorder<OrderShipped>>()
+            .Handle<ShipmentCancelled, Recorder<ShipmentCancelled>>()
             .Handle<OrderCompleted, Recorder<OrderCompleted>>()
             .Handle<OrderFailed, Recorder<OrderFailed>>()
             .Handle<OrderCancelled, Recorder<OrderCancelled>>());

@@ -24,7 +24,9 @@ public sealed record InvariantReport(IReadOnlyList<string> Violations, int Order
 /// <summary>
 /// Shop's invariants (ARCHITECTURE.md), checked from the outside after a run: every order has exactly one terminal
 /// state; no order is charged twice; every failed or cancelled order that was charged is refunded exactly once (and no
-/// other is); stock is never negative and is conserved; no notification is sent twice for one event.
+/// other is); a completed order has one shipment and any other order none that stands (a cancellation wins: Shipping
+/// voids a shipment it made before it heard of it); stock is never negative and is conserved; no notification is sent
+/// twice for one event.
 /// </summary>
 public static class InvariantCheck
 {
@@ -42,6 +44,8 @@ public static class InvariantCheck
             .ToDictionary(g => g.Key, g => g.Select(t => t.State).ToList());
         var charges = ledger.Of<PaymentProcessed>().GroupBy(e => e.OrderId).ToDictionary(g => g.Key, g => g.Count());
         var refunds = ledger.Of<PaymentRefunded>().GroupBy(e => e.OrderId).ToDictionary(g => g.Key, g => g.Count());
+        var shipments = ledger.Of<OrderShipped>().GroupBy(e => e.OrderId).ToDictionary(g => g.Key, g => g.Count());
+        var voided = ledger.Of<ShipmentCancelled>().GroupBy(e => e.OrderId).ToDictionary(g => g.Key, g => g.Count());
 
         foreach (var order in orders.Union(created.Keys))
         {
@@ -72,6 +76,14 @@ public static class InvariantCheck
             if (refunded != (mustRefund ? 1 : 0))
             {
                 violations.Add($"order {order} ({string.Join(", ", states)}, charged {charged}×) was refunded {refunded} times");
+            }
+
+            var shipped = shipments.GetValueOrDefault(order);
+            var cancelledShipments = voided.GetValueOrDefault(order);
+            var mustShip = states.Count == 1 && states[0] == "completed";
+            if (shipped > 1 || cancelledShipments > shipped || shipped - cancelledShipments != (mustShip ? 1 : 0))
+            {
+                violations.Add($"order {order} ({string.Join(", ", states)}) was shipped {shipped}× and {cancelledShipments} shipment(s) voided");
             }
         }
 

@@ -23,7 +23,9 @@ internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotification
     IMessageHandler<PaymentFailed>,
     IMessageHandler<InventoryUpdateFailed>,
     IMessageHandler<PaymentRefunded>,
-    IMessageHandler<OrderShipped>
+    IMessageHandler<OrderShipped>,
+    IMessageHandler<ShipmentCancelled>,
+    IMessageHandler<OrderCancelled>
 {
     public async ValueTask HandleAsync(OrderCreated message, IMessageContext context, CancellationToken cancellationToken)
     {
@@ -54,6 +56,12 @@ internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotification
 
     public ValueTask HandleAsync(OrderShipped message, IMessageContext context, CancellationToken cancellationToken) =>
         NotifyAsync(context, "order-shipped", message.OrderId, "Order shipped", $"Your order {message.OrderId} is on its way. Tracking number: {message.TrackingNumber}.", cancellationToken);
+
+    public ValueTask HandleAsync(ShipmentCancelled message, IMessageContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(context, "shipment-cancelled", message.OrderId, "Shipment stopped", $"Your order {message.OrderId} was cancelled, so its shipment was stopped before it left; tracking number {message.ShipmentId} is void.", cancellationToken);
+
+    public ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(context, "order-cancelled", message.OrderId, "Order cancelled", $"Your order {message.OrderId} was cancelled: {message.Reason}. If you were charged, the payment will be refunded.", cancellationToken);
 
     private async ValueTask NotifyAsync(IMessageContext context, string kind, Guid orderId, string subject, string body, CancellationToken cancellationToken) =>
         await NotifyAsync(context, kind, orderId, await FindCustomerAsync(orderId, cancellationToken), subject, body, cancellationToken);

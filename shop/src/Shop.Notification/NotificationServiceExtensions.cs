@@ -19,7 +19,8 @@ public static class NotificationServiceExtensions
     /// <summary>
     /// Declares the transactional <c>notification</c> endpoint, which notifies the customer once per
     /// <see cref="OrderCreated"/>, <see cref="PaymentProcessed"/>, <see cref="PaymentFailed"/>,
-    /// <see cref="InventoryUpdateFailed"/>, <see cref="PaymentRefunded"/> and <see cref="OrderShipped"/>, through the
+    /// <see cref="InventoryUpdateFailed"/>, <see cref="PaymentRefunded"/>, <see cref="OrderShipped"/>,
+    /// <see cref="ShipmentCancelled"/> and <see cref="OrderCancelled"/>, through the
     /// registered <see cref="INotificationSender"/>, and creates the service's tables at start-up. The sender is, unless
     /// another was registered before this call: with <see cref="NotificationOptions.Smtp"/>, an email through
     /// <see cref="SmtpNotificationSender"/> and then the mailbox entry; otherwise the mailbox only
@@ -43,7 +44,9 @@ public static class NotificationServiceExtensions
             .Handle<PaymentFailed, NotificationHandlers>()
             .Handle<InventoryUpdateFailed, NotificationHandlers>()
             .Handle<PaymentRefunded, NotificationHandlers>()
-            .Handle<OrderShipped, NotificationHandlers>());
+            .Handle<OrderShipped, NotificationHandlers>()
+            .Handle<ShipmentCancelled, NotificationHandlers>()
+            .Handle<OrderCancelled, NotificationHandlers>());
     }
 
     /// <summary>

@@ -64,7 +64,8 @@ public static class OrderServiceExtensions
                     .StartedBy<PaymentFailed>(m => OrderLifeSaga.Key(m.OrderId))
                     .StartedBy<InventoryUpdateFailed>(m => OrderLifeSaga.Key(m.OrderId))
                     .Handles<OrderStuckTimeout>(m => OrderLifeSaga.Key(m.OrderId)))
-                .Handle<PaymentRefunded, RecordRefundHandler>())
+                .Handle<PaymentRefunded, CompensationRecorder>()
+                .Handle<ShipmentCancelled, CompensationRecorder>())
             .EventSourcing(es => es
                 .Event<OrderPlaced>("order-placed")
                 .Event<OrderMarkedPaid>("order-marked-paid")
@@ -74,6 +75,7 @@ public static class OrderServiceExtensions
                 .Event<OrderMarkedFailed>("order-marked-failed")
                 .Event<OrderMarkedCancelled>("order-marked-cancelled")
                 .Event<OrderMarkedRefunded>("order-marked-refunded")
+                .Event<OrderMarkedShipmentCancelled>("order-marked-shipment-cancelled")
                 .Event<OrderCreated>(ContractEventNames[0])
                 .Event<OrderCompleted>(ContractEventNames[1])
                 .Event<OrderFailed>(ContractEventNames[2])

@@ -10,17 +10,22 @@ namespace Shop.Shipping;
 public static class ShippingServiceExtensions
 {
     /// <summary>
-    /// Declares the transactional <c>shipping</c> endpoint (<see cref="OrderCreated"/> keeps the address,
-    /// <see cref="InventoryUpdated"/> ships the order once and publishes <see cref="OrderShipped"/>) and creates the
-    /// service's tables in <paramref name="database"/> at start-up. The host chooses the transport and store.
+    /// Declares the transactional <c>shipping</c> endpoint (<see cref="OrderCreated"/> keeps the address and ship-by
+    /// deadline, <see cref="InventoryUpdated"/> ships the order once before that deadline and publishes
+    /// <see cref="OrderShipped"/>, <see cref="OrderCancelled"/> stops or voids its shipment and then publishes
+    /// <see cref="ShipmentCancelled"/>) and creates the service's tables in <paramref name="database"/> at start-up.
+    /// The host chooses the transport and store.
     /// </summary>
     public static SwitchboardBuilder AddShippingService(this SwitchboardBuilder bus, ShopDatabase database, ShippingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new ShippingOptions();
-        return bus.AddShopEndpoint("shipping", database, ShippingSchema.Sql, options, e => e
+        bus.Services.TryAddSingleton(TimeProvider.System);
+        bus.Services.AddShopTables(database, ShippingSchema.Sql, ShippingSchema.AddedColumns);
+        return bus.AddShopEndpoint("shipping", database, tablesSql: null, options, e => e
             .Handle<OrderCreated, OrderCreatedHandler>()
-            .Handle<InventoryUpdated, InventoryUpdatedHandler>());
+            .Handle<InventoryUpdated, InventoryUpdatedHandler>()
+            .Handle<OrderCancelled, OrderCancelledHandler>());
     }
 }

@@ -103,9 +103,12 @@ public static class Demo
     private static void DeleteDatabase(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var file in new[] { "shop.db", PersistentPaymentGateway.SqliteFileName })
         {
-            File.Delete(Path.Combine(dataDirectory, "shop.db" + suffix));
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(Path.Combine(dataDirectory, file + suffix));
+            }
         }
     }
 

@@ -24,16 +24,15 @@ public static class ShopServices
         ["analytics"] = ((bus, db, _) => bus.AddAnalyticsService(db), routes => routes.MapAnalyticsApi()),
     };
 
-    // On PostgreSQL, Payment may run in several processes: they share one simulated gateway (SharedPaymentGateway).
+    // The simulated gateway remembers its charges outside Shop's processes (PersistentPaymentGateway): a refund after a
+    // restart, or by another Payment instance, finds the charge.
     private static void AddPayment(SwitchboardBuilder bus, ShopDatabase database, ShopHostOptions options)
     {
         var payment = new PaymentOptions();
-        if (database.Kind == ShopDatabaseKind.PostgreSql)
-        {
-            var gateway = ShopDatabase.PostgreSql(options.Postgres!, SharedPaymentGateway.Schema);
-            bus.Services.AddSingleton<IPaymentGateway>(sp => new SharedPaymentGateway(gateway, new SimulatedPaymentGateway(payment, sp.GetRequiredService<TimeProvider>())));
-        }
-
+        var gateway = database.Kind == ShopDatabaseKind.PostgreSql
+            ? ShopDatabase.PostgreSql(options.Postgres!, PersistentPaymentGateway.Schema)
+            : ShopDatabase.Sqlite(Path.Combine(options.DataDirectory, PersistentPaymentGateway.SqliteFileName));
+        bus.Services.AddSingleton<IPaymentGateway>(sp => new PersistentPaymentGateway(gateway, new SimulatedPaymentGateway(payment, sp.GetRequiredService<TimeProvider>())));
         bus.AddPaymentService(database, payment);
     }
 

@@ -17,7 +17,10 @@ public sealed class AnalyticsTests
     private static readonly Guid D = Guid.NewGuid();
     private static readonly Guid E = Guid.NewGuid();
 
-    /// <summary>A and B shipped and completed (1 s and 3 s after their orders), C declined, D out of stock and refunded, E cancelled.</summary>
+    /// <summary>
+    /// A and B shipped and completed (1 s and 3 s after their orders), C declined, D out of stock and refunded, E shipped
+    /// but cancelled, its shipment voided (it counts neither as shipped nor in the time to ship).
+    /// </summary>
     private static (object Message, string Id)[] Flow()
     {
         var t = Orders.T0;
@@ -42,7 +45,9 @@ public sealed class AnalyticsTests
             new PaymentRefunded(D, "pay-d", 20.5m, Catalog.Currency, "out of stock: SKU-0010", t.AddSeconds(83)),
             new OrderFailed(D, "out of stock: SKU-0010", t.AddSeconds(83)),
             Orders.Created(E, at: t.AddSeconds(200)),
+            new OrderShipped(E, "shp-e", "SB0000000005", t.AddSeconds(201)),
             new OrderCancelled(E, "timed out", t.AddSeconds(500)),
+            new ShipmentCancelled(E, "shp-e", "timed out", t.AddSeconds(501)),
         ];
         return [.. events.Select(e => (e, Guid.NewGuid().ToString()))];
     }
@@ -123,6 +128,7 @@ public sealed class AnalyticsTests
         Assert.Equal(2, report.OrdersFailed);
         Assert.Equal(1, report.OrdersCancelled);
         Assert.Equal(2, report.OrdersShipped);
+        Assert.Equal(1, report.ShipmentsCancelled);
         Assert.Equal(170.5m, report.RevenueCaptured);
         Assert.Equal(20.5m, report.RevenueRefunded);
         Assert.Equal(150m, report.NetRevenue);
@@ -138,8 +144,8 @@ public sealed class AnalyticsTests
         Assert.Equal(1.25, report.OrdersPerMinute.Average);
         Assert.Equal([2L, 2, 0, 1], report.OrdersPerMinute.LastMinutes.Select(m => m.Orders));
         Assert.Equal(Orders.T0, report.OrdersPerMinute.LastMinutes[0].Minute);
-        Assert.Equal(20, report.Events.Values.Sum());
-        Assert.Equal(10, report.Events.Count);
+        Assert.Equal(22, report.Events.Values.Sum());
+        Assert.Equal(11, report.Events.Count);
         Assert.Contains("orders placed 5", report.ToText(), StringComparison.Ordinal);
     }
 
@@ -155,6 +161,7 @@ public sealed class AnalyticsTests
             InventoryUpdated m => bus.PublishAsync(m, options),
             InventoryUpdateFailed m => bus.PublishAsync(m, options),
             OrderShipped m => bus.PublishAsync(m, options),
+            ShipmentCancelled m => bus.PublishAsync(m, options),
             OrderCompleted m => bus.PublishAsync(m, options),
             OrderFailed m => bus.PublishAsync(m, options),
             OrderCancelled m => bus.PublishAsync(m, options),

@@ -32,6 +32,8 @@ public sealed class NotificationTests
             new PaymentRefunded(orderId, "pay-1", 17m, Catalog.Currency, "out of stock", Orders.T0),
             new PaymentFailed(orderId, "card declined", Orders.T0),
             new OrderShipped(orderId, "shp-1", "SB0123456789", Orders.T0),
+            new OrderCancelled(orderId, "not completed within 00:02:00", Orders.T0),
+            new ShipmentCancelled(orderId, "shp-1", "not completed within 00:02:00", Orders.T0),
         ];
         for (var i = 0; i < events.Length; i++)
         {
@@ -43,9 +45,10 @@ public sealed class NotificationTests
 
         var list = await host.Http.GetFromJsonAsync<List<CustomerNotification>>("/customers/cust-a/notifications");
         Assert.NotNull(list);
-        Assert.Equal(["order-created", "payment-processed", "inventory-update-failed", "payment-refunded", "payment-failed", "order-shipped"], list.Select(n => n.Kind));
+        Assert.Equal(["order-created", "payment-processed", "inventory-update-failed", "payment-refunded", "payment-failed", "order-shipped", "order-cancelled", "shipment-cancelled"], list.Select(n => n.Kind));
         Assert.All(list, n => Assert.Equal(orderId, n.OrderId));
-        Assert.Contains("SB0123456789", list[^1].Body, StringComparison.Ordinal);
+        Assert.Contains("SB0123456789", list[5].Body, StringComparison.Ordinal);
+        Assert.Contains("shp-1", list[^1].Body, StringComparison.Ordinal);
         Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(DISTINCT email) FROM notification_mailbox WHERE email = 'cust-a@example.com'"));
         Assert.Empty((await host.Http.GetFromJsonAsync<List<CustomerNotification>>("/customers/nobody/notifications"))!);
     }
@@ -101,6 +104,8 @@ public sealed class NotificationTests
         PaymentRefunded m => bus.PublishAsync(m),
         InventoryUpdateFailed m => bus.PublishAsync(m),
         OrderShipped m => bus.PublishAsync(m),
+        OrderCancelled m => bus.PublishAsync(m),
+        ShipmentCancelled m => bus.PublishAsync(m),
         _ => throw new ArgumentOutOfRangeException(nameof(message)),
     };
 }

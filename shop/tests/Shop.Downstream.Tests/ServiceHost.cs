@@ -31,7 +31,7 @@ public sealed class RecordingHandler<T>(Recorder<T> recorder) : IMessageHandler<
 
 /// <summary>
 /// One service for real on a fresh SQLite file: the bus on that file, the service, a <c>probe</c> endpoint recording
-/// <see cref="OrderShipped"/>, and the HTTP API on a random loopback port.
+/// <see cref="OrderShipped"/> and <see cref="ShipmentCancelled"/>, and the HTTP API on a random loopback port.
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
@@ -54,6 +54,8 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public Recorder<OrderShipped> Shipped => _app.Services.GetRequiredService<Recorder<OrderShipped>>();
 
+    public Recorder<ShipmentCancelled> ShipmentsCancelled => _app.Services.GetRequiredService<Recorder<ShipmentCancelled>>();
+
     public static async Task<ServiceHost> StartAsync(Action<SwitchboardBuilder, ShopDatabase> addService, Action<WebApplication>? map = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "shop-downstream-tests");
@@ -64,11 +66,14 @@ public sealed class ServiceHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(new Recorder<OrderShipped>());
+        builder.Services.AddSingleton(new Recorder<ShipmentCancelled>());
         builder.Services.AddSwitchboard(bus =>
         {
             bus.AddShopMessages().UseSqlite(path).UseSqliteStore();
             addService(bus, database);
-            bus.Endpoint("probe", e => e.Handle<OrderShipped, RecordingHandler<OrderShipped>>());
+            bus.Endpoint("probe", e => e
+                .Handle<OrderShipped, RecordingHandler<OrderShipped>>()
+                .Handle<ShipmentCancelled, RecordingHandler<ShipmentCancelled>>());
         });
         var app = builder.Build();
         map?.Invoke(app);

@@ -67,6 +67,74 @@ public sealed class ShippingTests
     }
 
     [Fact]
+    public async Task A_cancellation_before_the_reservation_means_no_shipment_ever()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Created(orderId));
+        await host.Bus.PublishAsync(new OrderCancelled(orderId, "not completed within 00:02:00", Orders.T0));
+        await ServiceHost.WaitUntilAsync(async () => await host.ScalarAsync("SELECT COUNT(*) FROM shipping_cancellations WHERE order_id = @p0", orderId.ToString()) == 1);
+
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+        await host.DrainedAsync("shipping");
+
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments"));
+        Assert.Empty(host.Shipped.Received);
+        Assert.Empty(host.ShipmentsCancelled.Received);
+    }
+
+    [Fact]
+    public async Task A_reservation_that_arrives_after_the_ship_by_deadline_ships_nothing()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Created(orderId, shipBy: DateTimeOffset.UtcNow.AddSeconds(-1)));
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+        await host.DrainedAsync("shipping");
+
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments"));
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sb_dead_letters"));
+        Assert.Empty(host.Shipped.Received);
+    }
+
+    [Fact]
+    public async Task A_reservation_before_the_ship_by_deadline_ships()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Created(orderId, shipBy: DateTimeOffset.UtcNow.AddMinutes(5)));
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.Shipped.Received.IsEmpty));
+        Assert.Equal(orderId, Assert.Single(host.Shipped.Received).OrderId);
+    }
+
+    [Fact]
+    public async Task A_cancellation_after_the_shipment_voids_it_once_and_says_so()
+    {
+        await using var host = await StartAsync();
+        var orderId = Guid.NewGuid();
+        await host.Bus.PublishAsync(Orders.Created(orderId));
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.Shipped.Received.IsEmpty));
+
+        var cancellation = new OrderCancelled(orderId, "not completed within 00:02:00", Orders.T0);
+        var copy = new PublishOptions { MessageId = Guid.NewGuid().ToString() };
+        await host.Bus.PublishAsync(cancellation, copy);
+        await host.Bus.PublishAsync(cancellation, copy);
+        await host.Bus.PublishAsync(cancellation);
+        await host.Bus.PublishAsync(Orders.Reserved(orderId));
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.ShipmentsCancelled.Received.IsEmpty));
+        await host.DrainedAsync("shipping");
+        await host.DrainedAsync("probe");
+
+        var voided = Assert.Single(host.ShipmentsCancelled.Received);
+        Assert.Equal((orderId, Tracking.ShipmentId(orderId), cancellation.Reason), (voided.OrderId, voided.ShipmentId, voided.Reason));
+        Assert.Single(host.Shipped.Received);
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_cancellations WHERE voided_shipment_id = @p0", voided.ShipmentId));
+    }
+
+    [Fact]
     public void Tracking_numbers_are_stable_per_order()
     {
         var orderId = Guid.NewGuid();

@@ -31,7 +31,7 @@ public sealed class InvariantCheckTests
         var charge = new PaymentProcessed(order, "ch_1", 17m, "EUR", [Line], Now);
         ledger.Record("m-charge", charge);
         ledger.Record("m-charge", charge);
-        Record(ledger, new OrderCompleted(order, Now));
+        Record(ledger, new OrderShipped(order, "sh_1", "SB1", Now), new OrderCompleted(order, Now));
         Assert.True(InvariantCheck.Check(ledger, [order], Conserved(), []).Passed);
 
         ledger.Record("m-charge-again", charge with { PaymentId = "ch_2" });
@@ -53,6 +53,26 @@ public sealed class InvariantCheckTests
         Assert.Contains(violations, v => v.Contains(unrefunded.ToString(), StringComparison.Ordinal) && v.Contains("refunded 0 times", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.Contains(twice.ToString(), StringComparison.Ordinal) && v.Contains("2 terminal states", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.Contains(open.ToString(), StringComparison.Ordinal) && v.Contains("0 terminal states", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_cancelled_order_whose_shipment_was_voided_passes_but_a_shipment_that_stands_is_caught()
+    {
+        var (ledger, voided, shipped, unshipped) = (new EventLedger(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        Place(ledger, voided);
+        Record(ledger, new OrderShipped(voided, "sh_1", "SB1", Now), new OrderCancelled(voided, "timeout", Now), new ShipmentCancelled(voided, "sh_1", "timeout", Now));
+        Assert.True(InvariantCheck.Check(ledger, [voided], Conserved(), []).Passed);
+
+        Place(ledger, shipped);
+        Record(ledger, new OrderShipped(shipped, "sh_2", "SB2", Now), new OrderCancelled(shipped, "timeout", Now));
+        Place(ledger, unshipped);
+        Record(ledger, new OrderCompleted(unshipped, Now));
+
+        var violations = InvariantCheck.Check(ledger, [voided, shipped, unshipped], Conserved(), []).Violations;
+
+        Assert.Equal(2, violations.Count);
+        Assert.Contains(violations, v => v.Contains(shipped.ToString(), StringComparison.Ordinal) && v.Contains("shipped 1× and 0 shipment(s) voided", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.Contains(unshipped.ToString(), StringComparison.Ordinal) && v.Contains("shipped 0×", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class OrderRequestFingerprintTests
         "tok_visa",
         new ShippingAddress("Ada Lovelace", "12 Analytical St", null, "London", "N1 9GU", "GB"),
         "key-1",
-        DateTimeOffset.UnixEpoch);
+        DateTimeOffset.UnixEpoch,
+        DateTimeOffset.UnixEpoch.AddMinutes(2));
 
     [Fact]
     public void It_is_a_SHA256_that_does_not_depend_on_the_id_key_time_prices_or_line_order()

@@ -60,6 +60,7 @@ internal static class OrderEndpoints
         var orderId = idempotencyKey is null ? OrderIds.New() : OrderIds.FromIdempotencyKey(customerId, idempotencyKey);
         var lines = request.Lines!.Select(l => new OrderLine(l!.Sku!, l.Quantity!.Value, Catalog.Find(l.Sku!)!.Price)).ToList();
         var address = request.ShippingAddress!;
+        var now = time.GetUtcNow();
         var command = new PlaceOrder(
             orderId,
             customerId,
@@ -68,7 +69,8 @@ internal static class OrderEndpoints
             request.PaymentToken!,
             new ShippingAddress(address.Name!.Trim(), address.Line1!.Trim(), string.IsNullOrWhiteSpace(address.Line2) ? null : address.Line2.Trim(), address.City!.Trim(), address.PostalCode!.Trim(), address.Country!.Trim()),
             idempotencyKey,
-            time.GetUtcNow());
+            now,
+            now + options.StuckOrderTimeout);
 
         var order = new OrderAggregate();
         order.Place(command);

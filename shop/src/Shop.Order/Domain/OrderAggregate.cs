@@ -28,7 +28,7 @@ public sealed class OrderAggregate : Aggregate<OrderState>
 
         var total = command.Lines.Sum(l => l.UnitPrice * l.Quantity);
         Raise(new OrderPlaced(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.ShippingAddress, command.IdempotencyKey, command.At, OrderRequestFingerprint.Of(command)));
-        Raise(new OrderCreated(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.PaymentToken, command.ShippingAddress, command.At));
+        Raise(new OrderCreated(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.PaymentToken, command.ShippingAddress, command.At, command.ShipBy));
     }
 
     /// <summary>Records the charge (once; also when it comes after the terminal state, which it does not change).</summary>
@@ -51,22 +51,23 @@ public sealed class OrderAggregate : Aggregate<OrderState>
         }
     }
 
-    /// <summary>Records the shipment and completes the order (unless it already reached a terminal state).</summary>
+    /// <summary>
+    /// Records the shipment (once) and completes the order, unless it already reached a terminal state: then the
+    /// shipment is only recorded (Shipping created it before it heard of the cancellation, and voids it).
+    /// </summary>
     public void CompleteOnShipment(OrderShipped shipment, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(shipment);
-        if (!CanProgress)
-        {
-            return;
-        }
-
-        if (!State.Shipped)
+        if (Exists && !State.Shipped)
         {
             Raise(new OrderMarkedShipped(State.OrderId, shipment.ShipmentId, shipment.TrackingNumber, shipment.ShippedAt));
         }
 
-        Raise(new OrderMarkedCompleted(State.OrderId, now));
-        Raise(new OrderCompleted(State.OrderId, now));
+        if (CanProgress)
+        {
+            Raise(new OrderMarkedCompleted(State.OrderId, now));
+            Raise(new OrderCompleted(State.OrderId, now));
+        }
     }
 
     /// <summary>Fails the order (unless it already reached a terminal state); <paramref name="afterCharge"/> when it had been charged.</summary>
@@ -99,6 +100,16 @@ public sealed class OrderAggregate : Aggregate<OrderState>
         }
     }
 
+    /// <summary>Records that Shipping voided the order's shipment because the order was cancelled (once).</summary>
+    public void RecordShipmentCancelled(ShipmentCancelled cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(cancellation);
+        if (Exists && !State.ShipmentCancelled)
+        {
+            Raise(new OrderMarkedShipmentCancelled(State.OrderId, cancellation.ShipmentId, cancellation.Reason, cancellation.CancelledAt));
+        }
+    }
+
     /// <inheritdoc />
     protected override OrderState Apply(OrderState state, object @event)
     {
@@ -121,7 +132,10 @@ public sealed class OrderAggregate : Aggregate<OrderState>
                 break;
             case OrderMarkedShipped:
                 state.Shipped = true;
-                state.Status = OrderStatus.Shipped;
+                state.Status = state.IsTerminal ? state.Status : OrderStatus.Shipped;
+                break;
+            case OrderMarkedShipmentCancelled:
+                state.ShipmentCancelled = true;
                 break;
             case OrderMarkedCompleted:
                 state.Status = OrderStatus.Completed;

@@ -77,3 +77,10 @@ public sealed record OrderMarkedCancelled(Guid OrderId, string Reason, DateTimeO
 /// <param name="Reason">Why it was refunded.</param>
 /// <param name="RefundedAt">When.</param>
 public sealed record OrderMarkedRefunded(Guid OrderId, string PaymentId, decimal Amount, string Currency, string Reason, DateTimeOffset RefundedAt);
+
+/// <summary>Shipping voided the order's shipment because the order had been cancelled (milestone after the terminal state).</summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="ShipmentId">Shipping's id of the voided shipment.</param>
+/// <param name="Reason">Why (the cancellation's reason).</param>
+/// <param name="CancelledAt">When it was voided.</param>
+public sealed record OrderMarkedShipmentCancelled(Guid OrderId, string ShipmentId, string Reason, DateTimeOffset CancelledAt);

@@ -30,6 +30,9 @@ public sealed class OrderState
     /// <summary>Whether the shipment was created.</summary>
     public bool Shipped { get; set; }
 
+    /// <summary>Whether Shipping voided the shipment (the order was cancelled after it had been created).</summary>
+    public bool ShipmentCancelled { get; set; }
+
     /// <summary>Whether the charge was refunded.</summary>
     public bool Refunded { get; set; }
 
@@ -44,15 +47,17 @@ public sealed class OrderState
     public bool IsTerminal => OrderStatus.IsTerminal(Status);
 
     /// <summary>
-    /// Whether a milestone that must have happened has not been recorded yet: replies reach the Order Service in any
-    /// order, so a completed order may still hear of its payment or reservation, and an order that failed at
-    /// Inventory of its payment.
+    /// Whether a reply may still come that the timeline should show: replies reach the Order Service in any order, so
+    /// a completed order may still hear of its payment or reservation, an order that failed at Inventory of its
+    /// payment, and a cancelled one of anything that was under way when it was cancelled (a charge, a reservation, a
+    /// shipment), which nothing announces: a cancelled order always may.
     /// </summary>
     [JsonIgnore]
     public bool AwaitsMilestones => Status switch
     {
         OrderStatus.Completed => PaymentId is null || !Reserved,
         OrderStatus.Failed => FailedAfterCharge && PaymentId is null,
+        OrderStatus.Cancelled => true,
         _ => false,
     };
 }

@@ -11,6 +11,7 @@ namespace Shop.Order.Domain;
 /// <param name="ShippingAddress">Where it is shipped.</param>
 /// <param name="IdempotencyKey">The client's <c>Idempotency-Key</c>, if any.</param>
 /// <param name="At">When it is placed.</param>
+/// <param name="ShipBy">When the order is cancelled unless it has been shipped (<c>At</c> plus the stuck-order timeout).</param>
 public sealed record PlaceOrder(
     Guid OrderId,
     string CustomerId,
@@ -19,4 +20,5 @@ public sealed record PlaceOrder(
     string PaymentToken,
     ShippingAddress ShippingAddress,
     string? IdempotencyKey,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    DateTimeOffset ShipBy);

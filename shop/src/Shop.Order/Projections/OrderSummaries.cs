@@ -48,6 +48,8 @@ public sealed class OrderSummaries : Projection
             ProgressAsync(ctx, e.OrderId, recorded, OrderStatus.Cancelled, "cancelled", e.Reason, e.CancelledAt, e.Reason, ct));
         When<OrderMarkedRefunded>((ctx, e, recorded, ct) =>
             TimelineAsync(ctx, e.OrderId, recorded, "refunded", FormattableString.Invariant($"refunded {e.Amount:0.00} {e.Currency}: {e.Reason}"), e.RefundedAt, ct));
+        When<OrderMarkedShipmentCancelled>((ctx, e, recorded, ct) =>
+            TimelineAsync(ctx, e.OrderId, recorded, "shipment-cancelled", $"shipment {e.ShipmentId} voided: {e.Reason}", e.CancelledAt, ct));
     }
 
     /// <summary>Only the order streams.</summary>

@@ -13,8 +13,10 @@ namespace Shop.Order.Saga;
 /// milestones on the order aggregate, completes the order when it is shipped, fails it when payment or stock fails,
 /// and cancels it when it is still in flight after <see cref="OrderOptions.StuckOrderTimeout"/>. Every message can
 /// start it (replies may overtake <see cref="OrderCreated"/> on the way to this endpoint); the first one requests the
-/// timeout. Once the order is terminal and every reply that must come has come (a completed order's payment and
-/// reservation, a charged failed order's payment), or at the timeout, the saga completes, and later messages are ignored.
+/// timeout. Once the order is terminal and no reply can still come (a completed order's payment and reservation are
+/// recorded, a charged failed order's payment is), the saga completes. A cancelled order's saga never does: whatever
+/// was under way when it was cancelled (a charge, a reservation, a shipment) may still report, however late, and joins
+/// the timeline, as analytics and the customer's notifications count it too.
 /// Changes go through <see cref="AggregateRepository.HandleAsync{TAggregate}(string, Action{TAggregate}, EventMetadata?, CancellationToken)"/>
 /// (which retries on conflict); the aggregate's commands are idempotent, so a message that runs again changes nothing twice.
 /// </summary>
@@ -52,13 +54,13 @@ public sealed partial class OrderLifeSaga(AggregateRepository orders, TimeProvid
 
     /// <inheritdoc />
     public ValueTask HandleAsync(InventoryUpdateFailed message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.Fail("out of stock: " + message.Reason, time.GetUtcNow(), afterCharge: true), cancellationToken);
+        ChangeAsync(message.OrderId, saga, order => order.Fail(message.Reason, time.GetUtcNow(), afterCharge: true), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask HandleAsync(OrderStuckTimeout message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.Cancel($"not completed within {options.StuckOrderTimeout}", time.GetUtcNow()), cancellationToken, timedOut: true);
+        ChangeAsync(message.OrderId, saga, order => order.Cancel($"not completed within {options.StuckOrderTimeout}", time.GetUtcNow()), cancellationToken);
 
-    private async ValueTask ChangeAsync(Guid orderId, ISagaContext<OrderLifeState> saga, Action<OrderAggregate> decide, CancellationToken cancellationToken, bool timedOut = false)
+    private async ValueTask ChangeAsync(Guid orderId, ISagaContext<OrderLifeState> saga, Action<OrderAggregate> decide, CancellationToken cancellationToken)
     {
         var metadata = new EventMetadata { CorrelationId = Key(orderId), CausationId = saga.MessageId };
         var order = await orders.HandleAsync<OrderAggregate>(Key(orderId), decide, metadata, cancellationToken).ConfigureAwait(false);
@@ -71,9 +73,9 @@ public sealed partial class OrderLifeSaga(AggregateRepository orders, TimeProvid
             return;
         }
 
-        // A terminal order keeps its saga until the replies that must come have come (they reach this endpoint in any
-        // order, and the timeline should show them), or until the timeout: a late reply after that is ignored.
-        if (order.State.IsTerminal && (!order.State.AwaitsMilestones || timedOut))
+        // A terminal order keeps its saga while a reply may still come (they reach this endpoint in any order, and the
+        // timeline should show every one): a late reply is never dropped.
+        if (order.State.IsTerminal && !order.State.AwaitsMilestones)
         {
             saga.Complete();
             return;

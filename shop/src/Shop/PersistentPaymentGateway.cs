@@ -4,15 +4,21 @@ using Shop.Payment;
 namespace Shop;
 
 /// <summary>
-/// The simulated payment gateway for several Payment processes: a real gateway is one remote service that every
-/// instance of Payment talks to, so its memory (charges and refunds by idempotency key) is kept in a PostgreSQL schema
-/// of its own (the "remote side"; no service reads it), while <see cref="SimulatedPaymentGateway"/> still decides each
-/// new charge (tokens, transient failures, latency). Without it, an order charged by one Payment instance and refunded
-/// by another found no such charge at the other's in-process gateway.
+/// The simulated payment gateway as Shop's processes see it: a remote service whose memory (charges and refunds by
+/// idempotency key) outlives every Shop process, as a real gateway's does. It is kept in a database of its own (the
+/// "remote side"; no service reads it): on the embedded default a SQLite file next to Shop's
+/// (<see cref="SqliteFileName"/>), in the distributed mode a PostgreSQL schema (<see cref="Schema"/>) that every
+/// Payment instance shares. <see cref="SimulatedPaymentGateway"/> still decides each new charge (tokens, transient
+/// failures, latency). Without it, a charge made before a restart, or by another Payment instance, was unknown to the
+/// gateway that was asked to refund it ("No such charge"), and the refund was dead-lettered.
 /// </summary>
-internal sealed class SharedPaymentGateway(ShopDatabase database, SimulatedPaymentGateway decider) : IPaymentGateway
+internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedPaymentGateway decider) : IPaymentGateway
 {
+    /// <summary>The PostgreSQL schema of the gateway's memory.</summary>
     public const string Schema = "shop_payment_gateway";
+
+    /// <summary>The SQLite file of the gateway's memory, in the embedded default's data directory.</summary>
+    public const string SqliteFileName = "payment-gateway.db";
 
     private const string Sql = """
         CREATE TABLE IF NOT EXISTS gateway_charges (
@@ -118,7 +124,8 @@ internal sealed class SharedPaymentGateway(ShopDatabase database, SimulatedPayme
         {
             if (!_created)
             {
-                await database.ExecuteAsync(Sql, cancellationToken).ConfigureAwait(false);
+                // WAL: Payment processes sharing the file read while one of them writes.
+                await database.ExecuteAsync(database.Kind == ShopDatabaseKind.Sqlite ? "PRAGMA journal_mode = WAL;\n" + Sql : Sql, cancellationToken).ConfigureAwait(false);
                 _created = true;
             }
         }
