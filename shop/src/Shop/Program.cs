@@ -17,9 +17,10 @@ var smtp = new Option<string?>("--smtp") { Description = "SMTP server (host:port
 var smtpFrom = new Option<string?>("--smtp-from") { Description = "The notifications' sender address (default: $SHOP_SMTP_FROM)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_FROM") };
 var smtpTls = new Option<string?>("--smtp-tls") { Description = "none, starttls or sslonconnect (default: $SHOP_SMTP_TLS, else starttls); a user and password come from $SHOP_SMTP_USERNAME and $SHOP_SMTP_PASSWORD", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_TLS") };
 var durability = new Option<Switchboard.Sqlite.SqliteDurability>("--durability") { Description = "What an embedded commit survives: Full (power loss; the default) or Normal (process crash)", DefaultValueFactory = _ => Switchboard.Sqlite.SqliteDurability.Full };
+var stuckOrderTimeout = new Option<TimeSpan?>("--stuck-order-timeout") { Description = "How long an order may stay unfinished before Order cancels and compensates it (hh:mm:ss; default 00:02:00)" };
 var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
 
-var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, durability, url, rabbitMq, postgres, smtp, smtpFrom, smtpTls, logLevel, stopOnEof };
+var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, durability, url, rabbitMq, postgres, smtp, smtpFrom, smtpTls, stuckOrderTimeout, logLevel, stopOnEof };
 run.SetAction(async (result, cancellationToken) =>
 {
     var options = new ShopHostOptions
@@ -32,6 +33,7 @@ run.SetAction(async (result, cancellationToken) =>
         Url = result.GetRequiredValue(url),
         RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
         Postgres = result.GetValue(postgres),
+        StuckOrderTimeout = result.GetValue(stuckOrderTimeout),
 
         // The password only from the environment: a command line is visible to every user of the machine.
         Smtp = SmtpArguments.Parse(result.GetValue(smtp), result.GetValue(smtpFrom), result.GetValue(smtpTls), Environment.GetEnvironmentVariable("SHOP_SMTP_USERNAME"), Environment.GetEnvironmentVariable("SHOP_SMTP_PASSWORD")),

@@ -70,9 +70,23 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts <c>shop run --services SERVICE</c> (one instance) on RabbitMQ and PostgreSQL, on a free loopback port.</summary>
     public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        return Start(
+            service,
+            instance,
+            ["--transport", "rabbitmq", "--store", "postgres", "--rabbitmq", rabbitMq.ToString(), "--postgres", postgres],
+            workingDirectory);
+    }
+
+    /// <summary>
+    /// Starts <c>shop run --services SERVICES</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>,
+    /// listening on <paramref name="url"/> (a free loopback port when null: give a restarted process its old one).
+    /// </summary>
+    public static ShopProcess Start(string services, int instance, IEnumerable<string> arguments, string workingDirectory, Uri? url = null)
+    {
+        url ??= new Uri($"http://127.0.0.1:{FreePort()}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
         {
@@ -82,21 +96,16 @@ internal sealed class ShopProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        foreach (var argument in new[]
-        {
-            ShopDll, "run", "--services", service, "--transport", "rabbitmq", "--store", "postgres",
-            "--rabbitmq", rabbitMq.ToString(), "--postgres", postgres, "--url", url.ToString().TrimEnd('/'),
-            "--log-level", "Warning", "--stop-on-stdin-eof",
-        })
+        foreach (var argument in new[] { ShopDll, "run", "--services", services, "--url", url.ToString().TrimEnd('/'), "--log-level", "Warning", "--stop-on-stdin-eof" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
 
-        // The connection strings are on the command line; keep the test runner's own variables out of the child's view.
+        // Connection strings go on the command line; keep the test runner's own variables out of the child's view.
         start.Environment.Remove("SWITCHBOARD_RABBITMQ_URI");
         start.Environment.Remove("SWITCHBOARD_POSTGRES_CONNECTION");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var shop = new ShopProcess(service, instance, url, process);
+        var shop = new ShopProcess(services, instance, url, process);
         process.OutputDataReceived += (_, e) => shop.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => shop.Keep(e.Data);
         process.Start();
@@ -172,6 +181,13 @@ internal sealed class ShopProcess : IAsyncDisposable
     }
 
     public string Output() => string.Join('\n', _output);
+
+    /// <summary>Kills the process at once (SIGKILL: no shutdown code runs, as in a crash) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
 
     public async ValueTask DisposeAsync()
     {
