@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Switchboard.Serialization;
+using Switchboard.Testing.Stores;
 
 namespace Switchboard.Tests.Serialization;
 
@@ -159,6 +160,18 @@ public sealed class JsonMessageSerializerTests
         var error = Assert.Throws<MessageBodyException>(() => new JsonMessageSerializer(options: lenient).Deserialize("""{"sku":"a"}"""u8.ToArray(), typeof(Line)));
 
         Assert.Contains("missing required properties: quantity", error.Message);
+    }
+
+    [Fact]
+    public void Saga_state_written_before_the_contract_check_reads_back()
+    {
+        var state = new OrderState { CardCharged = true, Status = "placed" };
+        var writtenBefore = JsonSerializer.SerializeToUtf8Bytes(state, JsonSerializerOptions.Web);
+
+        var read = (OrderState)_serializer.Deserialize(writtenBefore, typeof(OrderState));
+
+        Assert.Equal(writtenBefore, _serializer.Serialize(read, typeof(OrderState)).ToArray());
+        Assert.Equal(new OrderState().Status, ((OrderState)_serializer.Deserialize("{}"u8.ToArray(), typeof(OrderState))).Status);
     }
 
     private MessageBodyException Deserialize<T>(string json) =>
