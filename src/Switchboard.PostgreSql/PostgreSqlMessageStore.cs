@@ -137,6 +137,7 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
     /// </remarks>
     public async ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         var handled = await QueryHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false);
         _unhandledHints.Remember(endpoint, messageId, handled);
         return handled;

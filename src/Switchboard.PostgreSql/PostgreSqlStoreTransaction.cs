@@ -59,6 +59,7 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
 
     public async ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ThrowIfUnusable();
         if (_transaction is null)
         {

@@ -1,4 +1,5 @@
 using Switchboard.Configuration;
+using Switchboard.Messages;
 using Switchboard.Transport;
 
 namespace Switchboard.Testing;
@@ -21,4 +22,19 @@ public interface ITransportScope : IAsyncDisposable
 
     /// <summary>A raw transport connected to this namespace, for tests below the bus. The caller disposes it.</summary>
     ITransport CreateTransport();
+
+    /// <summary>
+    /// Puts <paramref name="envelope"/> into <paramref name="queue"/> as a producer outside the framework would, for
+    /// the bad-input suites; a message id that is null or empty is left out where the wire can say "none". By default
+    /// through <see cref="CreateTransport"/>; a transport with clients of its own (RabbitMQ) publishes with one of those.
+    /// </summary>
+    async ValueTask SendRawAsync(string queue, Envelope envelope, CancellationToken cancellationToken = default)
+    {
+        var transport = CreateTransport();
+        await using (transport.ConfigureAwait(false))
+        {
+            await transport.StartAsync(cancellationToken).ConfigureAwait(false);
+            await transport.SendAsync(queue, envelope, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

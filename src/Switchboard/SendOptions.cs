@@ -12,7 +12,7 @@ public sealed record SendOptions
     /// <summary>Deliver after this delay (scheduled message). Ignored when <see cref="DeliverAt"/> is set.</summary>
     public TimeSpan? Delay { get; init; }
 
-    /// <summary>The message id; a new one is generated when null.</summary>
+    /// <summary>The message id; a new one is generated when null. Empty or white space is refused (<see cref="ArgumentException"/>).</summary>
     public string? MessageId { get; init; }
 
     /// <summary>The correlation id; inherited inside a handler, else the message id, when null.</summary>

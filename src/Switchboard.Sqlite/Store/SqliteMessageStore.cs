@@ -75,8 +75,11 @@ public sealed class SqliteMessageStore : IMessageStore
         ValueTask.FromResult<IStoreTransaction>(new SqliteStoreTransaction(this));
 
     /// <inheritdoc />
-    public ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(WasHandled(endpoint, messageId));
+    public ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        return ValueTask.FromResult(WasHandled(endpoint, messageId));
+    }
 
     /// <inheritdoc />
     public async ValueTask<int> PurgeInboxAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>

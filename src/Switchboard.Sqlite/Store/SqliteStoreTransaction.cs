@@ -32,6 +32,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
 
     public ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         if (_batch is { } batch)
         {
             return ValueTask.FromResult(StoreCommands.RecordHandled(batch, endpoint, messageId));

@@ -5,7 +5,7 @@ namespace Switchboard.Testing.Stores;
 
 /// <summary>
 /// The inbox below the bus: a handled message id is recorded with the unit of work, per endpoint; a concurrent
-/// record of the same id waits for the first to commit or roll back instead of guessing.
+/// record of the same id waits for the first to commit or roll back instead of guessing; a blank id is refused.
 /// </summary>
 public abstract class InboxSuite<TFactory> : StoreSuite<TFactory>
     where TFactory : IStoreFactory, new()
@@ -214,6 +214,34 @@ public abstract class InboxSuite<TFactory> : StoreSuite<TFactory>
         }
 
         Assert.True(await store.WasHandledAsync(Endpoint, ids[0]));
+    }
+
+    /// <summary>
+    /// The inbox never deduplicates a message without an id: asking about or recording a null, empty or blank id is
+    /// an <see cref="ArgumentException"/>, and the refused record leaves the unit of work usable.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task A_message_without_an_id_is_refused_not_recorded(string? blank)
+    {
+        var store = await OpenStoreAsync();
+        var id = NewId();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.WasHandledAsync(Endpoint, blank!));
+        await using (var transaction = await store.BeginAsync())
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(async () => await transaction.TryRecordHandledAsync(Endpoint, blank!));
+            Assert.True(await transaction.TryRecordHandledAsync(Endpoint, id));
+            await transaction.CommitAsync();
+        }
+
+        Assert.True(await store.WasHandledAsync(Endpoint, id));
+        await using (var transaction = await store.BeginAsync())
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(async () => await transaction.TryRecordHandledAsync(Endpoint, blank!));
+        }
     }
 
     private static string NewId() => Guid.NewGuid().ToString();

@@ -37,6 +37,7 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
     /// <inheritdoc />
     public ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         lock (_gate)
         {
             return ValueTask.FromResult(_inbox.ContainsKey((endpoint, messageId)));
@@ -167,6 +168,7 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
 
         public async ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
         {
+            ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
             var key = (endpoint, messageId);
             while (true)
             {

@@ -17,6 +17,7 @@ public interface IMessageStore : IAsyncDisposable
     ValueTask<IStoreTransaction> BeginAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether <paramref name="endpoint"/> has committed the handling of <paramref name="messageId"/> (outside any transaction: a cheap early check).</summary>
+    /// <exception cref="ArgumentException"><paramref name="messageId"/> is null, empty or white space: the inbox never deduplicates a message without an id.</exception>
     ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets inbox records older than <paramref name="before"/>; returns how many.</summary>

@@ -22,6 +22,7 @@ public interface IStoreTransaction : IAsyncDisposable
     /// it here (PostgreSQL) or, recording optimistically, fails <see cref="CommitAsync"/> with
     /// <see cref="ConcurrencyConflictException"/> (SQLite); the message is then acknowledged as a duplicate.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="messageId"/> is null, empty or white space: the inbox never deduplicates a message without an id.</exception>
     ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a saga instance, or null when there is none.</summary>

@@ -26,6 +26,12 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
     private Envelope Create(object message, Type type, string? messageId, string? correlationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
     {
         var name = configuration.Registry.GetName(type);
+        if (messageId is not null && string.IsNullOrWhiteSpace(messageId))
+        {
+            // Receivers dead-letter a message without an id: refuse to send one instead.
+            throw new ArgumentException("A message id must not be empty or white space; leave it unset for a new one.", nameof(messageId));
+        }
+
         var id = messageId ?? MessageIds.New();
         return new Envelope
         {

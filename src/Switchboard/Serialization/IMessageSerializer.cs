@@ -11,7 +11,8 @@ public interface IMessageSerializer
 
     /// <summary>
     /// Deserializes a body into the given registered type. Throws <see cref="MessageBodyException"/> when the body
-    /// cannot be turned into that type (malformed, too deep, or null).
+    /// cannot be turned into that type (malformed, too deep, null, or not satisfying the type's contract: missing
+    /// required members, null where the type allows none); the receive pipeline dead-letters it with that message.
     /// </summary>
     object Deserialize(ReadOnlyMemory<byte> body, Type type);
 }

@@ -2,15 +2,29 @@ using System.Text.Json;
 
 namespace Switchboard.Serialization;
 
-/// <summary>The default serializer: System.Text.Json with web defaults and a nesting limit.</summary>
+/// <summary>
+/// The default serializer: System.Text.Json with web defaults, a nesting limit, and the message's type as its
+/// contract: constructor parameters without a default value and <c>required</c> members must be present, and a
+/// member the nullable annotations declare non-null must not be null (reading and writing alike).
+/// </summary>
 public sealed class JsonMessageSerializer : IMessageSerializer
 {
     private readonly JsonSerializerOptions _options;
 
-    /// <summary>Creates the serializer. <paramref name="maxDepth"/> bounds how deeply a body may nest.</summary>
+    /// <summary>
+    /// Creates the serializer. <paramref name="maxDepth"/> bounds how deeply a body may nest; <paramref name="options"/>
+    /// (default <see cref="JsonSerializerOptions.Web"/>) is copied, with the depth limit and the contract checks
+    /// (<see cref="JsonSerializerOptions.RespectRequiredConstructorParameters"/>,
+    /// <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>) always on.
+    /// </summary>
     public JsonMessageSerializer(int maxDepth = 64, JsonSerializerOptions? options = null)
     {
-        _options = new JsonSerializerOptions(options ?? JsonSerializerOptions.Web) { MaxDepth = maxDepth };
+        _options = new JsonSerializerOptions(options ?? JsonSerializerOptions.Web)
+        {
+            MaxDepth = maxDepth,
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
+        };
         _options.MakeReadOnly(populateMissingResolver: true);
     }
 
@@ -31,6 +45,10 @@ public sealed class JsonMessageSerializer : IMessageSerializer
         catch (JsonException e) when (ExceedsDepth(body.Span, _options.MaxDepth))
         {
             throw new MessageBodyException($"The body is nested deeper than the limit of {_options.MaxDepth}.", e);
+        }
+        catch (JsonException e) when (ContractViolations.Describe(body.Span, type, _options) is { } violations)
+        {
+            throw new MessageBodyException($"The body does not satisfy the contract of {type.Name}: {violations}.", e);
         }
         catch (JsonException e)
         {

@@ -1,6 +1,6 @@
 namespace Switchboard.Serialization;
 
-/// <summary>A body that can never be handled: malformed, too deeply nested, too large, or of an unknown type.</summary>
+/// <summary>A body that can never be handled: malformed, too deeply nested, too large, of an unknown type, or not satisfying its type's contract.</summary>
 public sealed class MessageBodyException : Exception
 {
     /// <summary>Creates the exception.</summary>

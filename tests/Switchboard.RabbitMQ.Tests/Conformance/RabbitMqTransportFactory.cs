@@ -1,10 +1,14 @@
 using Switchboard.Configuration;
+using Switchboard.Messages;
 using Switchboard.Testing;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ.Tests.Conformance;
 
-/// <summary>A fresh vhost per test, removed afterwards; every bus of the test connects to it.</summary>
+/// <summary>
+/// A fresh vhost per test, removed afterwards; every bus of the test connects to it. Raw (bad-input) messages come
+/// from <see cref="ForeignPublisher"/>, a plain RabbitMQ.Client publish.
+/// </summary>
 public sealed class RabbitMqTransportFactory : ITransportFactory
 {
     public async ValueTask<ITransportScope> CreateScopeAsync(CancellationToken cancellationToken = default)
@@ -21,6 +25,9 @@ public sealed class RabbitMqTransportFactory : ITransportFactory
         public void UseTransport(SwitchboardBuilder builder) => builder.UseRabbitMq(Options);
 
         public ITransport CreateTransport() => new RabbitMqTransport(Options);
+
+        public ValueTask SendRawAsync(string queue, Envelope envelope, CancellationToken cancellationToken = default) =>
+            ForeignPublisher.PublishAsync(TestBroker.UriFor(vhost), queue, envelope, cancellationToken);
 
         public async ValueTask DisposeAsync() => await TestBroker.DeleteVhostAsync(vhost);
     }

@@ -5,14 +5,21 @@ using Switchboard.Transport;
 namespace Switchboard.Pipeline.Steps;
 
 /// <summary>
-/// Rejects what can never be handled (oversized body, unknown type name, foreign content type, malformed or
-/// too deep JSON) straight to the dead-letter queue, without retries; otherwise sets the message.
+/// Rejects what can never be handled (no message id, oversized body, unknown type name, foreign content type,
+/// malformed or too deep JSON, a body that breaks its type's contract) straight to the dead-letter queue, without
+/// retries; otherwise sets the message.
 /// </summary>
 internal sealed class DeserializeStep(BusConfiguration configuration) : IReceiveStep
 {
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         var envelope = context.Envelope;
+        // Without an id the inbox cannot tell one message from the next: the first would hide every later one.
+        if (string.IsNullOrWhiteSpace(envelope.MessageId))
+        {
+            return Reject(context, "message has no message id");
+        }
+
         if (envelope.Body.Length > configuration.Options.MaxBodyBytes)
         {
             return Reject(context, $"body of {envelope.Body.Length} bytes exceeds the limit of {configuration.Options.MaxBodyBytes} bytes");
