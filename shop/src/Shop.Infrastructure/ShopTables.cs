@@ -1,19 +1,19 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Switchboard.Configuration;
 
 namespace Shop.Infrastructure;
 
 /// <summary>Creates a service's own tables at start-up, before the bus consumes (registered inside the service's <c>Add…Service</c>).</summary>
 public static class ShopTables
 {
-    /// <summary>Runs <paramref name="ddl"/> (idempotent <c>CREATE … IF NOT EXISTS</c>) on <paramref name="database"/> when the host starts.</summary>
-    public static IServiceCollection AddShopTables(this IServiceCollection services, ShopDatabase database, string ddl) =>
-        services.AddSingleton<IHostedService>(new Creator(database, ddl));
-
-    private sealed class Creator(ShopDatabase database, string ddl) : IHostedService
+    /// <summary>
+    /// Runs <paramref name="ddl"/> (idempotent <c>CREATE … IF NOT EXISTS</c>) on <paramref name="database"/> when the bus
+    /// starts, before its endpoints consume (<see cref="SwitchboardBuilder.BeforeConsuming"/>): while the database cannot
+    /// be reached, it is tried again with the bus's own start, in the background.
+    /// </summary>
+    public static SwitchboardBuilder AddShopTables(this SwitchboardBuilder bus, ShopDatabase database, string ddl)
     {
-        public Task StartAsync(CancellationToken cancellationToken) => database.ExecuteAsync(ddl, cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(database);
+        return bus.BeforeConsuming((_, cancellationToken) => database.ExecuteAsync(ddl, cancellationToken));
     }
 }

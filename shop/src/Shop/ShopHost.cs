@@ -31,6 +31,7 @@ public static class ShopHost
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.SetMinimumLevel(logLevel);
+        builder.AddShopReadiness();
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBody);
         var database = Database(options);
@@ -52,12 +53,14 @@ public static class ShopHost
 
         builder.Services.AddSingleton<HandledMessages>();
         var app = builder.Build();
+        app.UseOutageResponses();
         foreach (var service in options.Services)
         {
             ShopServices.Map(service, app);
         }
 
         MapHealth(app, options);
+        app.MapShopReadiness();
         return app;
     }
 

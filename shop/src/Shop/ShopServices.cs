@@ -32,6 +32,7 @@ public static class ShopServices
         {
             var gateway = ShopDatabase.PostgreSql(options.Postgres!, SharedPaymentGateway.Schema);
             bus.Services.AddSingleton<IPaymentGateway>(sp => new SharedPaymentGateway(gateway, new SimulatedPaymentGateway(payment, sp.GetRequiredService<TimeProvider>())));
+            bus.AddShopTables(gateway, SharedPaymentGateway.TablesSql);
         }
 
         bus.AddPaymentService(database, payment);

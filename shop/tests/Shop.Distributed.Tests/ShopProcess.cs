@@ -106,7 +106,19 @@ internal sealed class ShopProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <c>GET /health</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
-    public async Task WaitHealthyAsync(TimeSpan patience)
+    public Task WaitHealthyAsync(TimeSpan patience) => WaitForOkAsync("/health", patience);
+
+    /// <summary>Waits until <c>GET /health/ready</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
+    public Task WaitReadyAsync(TimeSpan patience) => WaitForOkAsync("/health/ready", patience);
+
+    /// <summary>The process's <c>GET /health/ready</c>: its status code, content type and body.</summary>
+    public async Task<(HttpStatusCode Status, string? ContentType, string Body)> ReadinessAsync()
+    {
+        using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task WaitForOkAsync(string path, TimeSpan patience)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -118,7 +130,7 @@ internal sealed class ShopProcess : IAsyncDisposable
 
             try
             {
-                using var response = await Http.GetAsync(new Uri("/health", UriKind.Relative));
+                using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -130,7 +142,7 @@ internal sealed class ShopProcess : IAsyncDisposable
 
             if (clock.Elapsed > patience)
             {
-                throw new TimeoutException($"{Name} did not answer GET /health within {patience}:\n{Output()}");
+                throw new TimeoutException($"{Name} did not answer GET {path} with 200 within {patience}:\n{Output()}");
             }
 
             await Task.Delay(250);

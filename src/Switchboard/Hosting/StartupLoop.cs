@@ -50,7 +50,7 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
             {
                 var delay = Delay(attempts);
                 _status = Reason(e);
-                logger.LogWarning("{What} cannot start yet. {Reason} The host starts without it; trying again in {Delay} (attempt {Attempt} failed).", what, _status, delay, attempts);
+                logger.LogWarning("{What} cannot start yet. {Reason} The host starts without it; trying again in {Seconds:0.0} s (attempt {Attempt} failed).", what, _status, delay.TotalSeconds, attempts);
                 _background = Task.Run(() => RetryAsync(Task.CompletedTask, attempts, delay, _stopping.Token), CancellationToken.None);
                 return;
             }
@@ -89,12 +89,12 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
                     _status = Reason(e);
                     if (e is UnavailableException)
                     {
-                        logger.LogWarning("{What} cannot start yet. {Reason} Trying again in {Delay} (attempt {Attempt} failed).", what, _status, delay, attempts);
+                        logger.LogWarning("{What} cannot start yet. {Reason} Trying again in {Seconds:0.0} s (attempt {Attempt} failed).", what, _status, delay.TotalSeconds, attempts);
                     }
                     else
                     {
                         // Not a server out of reach: it needs someone's attention, but the process stays up and keeps trying.
-                        logger.LogError("{What} failed to start. {Reason} Trying again in {Delay} (attempt {Attempt} failed).", what, _status, delay, attempts);
+                        logger.LogError("{What} failed to start. {Reason} Trying again in {Seconds:0.0} s (attempt {Attempt} failed).", what, _status, delay.TotalSeconds, attempts);
                         if (logger.IsEnabled(LogLevel.Debug))
                         {
                             logger.LogDebug(e, "{What}: attempt {Attempt} failed", what, attempts);
