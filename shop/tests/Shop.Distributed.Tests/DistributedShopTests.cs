@@ -102,7 +102,8 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             _processes.Add(ShopProcess.Start(service, instances[service], rabbitMq, postgres, _directory.FullName));
         }
 
-        await Task.WhenAll(_processes.Select(p => p.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
+        // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues).
+        await Task.WhenAll(_processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(90))));
         var started = clock.Elapsed;
         var order = Single("order");
 
