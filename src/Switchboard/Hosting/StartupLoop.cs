@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
+using Switchboard.Retries;
 
 namespace Switchboard.Hosting;
 
@@ -15,6 +16,8 @@ namespace Switchboard.Hosting;
 /// <remarks>An attempt must be safe to repeat after it failed part way: it skips or redoes what the last one did.</remarks>
 internal sealed class StartupLoop(string what, Func<CancellationToken, Task> attempt, BusOptions options, TimeProvider time, ILogger logger)
 {
+    // The same exponential back-off with jitter as delayed message retries: up to a fifth shorter or longer.
+    private readonly RetryPolicy _backoff = new() { BaseDelay = options.StartRetryDelay, MaxDelay = options.MaxStartRetryDelay };
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _background = Task.CompletedTask;
@@ -48,7 +51,7 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
             }
             catch (UnavailableException e) when (!cancellationToken.IsCancellationRequested)
             {
-                var delay = Delay(attempts);
+                var delay = _backoff.DelayFor(attempts);
                 _status = Reason(e);
                 logger.LogWarning("{What} cannot start yet. {Reason} The host starts without it; trying again in {Seconds:0.0} s (attempt {Attempt} failed).", what, _status, delay.TotalSeconds, attempts);
                 _background = Task.Run(() => RetryAsync(Task.CompletedTask, attempts, delay, _stopping.Token), CancellationToken.None);
@@ -85,7 +88,7 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
                 }
                 catch (Exception e) when (!stopping.IsCancellationRequested)
                 {
-                    delay = Delay(attempts);
+                    delay = _backoff.DelayFor(attempts);
                     _status = Reason(e);
                     if (e is UnavailableException)
                     {
@@ -117,14 +120,6 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
         {
             logger.LogInformation("{What} started at attempt {Attempt}", what, attempts);
         }
-    }
-
-    // Exponential from StartRetryDelay, capped at MaxStartRetryDelay, then up to a fifth shorter or longer.
-    private TimeSpan Delay(int failures)
-    {
-        var exponential = options.StartRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
-        var capped = Math.Min(exponential, options.MaxStartRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (1 + ((Random.Shared.NextDouble() * 2) - 1) * 0.2));
     }
 
     // One sentence, no stack trace: an unreachable server's own message says where and why; anything else also names
