@@ -34,16 +34,22 @@ internal static class OutageResponses
                 http.Response.Clear();
                 http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                http.Response.ContentType = "application/problem+json";
-                await http.Response.WriteAsync(JsonSerializer.Serialize(new
-                {
-                    type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-                    title = "Service unavailable",
-                    status = StatusCodes.Status503ServiceUnavailable,
-                    detail = "The service cannot reach its broker or database now. Try again later.",
-                }));
+                await WriteProblemAsync(http, "Service unavailable", "The service cannot reach its broker or database now. Try again later.");
             }
         });
+    }
+
+    /// <summary>Writes a 503 problem (<c>application/problem+json</c>) with <paramref name="title"/> and <paramref name="detail"/>; the status code is set already.</summary>
+    public static Task WriteProblemAsync(HttpContext http, string title, string detail)
+    {
+        http.Response.ContentType = "application/problem+json";
+        return http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            title,
+            status = StatusCodes.Status503ServiceUnavailable,
+            detail,
+        }));
     }
 
     private static bool IsOutage(Exception exception)

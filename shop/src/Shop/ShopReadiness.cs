@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -43,13 +42,6 @@ internal static class ShopReadiness
             return http.Response.WriteAsync("""{"status":"ready"}""");
         }
 
-        http.Response.ContentType = "application/problem+json";
-        return http.Response.WriteAsync(JsonSerializer.Serialize(new
-        {
-            type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-            title = "Not ready",
-            status = StatusCodes.Status503ServiceUnavailable,
-            detail = "The service is starting, or cannot reach its broker or database now; it keeps trying.",
-        }));
+        return OutageResponses.WriteProblemAsync(http, "Not ready", "The service is starting, or cannot reach its broker or database now; it keeps trying.");
     }
 }

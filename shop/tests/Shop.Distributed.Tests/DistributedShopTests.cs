@@ -62,23 +62,8 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
-    public async Task Every_order_finishes_and_the_invariants_hold_with_one_process_per_service()
-    {
-        try
-        {
-            await RunAsync();
-        }
-        catch
-        {
-            foreach (var process in _processes)
-            {
-                output.WriteLine($"===== {process.Name} ({process.Url}){(process.HasExited ? $", exited with {process.ExitCode}" : "")} =====");
-                output.WriteLine(process.Output());
-            }
-
-            throw;
-        }
-    }
+    public Task Every_order_finishes_and_the_invariants_hold_with_one_process_per_service() =>
+        ShopProcess.WithOutputOnFailureAsync(_processes, output, RunAsync);
 
     private async Task RunAsync()
     {

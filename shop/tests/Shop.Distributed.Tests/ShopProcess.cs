@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Shop.Distributed.Tests;
 
@@ -103,6 +104,25 @@ internal sealed class ShopProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return shop;
+    }
+
+    /// <summary>Runs <paramref name="test"/>; when it fails, writes the output of every process in <paramref name="processes"/> to the test's log first.</summary>
+    public static async Task WithOutputOnFailureAsync(IReadOnlyList<ShopProcess> processes, ITestOutputHelper output, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch
+        {
+            foreach (var process in processes)
+            {
+                output.WriteLine($"===== {process.Name} ({process.Url}){(process.HasExited ? $", exited with {process.ExitCode}" : "")} =====");
+                output.WriteLine(process.Output());
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Waits until <c>GET /health</c> answers 200; throws with the process's output when it exits or the time is up.</summary>

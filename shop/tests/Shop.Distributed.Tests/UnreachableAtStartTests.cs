@@ -52,23 +52,8 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
-    public async Task Services_started_while_the_broker_and_the_database_are_unreachable_become_ready_and_complete_an_order_once_they_are_reachable()
-    {
-        try
-        {
-            await RunAsync();
-        }
-        catch
-        {
-            foreach (var process in _processes)
-            {
-                output.WriteLine($"===== {process.Name} ({process.Url}){(process.HasExited ? $", exited with {process.ExitCode}" : "")} =====");
-                output.WriteLine(process.Output());
-            }
-
-            throw;
-        }
-    }
+    public Task Services_started_while_the_broker_and_the_database_are_unreachable_become_ready_and_complete_an_order_once_they_are_reachable() =>
+        ShopProcess.WithOutputOnFailureAsync(_processes, output, RunAsync);
 
     private async Task RunAsync()
     {
