@@ -64,7 +64,7 @@ public static class ShopHost
         return app;
     }
 
-    // GET /health: 200 once the process serves (the bus and the services' tables are ready before Kestrel listens),
+    // GET /health (liveness): 200 while the process serves, also before it is ready (GET /health/ready, ShopReadiness),
     // with the services it runs and the messages its endpoints handled, so that a caller can see which instance
     // of a service took part (competing consumers on one queue).
     private static void MapHealth(WebApplication app, ShopHostOptions options)
