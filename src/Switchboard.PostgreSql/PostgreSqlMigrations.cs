@@ -23,8 +23,23 @@ internal static class PostgreSqlMigrations
     /// <summary>The newest schema version this store knows.</summary>
     public static int Latest => All[^1].Version;
 
-    /// <summary>Brings <paramref name="schema"/> up to date; returns the versions this call applied (none when it was).</summary>
+    /// <summary>
+    /// Brings <paramref name="schema"/> up to date; returns the versions this call applied (none when it was). Throws
+    /// <see cref="Persistence.StoreUnavailableException"/> when the database cannot be reached (the bus keeps trying).
+    /// </summary>
     public static async Task<IReadOnlyList<int>> ApplyAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyReachableAsync(dataSource, schema, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (DatabaseReachability.IsUnreachable(e))
+        {
+            throw DatabaseReachability.Unavailable(dataSource, e);
+        }
+    }
+
+    private static async Task<IReadOnlyList<int>> ApplyReachableAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
     {
         var quoted = PostgreSqlNames.Quote(schema);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

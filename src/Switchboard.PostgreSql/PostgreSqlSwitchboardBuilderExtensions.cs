@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Persistence;
 using Switchboard.PostgreSql;
 
@@ -6,12 +7,17 @@ namespace Switchboard.Configuration;
 /// <summary>Selects the PostgreSQL store.</summary>
 public static class PostgreSqlSwitchboardBuilderExtensions
 {
+    /// <summary>The name of the store's health check: healthy when its database answers.</summary>
+    public const string HealthCheckName = "switchboard-postgresql-store";
+
     /// <summary>
     /// Keeps inbox, outbox and saga state in PostgreSQL, in the schema <see cref="PostgreSqlStoreOptions.Schema"/>
     /// (default <c>switchboard</c>), created or upgraded when the bus starts. Handlers of transactional endpoints run
     /// their own commands on the unit of work's transaction; on it, unqualified table names resolve to the store's
     /// schema first (see <see cref="PostgreSqlStoreOptions.SchemaOnSearchPath"/>). The store's timestamps use the
-    /// bus's <see cref="TimeProvider"/>, the clock of the outbox relay.
+    /// bus's <see cref="TimeProvider"/>, the clock of the outbox relay. Registers the health check
+    /// <see cref="HealthCheckName"/> (tags <c>switchboard</c>, <c>ready</c>). While the database cannot be reached at
+    /// start, the bus keeps trying in the background.
     /// </summary>
     /// <param name="builder">The bus being configured.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
@@ -22,6 +28,7 @@ public static class PostgreSqlSwitchboardBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var options = new PostgreSqlStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
+        PostgreSqlHealthCheck.Register(builder.Services, HealthCheckName, "message store", sp => ((PostgreSqlMessageStore)sp.GetRequiredService<IMessageStore>()).DataSource);
         return builder.UseStore(services => new PostgreSqlMessageStore(options, services.GetService(typeof(TimeProvider)) as TimeProvider), storeOptions);
     }
 }

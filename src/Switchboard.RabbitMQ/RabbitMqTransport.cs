@@ -11,7 +11,8 @@ namespace Switchboard.RabbitMQ;
 /// The transport on RabbitMQ. Events go to a topic exchange routed by message type name; each endpoint owns a
 /// durable queue (quorum by default) bound to the types it subscribes to and a dead-letter queue
 /// <c>{queue}.dlq</c>; commands go straight to the endpoint's queue through the default exchange. Every publish
-/// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself.
+/// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself; a broker that
+/// cannot be reached at start is a <see cref="TransportUnavailableException"/> (the bus keeps trying).
 /// </summary>
 public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITransport
 {
@@ -28,7 +29,10 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     /// <inheritdoc />
     public IDeadLetterQueue DeadLetters => _deadLetters ?? throw NotStarted();
 
-    internal AmqpPublisher Publisher => _publisher ?? throw NotStarted();
+    /// <summary>The publisher; while the connection is down (and being recovered), publishing fails fast with <see cref="TransportUnavailableException"/>.</summary>
+    internal AmqpPublisher Publisher =>
+        _connection is { IsOpen: false } ? throw new TransportUnavailableException("The connection to RabbitMQ is down; the client is recovering it.")
+        : _publisher ?? throw NotStarted();
 
     private IConnection Connection => _connection ?? throw NotStarted();
 
@@ -47,13 +51,23 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             }
 
             var factory = CreateConnectionFactory(settings);
-            var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            var connection = await ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
+            try
             {
-                await channel.ExchangeDeclareAsync(settings.EventsExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    await channel.ExchangeDeclareAsync(settings.EventsExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                _publisher = await AmqpPublisher.CreateAsync(connection, settings, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The next start opens a connection of its own.
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
 
-            _publisher = await AmqpPublisher.CreateAsync(connection, settings, cancellationToken).ConfigureAwait(false);
             _delays = new DelayQueues(connection);
             _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher);
             _connection = connection;
@@ -63,6 +77,10 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             _starting.Release();
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>False while the client recovers a lost connection.</remarks>
+    public bool IsConnected => _connection is { IsOpen: true };
 
     /// <inheritdoc />
     public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
@@ -141,6 +159,21 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     {
         var delayQueue = await _delays!.QueueForAsync("", queue, delay, cancellationToken).ConfigureAwait(false);
         await Publisher.PublishAsync("", delayQueue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A broker that cannot be reached now is a TransportUnavailableException, which the bus retries; one that refuses
+    // the connection (credentials, vhost, certificate) stays the client's BrokerUnreachableException.
+    private async Task<IConnection> ConnectAsync(ConnectionFactory factory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokerUnreachableException e) when (BrokerReachability.IsUnreachable(e, factory.Ssl.Enabled))
+        {
+            var port = settings.Uri.Port > 0 ? settings.Uri.Port : factory.Ssl.Enabled ? 5671 : 5672;
+            throw new TransportUnavailableException($"RabbitMQ at {settings.Uri.Host}:{port} cannot be reached ({BrokerReachability.Reason(e)}).", e);
+        }
     }
 
     /// <summary>The client's connection factory for <paramref name="settings"/>, TLS included.</summary>

@@ -27,7 +27,7 @@ public static class ShopEndpoints
         bus.Services.TryAddSingleton(database);
         if (tablesSql is not null)
         {
-            bus.Services.AddShopTables(database, tablesSql);
+            bus.AddShopTables(database, tablesSql);
         }
 
         return bus.Endpoint(name, e => handlers(e.Transactional().Concurrency(options.Concurrency).Retry(options.Retry)));

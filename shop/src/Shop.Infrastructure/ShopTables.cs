@@ -1,5 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Switchboard.Configuration;
 
 namespace Shop.Infrastructure;
 
@@ -13,23 +12,22 @@ public sealed record AddedColumn(string Table, string Name, string Type);
 public static class ShopTables
 {
     /// <summary>
-    /// Runs <paramref name="ddl"/> (idempotent <c>CREATE … IF NOT EXISTS</c>) on <paramref name="database"/> when the host
-    /// starts, then adds each of <paramref name="addedColumns"/> to a table that an earlier version created without it.
+    /// Runs <paramref name="ddl"/> (idempotent <c>CREATE … IF NOT EXISTS</c>) on <paramref name="database"/> when the bus
+    /// starts, before its endpoints consume (<see cref="SwitchboardBuilder.BeforeConsuming"/>), then adds each of
+    /// <paramref name="addedColumns"/> to a table that an earlier version created without it. While the database cannot
+    /// be reached, it is tried again with the bus's own start, in the background.
     /// </summary>
-    public static IServiceCollection AddShopTables(this IServiceCollection services, ShopDatabase database, string ddl, params IReadOnlyList<AddedColumn> addedColumns) =>
-        services.AddSingleton<IHostedService>(new Creator(database, ddl, addedColumns));
-
-    private sealed class Creator(ShopDatabase database, string ddl, IReadOnlyList<AddedColumn> addedColumns) : IHostedService
+    public static SwitchboardBuilder AddShopTables(this SwitchboardBuilder bus, ShopDatabase database, string ddl, params IReadOnlyList<AddedColumn> addedColumns)
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(database);
+        return bus.BeforeConsuming(async (_, cancellationToken) =>
         {
             await database.ExecuteAsync(ddl, cancellationToken).ConfigureAwait(false);
             foreach (var column in addedColumns)
             {
                 await database.AddColumnIfMissingAsync(column.Table, column.Name, column.Type, cancellationToken).ConfigureAwait(false);
             }
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        });
     }
 }

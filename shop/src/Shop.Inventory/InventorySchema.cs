@@ -1,10 +1,12 @@
-using Microsoft.Extensions.Hosting;
 using Shop.Infrastructure;
 
 namespace Shop.Inventory;
 
-/// <summary>Creates the Inventory service's tables at start-up and seeds the stock of SKUs it does not have yet.</summary>
-internal sealed class InventorySchema(InventorySettings settings) : IHostedService
+/// <summary>
+/// Creates the Inventory service's tables and seeds the stock of SKUs it does not have yet: at start-up, before the bus
+/// consumes, tried again with the bus's start while the database cannot be reached (so it must be idempotent).
+/// </summary>
+internal sealed class InventorySchema(InventorySettings settings)
 {
     // Reservation status: reserved | released (by a cancellation) | failed (nothing reserved) | cancelled (cancelled before payment: never reserve).
     public const string Sql = """
@@ -24,7 +26,7 @@ internal sealed class InventorySchema(InventorySettings settings) : IHostedServi
         );
         """;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task CreateAsync(CancellationToken cancellationToken)
     {
         await settings.Database.ExecuteAsync(Sql, cancellationToken).ConfigureAwait(false);
         await using var connection = await settings.Database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -40,6 +42,4 @@ internal sealed class InventorySchema(InventorySettings settings) : IHostedServi
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

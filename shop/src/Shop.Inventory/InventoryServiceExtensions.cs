@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Shop.Contracts;
 using Shop.Infrastructure;
 using Switchboard.Configuration;
@@ -25,7 +24,7 @@ public static class InventoryServiceExtensions
         var settings = new InventorySettings(database, options ?? new InventoryOptions());
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(settings);
-        bus.Services.AddSingleton<IHostedService>(new InventorySchema(settings));
+        bus.BeforeConsuming((_, cancellationToken) => new InventorySchema(settings).CreateAsync(cancellationToken));
         return bus.AddShopEndpoint("inventory", database, tablesSql: null, settings.Options, e => e
             .Handle<PaymentProcessed, ReserveStockHandler>()
             .Handle<OrderCancelled, ReleaseStockHandler>());

@@ -22,7 +22,7 @@ public static class ShippingServiceExtensions
         ArgumentNullException.ThrowIfNull(database);
         options ??= new ShippingOptions();
         bus.Services.TryAddSingleton(TimeProvider.System);
-        bus.Services.AddShopTables(database, ShippingSchema.Sql, ShippingSchema.AddedColumns);
+        bus.AddShopTables(database, ShippingSchema.Sql, ShippingSchema.AddedColumns);
         return bus.AddShopEndpoint("shipping", database, tablesSql: null, options, e => e
             .Handle<OrderCreated, OrderCreatedHandler>()
             .Handle<InventoryUpdated, InventoryUpdatedHandler>()

@@ -20,7 +20,8 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
     /// <summary>The SQLite file of the gateway's memory, in the embedded default's data directory.</summary>
     public const string SqliteFileName = "payment-gateway.db";
 
-    private const string Sql = """
+    /// <summary>The gateway's tables, created at start-up before the bus consumes (see <see cref="ShopServices"/>).</summary>
+    public const string TablesSql = """
         CREATE TABLE IF NOT EXISTS gateway_charges (
             idempotency_key TEXT NOT NULL PRIMARY KEY,
             charge_id TEXT NULL UNIQUE,
@@ -36,13 +37,9 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
         );
         """;
 
-    private readonly SemaphoreSlim _ready = new(1, 1);
-    private bool _created;
-
     public async ValueTask<ChargeResult> ChargeAsync(string idempotencyKey, string token, decimal amount, string currency, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
-        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         if (await FindChargeAsync(idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             return earlier;
@@ -65,7 +62,6 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
     public async ValueTask<string> RefundAsync(string idempotencyKey, string chargeId, decimal amount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
-        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var refundId = "re_" + Guid.NewGuid().ToString("N")[..24];
@@ -100,7 +96,6 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
 
     public async ValueTask<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
-        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var select = connection.Command(null, "SELECT charge_id, decline_reason FROM gateway_charges WHERE idempotency_key = @p0", idempotencyKey);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -110,28 +105,5 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
         }
 
         return reader.IsDBNull(0) ? ChargeResult.Decline(reader.GetString(1)) : ChargeResult.Approve(reader.GetString(0));
-    }
-
-    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_created)
-            {
-                // WAL: Payment processes sharing the file read while one of them writes.
-                await database.ExecuteAsync(database.Kind == ShopDatabaseKind.Sqlite ? "PRAGMA journal_mode = WAL;\n" + Sql : Sql, cancellationToken).ConfigureAwait(false);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _ready.Release();
-        }
     }
 }

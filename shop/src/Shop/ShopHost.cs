@@ -31,6 +31,7 @@ public static class ShopHost
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.SetMinimumLevel(logLevel);
+        builder.AddShopReadiness();
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBody);
         var database = Database(options);
@@ -52,16 +53,18 @@ public static class ShopHost
 
         builder.Services.AddSingleton<HandledMessages>();
         var app = builder.Build();
+        app.UseOutageResponses();
         foreach (var service in options.Services)
         {
             ShopServices.Map(service, app);
         }
 
         MapHealth(app, options);
+        app.MapShopReadiness();
         return app;
     }
 
-    // GET /health: 200 once the process serves (the bus and the services' tables are ready before Kestrel listens),
+    // GET /health (liveness): 200 while the process serves, also before it is ready (GET /health/ready, ShopReadiness),
     // with the services it runs and the messages its endpoints handled, so that a caller can see which instance
     // of a service took part (competing consumers on one queue).
     private static void MapHealth(WebApplication app, ShopHostOptions options)

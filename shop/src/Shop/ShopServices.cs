@@ -33,6 +33,9 @@ public static class ShopServices
             ? ShopDatabase.PostgreSql(options.Postgres!, PersistentPaymentGateway.Schema)
             : ShopDatabase.Sqlite(Path.Combine(options.DataDirectory, PersistentPaymentGateway.SqliteFileName));
         bus.Services.AddSingleton<IPaymentGateway>(sp => new PersistentPaymentGateway(gateway, new SimulatedPaymentGateway(payment, sp.GetRequiredService<TimeProvider>())));
+
+        // WAL on SQLite: Payment processes sharing the file read while one of them writes.
+        bus.AddShopTables(gateway, (gateway.Kind == ShopDatabaseKind.Sqlite ? "PRAGMA journal_mode = WAL;\n" : "") + PersistentPaymentGateway.TablesSql);
         bus.AddPaymentService(database, payment);
     }
 

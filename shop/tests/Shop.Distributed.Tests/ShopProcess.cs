@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Shop.Distributed.Tests;
 
@@ -114,8 +115,39 @@ internal sealed class ShopProcess : IAsyncDisposable
         return shop;
     }
 
+    /// <summary>Runs <paramref name="test"/>; when it fails, writes the output of every process in <paramref name="processes"/> to the test's log first.</summary>
+    public static async Task WithOutputOnFailureAsync(IReadOnlyList<ShopProcess> processes, ITestOutputHelper output, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch
+        {
+            foreach (var process in processes)
+            {
+                output.WriteLine($"===== {process.Name} ({process.Url}){(process.HasExited ? $", exited with {process.ExitCode}" : "")} =====");
+                output.WriteLine(process.Output());
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>Waits until <c>GET /health</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
-    public async Task WaitHealthyAsync(TimeSpan patience)
+    public Task WaitHealthyAsync(TimeSpan patience) => WaitForOkAsync("/health", patience);
+
+    /// <summary>Waits until <c>GET /health/ready</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
+    public Task WaitReadyAsync(TimeSpan patience) => WaitForOkAsync("/health/ready", patience);
+
+    /// <summary>The process's <c>GET /health/ready</c>: its status code, content type and body.</summary>
+    public async Task<(HttpStatusCode Status, string? ContentType, string Body)> ReadinessAsync()
+    {
+        using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task WaitForOkAsync(string path, TimeSpan patience)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -127,7 +159,7 @@ internal sealed class ShopProcess : IAsyncDisposable
 
             try
             {
-                using var response = await Http.GetAsync(new Uri("/health", UriKind.Relative));
+                using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -139,7 +171,7 @@ internal sealed class ShopProcess : IAsyncDisposable
 
             if (clock.Elapsed > patience)
             {
-                throw new TimeoutException($"{Name} did not answer GET /health within {patience}:\n{Output()}");
+                throw new TimeoutException($"{Name} did not answer GET {path} with 200 within {patience}:\n{Output()}");
             }
 
             await Task.Delay(250);

@@ -11,4 +11,14 @@ public sealed record BusOptions
 
     /// <summary>How long stopping waits for in-flight messages to finish before cancelling them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When the bus cannot start because its broker or database cannot be reached, the wait before it tries again;
+    /// it doubles per failed attempt up to <see cref="MaxStartRetryDelay"/>, each wait shortened or lengthened by up
+    /// to a fifth at random (so that processes that lost their server together do not come back in step). Default 1 s.
+    /// </summary>
+    public TimeSpan StartRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts to start (see <see cref="StartRetryDelay"/>). Default 30 s.</summary>
+    public TimeSpan MaxStartRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -90,6 +90,20 @@ public sealed class SwitchboardBuilder
         return this;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> when the bus starts, after its transport is connected and its store initialized and
+    /// before any endpoint consumes: the application's own start-up work that its handlers need, such as creating its
+    /// tables or seeding data. Works run one after the other, in the order registered. Each must be safe to run again:
+    /// when one fails because a server cannot be reached, the bus's start goes on in the background and runs it again
+    /// (see <see cref="BusOptions.StartRetryDelay"/>); a work that succeeded is not run again.
+    /// </summary>
+    public SwitchboardBuilder BeforeConsuming(Func<IServiceProvider, CancellationToken, Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Services.AddSingleton(new Hosting.BeforeConsumingWork(work));
+        return this;
+    }
+
     /// <summary>Replaces the JSON serializer.</summary>
     public SwitchboardBuilder UseSerializer(Func<BusOptions, IMessageSerializer> factory)
     {

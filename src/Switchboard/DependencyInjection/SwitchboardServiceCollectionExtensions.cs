@@ -12,7 +12,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SwitchboardServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the bus (<see cref="IBus"/>), the endpoints and a hosted service that starts and stops them.
+    /// Adds the bus (<see cref="IBus"/>), the endpoints, a hosted service that starts and stops them, and the bus's health
+    /// check (<see cref="SwitchboardHealthChecks.Bus"/>). When the broker or the database cannot be reached at start, the
+    /// host starts without the bus, which keeps trying in the background (see <see cref="BusOptions.StartRetryDelay"/>).
     /// <code>
     /// services.AddSwitchboard(bus => bus
     ///     .Message&lt;OrderPlaced&gt;("shop.order-placed.v1")
@@ -45,8 +47,9 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddScoped<IMessageContext>(sp => sp.GetRequiredService<MessageContextAccessor>().Current
             ?? throw new InvalidOperationException("IMessageContext is only available while a message is being handled."));
         services.AddHostedService<SwitchboardHostedService>();
+        services.AddHealthChecks().AddCheck<BusHealthCheck>(SwitchboardHealthChecks.Bus, tags: SwitchboardHealthChecks.Tags);
 
-        // After the bus, so that forwarding subscriptions publish on a started bus, and stopped before it.
+        // After the bus, so that it is stopped before it (its subscriptions, which may publish, also start after it).
         if (services.Any(d => d.ServiceType == typeof(Switchboard.EventSourcing.Hosting.EventSourcingRuntime)))
         {
             services.AddHostedService<Switchboard.EventSourcing.Hosting.EventSourcingHostedService>();

@@ -1,65 +1,121 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
+using Switchboard.Hosting;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
 using Switchboard.Transport;
 
 namespace Switchboard.Runtime;
 
-/// <summary>Starts the transport, declares every endpoint, then starts them; stops them in parallel.</summary>
-internal sealed class BusRuntime(BusConfiguration configuration, TransportHost transportHost, IServiceProvider services, ILoggerFactory loggers)
+/// <summary>
+/// Connects the transport, initializes the store, runs the application's <see cref="BeforeConsumingWork"/>, declares
+/// every endpoint, then starts them; stops them in parallel. When the broker or the database cannot be reached, the
+/// host starts without the bus and the bus keeps trying in the background (<see cref="StartupLoop"/>), each attempt
+/// going on from the step the last one reached.
+/// </summary>
+internal sealed class BusRuntime
 {
-    private readonly ILogger _logger = loggers.CreateLogger("Switchboard.Bus");
+    private readonly BusConfiguration _configuration;
+    private readonly TransportHost _transportHost;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly StartupLoop _startup;
     private List<ReceiveEndpoint> _running = [];
     private OutboxRelay? _relay;
+    private bool _storeReady;
+    private int _worksDone;
+    private bool _declared;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public BusRuntime(BusConfiguration configuration, TransportHost transportHost, IServiceProvider services, ILoggerFactory loggers)
     {
-        var transport = await transportHost.GetStartedAsync(cancellationToken).ConfigureAwait(false);
-        var store = services.GetService<IMessageStore>();
-        if (store is not null)
-        {
-            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Declare all before consuming any, so that sends between this process's endpoints are routable at once.
-        foreach (var endpoint in configuration.Endpoints)
-        {
-            await transport.DeclareEndpointAsync(new EndpointDeclaration(endpoint.Queue, endpoint.Topics), cancellationToken).ConfigureAwait(false);
-        }
-
-        var started = new List<ReceiveEndpoint>();
-        foreach (var endpoint in configuration.Endpoints)
-        {
-            var pipeline = endpoint.Pipeline.Build(new PipelineServices(services, endpoint));
-            var receive = new ReceiveEndpoint(endpoint, pipeline, loggers.CreateLogger("Switchboard.Endpoint." + endpoint.Queue));
-            await receive.StartAsync(transport, cancellationToken).ConfigureAwait(false);
-            started.Add(receive);
-        }
-
-        _running = started;
-        if (store is not null)
-        {
-            _relay = new OutboxRelay(store, services.GetRequiredService<Dispatcher>(), services.GetRequiredService<StoreOptions>(), services.GetRequiredService<TimeProvider>(), loggers.CreateLogger("Switchboard.Outbox"));
-            _relay.Start();
-        }
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            _logger.LogInformation("Switchboard started on {Transport} with {Count} endpoint(s): {Endpoints}", transport.Name, started.Count, string.Join(", ", started.Select(e => e.Queue)));
-        }
+        _configuration = configuration;
+        _transportHost = transportHost;
+        _services = services;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Switchboard.Bus");
+        _startup = new StartupLoop("The bus", StartOnceAsync, configuration.Options, services.GetRequiredService<TimeProvider>(), _logger);
     }
+
+    /// <summary>How far the start is: its status, and a task that completes when the endpoints consume.</summary>
+    public StartupLoop Startup => _startup;
+
+    /// <summary>The endpoints consuming now.</summary>
+    public int RunningEndpoints => Volatile.Read(ref _running).Count;
+
+    public Task StartAsync(CancellationToken cancellationToken) => _startup.StartAsync(Task.CompletedTask, "waiting", cancellationToken);
 
     public async Task StopAsync()
     {
+        await _startup.StopAsync().ConfigureAwait(false);
         var running = _running;
         _running = [];
-        await Task.WhenAll(running.Select(e => e.StopAsync(configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
+        await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
         if (_relay is not null)
         {
             await _relay.DisposeAsync().ConfigureAwait(false);
             _relay = null;
         }
+
         _logger.LogInformation("Switchboard stopped");
+    }
+
+    private async Task StartOnceAsync(CancellationToken cancellationToken)
+    {
+        var transport = await _transportHost.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var store = _services.GetService<IMessageStore>();
+        if (store is not null && !_storeReady)
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _storeReady = true;
+        }
+
+        var works = _services.GetServices<BeforeConsumingWork>().ToList();
+        for (; _worksDone < works.Count; _worksDone++)
+        {
+            await works[_worksDone].Run(_services, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Declare all before consuming any, so that sends between this process's endpoints are routable at once.
+        if (!_declared)
+        {
+            foreach (var endpoint in _configuration.Endpoints)
+            {
+                await transport.DeclareEndpointAsync(new EndpointDeclaration(endpoint.Queue, endpoint.Topics), cancellationToken).ConfigureAwait(false);
+            }
+
+            _declared = true;
+        }
+
+        var started = new List<ReceiveEndpoint>();
+        try
+        {
+            foreach (var endpoint in _configuration.Endpoints)
+            {
+                var pipeline = endpoint.Pipeline.Build(new PipelineServices(_services, endpoint));
+                var receive = new ReceiveEndpoint(endpoint, pipeline, _loggers.CreateLogger("Switchboard.Endpoint." + endpoint.Queue));
+                await receive.StartAsync(transport, cancellationToken).ConfigureAwait(false);
+                started.Add(receive);
+            }
+        }
+        catch
+        {
+            // The next attempt starts them all again.
+            await Task.WhenAll(started.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
+            throw;
+        }
+
+        Volatile.Write(ref _running, started);
+        if (store is not null)
+        {
+            _relay = new OutboxRelay(store, _services.GetRequiredService<Dispatcher>(), _services.GetRequiredService<StoreOptions>(), _services.GetRequiredService<TimeProvider>(), _loggers.CreateLogger("Switchboard.Outbox"));
+            _relay.Start();
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation("Switchboard started on {Transport} with {Count} endpoint(s): {Endpoints}", transport.Name, started.Count, string.Join(", ", started.Select(e => e.Queue)));
+        }
     }
 }

@@ -3,12 +3,17 @@ using Switchboard.Transport;
 
 namespace Switchboard.Runtime;
 
-/// <summary>Owns the transport instance and starts it once, on first use.</summary>
+/// <summary>
+/// Owns the transport instance and starts it once. The bus connects it at start (<see cref="ConnectAsync"/>); while
+/// the bus's attempts to connect keep failing, sends and publishes fail fast with
+/// <see cref="TransportUnavailableException"/> instead of trying to connect themselves.
+/// </summary>
 internal sealed class TransportHost(BusConfiguration configuration, IServiceProvider services) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private ITransport? _transport;
     private Task<ITransport>? _started;
+    private volatile string? _unreachable;
 
     public ITransport Transport
     {
@@ -21,6 +26,13 @@ internal sealed class TransportHost(BusConfiguration configuration, IServiceProv
         }
     }
 
+    /// <summary>Whether the transport is started and connected to its broker now.</summary>
+    public bool IsConnected => _started is { IsCompletedSuccessfully: true } started && started.Result.IsConnected;
+
+    /// <summary>
+    /// The started transport. Before the bus's first attempt to connect (a bus used before its host starts) this starts
+    /// it; once an attempt failed, this throws <see cref="TransportUnavailableException"/> until one succeeds.
+    /// </summary>
     public ValueTask<ITransport> GetStartedAsync(CancellationToken cancellationToken)
     {
         var started = _started;
@@ -29,7 +41,28 @@ internal sealed class TransportHost(BusConfiguration configuration, IServiceProv
             return ValueTask.FromResult(started.Result);
         }
 
+        if (_unreachable is { } reason)
+        {
+            return ValueTask.FromException<ITransport>(new TransportUnavailableException($"The bus has not connected to its broker yet: {reason}"));
+        }
+
         return new ValueTask<ITransport>(StartOnceAsync(cancellationToken));
+    }
+
+    /// <summary>Starts the transport (again, when the last attempt failed); remembers why it failed for <see cref="GetStartedAsync"/>.</summary>
+    public async Task<ITransport> ConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var transport = await StartOnceAsync(cancellationToken).ConfigureAwait(false);
+            _unreachable = null;
+            return transport;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _unreachable = e.Message;
+            throw;
+        }
     }
 
     private Task<ITransport> StartOnceAsync(CancellationToken cancellationToken)

@@ -11,8 +11,19 @@ public interface ITransport : IAsyncDisposable
     /// <summary>Short name used in telemetry (<c>messaging.system</c>), e.g. <c>inmemory</c>.</summary>
     string Name { get; }
 
-    /// <summary>Connects to the broker. Called once before any other member; idempotent.</summary>
+    /// <summary>
+    /// Connects to the broker. Called once before any other member; idempotent, and called again after it failed. When
+    /// the broker cannot be reached (down, restarting, out of reach) it throws <see cref="TransportUnavailableException"/>,
+    /// and the bus keeps trying in the background; any other exception (credentials or a certificate the broker
+    /// refuses, invalid settings) fails the bus's start.
+    /// </summary>
     ValueTask StartAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether the transport is connected to its broker now: false while a lost connection is being recovered. A
+    /// transport without a connection to lose (in-memory, an embedded database) is always connected once started.
+    /// </summary>
+    bool IsConnected => true;
 
     /// <summary>Declares an endpoint's queue, its dead-letter queue and its topic subscriptions. Idempotent.</summary>
     ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default);

@@ -10,8 +10,8 @@ namespace Switchboard.EventSourcing.Hosting;
 
 /// <summary>
 /// Configures event sourcing next to a bus (<c>builder.EventSourcing(es =&gt; ...)</c>): event type names and
-/// upcasters, aggregates, projections, subscriptions and forwarding to the bus. They start after the bus and stop
-/// before it.
+/// upcasters, aggregates, projections, subscriptions and forwarding to the bus. Projections start once the event store
+/// is initialized, subscriptions (forwarding included) once the bus has started too; all stop before the bus.
 /// </summary>
 public sealed class EventSourcingBuilder
 {

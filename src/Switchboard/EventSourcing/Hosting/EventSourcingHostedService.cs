@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Switchboard.EventSourcing.Hosting;
 
-/// <summary>Starts the event store and its projections and subscriptions after the bus, and stops them before it.</summary>
+/// <summary>Starts the event store, its projections and (once the bus has started) its subscriptions; stops them before the bus.</summary>
 internal sealed class EventSourcingHostedService(EventSourcingRuntime runtime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => runtime.StartAsync(cancellationToken);

@@ -1,18 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
 using Switchboard.EventSourcing.Projections;
 using Switchboard.EventSourcing.Subscriptions;
+using Switchboard.Hosting;
 
 namespace Switchboard.EventSourcing.Hosting;
 
 /// <summary>The running projections and subscriptions of the application: for read-your-writes waits, rebuilds and lag.</summary>
+/// <remarks>
+/// It starts in two parts, each retried in the background while the database or the broker cannot be reached: the event
+/// store's schema and the projections as soon as the store answers, then the subscriptions (which may publish, as
+/// forwarding to the bus does) once the bus has started too.
+/// </remarks>
 public sealed class EventSourcingRuntime
 {
     private readonly IEventStore _store;
     private readonly IReadOnlyList<RunnerRegistration> _runners;
+    private readonly HashSet<RunnerRegistration> _started = [];
+    private readonly StartupLoop _storeStartup;
+    private readonly StartupLoop _subscriptionsStartup;
+    private readonly Task _busStarted;
+    private bool _storeReady;
 
-    internal EventSourcingRuntime(IEventStore store, IReadOnlyList<RunnerRegistration> runners)
+    internal EventSourcingRuntime(IEventStore store, IReadOnlyList<RunnerRegistration> runners, Task busStarted, BusOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
         _runners = runners;
+        _busStarted = busStarted;
+        _storeStartup = new StartupLoop("Event sourcing", StartStoreAndProjectionsAsync, options, time, logger);
+        _subscriptionsStartup = new StartupLoop("Event subscriptions", StartSubscriptionsAsync, options, time, logger);
     }
 
     /// <summary>The host of the projection of type <typeparamref name="TProjection"/>.</summary>
@@ -27,20 +43,48 @@ public sealed class EventSourcingRuntime
             ? runner.Subscription ?? runner.Projection!.Subscription ?? throw new InvalidOperationException($"Projection '{name}' is not started.")
             : throw new InvalidOperationException($"Subscription '{name}' is not configured.");
 
+    /// <summary>Whether the event store is initialized and every projection and subscription runs; else what it waits for.</summary>
+    internal (bool Started, string Status) Health =>
+        !_storeStartup.IsStarted ? (false, _storeStartup.Status)
+        : !_subscriptionsStartup.IsStarted ? (false, _subscriptionsStartup.Status)
+        : (true, $"{_runners.Count} projection(s) and subscription(s) running.");
+
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var runner in _runners)
-        {
-            await runner.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await _storeStartup.StartAsync(Task.CompletedTask, "waiting", cancellationToken).ConfigureAwait(false);
+        await _subscriptionsStartup.StartAsync(Task.WhenAll(_storeStartup.Started, _busStarted), "waiting for the event store and the bus", cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var runner in _runners.Reverse())
+        await _subscriptionsStartup.StopAsync().ConfigureAwait(false);
+        await _storeStartup.StopAsync().ConfigureAwait(false);
+        foreach (var runner in _runners.Reverse().Where(_started.Contains))
         {
             await runner.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartStoreAndProjectionsAsync(CancellationToken cancellationToken)
+    {
+        if (!_storeReady)
+        {
+            await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _storeReady = true;
+        }
+
+        await StartRunnersAsync(needBus: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task StartSubscriptionsAsync(CancellationToken cancellationToken) => StartRunnersAsync(needBus: true, cancellationToken);
+
+    // The two loops never run at once: subscriptions start after the projections did.
+    private async Task StartRunnersAsync(bool needBus, CancellationToken cancellationToken)
+    {
+        foreach (var runner in _runners.Where(r => r.NeedsBus == needBus && !_started.Contains(r)))
+        {
+            await runner.StartAsync(cancellationToken).ConfigureAwait(false);
+            _started.Add(runner);
         }
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing.Aggregates;
+using Switchboard.Hosting;
+using Switchboard.Runtime;
 
 namespace Switchboard.EventSourcing.Hosting;
 
@@ -11,7 +13,9 @@ public static class EventSourcingSwitchboardBuilderExtensions
     /// <summary>
     /// Configures event sourcing on the event store set with <c>UseEventStore</c> (or a provider's
     /// <c>Use…EventStore</c>). Registers <see cref="EventTypeMap"/>, <see cref="AggregateRepository"/> and
-    /// <see cref="EventSourcingRuntime"/>; the store is initialized and projections and subscriptions start after the bus.
+    /// <see cref="EventSourcingRuntime"/>, and its health check (<see cref="SwitchboardHealthChecks.EventSourcing"/>). The
+    /// store is initialized and projections start when the host starts, subscriptions once the bus has started too; while
+    /// the database cannot be reached they keep trying in the background.
     /// </summary>
     public static SwitchboardBuilder EventSourcing(this SwitchboardBuilder builder, Action<EventSourcingBuilder> configure)
     {
@@ -29,7 +33,14 @@ public static class EventSourcingSwitchboardBuilderExtensions
 
         builder.Services.AddSingleton(types);
         builder.Services.AddSingleton(sp => new AggregateRepository(sp.GetRequiredService<IEventStore>(), types, aggregates, sp.GetService<ILogger<AggregateRepository>>()));
-        builder.Services.AddSingleton(sp => new EventSourcingRuntime(sp.GetRequiredService<IEventStore>(), runners.ConvertAll(r => r(sp))));
+        builder.Services.AddSingleton(sp => new EventSourcingRuntime(
+            sp.GetRequiredService<IEventStore>(),
+            runners.ConvertAll(r => r(sp)),
+            sp.GetRequiredService<BusRuntime>().Startup.Started,
+            sp.GetRequiredService<BusConfiguration>().Options,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.Loggers().CreateLogger("Switchboard.EventSourcing")));
+        builder.Services.AddHealthChecks().AddCheck<EventSourcingHealthCheck>(SwitchboardHealthChecks.EventSourcing, tags: SwitchboardHealthChecks.Tags);
         return builder;
     }
 }

@@ -10,6 +10,9 @@ internal sealed record RunnerRegistration(string Name, ProjectionHost? Projectio
 
     public static RunnerRegistration For(EventSubscription subscription) => new(subscription.Name, null, subscription);
 
+    /// <summary>Whether it starts only after the bus: subscriptions may publish (forwarding does); projections only write their read model.</summary>
+    public bool NeedsBus => Subscription is not null;
+
     public Task StartAsync(CancellationToken cancellationToken) =>
         Projection?.StartAsync(cancellationToken) ?? Subscription!.StartAsync(cancellationToken);
 

@@ -21,6 +21,7 @@ public sealed class ProjectionHost : IAsyncDisposable
     private readonly ProjectionViews _views;
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
     private readonly SubscriptionOptions _template;
+    private readonly TaskCompletionSource _liveStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EventSubscription? _live;
     private long _generation;
 
@@ -60,9 +61,15 @@ public sealed class ProjectionHost : IAsyncDisposable
         await StartLiveAsync(generation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until the read model includes every event up to <paramref name="position"/> (read your own writes).</summary>
-    public Task WaitForPositionAsync(long position, CancellationToken cancellationToken = default) =>
-        (_live ?? throw new InvalidOperationException($"Projection '{Projection.Name}' is not started.")).WaitForPositionAsync(position, cancellationToken);
+    /// <summary>
+    /// Waits until the read model includes every event up to <paramref name="position"/> (read your own writes); before
+    /// the projection started (its database was out of reach when the host started), also until it starts.
+    /// </summary>
+    public async Task WaitForPositionAsync(long position, CancellationToken cancellationToken = default)
+    {
+        await _liveStarted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _live!.WaitForPositionAsync(position, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Rebuilds the read model from the first event into a new generation while the current one keeps serving reads
@@ -155,6 +162,7 @@ public sealed class ProjectionHost : IAsyncDisposable
         await live.StartAsync(cancellationToken).ConfigureAwait(false);
         _live = live;
         Volatile.Write(ref _generation, generation);
+        _liveStarted.TrySetResult();
     }
 
     // Applies pages to a generation, each in a transaction with its checkpoint. The final catch-up also switches the

@@ -147,7 +147,15 @@ public sealed class EventSubscription : IAsyncDisposable
                 failures++;
                 SwitchboardDiagnostics.SubscriptionErrors.Add(1, new KeyValuePair<string, object?>("switchboard.subscription", Name));
                 var delay = Backoff(failures);
-                _logger.LogError(exception, "Subscription {Subscription} failed at position {Position} ({Failures} failures in a row); trying again in {Delay}", Name, _position, failures, delay);
+                if (exception is UnavailableException)
+                {
+                    // The broker or the database is away: expected, and its message says which; no stack trace per attempt.
+                    _logger.LogWarning("Subscription {Subscription} waits at position {Position}: {Reason} Trying again in {Delay} ({Failures} failures in a row)", Name, _position, exception.Message, delay, failures);
+                }
+                else
+                {
+                    _logger.LogError(exception, "Subscription {Subscription} failed at position {Position} ({Failures} failures in a row); trying again in {Delay}", Name, _position, failures, delay);
+                }
                 try
                 {
                     await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
