@@ -5,14 +5,19 @@ using Switchboard.Transport;
 namespace Switchboard.Pipeline.Steps;
 
 /// <summary>
-/// Rejects what can never be handled (oversized body, unknown type name, foreign content type, malformed or
-/// too deep JSON) straight to the dead-letter queue, without retries; otherwise sets the message.
+/// Rejects what can never be handled (a delivery its transport refuses, oversized body, unknown type name, foreign
+/// content type, malformed or too deep JSON) straight to the dead-letter queue, without retries; otherwise sets the message.
 /// </summary>
 internal sealed class DeserializeStep(BusConfiguration configuration) : IReceiveStep
 {
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         var envelope = context.Envelope;
+        if (context.Incoming.Refusal is { } refusal)
+        {
+            return Reject(context, refusal);
+        }
+
         if (envelope.Body.Length > configuration.Options.MaxBodyBytes)
         {
             return Reject(context, $"body of {envelope.Body.Length} bytes exceeds the limit of {configuration.Options.MaxBodyBytes} bytes");
