@@ -73,7 +73,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         var topology = RabbitMqTopology.Endpoint(endpoint, settings);
         if (settings.DeclareTopology)
         {
-            await DeclareAsync(topology, cancellationToken).ConfigureAwait(false);
+            await DeclareAsync(Connection, topology, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -182,19 +182,19 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     private async Task PrepareEventsExchangeAsync(IConnection connection, CancellationToken cancellationToken)
     {
         var events = RabbitMqTopology.Events(settings);
-        if (!settings.DeclareTopology)
+        if (settings.DeclareTopology)
+        {
+            await DeclareAsync(connection, events, cancellationToken).ConfigureAwait(false);
+        }
+        else
         {
             await events.VerifyAsync(connection, cancellationToken).ConfigureAwait(false);
-            return;
         }
-
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await events.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeclareAsync(RabbitMqTopology topology, CancellationToken cancellationToken)
+    private static async Task DeclareAsync(IConnection connection, RabbitMqTopology topology, CancellationToken cancellationToken)
     {
-        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
@@ -218,7 +218,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
                 throw new UnroutableMessageException($"Queue '{queue}' does not exist (or has no exchange of its own); no endpoint declared it.");
             }
 
-            await DeclareAsync(RabbitMqTopology.SendRoute(queue), cancellationToken).ConfigureAwait(false);
+            await DeclareAsync(Connection, RabbitMqTopology.SendRoute(queue), cancellationToken).ConfigureAwait(false);
         }
 
         _knownQueues[queue] = true;
