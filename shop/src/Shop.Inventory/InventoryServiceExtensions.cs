@@ -26,7 +26,10 @@ public static class InventoryServiceExtensions
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(settings);
         bus.Services.AddSingleton<IHostedService>(new InventorySchema(settings));
-        return bus.AddShopEndpoint("inventory", database, tablesSql: null, settings.Options, e => e
+        return bus
+            .Publishes<InventoryUpdated>()
+            .Publishes<InventoryUpdateFailed>()
+            .AddShopEndpoint("inventory", database, tablesSql: null, settings.Options, e => e
             .Handle<PaymentProcessed, ReserveStockHandler>()
             .Handle<OrderCancelled, ReleaseStockHandler>());
     }

@@ -19,7 +19,9 @@ public static class ShippingServiceExtensions
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new ShippingOptions();
-        return bus.AddShopEndpoint("shipping", database, ShippingSchema.Sql, options, e => e
+        return bus
+            .Publishes<OrderShipped>()
+            .AddShopEndpoint("shipping", database, ShippingSchema.Sql, options, e => e
             .Handle<OrderCreated, OrderCreatedHandler>()
             .Handle<InventoryUpdated, InventoryUpdatedHandler>());
     }
