@@ -70,6 +70,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts <paramref name="service"/> with its own broker user (<paramref name="rabbitMq"/>) on a provisioned topology.</summary>
     public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
@@ -84,16 +85,18 @@ internal sealed class ShopProcess : IAsyncDisposable
         };
         foreach (var argument in new[]
         {
-            ShopDll, "run", "--services", service, "--transport", "rabbitmq", "--store", "postgres",
-            "--rabbitmq", rabbitMq.ToString(), "--postgres", postgres, "--url", url.ToString().TrimEnd('/'),
+            ShopDll, "run", "--services", service, "--transport", "rabbitmq", "--rabbitmq-provisioned", "--store", "postgres",
+            "--postgres", postgres, "--url", url.ToString().TrimEnd('/'),
             "--log-level", "Warning", "--stop-on-stdin-eof",
         })
         {
             start.ArgumentList.Add(argument);
         }
 
-        // The connection strings are on the command line; keep the test runner's own variables out of the child's view.
-        start.Environment.Remove("SWITCHBOARD_RABBITMQ_URI");
+        // The service's broker user (its password) in its environment, not on the command line; the test runner's own
+        // variables stay out of the child's view.
+        start.Environment["SWITCHBOARD_RABBITMQ_URI"] = rabbitMq.ToString();
+        start.Environment.Remove("SWITCHBOARD_RABBITMQ_MANAGEMENT");
         start.Environment.Remove("SWITCHBOARD_POSTGRES_CONNECTION");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var shop = new ShopProcess(service, instance, url, process);
