@@ -12,19 +12,7 @@ internal sealed class BrokerUsersCommand(string vhost, string userPrefix, string
     public async Task<IReadOnlyDictionary<string, Uri>> RunAsync()
     {
         var amqp = new UriBuilder(TestServers.AmqpUri) { UserName = "", Password = "", Path = "/" + Uri.EscapeDataString(vhost) }.Uri;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { ShopProcess.ShopDll, "broker-users", "--amqp", amqp.ToString(), "--out", directory, "--user-prefix", userPrefix })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ShopProcess.StartInfo("broker-users", "--amqp", amqp.ToString(), "--out", directory, "--user-prefix", userPrefix);
         start.Environment["SWITCHBOARD_RABBITMQ_MANAGEMENT"] = TestServers.ManagementUri.ToString();
         using var process = Process.Start(start)!;
         process.StandardInput.Close();

@@ -74,24 +74,11 @@ internal sealed class ShopProcess : IAsyncDisposable
     public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in new[]
-        {
-            ShopDll, "run", "--services", service, "--transport", "rabbitmq", "--rabbitmq-provisioned", "--store", "postgres",
+        var start = StartInfo(
+            "run", "--services", service, "--transport", "rabbitmq", "--rabbitmq-provisioned", "--store", "postgres",
             "--postgres", postgres, "--url", url.ToString().TrimEnd('/'),
-            "--log-level", "Warning", "--stop-on-stdin-eof",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
+            "--log-level", "Warning", "--stop-on-stdin-eof");
+        start.WorkingDirectory = workingDirectory;
 
         // The service's broker user (its password) in its environment, not on the command line; the test runner's own
         // variables stay out of the child's view.
@@ -106,6 +93,26 @@ internal sealed class ShopProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return shop;
+    }
+
+    /// <summary>How to run the shop executable with <paramref name="arguments"/>, its standard streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(params string[] arguments)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ShopDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 
     /// <summary>Waits until <c>GET /health</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
