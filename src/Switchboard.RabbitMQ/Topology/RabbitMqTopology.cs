@@ -94,7 +94,7 @@ internal sealed class RabbitMqTopology
         }
 
         return new(
-            [options.EventsExchange == DueExchange ? throw new ArgumentException("The events exchange cannot be the delay chain's.") : new(options.EventsExchange, ExchangeType.Topic), .. send.Exchanges, new(deadLetters, ExchangeType.Fanout)],
+            [new(options.EventsExchange, ExchangeType.Topic), .. send.Exchanges, new(deadLetters, ExchangeType.Fanout)],
             [
                 new(deadLetters, new Dictionary<string, object?>()),
                 new(queue, new Dictionary<string, object?>
