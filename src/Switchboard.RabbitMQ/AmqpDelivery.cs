@@ -3,8 +3,11 @@ using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ;
 
-/// <summary>One delivery on a receiver's channel. The first settlement wins; the broker requeues the rest when the channel closes.</summary>
-internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Envelope envelope, int deliveryCount) : IncomingMessage
+/// <summary>
+/// One delivery on a receiver's channel. The first settlement wins; the broker requeues the rest when the channel closes.
+/// <paramref name="refusal"/> says why its route does not vouch for it (<see cref="DeliveryRoute"/>), or is null.
+/// </summary>
+internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Envelope envelope, int deliveryCount, string? refusal = null) : IncomingMessage
 {
     private int _settled;
 
@@ -15,6 +18,8 @@ internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Env
     public override int DeliveryCount => deliveryCount;
 
     public override string Queue => receiver.Queue;
+
+    public override string? Refusal => refusal;
 
     public bool TryClaim() => Interlocked.Exchange(ref _settled, 1) == 0;
 

@@ -80,7 +80,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
 
     internal async ValueTask DeadLetterAsync(AmqpDelivery delivery, Envelope stamped, CancellationToken cancellationToken)
     {
-        await _transport.Publisher.PublishAsync("", RabbitMqTransport.DeadLetterQueueOf(Queue), stamped, mandatory: true, cancellationToken).ConfigureAwait(false);
+        await _transport.Publisher.PublishAsync(RabbitMqTransport.DeadLetterQueueOf(Queue), "", stamped, mandatory: true, cancellationToken).ConfigureAwait(false);
         await AckAsync(delivery).ConfigureAwait(false);
     }
 
@@ -116,9 +116,10 @@ internal sealed class AmqpReceiver : ITransportReceiver
         // The client reuses the body's memory after this returns.
         var envelope = AmqpEnvelope.FromDelivery(delivery.BasicProperties, delivery.Body.ToArray());
         var count = AmqpEnvelope.Deliveries(delivery.BasicProperties, delivery.Redelivered);
+        var refusal = DeliveryRoute.Refusal(delivery.Exchange, delivery.RoutingKey, Queue, envelope.MessageType, _transport.Options.EventsExchange);
         _settlements.Delivered(delivery.DeliveryTag);
         // Never full (it is as large as the prefetch); after disposal the write fails and the broker requeues the message.
-        _buffer.Writer.TryWrite(new AmqpDelivery(this, delivery.DeliveryTag, envelope, count));
+        _buffer.Writer.TryWrite(new AmqpDelivery(this, delivery.DeliveryTag, envelope, count, refusal));
         return Task.CompletedTask;
     }
 }

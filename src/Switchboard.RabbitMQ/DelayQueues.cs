@@ -1,52 +1,48 @@
-using System.Collections.Concurrent;
 using global::RabbitMQ.Client;
+using Switchboard.RabbitMQ.Topology;
 
 namespace Switchboard.RabbitMQ;
 
 /// <summary>
-/// Delayed delivery without broker plugins: a message waits in a queue whose messages all share one TTL, then
-/// the broker dead-letters it to its real destination. Delays are rounded up to buckets (50 ms below 1 s, 1 s
-/// below a minute, 1 minute below an hour, 1 hour above), so a message is never early and the number of delay
-/// queues stays bounded. They never expire by themselves: <c>x-expires</c> would drop the messages a queue
-/// still holds.
+/// Delayed delivery without broker plugins, through a chain of a fixed number of queues (<see cref="DelayRoute"/>):
+/// the queue of level k holds messages for 2^k ms, then dead-letters them to the next level; the routing key's binary
+/// digits choose the levels a message waits in, and its last words its destination. The chain is declared (or, for a
+/// provisioned topology, checked) once, when the first delayed message goes out.
 /// </summary>
 internal sealed class DelayQueues(IConnection connection)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _declared = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private Task? _ready;
 
-    public async Task<string> QueueForAsync(string exchange, string routingKey, TimeSpan delay, CancellationToken cancellationToken)
+    public Task EnsureAsync(bool declare, CancellationToken cancellationToken)
     {
-        var bucket = Bucket(delay);
-        var name = $"sb.delay.{bucket}.{(exchange.Length == 0 ? "queue" : exchange)}.{routingKey}";
-        var declaring = _declared.GetOrAdd(name, n => new Lazy<Task>(() => DeclareAsync(n, exchange, routingKey, bucket)));
-        try
+        var ready = _ready;
+        if (ready is { IsCompletedSuccessfully: true })
         {
-            await declaring.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _declared.TryRemove(name, out _);
-            throw;
+            return Task.CompletedTask;
         }
 
-        return name;
+        lock (_gate)
+        {
+            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
+            {
+                _ready = PrepareAsync(declare);
+            }
+
+            return _ready.WaitAsync(cancellationToken);
+        }
     }
 
-    public static long Bucket(TimeSpan delay)
+    private async Task PrepareAsync(bool declare)
     {
-        var ms = (long)Math.Ceiling(Math.Max(1, delay.TotalMilliseconds));
-        var step = ms <= 1_000 ? 50 : ms <= 60_000 ? 1_000 : ms <= 3_600_000 ? 60_000 : 3_600_000;
-        return (ms + step - 1) / step * step;
-    }
+        var chain = RabbitMqTopology.DelayChain();
+        if (!declare)
+        {
+            await chain.VerifyAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
 
-    private async Task DeclareAsync(string name, string exchange, string routingKey, long ttl)
-    {
         await using var channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
-        {
-            ["x-message-ttl"] = ttl,
-            ["x-dead-letter-exchange"] = exchange,
-            ["x-dead-letter-routing-key"] = routingKey,
-        }).ConfigureAwait(false);
+        await chain.DeclareAsync(channel, CancellationToken.None).ConfigureAwait(false);
     }
 }

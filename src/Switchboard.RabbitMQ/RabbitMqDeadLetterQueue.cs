@@ -86,10 +86,10 @@ internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublis
         return (int)await channel.QueuePurgeAsync(RabbitMqTransport.DeadLetterQueueOf(queue), cancellationToken).ConfigureAwait(false);
     }
 
-    // Published (and confirmed) to the endpoint's queue before the dead letter is acknowledged: never lost.
+    // Published (and confirmed) to the endpoint's queue, through its own exchange, before the dead letter is acknowledged: never lost.
     private async Task RedriveOneAsync(IChannel channel, string queue, (DeadLetter Letter, ulong Tag) found, CancellationToken cancellationToken)
     {
-        await publisher.PublishAsync("", queue, DeadLetterEnvelope.ForRedrive(found.Letter.Envelope), mandatory: true, cancellationToken).ConfigureAwait(false);
+        await publisher.PublishAsync(queue, "", DeadLetterEnvelope.ForRedrive(found.Letter.Envelope), mandatory: true, cancellationToken).ConfigureAwait(false);
         await channel.BasicAckAsync(found.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using global::RabbitMQ.Client;
 using global::RabbitMQ.Client.Exceptions;
 using Switchboard.Messages;
+using Switchboard.RabbitMQ.Topology;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ;
@@ -10,7 +11,8 @@ namespace Switchboard.RabbitMQ;
 /// <summary>
 /// The transport on RabbitMQ. Events go to a topic exchange routed by message type name; each endpoint owns a
 /// durable queue (quorum by default) bound to the types it subscribes to and a dead-letter queue
-/// <c>{queue}.dlq</c>; commands go straight to the endpoint's queue through the default exchange. Every publish
+/// <c>{queue}.dlq</c>, each with a fanout exchange of its own name through which commands, retries and dead letters
+/// reach it; delayed messages pass through a fixed chain of TTL queues (<see cref="RabbitMqTopology"/>). Every publish
 /// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself; a broker that
 /// cannot be reached at start is a <see cref="TransportUnavailableException"/> (the bus keeps trying).
 /// </summary>
@@ -54,11 +56,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             var connection = await ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
             try
             {
-                await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-                {
-                    await channel.ExchangeDeclareAsync(settings.EventsExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-
+                await PrepareEventsExchangeAsync(connection, cancellationToken).ConfigureAwait(false);
                 _publisher = await AmqpPublisher.CreateAsync(connection, settings, cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -83,40 +81,46 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     public bool IsConnected => _connection is { IsOpen: true };
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With <see cref="RabbitMqTransportOptions.DeclareTopology"/> off, checks that the endpoint's queues and exchanges
+    /// exist instead (a provisioned topology; the user may declare nothing).
+    /// </remarks>
     public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
     {
-        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var arguments = new Dictionary<string, object?>
+        var topology = RabbitMqTopology.Endpoint(endpoint, settings);
+        if (settings.DeclareTopology)
         {
-            ["x-queue-type"] = settings.QueueType == RabbitMqQueueType.Quorum ? "quorum" : "classic",
-            // A message the broker itself gives up on (a quorum delivery limit, a policy) lands in the endpoint's
-            // dead-letter queue instead of vanishing.
-            ["x-dead-letter-exchange"] = "",
-            ["x-dead-letter-routing-key"] = DeadLetterQueueOf(endpoint.Queue),
-        };
-        await channel.QueueDeclareAsync(DeadLetterQueueOf(endpoint.Queue), durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await channel.QueueDeclareAsync(endpoint.Queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var topic in endpoint.Topics)
+            await DeclareAsync(Connection, topology, cancellationToken).ConfigureAwait(false);
+        }
+        else
         {
-            await channel.QueueBindAsync(endpoint.Queue, settings.EventsExchange, topic, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await topology.VerifyAsync(Connection, cancellationToken).ConfigureAwait(false);
         }
 
         _knownQueues[endpoint.Queue] = true;
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A send goes through the queue's own fanout exchange, so that the right to send to a queue is the write permission
+    /// on one exchange; a delayed one through the delay chain (<see cref="RabbitMqTopology.DelayChain"/>).
+    /// </remarks>
     public async ValueTask SendAsync(string queue, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
     {
+        // The first send to a queue checks that it exists: a publish to a missing exchange would close a publishing channel.
+        if (!_knownQueues.ContainsKey(queue))
+        {
+            await EnsureSendRouteAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+
         var delay = deliverAt - DateTimeOffset.UtcNow;
         if (delay > TimeSpan.Zero)
         {
-            // The delay queue dead-letters to the destination later; an unknown destination must fail now, not then.
-            await EnsureQueueExistsAsync(queue, cancellationToken).ConfigureAwait(false);
             await SendDelayedAsync(queue, envelope, delay.Value, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await Publisher.PublishAsync("", queue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync(queue, "", envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -125,8 +129,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         var delay = deliverAt - DateTimeOffset.UtcNow;
         if (delay > TimeSpan.Zero)
         {
-            var delayQueue = await _delays!.QueueForAsync(settings.EventsExchange, topic, delay.Value, cancellationToken).ConfigureAwait(false);
-            await Publisher.PublishAsync("", delayQueue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+            await PublishDelayedAsync(DelayRoute.For(delay.Value, DelayRoute.Topic, topic), envelope, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -155,11 +158,10 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         _publisher = null;
     }
 
-    internal async ValueTask SendDelayedAsync(string queue, Envelope envelope, TimeSpan delay, CancellationToken cancellationToken)
-    {
-        var delayQueue = await _delays!.QueueForAsync("", queue, delay, cancellationToken).ConfigureAwait(false);
-        await Publisher.PublishAsync("", delayQueue, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
-    }
+    internal RabbitMqTransportOptions Options => settings;
+
+    internal ValueTask SendDelayedAsync(string queue, Envelope envelope, TimeSpan delay, CancellationToken cancellationToken) =>
+        PublishDelayedAsync(DelayRoute.For(delay, DelayRoute.Queue, queue), envelope, cancellationToken);
 
     // A broker that cannot be reached now is a TransportUnavailableException, which the bus retries; one that refuses
     // the connection (credentials, vhost, certificate) stays the client's BrokerUnreachableException.
@@ -202,25 +204,71 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         return factory;
     }
 
-    private async ValueTask EnsureQueueExistsAsync(string queue, CancellationToken cancellationToken)
+    private async ValueTask PublishDelayedAsync(string routingKey, Envelope envelope, CancellationToken cancellationToken)
     {
-        if (_knownQueues.ContainsKey(queue))
-        {
-            return;
-        }
+        await _delays!.EnsureAsync(settings.DeclareTopology, cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync(RabbitMqTopology.DelayExchange, routingKey, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+    }
 
-        // A passive declare of a missing queue closes its channel, so it gets a channel of its own.
-        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    // The events exchange: declared, or for a provisioned topology checked.
+    private async Task PrepareEventsExchangeAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        var events = RabbitMqTopology.Events(settings);
+        if (settings.DeclareTopology)
+        {
+            await DeclareAsync(connection, events, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await events.VerifyAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DeclareAsync(IConnection connection, RabbitMqTopology topology, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
+            await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 403)
         {
-            throw new UnroutableMessageException($"Queue '{queue}' does not exist; no endpoint declared it.");
+            throw new InvalidOperationException(
+                $"The broker refused to declare the topology ({e.ShutdownReason.ReplyText}). A least-privilege user declares nothing: "
+                + "provision the topology as an administrator (RabbitMqProvisioner, e.g. `shop broker-users`) and set DeclareTopology = false.", e);
+        }
+    }
+
+    // The queue's own exchange exists: done. Else the queue must exist; declaring the transport adds the send route of a
+    // queue that an older version declared without one, a provisioned topology must have it already.
+    private async ValueTask EnsureSendRouteAsync(string queue, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false))
+        {
+            if (!settings.DeclareTopology || !await ExistsAsync(channel => channel.QueueDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                throw new UnroutableMessageException($"Queue '{queue}' does not exist (or has no exchange of its own); no endpoint declared it.");
+            }
+
+            await DeclareAsync(Connection, RabbitMqTopology.SendRoute(queue), cancellationToken).ConfigureAwait(false);
         }
 
         _knownQueues[queue] = true;
+    }
+
+    // A passive declaration of a missing object closes its channel, so each gets a channel of its own.
+    private async ValueTask<bool> ExistsAsync(Func<IChannel, Task> passiveDeclaration, CancellationToken cancellationToken)
+    {
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await passiveDeclaration(channel).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return false;
+        }
     }
 
     private static InvalidOperationException NotStarted() => new("The RabbitMQ transport has not been started.");

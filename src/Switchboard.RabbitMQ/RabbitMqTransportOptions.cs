@@ -16,6 +16,13 @@ public sealed record RabbitMqTransportOptions
     /// </summary>
     public RabbitMqTls? Tls { get; init; }
 
+    /// <summary>
+    /// Whether the transport declares its exchanges, queues and bindings (the default), or only checks that they exist:
+    /// set false for a least-privilege user, which may declare nothing, on a topology an administrator provisioned
+    /// (<see cref="RabbitMqProvisioner"/>). A missing object then fails the start with its name.
+    /// </summary>
+    public bool DeclareTopology { get; init; } = true;
+
     /// <summary>The kind of endpoint queue. Default <see cref="RabbitMqQueueType.Quorum"/>.</summary>
     public RabbitMqQueueType QueueType { get; init; } = RabbitMqQueueType.Quorum;
 

@@ -13,6 +13,9 @@ public static class TestBroker
 
     public static Uri AmqpUri => new(Required("SWITCHBOARD_RABBITMQ_URI"));
 
+    /// <summary>The management API, with an administrator's credentials.</summary>
+    public static Uri ManagementUri => new(Required("SWITCHBOARD_RABBITMQ_MANAGEMENT"));
+
     /// <summary>The AMQP URI pointing at another vhost.</summary>
     public static Uri UriFor(string vhost) => new UriBuilder(AmqpUri) { Path = "/" + Uri.EscapeDataString(vhost) }.Uri;
 
@@ -24,19 +27,6 @@ public static class TestBroker
         var user = Uri.EscapeDataString(Uri.UnescapeDataString(AmqpUri.UserInfo.Split(':')[0]));
         (await Http.Value.PutAsync($"api/permissions/{name}/{user}", Json("""{"configure":".*","write":".*","read":".*"}"""))).EnsureSuccessStatusCode();
     }
-
-    /// <summary>Creates a user with the given permissions (regular expressions) on one vhost only.</summary>
-    public static async Task CreateUserAsync(string user, string password, string vhost, string configure, string write, string read)
-    {
-        var name = Uri.EscapeDataString(user);
-        var body = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["password"] = password, ["tags"] = "" });
-        (await Http.Value.PutAsync($"api/users/{name}", Json(body))).EnsureSuccessStatusCode();
-        var permissions = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["configure"] = configure, ["write"] = write, ["read"] = read });
-        (await Http.Value.PutAsync($"api/permissions/{Uri.EscapeDataString(vhost)}/{name}", Json(permissions))).EnsureSuccessStatusCode();
-    }
-
-    public static async Task DeleteUserAsync(string user) =>
-        await Http.Value.DeleteAsync($"api/users/{Uri.EscapeDataString(user)}");
 
     /// <summary>The AMQP URI of another user on another vhost.</summary>
     public static Uri UriFor(string vhost, string user, string password) =>
@@ -68,7 +58,7 @@ public static class TestBroker
 
     private static HttpClient CreateClient()
     {
-        var management = new Uri(Required("SWITCHBOARD_RABBITMQ_MANAGEMENT"));
+        var management = ManagementUri;
         var client = new HttpClient { BaseAddress = new UriBuilder(management) { UserName = "", Password = "", Path = "/" }.Uri };
         var credentials = Uri.UnescapeDataString(management.UserInfo);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));

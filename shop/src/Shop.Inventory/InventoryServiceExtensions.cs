@@ -25,7 +25,10 @@ public static class InventoryServiceExtensions
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(settings);
         bus.BeforeConsuming((_, cancellationToken) => new InventorySchema(settings).CreateAsync(cancellationToken));
-        return bus.AddShopEndpoint("inventory", database, tablesSql: null, settings.Options, e => e
+        return bus
+            .Publishes<InventoryUpdated>()
+            .Publishes<InventoryUpdateFailed>()
+            .AddShopEndpoint("inventory", database, tablesSql: null, settings.Options, e => e
             .Handle<PaymentProcessed, ReserveStockHandler>()
             .Handle<OrderCancelled, ReleaseStockHandler>());
     }

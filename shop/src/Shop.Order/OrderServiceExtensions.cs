@@ -53,6 +53,10 @@ public static class OrderServiceExtensions
 
         return bus
             .Message<OrderStuckTimeout>("shop.order-stuck-timeout.v1")
+            .Publishes<OrderCreated>()
+            .Publishes<OrderCompleted>()
+            .Publishes<OrderFailed>()
+            .Publishes<OrderCancelled>()
             .Endpoint(EndpointName, e => e
                 .Transactional()
                 .Concurrency(options.Concurrency)

@@ -24,7 +24,11 @@ public static class PaymentServiceExtensions
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.Services.AddSingleton(new PaymentSettings(database, options));
         bus.Services.TryAddSingleton<IPaymentGateway>(sp => new SimulatedPaymentGateway(options, sp.GetRequiredService<TimeProvider>()));
-        return bus.AddShopEndpoint("payment", database, PaymentSchema.Sql, options, e => e
+        return bus
+            .Publishes<PaymentProcessed>()
+            .Publishes<PaymentFailed>()
+            .Publishes<PaymentRefunded>()
+            .AddShopEndpoint("payment", database, PaymentSchema.Sql, options, e => e
             .Handle<OrderCreated, ChargeOrderHandler>()
             .Handle<InventoryUpdateFailed, RefundHandler>()
             .Handle<OrderCancelled, RefundHandler>());

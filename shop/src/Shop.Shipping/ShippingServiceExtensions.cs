@@ -23,7 +23,10 @@ public static class ShippingServiceExtensions
         options ??= new ShippingOptions();
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.AddShopTables(database, ShippingSchema.Sql, ShippingSchema.AddedColumns);
-        return bus.AddShopEndpoint("shipping", database, tablesSql: null, options, e => e
+        return bus
+            .Publishes<OrderShipped>()
+            .Publishes<ShipmentCancelled>()
+            .AddShopEndpoint("shipping", database, tablesSql: null, options, e => e
             .Handle<OrderCreated, OrderCreatedHandler>()
             .Handle<InventoryUpdated, InventoryUpdatedHandler>()
             .Handle<OrderCancelled, OrderCancelledHandler>());

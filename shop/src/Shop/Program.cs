@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop;
 
-// shop run | shop demo | shop load: see README.md and docs/shop.md.
+// shop run | shop demo | shop load | shop broker-users: see README.md and docs/shop.md.
 var services = new Option<string>("--services") { Description = "Comma-separated services to run (default: all): " + string.Join(", ", ShopServices.Names) };
 var transport = new Option<string>("--transport") { Description = "sqlite (embedded default) or rabbitmq", DefaultValueFactory = _ => "sqlite" };
 var store = new Option<string>("--store") { Description = "sqlite (embedded default) or postgres", DefaultValueFactory = _ => "sqlite" };
 var data = new Option<string>("--data") { Description = "Directory of the embedded SQLite file", DefaultValueFactory = _ => "data" };
 var url = new Option<string>("--url") { Description = "HTTP address of the APIs (loopback)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
 var rabbitMq = new Option<string?>("--rabbitmq") { Description = "RabbitMQ URI (default: $SWITCHBOARD_RABBITMQ_URI)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_RABBITMQ_URI") };
+var rabbitMqProvisioned = new Option<bool>("--rabbitmq-provisioned") { Description = "The broker's topology was provisioned by an administrator (shop broker-users): declare nothing, only check it exists (for a least-privilege user)" };
 var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string (default: $SWITCHBOARD_POSTGRES_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHBOARD_POSTGRES_CONNECTION") };
 var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel>("--log-level") { Description = "Least level logged: Trace, Debug, Information, Warning, Error, Critical, None", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
 var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gracefully when standard input ends (for a parent process that owns this one; SIGTERM and Ctrl+C always stop it)" };
@@ -20,7 +21,7 @@ var durability = new Option<Switchboard.Sqlite.SqliteDurability>("--durability")
 var stuckOrderTimeout = new Option<TimeSpan?>("--stuck-order-timeout") { Description = "How long an order may stay unfinished before Order cancels and compensates it (hh:mm:ss; default 00:02:00)" };
 var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
 
-var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, durability, url, rabbitMq, postgres, smtp, smtpFrom, smtpTls, stuckOrderTimeout, logLevel, stopOnEof };
+var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).") { services, transport, store, data, durability, url, rabbitMq, rabbitMqProvisioned, postgres, smtp, smtpFrom, smtpTls, stuckOrderTimeout, logLevel, stopOnEof };
 run.SetAction(async (result, cancellationToken) =>
 {
     var options = new ShopHostOptions
@@ -32,6 +33,7 @@ run.SetAction(async (result, cancellationToken) =>
         Durability = result.GetValue(durability),
         Url = result.GetRequiredValue(url),
         RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
+        RabbitMqProvisioned = result.GetValue(rabbitMqProvisioned),
         Postgres = result.GetValue(postgres),
         StuckOrderTimeout = result.GetValue(stuckOrderTimeout),
 
@@ -84,5 +86,23 @@ load.SetAction(async (result, cancellationToken) =>
     return outcome.Correct ? 0 : 1;
 });
 
-var root = new RootCommand("Shop: the e-commerce reference system on Switchboard.") { run, demo, load };
+var amqp = new Option<string>("--amqp") { Description = "The AMQP address the services connect to, with the vhost as its path (e.g. amqp://rabbit:5672/shop); credentials in it are ignored", Required = true };
+var usersDirectory = new Option<string>("--out") { Description = "Directory for the services' AMQP URIs, one owner-only file each ({service}.env)", DefaultValueFactory = _ => "broker-users" };
+var userPrefix = new Option<string>("--user-prefix") { Description = "User names are this followed by the service's name", DefaultValueFactory = _ => "shop-" };
+var brokerUsers = new Command("broker-users", "As a RabbitMQ administrator (management API URI with credentials in $SWITCHBOARD_RABBITMQ_MANAGEMENT), declares Shop's topology and creates or updates one least-privilege user per service with a new random password; writes each service's AMQP URI to an owner-only file.") { services, amqp, usersDirectory, userPrefix };
+brokerUsers.SetAction(async (result, cancellationToken) =>
+{
+    // The administrator's password only from the environment: a command line is visible to every user of the machine.
+    if (Environment.GetEnvironmentVariable("SWITCHBOARD_RABBITMQ_MANAGEMENT") is not { Length: > 0 } management)
+    {
+        Console.Error.WriteLine("Set SWITCHBOARD_RABBITMQ_MANAGEMENT to the management API's URI with an administrator's credentials (http://admin:secret@rabbit:15672/).");
+        return 2;
+    }
+
+    var chosen = result.GetValue(services) is { Length: > 0 } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : ShopServices.Names;
+    return await new BrokerUsers(new Uri(management), new Uri(result.GetRequiredValue(amqp)), result.GetRequiredValue(usersDirectory), result.GetRequiredValue(userPrefix), chosen, Console.Out)
+        .RunAsync(cancellationToken);
+});
+
+var root = new RootCommand("Shop: the e-commerce reference system on Switchboard.") { run, demo, load, brokerUsers };
 return await root.Parse(args).InvokeAsync();

@@ -38,7 +38,9 @@ public static class ShopHost
         builder.Services.AddSingleton(database);
         builder.Services.AddSwitchboard(bus =>
         {
-            bus.AddShopMessages();
+            // Each service declares what it publishes; publishing anything else fails here as it would on a broker whose
+            // per-service permissions are computed from those declarations (ShopBrokerAccess).
+            bus.AddShopMessages().Configure(o => o with { OnlyDeclaredPublications = true });
             UseTransportAndStores(bus, options);
             foreach (var service in options.Services)
             {
@@ -99,7 +101,11 @@ public static class ShopHost
         var sqlite = new SqliteTransportOptions { Path = options.SqlitePath, Durability = options.Durability };
         if (options.Transport == "rabbitmq")
         {
-            bus.UseRabbitMq(options.RabbitMq ?? throw new ArgumentException("--transport rabbitmq needs --rabbitmq (or SWITCHBOARD_RABBITMQ_URI)."));
+            bus.UseRabbitMq(new Switchboard.RabbitMQ.RabbitMqTransportOptions
+            {
+                Uri = options.RabbitMq ?? throw new ArgumentException("--transport rabbitmq needs --rabbitmq (or SWITCHBOARD_RABBITMQ_URI)."),
+                DeclareTopology = !options.RabbitMqProvisioned,
+            });
         }
         else
         {

@@ -28,6 +28,12 @@ public sealed record ShopHostOptions
     /// <summary>The RabbitMQ URI (transport <c>rabbitmq</c>).</summary>
     public Uri? RabbitMq { get; init; }
 
+    /// <summary>
+    /// Whether an administrator provisioned the broker's topology (<c>shop broker-users</c>): the process then declares
+    /// nothing and only checks that its queues and exchanges exist, as a least-privilege user must.
+    /// </summary>
+    public bool RabbitMqProvisioned { get; init; }
+
     /// <summary>The Npgsql connection string (store <c>postgres</c>).</summary>
     public string? Postgres { get; init; }
 

@@ -14,7 +14,8 @@ namespace Shop.Distributed.Tests;
 /// <summary>
 /// Shop in its distributed mode, for real: one <c>shop run</c> process per service (two of Payment and two of
 /// Inventory competing on their queues) on RabbitMQ and PostgreSQL, each service's state in its own schema of a fresh
-/// database, on a fresh vhost. Orders go through the Order process's HTTP API with the demo's mix (declined cards,
+/// database, on a fresh vhost, each service with its own least-privilege broker user that the shipped
+/// <c>shop broker-users</c> command creates (and the topology it provisions). Orders go through the Order process's HTTP API with the demo's mix (declined cards,
 /// transient card failures, SKUs that run out, repeated idempotency keys); this process runs a small bus on the same
 /// vhost with the audit endpoint (<see cref="EventLedgerEndpoint.AddEventLedger"/>) that sees every event, reads stock
 /// and notifications over HTTP, and requires every invariant.
@@ -32,6 +33,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
     private readonly List<ShopProcess> _processes = [];
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("shop-distributed-");
     private IHost? _audit;
+    private BrokerUsersCommand? _brokerUsers;
 
     private string Vhost => "shop-dist-" + _id;
 
@@ -56,6 +58,11 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             _audit.Dispose();
         }
 
+        if (_brokerUsers is not null)
+        {
+            await _brokerUsers.DeleteAsync();
+        }
+
         await TestServers.DeleteVhostAsync(Vhost);
         await TestServers.DropDatabaseAsync(Database);
         _directory.Delete(recursive: true);
@@ -69,6 +76,8 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
     {
         var clock = Stopwatch.StartNew();
         var rabbitMq = TestServers.AmqpUriFor(Vhost);
+        _brokerUsers = new BrokerUsersCommand(Vhost, $"dist-{_id}-", Path.Combine(_directory.FullName, "broker-users"));
+        var users = await _brokerUsers.RunAsync();
         var postgres = TestServers.PostgresConnectionFor(Database, MaxPoolSize);
 
         // The audit bus first: its queue is bound to every Shop event before any order exists.
@@ -84,7 +93,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         foreach (var service in Layout)
         {
             instances[service] = instances.GetValueOrDefault(service) + 1;
-            _processes.Add(ShopProcess.Start(service, instances[service], rabbitMq, postgres, _directory.FullName));
+            _processes.Add(ShopProcess.Start(service, instances[service], users[service], postgres, _directory.FullName));
         }
 
         // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues).

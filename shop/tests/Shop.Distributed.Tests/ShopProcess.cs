@@ -71,40 +71,44 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>shop run --services SERVICE</c> (one instance) on RabbitMQ and PostgreSQL, on a free loopback port.</summary>
-    public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory)
+    /// <summary>
+    /// Starts <c>shop run --services SERVICE</c> (one instance) on RabbitMQ and PostgreSQL, on a free loopback port:
+    /// with <paramref name="provisioned"/>, as the service's own broker user (<paramref name="rabbitMq"/>) on a topology
+    /// <c>shop broker-users</c> provisioned; otherwise as a user that declares the topology itself.
+    /// </summary>
+    public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory, bool provisioned = true)
     {
+        string[] arguments = ["--transport", "rabbitmq", "--store", "postgres", "--postgres", postgres];
+
+        // The broker user (its password) in the child's environment, not on its command line.
         return Start(
             service,
             instance,
-            ["--transport", "rabbitmq", "--store", "postgres", "--rabbitmq", rabbitMq.ToString(), "--postgres", postgres],
-            workingDirectory);
+            provisioned ? [.. arguments, "--rabbitmq-provisioned"] : arguments,
+            workingDirectory,
+            environment: new Dictionary<string, string> { ["SWITCHBOARD_RABBITMQ_URI"] = rabbitMq.ToString() });
     }
 
     /// <summary>
-    /// Starts <c>shop run --services SERVICES</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>,
-    /// listening on <paramref name="url"/> (a free loopback port when null: give a restarted process its old one).
+    /// Starts <c>shop run --services SERVICES</c> with <paramref name="arguments"/> and <paramref name="environment"/> in
+    /// <paramref name="workingDirectory"/>, listening on <paramref name="url"/> (a free loopback port when null: give a
+    /// restarted process its old one).
     /// </summary>
-    public static ShopProcess Start(string services, int instance, IEnumerable<string> arguments, string workingDirectory, Uri? url = null)
+    public static ShopProcess Start(string services, int instance, IEnumerable<string> arguments, string workingDirectory, Uri? url = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         url ??= new Uri($"http://127.0.0.1:{FreePort()}");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
+        var start = StartInfo(["run", "--services", services, "--url", url.ToString().TrimEnd('/'), "--log-level", "Warning", "--stop-on-stdin-eof", .. arguments]);
+        start.WorkingDirectory = workingDirectory;
+
+        // The test runner's own connection strings and administrator stay out of the child's view.
+        start.Environment.Remove("SWITCHBOARD_RABBITMQ_URI");
+        start.Environment.Remove("SWITCHBOARD_RABBITMQ_MANAGEMENT");
+        start.Environment.Remove("SWITCHBOARD_POSTGRES_CONNECTION");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in new[] { ShopDll, "run", "--services", services, "--url", url.ToString().TrimEnd('/'), "--log-level", "Warning", "--stop-on-stdin-eof" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
+            start.Environment[name] = value;
         }
 
-        // Connection strings go on the command line; keep the test runner's own variables out of the child's view.
-        start.Environment.Remove("SWITCHBOARD_RABBITMQ_URI");
-        start.Environment.Remove("SWITCHBOARD_POSTGRES_CONNECTION");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var shop = new ShopProcess(services, instance, url, process);
         process.OutputDataReceived += (_, e) => shop.Keep(e.Data);
@@ -132,6 +136,26 @@ internal sealed class ShopProcess : IAsyncDisposable
 
             throw;
         }
+    }
+
+    /// <summary>How to run the shop executable with <paramref name="arguments"/>, its standard streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(params string[] arguments)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ShopDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 
     /// <summary>Waits until <c>GET /health</c> answers 200; throws with the process's output when it exits or the time is up.</summary>

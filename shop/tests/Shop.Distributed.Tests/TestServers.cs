@@ -15,6 +15,9 @@ internal static class TestServers
 
     public static Uri AmqpUri => new(Required("SWITCHBOARD_RABBITMQ_URI"));
 
+    /// <summary>The management API, with an administrator's credentials.</summary>
+    public static Uri ManagementUri => new(Required("SWITCHBOARD_RABBITMQ_MANAGEMENT"));
+
     public static string PostgresConnection => Required("SWITCHBOARD_POSTGRES_CONNECTION");
 
     /// <summary>The AMQP URI of the test user on <paramref name="vhost"/>.</summary>
@@ -34,6 +37,8 @@ internal static class TestServers
     }
 
     public static async Task DeleteVhostAsync(string vhost) => await Management.Value.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
+
+    public static async Task DeleteUserAsync(string user) => await Management.Value.DeleteAsync($"api/users/{Uri.EscapeDataString(user)}");
 
     public static async Task CreateDatabaseAsync(string database)
     {
@@ -56,7 +61,7 @@ internal static class TestServers
 
     private static HttpClient CreateManagementClient()
     {
-        var management = new Uri(Required("SWITCHBOARD_RABBITMQ_MANAGEMENT"));
+        var management = ManagementUri;
         var client = new HttpClient { BaseAddress = new UriBuilder(management) { UserName = "", Password = "", Path = "/" }.Uri };
         var credentials = Uri.UnescapeDataString(management.UserInfo);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));

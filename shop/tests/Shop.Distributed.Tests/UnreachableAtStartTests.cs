@@ -61,7 +61,7 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
         var postgres = new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionFor(Database, MaxPoolSize)) { Host = "127.0.0.1", Port = _database.Port }.ToString();
         foreach (var service in Layout.Append("analytics"))
         {
-            _processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _directory.FullName));
+            _processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _directory.FullName, provisioned: false));
         }
 
         // Alive, not ready: liveness 200, readiness 503 with a problem that names nothing internal.

@@ -17,4 +17,11 @@ public sealed record BusConfiguration(
     IReadOnlyList<EndpointDefinition> Endpoints,
     BusOptions Options,
     IMessageSerializer Serializer,
-    Func<IServiceProvider, ITransport> TransportFactory);
+    Func<IServiceProvider, ITransport> TransportFactory)
+{
+    /// <summary>
+    /// The message types this bus declared it publishes (<see cref="SwitchboardBuilder.Publishes{TMessage}"/>): what a
+    /// broker must let it publish, and, with <see cref="BusOptions.OnlyDeclaredPublications"/>, all it may publish.
+    /// </summary>
+    public IReadOnlySet<Type> Publications { get; init; } = new HashSet<Type>();
+}

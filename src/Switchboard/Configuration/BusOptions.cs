@@ -9,6 +9,13 @@ public sealed record BusOptions
     /// <summary>Bodies nested deeper than this are dead-lettered. Default 64.</summary>
     public int MaxBodyDepth { get; init; } = 64;
 
+    /// <summary>
+    /// When true, publishing a message type the bus did not declare with <see cref="SwitchboardBuilder.Publishes{TMessage}"/>
+    /// throws, on every transport: a forgotten declaration fails in the first test that publishes the message, not only
+    /// on a broker whose per-service permissions (computed from the declarations) refuse it. Default false.
+    /// </summary>
+    public bool OnlyDeclaredPublications { get; init; }
+
     /// <summary>How long stopping waits for in-flight messages to finish before cancelling them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

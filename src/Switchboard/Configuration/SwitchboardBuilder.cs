@@ -13,6 +13,7 @@ public sealed class SwitchboardBuilder
 {
     private readonly List<KeyValuePair<string, Type>> _messages = [];
     private readonly Dictionary<Type, string> _routes = [];
+    private readonly HashSet<Type> _publications = [];
     private readonly List<EndpointBuilder> _endpoints = [];
     private readonly List<Action<ReceivePipelineBuilder>> _pipelineChanges = [];
     private Func<IServiceProvider, ITransport>? _transport;
@@ -39,6 +40,19 @@ public sealed class SwitchboardBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queue);
         _routes[typeof(TMessage)] = queue;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares that this bus publishes <typeparamref name="TMessage"/> (registered with <see cref="Message{TMessage}"/>).
+    /// The declarations are what a broker's per-service permissions are computed from
+    /// (<see cref="BusConfiguration.Publications"/>); with <see cref="BusOptions.OnlyDeclaredPublications"/> the bus
+    /// refuses to publish anything else.
+    /// </summary>
+    public SwitchboardBuilder Publishes<TMessage>()
+        where TMessage : notnull
+    {
+        _publications.Add(typeof(TMessage));
         return this;
     }
 
@@ -134,11 +148,14 @@ public sealed class SwitchboardBuilder
 
         var registry = new MessageTypeRegistry(_messages);
         var endpoints = _endpoints.ConvertAll(e => e.Build(registry.GetName, _pipelineChanges));
-        foreach (var route in _routes.Keys)
+        foreach (var type in _routes.Keys.Concat(_publications))
         {
-            registry.GetName(route);
+            registry.GetName(type);
         }
 
-        return new BusConfiguration(registry, new Dictionary<Type, string>(_routes), endpoints, _options, _serializer(_options), _transport);
+        return new BusConfiguration(registry, new Dictionary<Type, string>(_routes), endpoints, _options, _serializer(_options), _transport)
+        {
+            Publications = new HashSet<Type>(_publications),
+        };
     }
 }

@@ -19,6 +19,12 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
     public OutgoingMessage CreatePublish(object message, PublishOptions? options, Envelope? cause)
     {
         var type = message.GetType();
+        if (configuration.Options.OnlyDeclaredPublications && !configuration.Publications.Contains(type))
+        {
+            throw new InvalidOperationException(
+                $"This bus publishes {type.Name}, which it does not declare: add Publishes<{type.Name}>() where the service that publishes it is added to the bus.");
+        }
+
         var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.Headers, cause);
         return new OutgoingMessage(OutgoingKind.Publish, envelope.MessageType, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
     }

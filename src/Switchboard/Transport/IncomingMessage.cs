@@ -21,6 +21,13 @@ public abstract class IncomingMessage
     /// <summary>The queue it came from.</summary>
     public abstract string Queue { get; }
 
+    /// <summary>
+    /// Why the transport refuses to have this message handled, or null (the default). A transport that can tell how a
+    /// message reached its queue sets this when the route does not vouch for it (RabbitMQ: a routing key that does not
+    /// match the message type); the pipeline then dead-letters the message with this reason and runs no handler.
+    /// </summary>
+    public virtual string? Refusal => null;
+
     /// <summary>Acknowledges: the message is removed from the queue.</summary>
     public abstract ValueTask CompleteAsync(CancellationToken cancellationToken = default);
 

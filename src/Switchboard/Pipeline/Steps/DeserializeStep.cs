@@ -5,9 +5,9 @@ using Switchboard.Transport;
 namespace Switchboard.Pipeline.Steps;
 
 /// <summary>
-/// Rejects what can never be handled (no message id, oversized body, unknown type name, foreign content type,
-/// malformed or too deep JSON, a body that breaks its type's contract) straight to the dead-letter queue, without
-/// retries; otherwise sets the message.
+/// Rejects what can never be handled (no message id, a delivery its transport refuses, oversized body, unknown type
+/// name, foreign content type, malformed or too deep JSON, a body that breaks its type's contract) straight to the
+/// dead-letter queue, without retries; otherwise sets the message.
 /// </summary>
 internal sealed class DeserializeStep(BusConfiguration configuration) : IReceiveStep
 {
@@ -18,6 +18,11 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
         if (string.IsNullOrWhiteSpace(envelope.MessageId))
         {
             return Reject(context, "message has no message id");
+        }
+
+        if (context.Incoming.Refusal is { } refusal)
+        {
+            return Reject(context, refusal);
         }
 
         if (envelope.Body.Length > configuration.Options.MaxBodyBytes)

@@ -1,0 +1,191 @@
+using global::RabbitMQ.Client;
+using Switchboard.Transport;
+
+namespace Switchboard.RabbitMQ.Topology;
+
+/// <summary>
+/// The exchanges, queues and bindings the transport uses, as data: declared by the transport itself (the default),
+/// or once by an administrator (<see cref="RabbitMqProvisioner"/>) for services whose users may declare nothing. One
+/// description for both, so a provisioned queue has exactly the arguments the transport would have given it.
+/// </summary>
+internal sealed class RabbitMqTopology
+{
+    /// <summary>The entry of the delay chain: a topic exchange whose routing keys name the delay and the destination.</summary>
+    public const string DelayExchange = "sb.delay";
+
+    /// <summary>Where the delay chain hands a message on when its time has come: bound to every endpoint queue.</summary>
+    public const string DueExchange = "sb.delay.due";
+
+    private RabbitMqTopology(IReadOnlyList<TopologyExchange> exchanges, IReadOnlyList<TopologyQueue> queues, IReadOnlyList<TopologyBinding> bindings)
+    {
+        Exchanges = exchanges;
+        Queues = queues;
+        Bindings = bindings;
+    }
+
+    public IReadOnlyList<TopologyExchange> Exchanges { get; }
+
+    public IReadOnlyList<TopologyQueue> Queues { get; }
+
+    public IReadOnlyList<TopologyBinding> Bindings { get; }
+
+    /// <summary>The exchange and the queue of level <paramref name="level"/> of the delay chain (they share the name).</summary>
+    public static string Level(int level) => $"sb.delay.level-{level:D2}";
+
+    /// <summary>The events exchange.</summary>
+    public static RabbitMqTopology Events(RabbitMqTransportOptions options) =>
+        new([new(options.EventsExchange, ExchangeType.Topic)], [], []);
+
+    /// <summary>
+    /// The delay chain: the entry exchange, then per level an exchange that sends a message with digit 1 to the level's
+    /// queue (which holds it for 2^level ms, then dead-letters it to the next level) and one with digit 0 straight on.
+    /// </summary>
+    public static RabbitMqTopology DelayChain()
+    {
+        var exchanges = new List<TopologyExchange> { new(DelayExchange, ExchangeType.Topic), new(DueExchange, ExchangeType.Topic) };
+        var queues = new List<TopologyQueue>();
+        var bindings = new List<TopologyBinding> { new(DelayExchange, Level(DelayRoute.Levels - 1), "#", ToExchange: true) };
+        for (var level = DelayRoute.Levels - 1; level >= 0; level--)
+        {
+            var name = Level(level);
+            var next = level > 0 ? Level(level - 1) : DueExchange;
+            exchanges.Add(new(name, ExchangeType.Topic));
+            queues.Add(new(name, new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "classic",
+                ["x-message-ttl"] = 1L << level,
+                ["x-dead-letter-exchange"] = next,
+            }));
+            bindings.Add(new(name, name, DelayRoute.Digit(level, '1')));
+            bindings.Add(new(name, next, DelayRoute.Digit(level, '0'), ToExchange: true));
+        }
+
+        return new(exchanges, queues, bindings);
+    }
+
+    /// <summary>
+    /// How sends reach <paramref name="queue"/>: a fanout exchange of the same name bound to it (write permission on it
+    /// is the right to send to the queue), and the delay chain's binding for delayed sends to it.
+    /// </summary>
+    public static RabbitMqTopology SendRoute(string queue)
+    {
+        ValidateName(queue, "queue");
+        return new(
+            [new(queue, ExchangeType.Fanout), new(DueExchange, ExchangeType.Topic)],
+            [],
+            [new(queue, queue, ""), new(DueExchange, queue, DelayRoute.Any(DelayRoute.Queue, queue))]);
+    }
+
+    /// <summary>
+    /// An endpoint: its queue (quorum by default) whose own dead letters go to <c>{queue}.dlq</c>, that dead-letter queue
+    /// with an exchange of the same name, the send route, and a binding per topic on the events exchange and on the delay chain.
+    /// </summary>
+    public static RabbitMqTopology Endpoint(EndpointDeclaration endpoint, RabbitMqTransportOptions options)
+    {
+        var queue = endpoint.Queue;
+        var deadLetters = RabbitMqTransport.DeadLetterQueueOf(queue);
+        var send = SendRoute(queue);
+        var bindings = new List<TopologyBinding>(send.Bindings) { new(deadLetters, deadLetters, "") };
+        foreach (var topic in endpoint.Topics)
+        {
+            ValidateName(topic, "topic");
+            bindings.Add(new(options.EventsExchange, queue, topic));
+            bindings.Add(new(DueExchange, queue, DelayRoute.Any(DelayRoute.Topic, topic)));
+        }
+
+        return new(
+            [new(options.EventsExchange, ExchangeType.Topic), .. send.Exchanges, new(deadLetters, ExchangeType.Fanout)],
+            [
+                new(deadLetters, new Dictionary<string, object?>()),
+                new(queue, new Dictionary<string, object?>
+                {
+                    ["x-queue-type"] = options.QueueType == RabbitMqQueueType.Quorum ? "quorum" : "classic",
+                    // A message the broker itself gives up on (a quorum delivery limit, a policy) lands in the endpoint's
+                    // dead-letter queue instead of vanishing.
+                    ["x-dead-letter-exchange"] = "",
+                    ["x-dead-letter-routing-key"] = deadLetters,
+                }),
+            ],
+            bindings);
+    }
+
+    /// <summary>Everything in <paramref name="parts"/>, each object once.</summary>
+    public static RabbitMqTopology Combine(IEnumerable<RabbitMqTopology> parts)
+    {
+        var all = parts.ToList();
+        return new(
+            all.SelectMany(p => p.Exchanges).Distinct().ToList(),
+            all.SelectMany(p => p.Queues).DistinctBy(q => q.Name, StringComparer.Ordinal).ToList(),
+            all.SelectMany(p => p.Bindings).Distinct().ToList());
+    }
+
+    /// <summary>Declares everything (idempotent): exchanges and queues first, then the bindings between them.</summary>
+    public async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        foreach (var exchange in Exchanges)
+        {
+            await channel.ExchangeDeclareAsync(exchange.Name, exchange.Type, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var queue in Queues)
+        {
+            await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, arguments: queue.Arguments.Count == 0 ? null : queue.Arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var binding in Bindings)
+        {
+            if (binding.ToExchange)
+            {
+                await channel.ExchangeBindAsync(binding.Destination, binding.Source, binding.RoutingKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await channel.QueueBindAsync(binding.Destination, binding.Source, binding.RoutingKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks, without declaring anything, that every exchange and queue exists (a passive declaration needs no
+    /// permission); the first one missing fails with its name. Bindings cannot be checked over AMQP.
+    /// </summary>
+    public async Task VerifyAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        // A passive declaration of a missing object closes its channel: one channel for all, and the first miss ends it.
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        string? checking = null;
+        try
+        {
+            foreach (var exchange in Exchanges)
+            {
+                checking = $"exchange '{exchange.Name}'";
+                await channel.ExchangeDeclarePassiveAsync(exchange.Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var queue in Queues)
+            {
+                checking = $"queue '{queue.Name}'";
+                await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (global::RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            throw new InvalidOperationException(
+                $"The {checking} does not exist. With DeclareTopology = false the transport declares nothing: an administrator provisions the topology first (RabbitMqProvisioner, e.g. `shop broker-users`).", e);
+        }
+    }
+
+    // Topic binding keys treat '*' and '#' as wildcards, and a routing key has at most 255 bytes.
+    private static void ValidateName(string name, string what)
+    {
+        if (name.Contains('*', StringComparison.Ordinal) || name.Contains('#', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The {what} name '{name}' contains '*' or '#', which RabbitMQ's topic routing reads as wildcards.");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > 255 - DelayRoute.PrefixLength - 2)
+        {
+            throw new ArgumentException($"The {what} name '{name}' is longer than {255 - DelayRoute.PrefixLength - 2} bytes: with the delay chain's prefix it would not fit a routing key.");
+        }
+    }
+}
