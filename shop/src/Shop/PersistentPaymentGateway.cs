@@ -12,7 +12,7 @@ namespace Shop;
 /// failures, latency). Without it, a charge made before a restart, or by another Payment instance, was unknown to the
 /// gateway that was asked to refund it ("No such charge"), and the refund was dead-lettered.
 /// </summary>
-internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedPaymentGateway decider) : IPaymentGateway
+public sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedPaymentGateway decider) : IPaymentGateway
 {
     /// <summary>The PostgreSQL schema of the gateway's memory.</summary>
     public const string Schema = "shop_payment_gateway";
@@ -37,6 +37,7 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
         );
         """;
 
+    /// <inheritdoc/>
     public async ValueTask<ChargeResult> ChargeAsync(string idempotencyKey, string token, decimal amount, string currency, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
@@ -59,6 +60,7 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
         return await FindChargeAsync(idempotencyKey, cancellationToken).ConfigureAwait(false) ?? result;
     }
 
+    /// <inheritdoc/>
     public async ValueTask<string> RefundAsync(string idempotencyKey, string chargeId, decimal amount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
@@ -94,6 +96,17 @@ internal sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedP
         return refundId;
     }
 
+    /// <summary>How many charges the gateway approved and how many refunds it made (each idempotency key once), as its own records say.</summary>
+    public async Task<(long Charges, long Refunds)> CountsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var count = connection.Command(null, "SELECT (SELECT COUNT(*) FROM gateway_charges WHERE charge_id IS NOT NULL), (SELECT COUNT(*) FROM gateway_refunds)");
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<ChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ public sealed class DuplicateTests
         Assert.Equal(3, report.Orders);
         Assert.Equal(3, report.Completed);
         Assert.Equal(3, shop.Ledger.Of<OrderCreated>().Count());
-        Assert.Equal(3, shop.Gateway.ChargeCount);
+        Assert.Equal(3, (await shop.Gateway.CountsAsync()).Charges);
         Assert.Equal(1, Assert.Single((await shop.FindOrderAsync(first))!.Lines).Quantity);
         Assert.Equal(new StockLevelView(100_000 - 2, 2), StockLevelView.Of(await shop.StockAsync("SKU-0004")));
         Assert.Equal(new StockLevelView(100_000 - 2, 2), StockLevelView.Of(await shop.StockAsync("SKU-0005")));
@@ -92,7 +92,7 @@ public sealed class DuplicateTests
         Assert.Equal(2, report.Completed);
         Assert.Equal(1, shop.Ledger.Of<PaymentProcessed>().Count(p => p.OrderId == late));
         Assert.Equal(1, shop.Ledger.Of<PaymentProcessed>().Count(p => p.OrderId == early));
-        Assert.Equal(2, shop.Gateway.ChargeCount);
+        Assert.Equal(2, (await shop.Gateway.CountsAsync()).Charges);
         Assert.Empty(shop.Ledger.Of<PaymentRefunded>());
         Assert.Equal(1, shop.Ledger.Of<OrderShipped>().Count(p => p.OrderId == late));
         Assert.Equal(1, shop.Ledger.Of<OrderShipped>().Count(p => p.OrderId == early));

@@ -27,8 +27,7 @@ public sealed class OrderOutcomeTests
         Assert.Single(shop.Ledger.Of<OrderShipped>());
         Assert.Single(shop.Ledger.Of<OrderCompleted>());
         Assert.Empty(shop.Ledger.Of<PaymentRefunded>());
-        Assert.Equal(1, shop.Gateway.ChargeCount);
-        Assert.Equal(0, shop.Gateway.RefundCount);
+        Assert.Equal((1L, 0L), await shop.Gateway.CountsAsync());
 
         // The customer heard about each step, once.
         var notifications = await shop.NotificationsAsync("alice");
@@ -73,8 +72,7 @@ public sealed class OrderOutcomeTests
         Assert.Empty(shop.Ledger.Of<InventoryUpdated>());
         Assert.Empty(shop.Ledger.Of<InventoryUpdateFailed>());
         Assert.Empty(shop.Ledger.Of<OrderShipped>());
-        Assert.Equal(0, shop.Gateway.ChargeCount);
-        Assert.Equal(0, shop.Gateway.RefundCount);
+        Assert.Equal((0L, 0L), await shop.Gateway.CountsAsync());
 
         Assert.Equal(["order-created", "payment-failed"], (await shop.NotificationsAsync("bob")).Select(n => n.Kind).Order().ToList());
         var analytics = await shop.AnalyticsAsync();
@@ -108,8 +106,7 @@ public sealed class OrderOutcomeTests
         Assert.Equal(order.Total, refund.Amount);
         Assert.Empty(shop.Ledger.Of<InventoryUpdated>());
         Assert.Empty(shop.Ledger.Of<OrderShipped>());
-        Assert.Equal(1, shop.Gateway.ChargeCount);
-        Assert.Equal(1, shop.Gateway.RefundCount);
+        Assert.Equal((1L, 1L), await shop.Gateway.CountsAsync());
 
         Assert.Equal(
             ["inventory-update-failed", "order-created", "payment-processed", "payment-refunded"],

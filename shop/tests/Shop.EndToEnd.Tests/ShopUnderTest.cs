@@ -66,7 +66,7 @@ internal sealed class ShopUnderTest : IAsyncDisposable
     public IReadOnlyDictionary<Guid, string> Placed => _placed;
 
     /// <summary>The simulated payment gateway (its charge and refund counts are the money that really moved).</summary>
-    public SimulatedPaymentGateway Gateway => (SimulatedPaymentGateway)App.Services.GetRequiredService<IPaymentGateway>();
+    public PersistentPaymentGateway Gateway => (PersistentPaymentGateway)App.Services.GetRequiredService<IPaymentGateway>();
 
     /// <summary>Starts the shop; <paramref name="configure"/> may change its options (the tests' defaults are set first).</summary>
     public static async Task<ShopUnderTest> StartAsync(Func<ShopHostOptions, ShopHostOptions>? configure = null)
