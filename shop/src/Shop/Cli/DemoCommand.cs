@@ -10,9 +10,9 @@ internal static class DemoCommand
         var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
         var data = CliOptions.Data();
         var demo = new Command("demo", "Places orders through the real HTTP API on the embedded default, waits until every order is terminal, prints a summary and checks the invariants.") { orders, data };
-        demo.Validators.Add(result =>
+        orders.Validators.Add(result =>
         {
-            if (result.GetValue(orders) < 1)
+            if (result.GetValueOrDefault<int>() < 1)
             {
                 result.AddError("--orders must be at least 1.");
             }

@@ -18,15 +18,13 @@ internal static class LoadCommand
         {
             orders, rate, url, patience, data, signingKeyFile,
         };
-        load.Validators.Add(result =>
+        load.SetAction(async (result, cancellationToken) =>
         {
             if (result.GetValue(orders) <= 0 || result.GetValue(rate) <= 0)
             {
-                result.AddError("--orders and --rate must be positive.");
+                return Usage.Refuse("--orders and --rate must be positive.");
             }
-        });
-        load.SetAction(async (result, cancellationToken) =>
-        {
+
             ShopTokens tokens;
             try
             {

@@ -40,26 +40,21 @@ internal static class RunCommand
             services, transport, store, data, durability, url, allowNonLoopback, rabbitMq, postgres, signingKeyFile, authority, audience, roleClaim,
             burst, rate, smtp, smtpFrom, smtpTls, logLevel, stopOnEof,
         };
-        run.Validators.Add(result =>
+        AtLeastOne(burst);
+        AtLeastOne(rate);
+        run.SetAction(async (result, cancellationToken) =>
         {
-            var address = result.GetValue(url);
-            if (address is not null && !address.IsLoopback && !result.GetValue(allowNonLoopback))
+            var address = result.GetRequiredValue(url);
+            if (!address.IsLoopback && !result.GetValue(allowNonLoopback))
             {
-                result.AddError($"--url {address.GetLeftPart(UriPartial.Authority)} is not a loopback address (127.0.0.0/8, [::1], localhost); to listen on other interfaces, say so with --allow-non-loopback.");
+                return Usage.Refuse($"--url {address.GetLeftPart(UriPartial.Authority)} is not a loopback address (127.0.0.0/8, [::1], localhost); to listen on other interfaces, say so with --allow-non-loopback.");
             }
 
             if (result.GetValue(authority) is not null && result.GetValue(signingKeyFile) is not null)
             {
-                result.AddError("--jwt-authority and --signing-key-file exclude each other: tokens come from the identity provider or from the development key, never both.");
+                return Usage.Refuse("--jwt-authority and --signing-key-file exclude each other: tokens come from the identity provider or from the development key, never both.");
             }
 
-            if (result.GetValue(burst) < 1 || result.GetValue(rate) < 1)
-            {
-                result.AddError("--customer-order-burst and --customer-order-rate must be at least 1.");
-            }
-        });
-        run.SetAction(async (result, cancellationToken) =>
-        {
             WebApplication app;
             try
             {
@@ -70,7 +65,7 @@ internal static class RunCommand
                     Store = result.GetValue(store),
                     DataDirectory = result.GetRequiredValue(data),
                     Durability = result.GetValue(durability),
-                    Url = result.GetRequiredValue(url).GetLeftPart(UriPartial.Authority),
+                    Url = address.GetLeftPart(UriPartial.Authority),
                     RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
                     Postgres = result.GetValue(postgres),
                     Authentication = new ShopAuthenticationOptions
@@ -121,6 +116,15 @@ internal static class RunCommand
                 lifetime.StopApplication();
             },
             CancellationToken.None);
+
+    private static void AtLeastOne(Option<int> option) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{option.Name} must be at least 1.");
+            }
+        });
 
     private static Uri? Authority(ArgumentResult result)
     {

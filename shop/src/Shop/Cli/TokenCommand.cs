@@ -17,25 +17,28 @@ internal static class TokenCommand
         {
             customer, @operator, lifetime, data, signingKeyFile,
         };
-        token.Validators.Add(result =>
+        customer.Validators.Add(result =>
         {
-            var subject = result.GetValue(customer);
-            if (subject is null && !result.GetValue(@operator))
-            {
-                result.AddError("shop token needs --customer ID, --operator, or both.");
-            }
-            else if (subject is not null && !CustomerIds.IsValid(subject))
+            if (result.GetValueOrDefault<string?>() is { } subject && !CustomerIds.IsValid(subject))
             {
                 result.AddError($"--customer '{subject}': {CustomerIds.Rule}");
             }
-
-            if (result.GetValue(lifetime) < 1)
+        });
+        lifetime.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
             {
                 result.AddError("--lifetime must be at least 1 minute.");
             }
         });
         token.SetAction(result =>
         {
+            var subject = result.GetValue(customer);
+            if (subject is null && !result.GetValue(@operator))
+            {
+                return Usage.Refuse("shop token needs --customer ID, --operator, or both.");
+            }
+
             ShopTokens tokens;
             try
             {
@@ -46,7 +49,6 @@ internal static class TokenCommand
                 return Usage.Refuse(exception.Message);
             }
 
-            var subject = result.GetValue(customer);
             Console.Out.WriteLine(result.GetValue(@operator) ? tokens.ForOperator(subject ?? ShopClaims.Operator) : tokens.ForCustomer(subject!));
             return 0;
         });
