@@ -13,12 +13,7 @@ var root = new RootCommand("Shop: the e-commerce reference system on Switchboard
 var parsed = root.Parse(args);
 if (parsed.Action is ParseErrorAction)
 {
-    foreach (var error in parsed.Errors)
-    {
-        Usage.Refuse(error.Message);
-    }
-
-    return Usage.ExitCode;
+    return Usage.Refuse(string.Join(" ", parsed.Errors.Select(e => e.Message)));
 }
 
 return await parsed.InvokeAsync();

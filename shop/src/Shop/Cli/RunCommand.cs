@@ -50,6 +50,17 @@ internal static class RunCommand
                 return Usage.Refuse($"--url {address.GetLeftPart(UriPartial.Authority)} is not a loopback address (127.0.0.0/8, [::1], localhost); to listen on other interfaces, say so with --allow-non-loopback.");
             }
 
+            // Before anything touches the disk or the network.
+            if (result.GetValue(transport) == ShopTransport.RabbitMq && string.IsNullOrWhiteSpace(result.GetValue(rabbitMq)))
+            {
+                return Usage.Refuse("--transport rabbitmq needs --rabbitmq (or SWITCHBOARD_RABBITMQ_URI).");
+            }
+
+            if (result.GetValue(store) == ShopStore.Postgres && string.IsNullOrWhiteSpace(result.GetValue(postgres)))
+            {
+                return Usage.Refuse("--store postgres needs --postgres (or SWITCHBOARD_POSTGRES_CONNECTION).");
+            }
+
             if (result.GetValue(authority) is not null && result.GetValue(signingKeyFile) is not null)
             {
                 return Usage.Refuse("--jwt-authority and --signing-key-file exclude each other: tokens come from the identity provider or from the development key, never both.");
