@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Text.Json;
+using Shop.Http;
 
 namespace Shop.Distributed.Tests;
 
@@ -19,12 +19,15 @@ internal sealed class ShopProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ShopProcess(string service, int instance, Uri url, Process process)
+    private readonly ShopTokens _tokens;
+
+    private ShopProcess(string service, int instance, Uri url, Process process, ShopTokens tokens)
     {
         Service = service;
         Instance = instance;
         Url = url;
         _process = process;
+        _tokens = tokens;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -70,7 +73,8 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
     }
 
-    public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory)
+    /// <summary>Starts the process; it validates tokens with the development key in <paramref name="signingKeyFile"/>, which <paramref name="tokens"/> signs with.</summary>
+    public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory, string signingKeyFile, ShopTokens tokens)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
@@ -86,7 +90,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         {
             ShopDll, "run", "--services", service, "--transport", "rabbitmq", "--store", "postgres",
             "--rabbitmq", rabbitMq.ToString(), "--postgres", postgres, "--url", url.ToString().TrimEnd('/'),
-            "--log-level", "Warning", "--stop-on-stdin-eof",
+            "--signing-key-file", signingKeyFile, "--log-level", "Warning", "--stop-on-stdin-eof",
         })
         {
             start.ArgumentList.Add(argument);
@@ -96,7 +100,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         start.Environment.Remove("SWITCHBOARD_RABBITMQ_URI");
         start.Environment.Remove("SWITCHBOARD_POSTGRES_CONNECTION");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var shop = new ShopProcess(service, instance, url, process);
+        var shop = new ShopProcess(service, instance, url, process, tokens);
         process.OutputDataReceived += (_, e) => shop.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => shop.Keep(e.Data);
         process.Start();
@@ -137,10 +141,10 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The process's <c>GET /health</c>.</summary>
+    /// <summary>The process's <c>GET /health/details</c>, as an operator.</summary>
     public async Task<Health> HealthAsync() =>
-        await Http.GetFromJsonAsync<Health>(new Uri("/health", UriKind.Relative), new JsonSerializerOptions(JsonSerializerDefaults.Web))
-        ?? throw new InvalidOperationException($"{Name}: empty /health");
+        await Demo.GetAsync<Health>(Http, "/health/details", _tokens.ForOperator(), CancellationToken.None)
+        ?? throw new InvalidOperationException($"{Name}: empty /health/details");
 
     /// <summary>Closes standard input and waits for the process to exit; false when it had to be killed.</summary>
     public async Task<bool> StopAsync(TimeSpan patience)
@@ -222,6 +226,6 @@ internal sealed class ShopProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A shop process's <c>GET /health</c>.</summary>
+    /// <summary>A shop process's <c>GET /health/details</c>.</summary>
     public sealed record Health(string Status, IReadOnlyList<string> Services, int ProcessId, IReadOnlyDictionary<string, long> Handled, long FailedAttempts, long DeadLettered);
 }
