@@ -12,7 +12,7 @@ public static class ShopClaims
     /// <summary>The role of operators: they read every customer's orders and notifications, the stock, the analytics and the health details.</summary>
     public const string Operator = "operator";
 
-    /// <summary>The issuer and audience of Shop's own (development) tokens.</summary>
+    /// <summary>The issuer of Shop's own (development) tokens.</summary>
     public const string Issuer = "shop";
 
     /// <summary>The audience of Shop's own tokens, and the default audience expected from an identity provider.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,9 +12,9 @@ public static class ShopHttpServiceCollectionExtensions
     /// Adds JWT bearer authentication as <paramref name="authentication"/> says (an identity provider, or development
     /// tokens signed with the key file, which is read, or created, now), the <see cref="ShopPolicies.Customer"/> and
     /// <see cref="ShopPolicies.Operator"/> policies, the <see cref="ShopPolicies.PlaceOrder"/> rate limit
-    /// (<paramref name="orderRateLimit"/>, default <see cref="OrderRateLimitOptions"/>), problem details for every error
-    /// and strict JSON. The application then calls <see cref="ShopHttpApplicationBuilderExtensions.UseShopHttp"/>.
-    /// Throws <see cref="ArgumentException"/> for a key file that cannot be used.
+    /// (<paramref name="orderRateLimit"/>, default <see cref="OrderRateLimitOptions"/>) and problem details for every
+    /// error (request bodies are read with <see cref="ShopJson.Requests"/>). The application then calls
+    /// <see cref="ShopHttpApplicationBuilderExtensions.UseShopHttp"/>. Throws <see cref="ArgumentException"/> for a key file that cannot be used.
     /// </summary>
     public static IServiceCollection AddShopHttp(this IServiceCollection services, ShopAuthenticationOptions authentication, OrderRateLimitOptions? orderRateLimit = null)
     {
@@ -24,11 +23,6 @@ public static class ShopHttpServiceCollectionExtensions
         var limits = orderRateLimit ?? new OrderRateLimitOptions();
         limits.Validate();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Describe);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-            o.SerializerOptions.AllowDuplicateProperties = false;
-        });
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(ShopBearer.Configure(authentication));
         services.AddAuthorizationBuilder()
             .AddPolicy(ShopPolicies.Customer, p => p.RequireAuthenticatedUser())

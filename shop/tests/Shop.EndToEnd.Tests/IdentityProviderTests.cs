@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Shop.Http;
+using Shop.Tests;
 
 namespace Shop.EndToEnd.Tests;
 
@@ -26,21 +26,13 @@ public sealed class IdentityProviderTests : IDisposable
         var developmentTokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(Path.Combine(_data.FullName, "elsewhere", DevelopmentSigningKey.FileName)));
 
         Assert.False(File.Exists(Path.Combine(_data.FullName, DevelopmentSigningKey.FileName)));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, "/orders", provider.Token("alice", "shop-api")));
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(http, "/health/details", provider.Token("alice", "shop-api")));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, "/health/details", provider.Token("ops-1", "shop-api", "operator")));
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, "/orders", provider.Token("alice", "another-api")));
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, "/health/details", developmentTokens.ForOperator()));
+        Assert.Equal(HttpStatusCode.OK, await Bearer.StatusAsync(http, "/orders", provider.Token("alice", "shop-api")));
+        Assert.Equal(HttpStatusCode.Forbidden, await Bearer.StatusAsync(http, "/health/details", provider.Token("alice", "shop-api")));
+        Assert.Equal(HttpStatusCode.OK, await Bearer.StatusAsync(http, "/health/details", provider.Token("ops-1", "shop-api", "operator")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Bearer.StatusAsync(http, "/orders", provider.Token("alice", "another-api")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Bearer.StatusAsync(http, "/health/details", developmentTokens.ForOperator()));
         await shop.StopAsync();
     }
 
     public void Dispose() => _data.Delete(recursive: true);
-
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        return response.StatusCode;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Shop.Distributed.Tests;
 using Shop.Http;
@@ -59,21 +58,14 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(customerExit == 0, customerError);
         Assert.Equal(0, operatorExit);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, "/orders", customerToken.Trim()));
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(http, "/health/details", customerToken.Trim()));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, "/health/details", operatorToken.Trim()));
+        Assert.Equal(HttpStatusCode.OK, await Bearer.StatusAsync(http, "/orders", customerToken.Trim()));
+        Assert.Equal(HttpStatusCode.Forbidden, await Bearer.StatusAsync(http, "/health/details", customerToken.Trim()));
+        Assert.Equal(HttpStatusCode.OK, await Bearer.StatusAsync(http, "/health/details", operatorToken.Trim()));
         await shop.StopAsync();
     }
 
     public void Dispose() => _directory.Delete(recursive: true);
 
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        return response.StatusCode;
-    }
 
     // The built shop executable in the test's directory; killed when it has not exited within the patience (a command
     // that should have been refused and runs instead).
