@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -74,10 +73,10 @@ public static class Demo
         var elapsed = clock.Elapsed;
         await Task.Delay(500, cancellationToken); // notifications and analytics of the last events
 
-        var stock = await GetAsync<List<StockLevel>>(http, "/inventory", tokens.ForOperator(), cancellationToken) ?? [];
+        var stock = await ApiRequests.GetAsync<List<StockLevel>>(http, "/inventory", tokens.ForOperator(), cancellationToken) ?? [];
         var notifications = await NotificationsAsync(http, tokens, placed, cancellationToken);
         var report = InvariantCheck.Check(ledger, placed.Accepted, stock, notifications);
-        var analytics = await GetAsync<JsonElement>(http, "/analytics", tokens.ForOperator(), cancellationToken);
+        var analytics = await ApiRequests.GetAsync<JsonElement>(http, "/analytics", tokens.ForOperator(), cancellationToken);
         Summary.Print(placed, ledger, report, notifications.Count, analytics, elapsed);
         await app.StopAsync(cancellationToken);
         return report.Passed ? 0 : 1;
@@ -91,23 +90,13 @@ public static class Demo
             .Concat(ledger.Of<OrderCancelled>().Select(e => e.OrderId))
             .Distinct().Count();
 
-    /// <summary>GET <paramref name="path"/> with <paramref name="token"/>; the JSON answer.</summary>
-    internal static async Task<T?> GetAsync<T>(HttpClient http, string path, string token, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false);
-    }
-
     // Each customer reads their own notifications.
     private static async Task<List<SentNotification>> NotificationsAsync(HttpClient http, ShopTokens tokens, PlacedOrders placed, CancellationToken cancellationToken)
     {
         var sent = new List<SentNotification>();
         foreach (var customer in placed.Customers)
         {
-            var list = await GetAsync<List<NotificationView>>(http, $"/customers/{customer}/notifications", tokens.ForCustomer(customer), cancellationToken) ?? [];
+            var list = await ApiRequests.GetAsync<List<NotificationView>>(http, $"/customers/{customer}/notifications", tokens.ForCustomer(customer), cancellationToken) ?? [];
             sent.AddRange(list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}")));
         }
 

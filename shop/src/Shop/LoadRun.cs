@@ -37,7 +37,7 @@ public sealed class LoadRun(Uri shop, ShopTokens tokens, int orders, double rate
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = shop, Timeout = TimeSpan.FromMinutes(2) };
-        var health = await Demo.GetAsync<JsonObject>(http, "/health/details", tokens.ForOperator(), cancellationToken).ConfigureAwait(false);
+        var health = await ApiRequests.GetAsync<JsonObject>(http, "/health/details", tokens.ForOperator(), cancellationToken).ConfigureAwait(false);
         var system = "switchboard-" + (health?["transport"]?.GetValue<string>() ?? "unknown");
         // BENCHMARKS.md's warm-up: the same load with 1,000 orders (at most n), unmeasured, until every one is terminal, so
         // that the measured run does not include JIT compilation and connection set-up.
@@ -143,7 +143,7 @@ public sealed class LoadRun(Uri shop, ShopTokens tokens, int orders, double rate
         List<ListedOrder> list;
         try
         {
-            list = await Demo.GetAsync<List<ListedOrder>>(http, "/orders", tokens.ForCustomer(customerId), cancellationToken).ConfigureAwait(false) ?? [];
+            list = await ApiRequests.GetAsync<List<ListedOrder>>(http, "/orders", tokens.ForCustomer(customerId), cancellationToken).ConfigureAwait(false) ?? [];
         }
         catch (HttpRequestException exception)
         {

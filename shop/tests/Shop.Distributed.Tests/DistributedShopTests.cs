@@ -158,15 +158,15 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
 
         // Stock: the two Inventory processes share the schema shop_inventory, so both answer the same table.
         var inventories = _processes.Where(p => p.Service == "inventory").ToList();
-        var stock = await Demo.GetAsync<List<StockLevel>>(inventories[0].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
-        var stockOfSecond = await Demo.GetAsync<List<StockLevel>>(inventories[1].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
+        var stock = await ApiRequests.GetAsync<List<StockLevel>>(inventories[0].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
+        var stockOfSecond = await ApiRequests.GetAsync<List<StockLevel>>(inventories[1].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
         Assert.Equal(stock, stockOfSecond);
 
         var notification = Single("notification");
         var notifications = new List<SentNotification>();
         foreach (var customer in placed.Customers)
         {
-            var list = await Demo.GetAsync<List<NotificationView>>(notification.Http, $"/customers/{customer}/notifications", tokens.ForCustomer(customer), CancellationToken.None) ?? [];
+            var list = await ApiRequests.GetAsync<List<NotificationView>>(notification.Http, $"/customers/{customer}/notifications", tokens.ForCustomer(customer), CancellationToken.None) ?? [];
             notifications.AddRange(list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}")));
         }
 

@@ -143,7 +143,7 @@ internal sealed class ShopProcess : IAsyncDisposable
 
     /// <summary>The process's <c>GET /health/details</c>, as an operator.</summary>
     public async Task<Health> HealthAsync() =>
-        await Demo.GetAsync<Health>(Http, "/health/details", _tokens.ForOperator(), CancellationToken.None)
+        await ApiRequests.GetAsync<Health>(Http, "/health/details", _tokens.ForOperator(), CancellationToken.None)
         ?? throw new InvalidOperationException($"{Name}: empty /health/details");
 
     /// <summary>Closes standard input and waits for the process to exit; false when it had to be killed.</summary>
