@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard.Configuration;
 
@@ -35,12 +36,13 @@ public static class AnalyticsServiceExtensions
             .Handle<OrderCancelled, AnalyticsHandlers>());
     }
 
-    /// <summary>Maps <c>GET /analytics</c>: the <see cref="AnalyticsReport"/> as JSON.</summary>
+    /// <summary>Maps <c>GET /analytics</c> for operators (the host adds <c>AddShopHttp</c>): the <see cref="AnalyticsReport"/> as JSON.</summary>
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet("/analytics", async (ShopDatabase database, CancellationToken cancellationToken) =>
-            Results.Ok(await AnalyticsReader.ReadAsync(database, cancellationToken)));
+            Results.Ok(await AnalyticsReader.ReadAsync(database, cancellationToken)))
+            .RequireAuthorization(ShopPolicies.Operator);
         return routes;
     }
 }

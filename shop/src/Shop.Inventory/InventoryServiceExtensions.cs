@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard.Configuration;
 
@@ -33,13 +34,14 @@ public static class InventoryServiceExtensions
             .Handle<OrderCancelled, ReleaseStockHandler>());
     }
 
-    /// <summary>Maps <c>GET /inventory</c>: every SKU with its name, available and reserved units, ordered by SKU.</summary>
+    /// <summary>Maps <c>GET /inventory</c> for operators (the host adds <c>AddShopHttp</c>): every SKU with its name, available and reserved units, ordered by SKU.</summary>
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         var settings = routes.ServiceProvider.GetService<InventorySettings>()
             ?? throw new InvalidOperationException("MapInventoryApi needs the Inventory service: call AddInventoryService(...) on the bus.");
         routes.MapGet("/inventory", (CancellationToken cancellationToken) => ListAsync(settings, cancellationToken))
+            .RequireAuthorization(ShopPolicies.Operator)
             .WithName("GetInventory")
             .Produces<IReadOnlyList<InventoryItem>>();
         return routes;

@@ -1,10 +1,10 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard.Configuration;
 
@@ -13,9 +13,6 @@ namespace Shop.Notification;
 /// <summary>Adds the Notification service to a bus, and its HTTP API to an application.</summary>
 public static class NotificationServiceExtensions
 {
-    /// <summary>The longest customer id the API accepts.</summary>
-    public const int MaxCustomerIdLength = 200;
-
     /// <summary>
     /// Declares the transactional <c>notification</c> endpoint, which notifies the customer once per
     /// <see cref="OrderCreated"/>, <see cref="PaymentProcessed"/>, <see cref="PaymentFailed"/>,
@@ -50,24 +47,24 @@ public static class NotificationServiceExtensions
     }
 
     /// <summary>
-    /// Maps <c>GET /customers/{id}/notifications</c>: the customer's notifications, oldest first (newest last), each
-    /// with its kind, subject, body, time and order id. An empty or overlong id is a 400.
+    /// Maps <c>GET /customers/{id}/notifications</c> for the customer <c>id</c> or an operator (the host adds
+    /// <c>AddShopHttp</c>; anyone else gets 403): the customer's notifications, oldest first (newest last), each with
+    /// its kind, subject, body, time and order id. An id that does not follow <see cref="CustomerIds.Rule"/> is a 400.
     /// </summary>
     public static IEndpointRouteBuilder MapNotificationApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapGet("/customers/{id}/notifications", async (string id, ShopDatabase database, CancellationToken cancellationToken) =>
+        routes.MapGet("/customers/{id}/notifications", async (string id, HttpContext http, ShopDatabase database, CancellationToken cancellationToken) =>
         {
-            if (string.IsNullOrWhiteSpace(id) || id.Length > MaxCustomerIdLength)
+            if (!CustomerIds.IsValid(id))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["id"] = [$"A customer id is 1 to {MaxCustomerIdLength.ToString(CultureInfo.InvariantCulture)} characters long."],
-                });
+                return ShopProblems.InvalidCustomerId("id");
             }
 
-            return Results.Ok(await NotificationReader.ReadAsync(database, id, cancellationToken));
-        });
+            return http.User.MayRead(id)
+                ? Results.Ok(await NotificationReader.ReadAsync(database, id, cancellationToken))
+                : ShopProblems.NotYourCustomerData();
+        }).RequireAuthorization(ShopPolicies.Customer);
         return routes;
     }
 }

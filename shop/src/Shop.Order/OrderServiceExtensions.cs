@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Shop.Order.Api;
 using Shop.Order.Domain;
@@ -90,16 +91,21 @@ public static class OrderServiceExtensions
     }
 
     /// <summary>
-    /// Maps the Order Service's REST API: <c>POST /orders</c> (202 Accepted with <c>Location: /orders/{id}</c>; an
-    /// optional <c>Idempotency-Key</c> header makes retries return the same order), <c>GET /orders/{id}</c> (status
-    /// and timeline) and <c>GET /orders?customerId=</c>. Errors are <c>application/problem+json</c>.
+    /// Maps the Order Service's REST API, for callers with a bearer token (the host adds <c>AddShopHttp</c> and
+    /// <c>UseShopHttp</c>): <c>POST /orders</c> places an order in the name of the token's subject (202 Accepted with
+    /// <c>Location: /orders/{id}</c>; an optional <c>Idempotency-Key</c> header, scoped to the customer, makes retries
+    /// return the same order; rate limited per customer), <c>GET /orders/{id}</c> (status and timeline; the order's
+    /// customer or an operator, 404 for anyone else) and <c>GET /orders[?customerId=]</c> (one's own, or any customer's
+    /// for an operator). Errors are <c>application/problem+json</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapPost("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.PlaceAsync);
-        routes.MapGet("/orders/{id}", OrderEndpoints.GetAsync);
-        routes.MapGet("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.ListAsync);
+        routes.MapPost("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.PlaceAsync)
+            .RequireAuthorization(ShopPolicies.Customer)
+            .RequireRateLimiting(ShopPolicies.PlaceOrder);
+        routes.MapGet("/orders/{id}", OrderEndpoints.GetAsync).RequireAuthorization(ShopPolicies.Customer);
+        routes.MapGet("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.ListAsync).RequireAuthorization(ShopPolicies.Customer);
         return routes;
     }
 }

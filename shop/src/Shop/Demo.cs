@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Invariants;
 using Spectre.Console;
 
@@ -30,6 +31,7 @@ public static class Demo
         await using var app = ShopHost.Build(options, ledger, Microsoft.Extensions.Logging.LogLevel.Error);
         await app.StartAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(options.Url) };
+        var tokens = ShopTokens.FromKeyFile(options.SigningKeyFile);
         AnsiConsole.MarkupLine($"[bold]Shop demo[/]: {orders} orders through {options.Url}, all services in this process, data in [grey]{options.SqlitePath}[/]");
 
         var clock = Stopwatch.StartNew();
@@ -44,7 +46,7 @@ public static class Demo
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    await placed.PlaceAsync(http, OrderMix.For(index), cancellationToken);
+                    await placed.PlaceAsync(http, tokens, OrderMix.For(index), cancellationToken);
                     placing.Increment(1);
                 }
                 finally
@@ -71,11 +73,11 @@ public static class Demo
         var elapsed = clock.Elapsed;
         await Task.Delay(500, cancellationToken); // notifications and analytics of the last events
 
-        var stock = await http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json, cancellationToken) ?? [];
-        var notifications = await NotificationsAsync(http, placed, cancellationToken);
+        var stock = await ApiRequests.GetAsync<List<StockLevel>>(http, "/inventory", tokens.ForOperator(), cancellationToken) ?? [];
+        var notifications = await NotificationsAsync(http, tokens, placed, cancellationToken);
         var report = InvariantCheck.Check(ledger, placed.Accepted, stock, notifications);
-        using var analytics = JsonDocument.Parse(await http.GetStringAsync(new Uri("/analytics", UriKind.Relative), cancellationToken));
-        Summary.Print(placed, ledger, report, notifications.Count, analytics.RootElement, elapsed);
+        var analytics = await ApiRequests.GetAsync<JsonElement>(http, "/analytics", tokens.ForOperator(), cancellationToken);
+        Summary.Print(placed, ledger, report, notifications.Count, analytics, elapsed);
         await app.StopAsync(cancellationToken);
         return report.Passed ? 0 : 1;
     }
@@ -88,12 +90,13 @@ public static class Demo
             .Concat(ledger.Of<OrderCancelled>().Select(e => e.OrderId))
             .Distinct().Count();
 
-    private static async Task<List<SentNotification>> NotificationsAsync(HttpClient http, PlacedOrders placed, CancellationToken cancellationToken)
+    // Each customer reads their own notifications.
+    private static async Task<List<SentNotification>> NotificationsAsync(HttpClient http, ShopTokens tokens, PlacedOrders placed, CancellationToken cancellationToken)
     {
         var sent = new List<SentNotification>();
         foreach (var customer in placed.Customers)
         {
-            var list = await http.GetFromJsonAsync<List<NotificationView>>($"/customers/{customer}/notifications", Json, cancellationToken) ?? [];
+            var list = await ApiRequests.GetAsync<List<NotificationView>>(http, $"/customers/{customer}/notifications", tokens.ForCustomer(customer), cancellationToken) ?? [];
             sent.AddRange(list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}")));
         }
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Shop.Http;
 
 namespace Shop;
 
@@ -19,7 +20,7 @@ namespace Shop;
 /// clocks are this machine's. Before it, 1,000 unmeasured orders (at most n) at the same rate warm the shop up.
 /// Correct when every request was accepted (202) and every order reached a terminal state.
 /// </summary>
-public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience, TextWriter progress, string? run = null)
+public sealed class LoadRun(Uri shop, ShopTokens tokens, int orders, double rate, TimeSpan patience, TextWriter progress, string? run = null)
 {
     /// <summary>Orders per customer: a customer's list (at most 100) then holds all of its orders.</summary>
     public const int OrdersPerCustomer = 50;
@@ -36,12 +37,12 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = shop, Timeout = TimeSpan.FromMinutes(2) };
-        var health = await http.GetFromJsonAsync<JsonObject>("/health", cancellationToken).ConfigureAwait(false);
+        var health = await ApiRequests.GetAsync<JsonObject>(http, "/health/details", tokens.ForOperator(), cancellationToken).ConfigureAwait(false);
         var system = "switchboard-" + (health?["transport"]?.GetValue<string>() ?? "unknown");
         // BENCHMARKS.md's warm-up: the same load with 1,000 orders (at most n), unmeasured, until every one is terminal, so
         // that the measured run does not include JIT compilation and connection set-up.
         progress.WriteLine("warming up");
-        var warmUp = new LoadRun(shop, Math.Min(orders, WarmUpOrders), rate, patience, TextWriter.Null, _run + "-warmup");
+        var warmUp = new LoadRun(shop, tokens, Math.Min(orders, WarmUpOrders), rate, patience, TextWriter.Null, _run + "-warmup");
         await warmUp.PlaceAllAsync(http, cancellationToken).ConfigureAwait(false);
         await warmUp.WaitUntilTerminalAsync(http, cancellationToken).ConfigureAwait(false);
 
@@ -94,7 +95,7 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         var order = OrderMix.For(number + (number / 24), _run);
         try
         {
-            using var request = order.ToHttpRequest();
+            using var request = order.ToHttpRequest(tokens);
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Accepted)
             {
@@ -142,7 +143,7 @@ public sealed class LoadRun(Uri shop, int orders, double rate, TimeSpan patience
         List<ListedOrder> list;
         try
         {
-            list = await http.GetFromJsonAsync<List<ListedOrder>>($"/orders?customerId={Uri.EscapeDataString(customerId)}", Demo.Json, cancellationToken).ConfigureAwait(false) ?? [];
+            list = await ApiRequests.GetAsync<List<ListedOrder>>(http, "/orders", tokens.ForCustomer(customerId), cancellationToken).ConfigureAwait(false) ?? [];
         }
         catch (HttpRequestException exception)
         {

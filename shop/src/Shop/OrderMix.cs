@@ -1,18 +1,21 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Shop.Contracts;
+using Shop.Http;
 
 namespace Shop;
 
 /// <summary>A demo order request.</summary>
 internal sealed record OrderRequest(string IdempotencyKey, string CustomerId, string Email, IReadOnlyList<OrderRequestLine> Lines, string PaymentToken, ShippingAddress ShippingAddress)
 {
-    /// <summary><c>POST /orders</c> with this order as its body and its <c>Idempotency-Key</c>.</summary>
-    public HttpRequestMessage ToHttpRequest()
+    /// <summary><c>POST /orders</c> with this order as its body and its <c>Idempotency-Key</c>, as its customer (a token from <paramref name="tokens"/>).</summary>
+    public HttpRequestMessage ToHttpRequest(ShopTokens tokens)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
         {
             Content = JsonContent.Create(new { CustomerId, Email, Lines, PaymentToken, ShippingAddress }, options: Demo.Json),
         };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.ForCustomer(CustomerId));
         request.Headers.Add("Idempotency-Key", IdempotencyKey);
         return request;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Shop.Http;
 
 namespace Shop;
 
@@ -26,10 +27,10 @@ internal sealed class PlacedOrders
     /// <summary>Keys that returned a different order the second time (must stay 0).</summary>
     public int KeyMismatches { get; private set; }
 
-    public async Task PlaceAsync(HttpClient http, OrderRequest order, CancellationToken cancellationToken)
+    public async Task PlaceAsync(HttpClient http, ShopTokens tokens, OrderRequest order, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _requests);
-        using var request = order.ToHttpRequest();
+        using var request = order.ToHttpRequest(tokens);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {

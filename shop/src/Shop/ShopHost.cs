@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
@@ -19,7 +18,11 @@ public static class ShopHost
     /// <summary>The largest request body the APIs accept (413 beyond).</summary>
     public const long MaxRequestBody = 64 * 1024;
 
-    /// <summary>Builds (does not start) the process; <paramref name="ledger"/> is fed when <see cref="ShopHostOptions.Audit"/>.</summary>
+    /// <summary>
+    /// Builds (does not start) the process; <paramref name="ledger"/> is fed when <see cref="ShopHostOptions.Audit"/>.
+    /// Throws <see cref="ArgumentException"/> for options that cannot work (an unknown service, a missing connection
+    /// string, an unusable signing key).
+    /// </summary>
     public static WebApplication Build(ShopHostOptions options, EventLedger? ledger = null, LogLevel logLevel = LogLevel.Warning)
     {
         ShopServices.Validate(options.Services);
@@ -54,40 +57,25 @@ public static class ShopHost
         });
 
         builder.Services.AddSingleton<HandledMessages>();
+        builder.Services.AddShopHttp(options.EffectiveAuthentication, options.OrderRateLimit);
         var app = builder.Build();
+        app.UseShopHttp();
+
+        // Inside the exception handler: a request that meets an unreachable broker or database is a 503, not a 500.
         app.UseOutageResponses();
         foreach (var service in options.Services)
         {
             ShopServices.Map(service, app);
         }
 
-        MapHealth(app, options);
+        app.MapShopHealth(options);
         app.MapShopReadiness();
         return app;
     }
 
-    // GET /health (liveness): 200 while the process serves, also before it is ready (GET /health/ready, ShopReadiness),
-    // with the services it runs and the messages its endpoints handled, so that a caller can see which instance
-    // of a service took part (competing consumers on one queue).
-    private static void MapHealth(WebApplication app, ShopHostOptions options)
-    {
-        var handled = app.Services.GetRequiredService<HandledMessages>();
-        app.MapGet("/health", () => Results.Ok(new
-        {
-            status = "ok",
-            services = options.Services,
-            transport = options.Transport,
-            store = options.Store,
-            processId = Environment.ProcessId,
-            handled = handled.ByEndpoint(),
-            failedAttempts = handled.FailedAttempts,
-            deadLettered = handled.DeadLettered,
-        })).WithName("GetHealth");
-    }
-
     private static ShopDatabase Database(ShopHostOptions options)
     {
-        if (options.Store == "postgres")
+        if (options.Store == ShopStore.Postgres)
         {
             return ShopDatabase.PostgreSql(Required(options.Postgres, "--postgres"), Schema(options));
         }
@@ -99,7 +87,7 @@ public static class ShopHost
     private static void UseTransportAndStores(SwitchboardBuilder bus, ShopHostOptions options)
     {
         var sqlite = new SqliteTransportOptions { Path = options.SqlitePath, Durability = options.Durability };
-        if (options.Transport == "rabbitmq")
+        if (options.Transport == ShopTransport.RabbitMq)
         {
             bus.UseRabbitMq(new Switchboard.RabbitMQ.RabbitMqTransportOptions
             {
@@ -113,14 +101,14 @@ public static class ShopHost
             bus.UseSqlite(sqlite);
         }
 
-        if (options.Store == "postgres")
+        if (options.Store == ShopStore.Postgres)
         {
             var connection = Required(options.Postgres, "--postgres");
             var schema = Schema(options);
             bus.UsePostgreSqlStore(connection, o => o.Schema = schema);
             bus.UsePostgreSqlEventStore(connection, o => o.Schema = schema);
         }
-        else if (options.Transport == "rabbitmq")
+        else if (options.Transport == ShopTransport.RabbitMq)
         {
             // The SQLite file holds state only; messages leave through its outbox.
             Directory.CreateDirectory(options.DataDirectory);

@@ -1,5 +1,6 @@
 using Switchboard.Sqlite;
 
+using Shop.Http;
 using Shop.Notification;
 
 namespace Shop;
@@ -10,11 +11,11 @@ public sealed record ShopHostOptions
     /// <summary>The services this process runs (names in <see cref="ShopServices.Names"/>).</summary>
     public IReadOnlyList<string> Services { get; init; } = ShopServices.Names;
 
-    /// <summary><c>sqlite</c> (the embedded default) or <c>rabbitmq</c>.</summary>
-    public string Transport { get; init; } = "sqlite";
+    /// <summary>The transport: the embedded SQLite default or RabbitMQ.</summary>
+    public ShopTransport Transport { get; init; } = ShopTransport.Sqlite;
 
-    /// <summary><c>sqlite</c> (the embedded default) or <c>postgres</c>.</summary>
-    public string Store { get; init; } = "sqlite";
+    /// <summary>The store: the embedded SQLite default or PostgreSQL.</summary>
+    public ShopStore Store { get; init; } = ShopStore.Sqlite;
 
     /// <summary>Where the embedded default keeps its SQLite file (<c>shop.db</c>).</summary>
     public string DataDirectory { get; init; } = "data";
@@ -40,6 +41,15 @@ public sealed record ShopHostOptions
     /// <summary>The HTTP address the APIs listen on (loopback).</summary>
     public string Url { get; init; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// Where the APIs' tokens come from. Default: development tokens signed with the key in
+    /// <see cref="SigningKeyFile"/>, created there when missing.
+    /// </summary>
+    public ShopAuthenticationOptions? Authentication { get; init; }
+
+    /// <summary>The rate limit of <c>POST /orders</c> per customer; null: the defaults of <see cref="OrderRateLimitOptions"/>.</summary>
+    public OrderRateLimitOptions? OrderRateLimit { get; init; }
+
     /// <summary>How long an order may stay unfinished before the Order Service cancels and compensates it.</summary>
     public TimeSpan? StuckOrderTimeout { get; init; }
 
@@ -51,4 +61,10 @@ public sealed record ShopHostOptions
 
     /// <summary>The SQLite file of the embedded default.</summary>
     public string SqlitePath => Path.Combine(DataDirectory, "shop.db");
+
+    /// <summary>The development signing key's file: the one <see cref="Authentication"/> names, else <c>jwt-signing.key</c> in <see cref="DataDirectory"/>.</summary>
+    public string SigningKeyFile => Authentication?.SigningKeyFile ?? Path.Combine(DataDirectory, DevelopmentSigningKey.FileName);
+
+    /// <summary><see cref="Authentication"/> with <see cref="SigningKeyFile"/> filled in.</summary>
+    public ShopAuthenticationOptions EffectiveAuthentication => (Authentication ?? new ShopAuthenticationOptions()) with { SigningKeyFile = SigningKeyFile };
 }

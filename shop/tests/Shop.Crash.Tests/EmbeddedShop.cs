@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
 using Shop.Distributed.Tests;
+using Shop.Http;
 using Shop.Invariants;
 using Switchboard.Configuration;
 using Xunit.Abstractions;
@@ -18,7 +20,8 @@ namespace Shop.Crash.Tests;
 /// Shop on the embedded default with its services split over <c>shop run</c> processes that share one data directory
 /// (one SQLite file), as a user runs it on one machine. This process runs a small bus on the same file with the audit
 /// endpoint (<see cref="EventLedgerEndpoint.AddEventLedger"/>), started first so that it sees every event, and reads the
-/// shop's state over HTTP, from the SQLite file (queues) and from the simulated payment gateway's own file.
+/// shop's state over HTTP (customers' and an operator's tokens signed with the data directory's development key), from
+/// the SQLite file (queues) and from the simulated payment gateway's own file.
 /// </summary>
 internal sealed class EmbeddedShop : IAsyncDisposable
 {
@@ -34,6 +37,9 @@ internal sealed class EmbeddedShop : IAsyncDisposable
 
     public EventLedger Ledger { get; } = new();
 
+    /// <summary>Tokens signed with the data directory's development key, which every process of the shop validates with.</summary>
+    public ShopTokens Tokens { get; private set; } = null!;
+
     public string DataDirectory => Path.Combine(_directory.FullName, "data");
 
     private string ShopFile => Path.Combine(DataDirectory, "shop.db");
@@ -45,6 +51,7 @@ internal sealed class EmbeddedShop : IAsyncDisposable
     {
         var shop = new EmbeddedShop(output);
         Directory.CreateDirectory(shop.DataDirectory);
+        shop.Tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(Path.Combine(shop.DataDirectory, DevelopmentSigningKey.FileName)));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
         builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseSqlite(shop.ShopFile).AddEventLedger(shop.Ledger));
@@ -61,7 +68,7 @@ internal sealed class EmbeddedShop : IAsyncDisposable
     public async Task StartAsync(string role)
     {
         var (services, arguments, url) = _roles[role];
-        var process = ShopProcess.Start(services, 1, arguments, _directory.FullName, url);
+        var process = ShopProcess.Start(services, 1, arguments, _directory.FullName, Tokens, url);
         _running[role] = process;
         await process.WaitHealthyAsync(TimeSpan.FromSeconds(60));
     }
@@ -89,11 +96,19 @@ internal sealed class EmbeddedShop : IAsyncDisposable
     public HttpClient Http(string role) => new() { BaseAddress = _roles[role].Url, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>
-    /// Places <paramref name="order"/> through <c>POST /orders</c> under <paramref name="idempotencyKey"/>, retrying the same
-    /// request (same key) while the process is down or restarting, as a client should; returns the order id.
+    /// Places an order of <paramref name="customer"/> for <paramref name="quantity"/> × <paramref name="sku"/> through
+    /// <c>POST /orders</c> under <paramref name="idempotencyKey"/>, with the customer's token, retrying the same request
+    /// (same key) while the process is down or restarting, as a client should; returns the order id.
     /// </summary>
-    public async Task<Guid> PlaceAsync(HttpClient http, object order, string idempotencyKey, TimeSpan? patience = null)
+    public async Task<Guid> PlaceAsync(HttpClient http, string customer, string sku, int quantity, string idempotencyKey)
     {
+        var order = new
+        {
+            email = customer + "@example.com",
+            lines = new[] { new { sku, quantity } },
+            paymentToken = "tok_visa",
+            shippingAddress = new { name = "Ada Lovelace", line1 = "1 Analytical Row", city = "London", postalCode = "N1 7AA", country = "GB" },
+        };
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -101,6 +116,7 @@ internal sealed class EmbeddedShop : IAsyncDisposable
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(order, options: Json) };
                 request.Headers.Add("Idempotency-Key", idempotencyKey);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.ForCustomer(customer));
                 using var response = await http.SendAsync(request);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
@@ -118,45 +134,37 @@ internal sealed class EmbeddedShop : IAsyncDisposable
                 // Killed while answering.
             }
 
-            Assert.True(clock.Elapsed < (patience ?? TimeSpan.FromSeconds(90)), $"POST /orders with key {idempotencyKey} was not accepted within {clock.Elapsed}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"POST /orders with key {idempotencyKey} was not accepted within {clock.Elapsed}");
             await Task.Delay(200);
         }
     }
 
-    /// <summary>An order as <c>POST /orders</c> takes it.</summary>
-    public static object Order(string customer, string sku, int quantity, string token = "tok_visa") => new
-    {
-        customerId = customer,
-        email = customer + "@example.com",
-        lines = new[] { new { sku, quantity } },
-        paymentToken = token,
-        shippingAddress = new { name = "Ada Lovelace", line1 = "1 Analytical Row", city = "London", postalCode = "N1 7AA", country = "GB" },
-    };
-
-    /// <summary><c>GET /orders/{id}</c>, or null when the process is not answering.</summary>
-    public static async Task<OrderView?> GetOrderAsync(HttpClient http, Guid id)
+    /// <summary><c>GET {path}</c> as an operator (who may read every customer's data), or null when the process is not answering.</summary>
+    public async Task<T?> ReadAsync<T>(HttpClient http, string path)
     {
         try
         {
-            using var response = await http.GetAsync($"/orders/{id}");
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<OrderView>(Json) : null;
+            return await ApiRequests.GetAsync<T>(http, path, Tokens.ForOperator(), CancellationToken.None);
         }
         catch (HttpRequestException)
         {
-            return null;
+            return default;
         }
     }
 
+    /// <summary><c>GET /orders/{id}</c>, or null when the process is not answering.</summary>
+    public Task<OrderView?> GetOrderAsync(HttpClient http, Guid id) => ReadAsync<OrderView>(http, $"/orders/{id}");
+
     /// <summary>The customer's notifications as (order, kind).</summary>
-    public static async Task<IReadOnlyList<SentNotification>> NotificationsAsync(HttpClient http, string customer)
+    public async Task<IReadOnlyList<SentNotification>> NotificationsAsync(HttpClient http, string customer)
     {
-        var list = await http.GetFromJsonAsync<List<NotificationView>>($"/customers/{customer}/notifications", Json) ?? [];
+        var list = await ReadAsync<List<NotificationView>>(http, $"/customers/{customer}/notifications") ?? throw new InvalidOperationException("Notification did not answer");
         return [.. list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}"))];
     }
 
     /// <summary>Stock as Inventory reports it.</summary>
-    public static async Task<IReadOnlyList<StockLevel>> StockAsync(HttpClient http) =>
-        await http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
+    public async Task<IReadOnlyList<StockLevel>> StockAsync(HttpClient http) =>
+        await ReadAsync<List<StockLevel>>(http, "/inventory") ?? throw new InvalidOperationException("Inventory did not answer");
 
     /// <summary>Waits until <paramref name="condition"/> holds, failing with <paramref name="what"/> after <paramref name="patience"/>.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan patience)

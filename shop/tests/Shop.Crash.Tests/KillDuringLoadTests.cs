@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using Shop.Contracts;
 using Shop.Invariants;
 using Xunit.Abstractions;
@@ -47,8 +46,10 @@ public sealed class KillDuringLoadTests(ITestOutputHelper output)
                     await gate.WaitAsync();
                     try
                     {
-                        var order = i % 2 == 0 ? EmbeddedShop.Order(Customer(i), "SKU-0001", 1) : EmbeddedShop.Order(Customer(i), "SKU-0010", 21);
-                        placed[await shop.PlaceAsync(http, order, $"kill-{i}")] = i;
+                        var id = i % 2 == 0
+                            ? await shop.PlaceAsync(http, Customer(i), "SKU-0001", 1, $"kill-{i}")
+                            : await shop.PlaceAsync(http, Customer(i), "SKU-0010", 21, $"kill-{i}");
+                        placed[id] = i;
                     }
                     finally
                     {
@@ -72,18 +73,18 @@ public sealed class KillDuringLoadTests(ITestOutputHelper output)
 
             // Every order terminal, then nothing left to handle (a killed process's leased messages come back after the
             // lease, 30 s): refunds, releases, notifications and analytics of the last events included.
-            await shop.WaitUntilAsync(async () => await TerminalAsync(http) == Orders, $"all {Orders} orders to be terminal", TimeSpan.FromSeconds(180));
+            await shop.WaitUntilAsync(async () => await TerminalAsync(shop, http) == Orders, $"all {Orders} orders to be terminal", TimeSpan.FromSeconds(180));
             await shop.WaitUntilAsync(async () => (await shop.QueuesAsync()).Pending == 0, "every message to be handled", TimeSpan.FromSeconds(120));
 
             Assert.True((await shop.QueuesAsync()).DeadLetters == 0, "Dead letters:\n" + await shop.DeadLettersAsync());
             var notifications = new List<SentNotification>();
             for (var c = 0; c < Customers; c++)
             {
-                notifications.AddRange(await EmbeddedShop.NotificationsAsync(http, $"kill-{c:D2}"));
+                notifications.AddRange(await shop.NotificationsAsync(http, $"kill-{c:D2}"));
             }
 
             using var inventory = shop.Http("inventory");
-            var report = InvariantCheck.Check(shop.Ledger, placed.Keys, await EmbeddedShop.StockAsync(inventory), notifications);
+            var report = InvariantCheck.Check(shop.Ledger, placed.Keys, await shop.StockAsync(inventory), notifications);
             output.WriteLine($"{Orders} orders, {Kills} kills: {report.Completed} completed, {report.Failed} failed, {report.Cancelled} cancelled, {report.Refunds} refunds.");
             Assert.True(report.Passed, "Invariants broken:\n" + string.Join('\n', report.Violations));
 
@@ -113,21 +114,18 @@ public sealed class KillDuringLoadTests(ITestOutputHelper output)
 
     private static string Customer(int index) => $"kill-{index % Customers:D2}";
 
-    // Orders in a terminal state, from the customers' lists (null while the process restarts).
-    private static async Task<int> TerminalAsync(HttpClient http)
+    // Orders in a terminal state, from the customers' lists (-1 while the process restarts).
+    private static async Task<int> TerminalAsync(EmbeddedShop shop, HttpClient http)
     {
         var terminal = 0;
         for (var c = 0; c < Customers; c++)
         {
-            try
-            {
-                var list = await http.GetFromJsonAsync<List<ListedOrder>>($"/orders?customerId=kill-{c:D2}");
-                terminal += list!.Count(o => o.Status is "completed" or "failed" or "cancelled");
-            }
-            catch (HttpRequestException)
+            if (await shop.ReadAsync<List<ListedOrder>>(http, $"/orders?customerId=kill-{c:D2}") is not { } list)
             {
                 return -1;
             }
+
+            terminal += list.Count(o => o.Status is "completed" or "failed" or "cancelled");
         }
 
         return terminal;

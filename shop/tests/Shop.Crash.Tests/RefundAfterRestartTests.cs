@@ -24,20 +24,20 @@ public sealed class RefundAfterRestartTests(ITestOutputHelper output)
 
             // Inventory is down: the order is charged and waits for its reservation.
             await shop.StopAsync("inventory");
-            var id = await shop.PlaceAsync(http, EmbeddedShop.Order("restart-1", "SKU-0010", 21), "restart-1");
-            await shop.WaitUntilAsync(async () => (await EmbeddedShop.GetOrderAsync(http, id))?.Status == "paid", "the order to be paid", TimeSpan.FromSeconds(60));
+            var id = await shop.PlaceAsync(http, "restart-1", "SKU-0010", 21, "restart-1");
+            await shop.WaitUntilAsync(async () => (await shop.GetOrderAsync(http, id))?.Status == "paid", "the order to be paid", TimeSpan.FromSeconds(60));
 
             // A clean restart of the process that charged it, then Inventory comes back and refuses the order: 21 of a SKU of 20.
             await shop.StopAsync("rest");
             await shop.StartAsync("rest");
             await shop.StartAsync("inventory");
             await shop.WaitUntilAsync(
-                async () => (await EmbeddedShop.GetOrderAsync(http, id))?.Timeline.Any(t => t.Event == "refunded") == true,
+                async () => (await shop.GetOrderAsync(http, id))?.Timeline.Any(t => t.Event == "refunded") == true,
                 "the refund on the order's timeline",
                 TimeSpan.FromSeconds(60));
             await shop.WaitUntilAsync(async () => (await shop.QueuesAsync()).Pending == 0, "every message to be handled", TimeSpan.FromSeconds(60));
 
-            var order = await EmbeddedShop.GetOrderAsync(http, id);
+            var order = await shop.GetOrderAsync(http, id);
             Assert.Equal("failed", order!.Status);
             Assert.StartsWith("out of stock: ", order.Reason, StringComparison.Ordinal);
             Assert.DoesNotContain("out of stock: out of stock", order.Reason, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class RefundAfterRestartTests(ITestOutputHelper output)
             var refund = Assert.Single(shop.Ledger.Of<PaymentRefunded>());
             Assert.Equal((id, 21 * 59.00m), (refund.OrderId, refund.Amount));
             Assert.Equal((123_900L, 123_900L, 1L), await shop.GatewayAsync(id)); // 21 × 59.00 EUR charged, all of it refunded, once
-            var notifications = await EmbeddedShop.NotificationsAsync(http, "restart-1");
+            var notifications = await shop.NotificationsAsync(http, "restart-1");
             Assert.Single(notifications, n => n.EventKey == $"{id}:payment-refunded");
         }
         catch

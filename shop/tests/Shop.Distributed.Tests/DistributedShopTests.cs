@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Invariants;
 using Switchboard.Configuration;
 using Xunit.Abstractions;
@@ -27,7 +27,6 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
     private const int MaxPoolSize = 4;
     private const int Concurrency = 16;
     private static readonly string[] Layout = ["order", "payment", "payment", "inventory", "inventory", "shipping", "notification", "analytics"];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
     private readonly List<ShopProcess> _processes = [];
@@ -88,12 +87,14 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         _audit = builder.Build();
         await _audit.StartAsync();
 
-        // All eight at once: two instances of a service start together on one schema.
+        // All eight at once: two instances of a service start together on one schema, and validate tokens with one key.
+        var signingKeyFile = Path.Combine(_directory.FullName, DevelopmentSigningKey.FileName);
+        var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(signingKeyFile));
         var instances = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var service in Layout)
         {
             instances[service] = instances.GetValueOrDefault(service) + 1;
-            _processes.Add(ShopProcess.Start(service, instances[service], users[service], postgres, _directory.FullName));
+            _processes.Add(ShopProcess.Start(service, instances[service], users[service], postgres, _directory.FullName, signingKeyFile, tokens));
         }
 
         // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues).
@@ -121,7 +122,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
                 await gate.WaitAsync();
                 try
                 {
-                    await placed.PlaceAsync(order.Http, request, CancellationToken.None);
+                    await placed.PlaceAsync(order.Http, tokens, request, CancellationToken.None);
                 }
                 finally
                 {
@@ -152,15 +153,15 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
 
         // Stock: the two Inventory processes share the schema shop_inventory, so both answer the same table.
         var inventories = _processes.Where(p => p.Service == "inventory").ToList();
-        var stock = await inventories[0].Http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
-        var stockOfSecond = await inventories[1].Http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
+        var stock = await ApiRequests.GetAsync<List<StockLevel>>(inventories[0].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
+        var stockOfSecond = await ApiRequests.GetAsync<List<StockLevel>>(inventories[1].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
         Assert.Equal(stock, stockOfSecond);
 
         var notification = Single("notification");
         var notifications = new List<SentNotification>();
         foreach (var customer in placed.Customers)
         {
-            var list = await notification.Http.GetFromJsonAsync<List<NotificationView>>($"/customers/{customer}/notifications", Json) ?? [];
+            var list = await ApiRequests.GetAsync<List<NotificationView>>(notification.Http, $"/customers/{customer}/notifications", tokens.ForCustomer(customer), CancellationToken.None) ?? [];
             notifications.AddRange(list.Select(n => new SentNotification(customer, $"{n.OrderId}:{n.Kind}")));
         }
 

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Text.Json;
+using Shop.Http;
 using Xunit.Abstractions;
 
 namespace Shop.Distributed.Tests;
@@ -20,8 +20,11 @@ internal sealed class ShopProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ShopProcess(string service, int instance, Uri url, Process process)
+    private readonly ShopTokens? _tokens;
+
+    private ShopProcess(string service, int instance, Uri url, Process process, ShopTokens? tokens)
     {
+        _tokens = tokens;
         Service = service;
         Instance = instance;
         Url = url;
@@ -74,11 +77,12 @@ internal sealed class ShopProcess : IAsyncDisposable
     /// <summary>
     /// Starts <c>shop run --services SERVICE</c> (one instance) on RabbitMQ and PostgreSQL, on a free loopback port:
     /// with <paramref name="provisioned"/>, as the service's own broker user (<paramref name="rabbitMq"/>) on a topology
-    /// <c>shop broker-users</c> provisioned; otherwise as a user that declares the topology itself.
+    /// <c>shop broker-users</c> provisioned; otherwise as a user that declares the topology itself. It validates tokens
+    /// with the development key in <paramref name="signingKeyFile"/>, which <paramref name="tokens"/> signs with.
     /// </summary>
-    public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory, bool provisioned = true)
+    public static ShopProcess Start(string service, int instance, Uri rabbitMq, string postgres, string workingDirectory, string signingKeyFile, ShopTokens tokens, bool provisioned = true)
     {
-        string[] arguments = ["--transport", "rabbitmq", "--store", "postgres", "--postgres", postgres];
+        string[] arguments = ["--transport", "rabbitmq", "--store", "postgres", "--postgres", postgres, "--signing-key-file", signingKeyFile];
 
         // The broker user (its password) in the child's environment, not on its command line.
         return Start(
@@ -86,15 +90,17 @@ internal sealed class ShopProcess : IAsyncDisposable
             instance,
             provisioned ? [.. arguments, "--rabbitmq-provisioned"] : arguments,
             workingDirectory,
+            tokens,
             environment: new Dictionary<string, string> { ["SWITCHBOARD_RABBITMQ_URI"] = rabbitMq.ToString() });
     }
 
     /// <summary>
     /// Starts <c>shop run --services SERVICES</c> with <paramref name="arguments"/> and <paramref name="environment"/> in
     /// <paramref name="workingDirectory"/>, listening on <paramref name="url"/> (a free loopback port when null: give a
-    /// restarted process its old one).
+    /// restarted process its old one); <paramref name="tokens"/> (signing with the key the process validates with) lets
+    /// <see cref="HealthAsync"/> ask as an operator.
     /// </summary>
-    public static ShopProcess Start(string services, int instance, IEnumerable<string> arguments, string workingDirectory, Uri? url = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static ShopProcess Start(string services, int instance, IEnumerable<string> arguments, string workingDirectory, ShopTokens? tokens, Uri? url = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         url ??= new Uri($"http://127.0.0.1:{FreePort()}");
         var start = StartInfo(["run", "--services", services, "--url", url.ToString().TrimEnd('/'), "--log-level", "Warning", "--stop-on-stdin-eof", .. arguments]);
@@ -110,7 +116,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var shop = new ShopProcess(services, instance, url, process);
+        var shop = new ShopProcess(services, instance, url, process, tokens);
         process.OutputDataReceived += (_, e) => shop.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => shop.Keep(e.Data);
         process.Start();
@@ -202,10 +208,10 @@ internal sealed class ShopProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The process's <c>GET /health</c>.</summary>
+    /// <summary>The process's <c>GET /health/details</c>, as an operator.</summary>
     public async Task<Health> HealthAsync() =>
-        await Http.GetFromJsonAsync<Health>(new Uri("/health", UriKind.Relative), new JsonSerializerOptions(JsonSerializerDefaults.Web))
-        ?? throw new InvalidOperationException($"{Name}: empty /health");
+        await ApiRequests.GetAsync<Health>(Http, "/health/details", (_tokens ?? throw new InvalidOperationException($"{Name} was started without tokens")).ForOperator(), CancellationToken.None)
+        ?? throw new InvalidOperationException($"{Name}: empty /health/details");
 
     /// <summary>Closes standard input and waits for the process to exit; false when it had to be killed.</summary>
     public async Task<bool> StopAsync(TimeSpan patience)

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Shop.Contracts;
+using Shop.Http;
 using Switchboard.Testing.Harness;
 using Xunit.Abstractions;
 
@@ -19,7 +20,6 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
 {
     private const int MaxPoolSize = 4;
     private static readonly string[] Layout = ["order", "payment", "inventory", "shipping"];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
     private readonly List<ShopProcess> _processes = [];
@@ -59,9 +59,11 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
     {
         var rabbitMq = new UriBuilder(TestServers.AmqpUriFor(Vhost)) { Host = "127.0.0.1", Port = _broker.Port }.Uri;
         var postgres = new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionFor(Database, MaxPoolSize)) { Host = "127.0.0.1", Port = _database.Port }.ToString();
+        var signingKeyFile = Path.Combine(_directory.FullName, DevelopmentSigningKey.FileName);
+        var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(signingKeyFile));
         foreach (var service in Layout.Append("analytics"))
         {
-            _processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _directory.FullName, provisioned: false));
+            _processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _directory.FullName, signingKeyFile, tokens, provisioned: false));
         }
 
         // Alive, not ready: liveness 200, readiness 503 with a problem that names nothing internal.
@@ -76,7 +78,7 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
 
         // The Order API cannot reach its event store: 503, not 500.
         var order = _processes.Single(p => p.Service == "order");
-        using (var refused = await order.Http.SendAsync(Approved("unreachable-1").ToHttpRequest()))
+        using (var refused = await order.Http.SendAsync(Approved("unreachable-1").ToHttpRequest(tokens)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
@@ -99,9 +101,9 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
         output.WriteLine($"Every process ready {clock.Elapsed.TotalSeconds:F1} s after the servers became reachable.");
 
         var placed = new PlacedOrders();
-        await placed.PlaceAsync(order.Http, Approved("reachable-1"), CancellationToken.None);
+        await placed.PlaceAsync(order.Http, tokens, Approved("reachable-1"), CancellationToken.None);
         var id = Assert.Single(placed.Accepted);
-        Assert.Equal("completed", await WaitForTerminalAsync(order, id));
+        Assert.Equal("completed", await WaitForTerminalAsync(order, id, tokens.ForCustomer("customer-unreachable")));
 
         var stopped = await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
         Assert.All(_processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
@@ -111,12 +113,12 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
         new(key, "customer-unreachable", "customer-unreachable@example.com", [new OrderRequestLine("SKU-0001", 1)], "tok_visa",
             new ShippingAddress("Ada Lovelace", "1 Analytical Row", null, "London", "N1 7AA", "GB"));
 
-    private async Task<string> WaitForTerminalAsync(ShopProcess order, Guid id)
+    private async Task<string> WaitForTerminalAsync(ShopProcess order, Guid id, string token)
     {
         var patience = Stopwatch.StartNew();
         while (true)
         {
-            var view = await order.Http.GetFromJsonAsync<OrderView>($"/orders/{id}", Json);
+            var view = await ApiRequests.GetAsync<OrderView>(order.Http, $"/orders/{id}", token, CancellationToken.None);
             if (view is { Status: "completed" or "failed" or "cancelled" })
             {
                 return view.Status;

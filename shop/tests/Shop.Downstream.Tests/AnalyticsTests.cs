@@ -98,7 +98,7 @@ public sealed class AnalyticsTests
         }
 
         await ServiceHost.WaitUntilAsync(async () => await host.ScalarAsync("SELECT COUNT(*) FROM analytics_facts") == flow.Length);
-        var json = await host.Http.GetFromJsonAsync<JsonElement>("/analytics");
+        var json = await host.Operator.GetFromJsonAsync<JsonElement>("/analytics");
         Assert.Equal(5, json.GetProperty("ordersPlaced").GetInt64());
         Assert.Equal(2, json.GetProperty("ordersCompleted").GetInt64());
         Assert.Equal(170.5m, json.GetProperty("revenueCaptured").GetDecimal());
@@ -107,7 +107,7 @@ public sealed class AnalyticsTests
         Assert.Equal(4, json.GetProperty("failureReasons").GetArrayLength());
         Assert.Equal(1.25, json.GetProperty("ordersPerMinute").GetProperty("average").GetDouble());
 
-        var report = await host.Http.GetFromJsonAsync<AnalyticsReport>("/analytics");
+        var report = await host.Operator.GetFromJsonAsync<AnalyticsReport>("/analytics");
         AssertFigures(report!);
     }
 

@@ -43,14 +43,17 @@ public sealed class NotificationTests
             await Task.Delay(5);
         }
 
-        var list = await host.Http.GetFromJsonAsync<List<CustomerNotification>>("/customers/cust-a/notifications");
+        using var customer = host.As("cust-a");
+        var list = await customer.GetFromJsonAsync<List<CustomerNotification>>("/customers/cust-a/notifications");
         Assert.NotNull(list);
         Assert.Equal(["order-created", "payment-processed", "inventory-update-failed", "payment-refunded", "payment-failed", "order-shipped", "order-cancelled", "shipment-cancelled"], list.Select(n => n.Kind));
         Assert.All(list, n => Assert.Equal(orderId, n.OrderId));
         Assert.Contains("SB0123456789", list[5].Body, StringComparison.Ordinal);
         Assert.Contains("shp-1", list[^1].Body, StringComparison.Ordinal);
         Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(DISTINCT email) FROM notification_mailbox WHERE email = 'cust-a@example.com'"));
-        Assert.Empty((await host.Http.GetFromJsonAsync<List<CustomerNotification>>("/customers/nobody/notifications"))!);
+        Assert.Empty((await host.Operator.GetFromJsonAsync<List<CustomerNotification>>("/customers/nobody/notifications"))!);
+        using var other = await host.As("nobody").GetAsync("/customers/cust-a/notifications");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
     }
 
     [Fact]
@@ -91,7 +94,7 @@ public sealed class NotificationTests
     public async Task An_overlong_customer_id_is_a_400_problem()
     {
         await using var host = await StartAsync();
-        var response = await host.Http.GetAsync("/customers/" + new string('x', 300) + "/notifications");
+        var response = await host.Operator.GetAsync("/customers/" + new string('x', 300) + "/notifications");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

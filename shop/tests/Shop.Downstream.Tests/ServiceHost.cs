@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard;
 using Switchboard.Configuration;
@@ -37,18 +39,30 @@ public sealed class ServiceHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _path;
+    private readonly Uri _address;
+    private readonly ShopTokens _tokens;
 
-    private ServiceHost(WebApplication app, string path, ShopDatabase database, HttpClient http)
+    private ServiceHost(WebApplication app, string path, ShopDatabase database, Uri address, ShopTokens tokens)
     {
         _app = app;
         _path = path;
+        _address = address;
+        _tokens = tokens;
         Database = database;
-        Http = http;
+        Http = new HttpClient { BaseAddress = address };
+        Operator = Authorized(tokens.ForOperator());
     }
 
     public ShopDatabase Database { get; }
 
+    /// <summary>A client without a token.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client with an operator's token.</summary>
+    public HttpClient Operator { get; }
+
+    /// <summary>A new client with <paramref name="customerId"/>'s token.</summary>
+    public HttpClient As(string customerId) => Authorized(_tokens.ForCustomer(customerId));
 
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
@@ -65,6 +79,7 @@ public sealed class ServiceHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddShopHttp(new ShopAuthenticationOptions { SigningKeyFile = path + ".key" });
         builder.Services.AddSingleton(new Recorder<OrderShipped>());
         builder.Services.AddSingleton(new Recorder<ShipmentCancelled>());
         builder.Services.AddSwitchboard(bus =>
@@ -76,10 +91,11 @@ public sealed class ServiceHost : IAsyncDisposable
                 .Handle<ShipmentCancelled, RecordingHandler<ShipmentCancelled>>());
         });
         var app = builder.Build();
+        app.UseShopHttp();
         map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServiceHost(app, path, database, new HttpClient { BaseAddress = new Uri(address) });
+        return new ServiceHost(app, path, database, new Uri(address), ShopTokens.FromKeyFile(path + ".key"));
     }
 
     public async Task<long> ScalarAsync(string sql, params object?[] parameters)
@@ -103,13 +119,17 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Waits until nothing is left in <paramref name="queue"/> (every message handled and acknowledged).</summary>
     public Task DrainedAsync(string queue) => WaitUntilAsync(async () => await ScalarAsync("SELECT COUNT(*) FROM sb_messages WHERE queue = @p0", queue) == 0);
 
+    private HttpClient Authorized(string token) =>
+        new() { BaseAddress = _address, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Operator.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm", _path + ".key" })
         {
             try
             {

@@ -39,7 +39,7 @@ public sealed class SmtpNotificationTests
         Assert.Equal(
             [NotificationEmail.MessageId(created.MessageId + ":order-created", "shop.test"), NotificationEmail.MessageId(shipped.MessageId + ":order-shipped", "shop.test")],
             mails.Select(m => m.Message.MessageId));
-        var listed = await host.Http.GetFromJsonAsync<List<CustomerNotification>>("/customers/cust-m/notifications");
+        var listed = await host.Operator.GetFromJsonAsync<List<CustomerNotification>>("/customers/cust-m/notifications");
         Assert.Equal(["order-created", "order-shipped"], listed!.Select(n => n.Kind));
     }
 

@@ -17,22 +17,22 @@ public sealed class BadInputTests
         // Malformed JSON.
         using (var malformed = await PostRawAsync(shop, """{"customerId": "mallory", "lines": [""", "application/json"))
         {
-            var problem = await ProblemAsync(malformed, HttpStatusCode.BadRequest);
+            var problem = await Problems.AssertAsync(malformed, HttpStatusCode.BadRequest);
             Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
         }
 
         // An unknown SKU: named, with the field it is in.
-        using (var unknown = await shop.PostOrderAsync(ShopUnderTest.OrderBody("mallory", "tok_visa", new Line("SKU-0001", 1), new Line("SKU-9999", 1))))
+        using (var unknown = await shop.PostOrderAsync("mallory", ShopUnderTest.OrderBody("mallory", "tok_visa", new Line("SKU-0001", 1), new Line("SKU-9999", 1))))
         {
-            var errors = (await ProblemAsync(unknown, HttpStatusCode.BadRequest)).GetProperty("errors");
+            var errors = (await Problems.AssertAsync(unknown, HttpStatusCode.BadRequest)).GetProperty("errors");
             Assert.Contains("SKU-9999", Assert.Single(errors.GetProperty("lines[1].sku").EnumerateArray()).GetString(), StringComparison.Ordinal);
             Assert.Single(errors.EnumerateObject());
         }
 
         // A negative quantity.
-        using (var negative = await shop.PostOrderAsync(ShopUnderTest.OrderBody("mallory", "tok_visa", new Line("SKU-0001", -3))))
+        using (var negative = await shop.PostOrderAsync("mallory", ShopUnderTest.OrderBody("mallory", "tok_visa", new Line("SKU-0001", -3))))
         {
-            var errors = (await ProblemAsync(negative, HttpStatusCode.BadRequest)).GetProperty("errors");
+            var errors = (await Problems.AssertAsync(negative, HttpStatusCode.BadRequest)).GetProperty("errors");
             Assert.Contains("quantity", Assert.Single(errors.GetProperty("lines[0].quantity").EnumerateArray()).GetString(), StringComparison.Ordinal);
             Assert.Single(errors.EnumerateObject());
         }
@@ -47,8 +47,8 @@ public sealed class BadInputTests
         using (var declared = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StringContent(oversized, Encoding.UTF8, "application/json") })
         {
             declared.Headers.ExpectContinue = true;
-            using var tooLarge = await shop.Http.SendAsync(declared);
-            var problem = await ProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
+            using var tooLarge = await shop.As("mallory").SendAsync(declared);
+            var problem = await Problems.AssertAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
             Assert.Contains("65536", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
@@ -59,7 +59,7 @@ public sealed class BadInputTests
             streamed.Content.Headers.ContentType = new("application/json");
             try
             {
-                using var tooLarge = await shop.Http.SendAsync(streamed);
+                using var tooLarge = await shop.As("mallory").SendAsync(streamed);
                 Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
             }
             catch (HttpRequestException exception) when (exception.InnerException is IOException)
@@ -69,7 +69,7 @@ public sealed class BadInputTests
         }
 
         // None of it made an order.
-        Assert.Equal("[]", await shop.Http.GetStringAsync(new Uri("/orders?customerId=mallory", UriKind.Relative)));
+        Assert.Equal("[]", await shop.As("mallory").GetStringAsync(new Uri("/orders", UriKind.Relative)));
 
         // The service still takes orders, and nothing it accepted is lost.
         var id = await shop.PlaceAsync("grace", "tok_visa", new Line("SKU-0008", 2));
@@ -84,17 +84,7 @@ public sealed class BadInputTests
     private static async Task<HttpResponseMessage> PostRawAsync(ShopUnderTest shop, string body, string contentType)
     {
         using var content = new StringContent(body, Encoding.UTF8, contentType);
-        return await shop.Http.PostAsync(new Uri("/orders", UriKind.Relative), content);
-    }
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
+        return await shop.As("mallory").PostAsync(new Uri("/orders", UriKind.Relative), content);
     }
 
     // A body whose length the client does not know, so it is sent chunked.

@@ -20,7 +20,7 @@ public sealed class DuplicateTests
         Assert.Equal(first, again);
 
         // A different request under that key is refused (422), and the first order stays as it was.
-        using (var reused = await shop.PostOrderAsync(ShopUnderTest.OrderBody("dave", "tok_visa", new Line("SKU-0004", 7)), "key-sequential"))
+        using (var reused = await shop.PostOrderAsync("dave", ShopUnderTest.OrderBody("dave", "tok_visa", new Line("SKU-0004", 7)), "key-sequential"))
         {
             Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
             Assert.Equal("application/problem+json", reused.Content.Headers.ContentType?.MediaType);

@@ -47,7 +47,7 @@ public sealed class OrderOutcomeTests
         Assert.Equal(new StockLevelView(100_000 - 1, 1), StockLevelView.Of(await shop.StockAsync("SKU-0002")));
 
         // And the customer's order list shows it.
-        var list = await shop.Http.GetStringAsync(new Uri("/orders?customerId=alice", UriKind.Relative));
+        var list = await shop.As("alice").GetStringAsync(new Uri("/orders?customerId=alice", UriKind.Relative));
         Assert.Contains(id.ToString(), list, StringComparison.Ordinal);
     }
 

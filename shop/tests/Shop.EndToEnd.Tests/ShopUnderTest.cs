@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +11,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Invariants;
 using Shop.Payment;
 
@@ -44,13 +46,18 @@ internal sealed class ShopUnderTest : IAsyncDisposable
 
     private readonly DirectoryInfo _data;
     private readonly ConcurrentDictionary<Guid, string> _placed = new();
+    private readonly SocketsHttpHandler _handler = new();
+    private readonly ConcurrentDictionary<(string Subject, bool Operator), HttpClient> _clients = new();
 
-    private ShopUnderTest(DirectoryInfo data, WebApplication app, EventLedger ledger, HttpClient http, string databasePath)
+    private ShopUnderTest(DirectoryInfo data, WebApplication app, EventLedger ledger, Uri address, string signingKeyFile, string databasePath)
     {
+        SigningKeyFile = signingKeyFile;
+        Tokens = ShopTokens.FromKeyFile(signingKeyFile);
         _data = data;
         App = app;
         Ledger = ledger;
-        Http = http;
+        Address = address;
+        Http = new HttpClient(_handler, disposeHandler: false) { BaseAddress = address };
         DatabasePath = databasePath;
     }
 
@@ -58,7 +65,22 @@ internal sealed class ShopUnderTest : IAsyncDisposable
 
     public EventLedger Ledger { get; }
 
+    public Uri Address { get; }
+
+    /// <summary>The shop's development signing key.</summary>
+    public string SigningKeyFile { get; }
+
+    /// <summary>Mints tokens with the shop's development key.</summary>
+    public ShopTokens Tokens { get; }
+
+    /// <summary>A client without a token.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client with an operator's token.</summary>
+    public HttpClient Operator => Client(ShopClaims.Operator, @operator: true);
+
+    /// <summary>A client with <paramref name="customerId"/>'s token.</summary>
+    public HttpClient As(string customerId) => Client(customerId, @operator: false);
 
     public string DatabasePath { get; }
 
@@ -84,22 +106,21 @@ internal sealed class ShopUnderTest : IAsyncDisposable
         var app = ShopHost.Build(options, ledger, LogLevel.Error);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var http = new HttpClient { BaseAddress = new Uri(address) };
-        return new ShopUnderTest(data, app, ledger, http, options.SqlitePath);
+        return new ShopUnderTest(data, app, ledger, new Uri(address), options.SigningKeyFile, options.SqlitePath);
     }
 
     /// <summary>A valid order body.</summary>
     public static object OrderBody(string customerId, string paymentToken, params Line[] lines) => new
     {
         customerId,
-        email = customerId + "@example.com",
+        email = customerId.Replace('@', '.') + "@example.com", // an id may have an @ of its own
         lines = lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }).ToList(),
         paymentToken,
         shippingAddress = new { name = "Ada Lovelace", line1 = "1 Analytical Row", city = "London", postalCode = "N1 7AA", country = "GB" },
     };
 
-    /// <summary>POSTs <paramref name="body"/> to <c>/orders</c>; the answer, unread.</summary>
-    public async Task<HttpResponseMessage> PostOrderAsync(object body, string? idempotencyKey = null)
+    /// <summary>POSTs <paramref name="body"/> to <c>/orders</c> as <paramref name="customerId"/>; the answer, unread.</summary>
+    public async Task<HttpResponseMessage> PostOrderAsync(string customerId, object body, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(body, options: Json) };
         if (idempotencyKey is not null)
@@ -107,13 +128,13 @@ internal sealed class ShopUnderTest : IAsyncDisposable
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await Http.SendAsync(request);
+        return await As(customerId).SendAsync(request);
     }
 
-    /// <summary>Places an order, requires 202 with a location, and returns its id.</summary>
+    /// <summary>Places an order as <paramref name="customerId"/>, requires 202 with a location, and returns its id.</summary>
     public async Task<Guid> PlaceAsync(string customerId, string paymentToken, Line[] lines, string? idempotencyKey = null)
     {
-        using var response = await PostOrderAsync(OrderBody(customerId, paymentToken, lines), idempotencyKey);
+        using var response = await PostOrderAsync(customerId, OrderBody(customerId, paymentToken, lines), idempotencyKey);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /orders answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var location = response.Headers.Location?.OriginalString ?? throw new InvalidOperationException("202 without a Location");
         Assert.StartsWith("/orders/", location, StringComparison.Ordinal);
@@ -126,10 +147,10 @@ internal sealed class ShopUnderTest : IAsyncDisposable
 
     public Task<Guid> PlaceAsync(string customerId, string paymentToken, params Line[] lines) => PlaceAsync(customerId, paymentToken, lines, null);
 
-    /// <summary><c>GET /orders/{id}</c>; null while 404.</summary>
+    /// <summary><c>GET /orders/{id}</c> as an operator; null while 404.</summary>
     public async Task<OrderView?> FindOrderAsync(Guid id)
     {
-        using var response = await Http.GetAsync(new Uri($"/orders/{id}", UriKind.Relative));
+        using var response = await Operator.GetAsync(new Uri($"/orders/{id}", UriKind.Relative));
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -168,16 +189,17 @@ internal sealed class ShopUnderTest : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<StockLevel>> StockAsync() =>
-        await Http.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
+        await Operator.GetFromJsonAsync<List<StockLevel>>("/inventory", Json) ?? [];
 
     public async Task<StockLevel> StockAsync(string sku) => (await StockAsync()).Single(s => s.Sku == sku);
 
+    /// <summary>The customer's notifications, as the customer reads them.</summary>
     public async Task<IReadOnlyList<NotificationView>> NotificationsAsync(string customerId) =>
-        await Http.GetFromJsonAsync<List<NotificationView>>($"/customers/{Uri.EscapeDataString(customerId)}/notifications", Json) ?? [];
+        await As(customerId).GetFromJsonAsync<List<NotificationView>>($"/customers/{Uri.EscapeDataString(customerId)}/notifications", Json) ?? [];
 
     public async Task<JsonElement> AnalyticsAsync()
     {
-        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/analytics", UriKind.Relative)));
+        using var document = JsonDocument.Parse(await Operator.GetStringAsync(new Uri("/analytics", UriKind.Relative)));
         return document.RootElement.Clone();
     }
 
@@ -250,6 +272,12 @@ internal sealed class ShopUnderTest : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _handler.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         try
@@ -261,6 +289,13 @@ internal sealed class ShopUnderTest : IAsyncDisposable
             // A pooled SQLite handle may still hold the file for a moment; the temp directory is left behind.
         }
     }
+
+    private HttpClient Client(string subject, bool @operator) =>
+        _clients.GetOrAdd((subject, @operator), key => new HttpClient(_handler, disposeHandler: false)
+        {
+            BaseAddress = Address,
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key.Operator ? Tokens.ForOperator(key.Subject) : Tokens.ForCustomer(key.Subject)) },
+        });
 
     private bool HasTerminalEvent(Guid order) =>
         Ledger.Of<OrderCompleted>().Any(e => e.OrderId == order)

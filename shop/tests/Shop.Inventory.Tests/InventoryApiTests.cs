@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard;
 using Microsoft.AspNetCore.Hosting;
@@ -14,21 +17,37 @@ namespace Shop.Inventory.Tests;
 public sealed class InventoryApiTests
 {
     [Fact]
-    public async Task Get_inventory_returns_every_sku_with_its_stock()
+    public async Task Get_inventory_returns_every_sku_with_its_stock_to_operators_only()
     {
         var path = Path.Combine(Path.GetTempPath(), "shop-tests", Guid.NewGuid().ToString("N") + ".db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var keyFile = path + ".key";
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddShopHttp(new ShopAuthenticationOptions { SigningKeyFile = keyFile });
         builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseSqlite(path).UseSqliteStore().AddInventoryService(ShopDatabase.Sqlite(path), InventoryServiceTests.Options));
         var app = builder.Build();
+        app.UseShopHttp();
         app.MapInventoryApi();
         await app.StartAsync();
         try
         {
             await app.Services.GetRequiredService<IBus>().PublishAsync(InventoryServiceTests.Paid(Guid.NewGuid(), InventoryServiceTests.Line("SKU-0010", 2)));
+            var tokens = ShopTokens.FromKeyFile(keyFile);
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            using (var anonymous = await client.GetAsync(new Uri("/inventory", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            }
+
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.ForCustomer("cust-1"));
+            using (var customer = await client.GetAsync(new Uri("/inventory", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, customer.StatusCode);
+            }
+
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.ForOperator());
             var deadline = DateTime.UtcNow.AddSeconds(20);
             List<InventoryItem> items;
             do

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard;
 using Switchboard.Configuration;
@@ -18,17 +20,27 @@ namespace Shop.Order.Tests;
 internal sealed class OrderServiceHost : IAsyncDisposable
 {
     private readonly string _path;
+    private readonly ShopTokens _tokens;
 
-    private OrderServiceHost(string path, WebApplication app)
+    private OrderServiceHost(string path, WebApplication app, ShopTokens tokens)
     {
         _path = path;
         App = app;
-        Client = app.GetTestClient();
+        _tokens = tokens;
+        Client = As("cust-1");
+        Operator = Authorized(tokens.ForOperator());
     }
 
     public WebApplication App { get; }
 
+    /// <summary>A client with the token of <c>cust-1</c>, the customer of <see cref="ValidOrder"/>.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client with an operator's token.</summary>
+    public HttpClient Operator { get; }
+
+    /// <summary>A client with <paramref name="customerId"/>'s token.</summary>
+    public HttpClient As(string customerId) => Authorized(_tokens.ForCustomer(customerId));
 
     public Published Published => App.Services.GetRequiredService<Published>();
 
@@ -45,6 +57,8 @@ internal sealed class OrderServiceHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
+        var keyFile = path + ".key";
+        builder.Services.AddShopHttp(new ShopAuthenticationOptions { SigningKeyFile = keyFile });
         builder.Services.AddSingleton(new Published());
         builder.Services.AddSwitchboard(bus => bus
             .AddShopMessages()
@@ -58,9 +72,10 @@ internal sealed class OrderServiceHost : IAsyncDisposable
                 .Handle<OrderFailed, Probe>()
                 .Handle<OrderCancelled, Probe>()));
         var app = builder.Build();
+        app.UseShopHttp();
         app.MapOrderApi();
         await app.StartAsync();
-        return new OrderServiceHost(path, app);
+        return new OrderServiceHost(path, app, ShopTokens.FromKeyFile(keyFile));
     }
 
     public static object ValidOrder(string customerId = "cust-1", params (string Sku, int Quantity)[] lines) => new
@@ -72,7 +87,8 @@ internal sealed class OrderServiceHost : IAsyncDisposable
         shippingAddress = new { name = "Ada Lovelace", line1 = "12 Analytical St", city = "London", postalCode = "N1 9GU", country = "GB" },
     };
 
-    public async Task<HttpResponseMessage> PostAsync(object body, string? idempotencyKey = null)
+    /// <summary>POSTs <paramref name="body"/> as <paramref name="customerId"/>.</summary>
+    public async Task<HttpResponseMessage> PostAsync(object body, string? idempotencyKey = null, string customerId = "cust-1")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null)
@@ -80,20 +96,21 @@ internal sealed class OrderServiceHost : IAsyncDisposable
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await Client.SendAsync(request);
+        return await As(customerId).SendAsync(request);
     }
 
     /// <summary>Places a valid order and returns its id.</summary>
     public async Task<Guid> PlaceAsync(string customerId = "cust-1")
     {
-        using var response = await PostAsync(ValidOrder(customerId));
+        using var response = await PostAsync(ValidOrder(customerId), customerId: customerId);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         return Guid.Parse(response.Headers.Location!.OriginalString["/orders/".Length..]);
     }
 
+    /// <summary><c>GET /orders/{id}</c> as an operator; null when 404.</summary>
     public async Task<OrderDto?> GetAsync(Guid id)
     {
-        using var response = await Client.GetAsync($"/orders/{id}");
+        using var response = await Operator.GetAsync($"/orders/{id}");
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<OrderDto>();
     }
 
@@ -105,16 +122,24 @@ internal sealed class OrderServiceHost : IAsyncDisposable
         return order!;
     }
 
+    private HttpClient Authorized(string token)
+    {
+        var client = App.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     public async Task<IReadOnlyList<RecordedEvent>> StreamAsync(Guid id) =>
         await Store.ReadStreamAsync($"order-{id:D}", 1, ReadDirection.Forwards, 1000);
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Operator.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm", _path + ".key" })
         {
             try
             {

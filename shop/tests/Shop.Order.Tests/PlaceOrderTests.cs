@@ -61,12 +61,15 @@ public sealed class PlaceOrderTests
         var mine = new[] { await host.PlaceAsync("alice"), await host.PlaceAsync("alice"), await host.PlaceAsync("alice") };
         await host.PlaceAsync("bob");
 
-        var listed = await host.Client.GetFromJsonAsync<List<JsonElement>>("/orders?customerId=alice");
-        using var missing = await host.Client.GetAsync("/orders");
+        var listed = await host.As("alice").GetFromJsonAsync<List<JsonElement>>("/orders?customerId=alice");
+        var own = await host.As("alice").GetFromJsonAsync<List<JsonElement>>("/orders");
+        using var others = await host.As("alice").GetAsync("/orders?customerId=bob");
 
         Assert.Equal(mine.Order(), listed!.Select(o => o.GetProperty("id").GetGuid()).Order());
+        Assert.Equal(mine.Order(), own!.Select(o => o.GetProperty("id").GetGuid()).Order());
         Assert.All(listed!, o => Assert.Equal("received", o.GetProperty("status").GetString()));
-        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        Assert.Empty((await host.Client.GetFromJsonAsync<List<JsonElement>>("/orders?customerId=nobody"))!);
+        Assert.Equal(HttpStatusCode.Forbidden, others.StatusCode);
+        Assert.Single((await host.Operator.GetFromJsonAsync<List<JsonElement>>("/orders?customerId=bob"))!);
+        Assert.Empty((await host.Operator.GetFromJsonAsync<List<JsonElement>>("/orders?customerId=nobody"))!);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Shop.Http;
 
 namespace Shop.Tests;
 
@@ -37,7 +38,7 @@ public sealed class LoadTests : IAsyncLifetime
     [Fact]
     public async Task An_open_loop_run_finishes_every_order_and_prints_the_benchmark_line()
     {
-        var result = await new LoadRun(_url, 150, 50, TimeSpan.FromSeconds(90), TextWriter.Null).RunAsync(CancellationToken.None);
+        var result = await new LoadRun(_url, Tokens, 150, 50, TimeSpan.FromSeconds(90), TextWriter.Null).RunAsync(CancellationToken.None);
 
         Assert.True(result.Correct);
         Assert.Equal(150, result.Accepted);
@@ -59,13 +60,16 @@ public sealed class LoadTests : IAsyncLifetime
     [Fact]
     public async Task A_run_whose_orders_are_not_all_terminal_in_time_is_not_correct()
     {
-        var result = await new LoadRun(_url, 40, 400, TimeSpan.Zero, TextWriter.Null).RunAsync(CancellationToken.None);
+        var result = await new LoadRun(_url, Tokens, 40, 400, TimeSpan.Zero, TextWriter.Null).RunAsync(CancellationToken.None);
 
         Assert.False(result.Correct);
         Assert.Equal(40, result.Accepted);
         Assert.True(result.Terminal < result.Accepted);
         Assert.False(JsonDocument.Parse(result.ToJsonLine()).RootElement.GetProperty("correct").GetBoolean());
     }
+
+    // The running shop's development key, as shop load finds it through --data.
+    private ShopTokens Tokens => ShopTokens.FromKeyFile(Path.Combine(_data.FullName, DevelopmentSigningKey.FileName));
 
     private static int FreePort()
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Order.Domain;
 using Shop.Order.Projections;
 using Switchboard.EventSourcing;
@@ -20,6 +21,15 @@ internal static class OrderEndpoints
         var services = http.RequestServices;
         var options = services.GetRequiredService<OrderOptions>();
         var cancellationToken = http.RequestAborted;
+        if (!http.User.TryGetCustomerId(out var customerId, out var forbidden))
+        {
+            return forbidden!;
+        }
+
+        if (!http.Request.HasJsonContentType())
+        {
+            return ShopProblems.UnsupportedMediaType();
+        }
 
         var body = await ReadBodyAsync(http, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
@@ -33,7 +43,7 @@ internal static class OrderEndpoints
         PlaceOrderRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<PlaceOrderRequest>(body, JsonSerializerOptions.Web);
+            request = JsonSerializer.Deserialize<PlaceOrderRequest>(body, ShopJson.Requests);
         }
         catch (JsonException exception)
         {
@@ -55,8 +65,14 @@ internal static class OrderEndpoints
             return Results.ValidationProblem(errors, title: "The order is not valid");
         }
 
+        if (request.CustomerId is { } named && !string.Equals(named.Trim(), customerId, StringComparison.Ordinal))
+        {
+            return ShopProblems.Forbidden("An order is placed in the name of the token's subject; the body's customerId names another customer.");
+        }
+
+        // The key is the customer's: the same key from another customer names another order, so nobody learns of, or
+        // gets, an order under someone else's key.
         var time = services.GetRequiredService<TimeProvider>();
-        var customerId = request.CustomerId!.Trim();
         var orderId = idempotencyKey is null ? OrderIds.New() : OrderIds.FromIdempotencyKey(customerId, idempotencyKey);
         var lines = request.Lines!.Select(l => new OrderLine(l!.Sku!, l.Quantity!.Value, Catalog.Find(l.Sku!)!.Price)).ToList();
         var address = request.ShippingAddress!;
@@ -115,19 +131,33 @@ internal static class OrderEndpoints
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such order");
         }
 
+        // Another customer's order is as absent as a missing one: its existence is not the caller's to learn.
         var order = await http.RequestServices.GetRequiredService<OrderQueries>().FindAsync(orderId, http.RequestAborted).ConfigureAwait(false);
-        return order is null ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such order") : Results.Ok(order);
+        return order is null || !http.User.MayRead(order.CustomerId) ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such order") : Results.Ok(order);
     }
 
     public static async Task<IResult> ListAsync(HttpContext http)
     {
-        var customerId = http.Request.Query["customerId"].ToString();
-        if (string.IsNullOrWhiteSpace(customerId))
+        string customerId;
+        if (http.Request.Query.TryGetValue("customerId", out var named))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["The customerId query parameter is required."] });
+            customerId = named.ToString();
+            if (named.Count != 1 || !CustomerIds.IsValid(customerId))
+            {
+                return ShopProblems.InvalidCustomerId("customerId");
+            }
+
+            if (!http.User.MayRead(customerId))
+            {
+                return ShopProblems.NotYourCustomerData();
+            }
+        }
+        else if (!http.User.TryGetCustomerId(out customerId, out var forbidden))
+        {
+            return forbidden!;
         }
 
-        var orders = await http.RequestServices.GetRequiredService<OrderQueries>().ListAsync(customerId.Trim(), http.RequestAborted).ConfigureAwait(false);
+        var orders = await http.RequestServices.GetRequiredService<OrderQueries>().ListAsync(customerId, http.RequestAborted).ConfigureAwait(false);
         return Results.Ok(orders);
     }
 

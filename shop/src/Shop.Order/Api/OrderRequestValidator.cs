@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Shop.Contracts;
+using Shop.Http;
 
 namespace Shop.Order.Api;
 
@@ -23,7 +24,12 @@ internal static partial class OrderRequestValidator
             list.Add(error);
         }
 
-        Required(request.CustomerId, "customerId", Add);
+        // Optional: the order is the token subject's; a customerId in the body must name the same customer.
+        if (request.CustomerId is { } customerId && !CustomerIds.IsValid(customerId.Trim()))
+        {
+            Add("customerId", CustomerIds.Rule);
+        }
+
         if (Required(request.Email, "email", Add) && !EmailPattern().IsMatch(request.Email!))
         {
             Add("email", "The email address is not valid.");

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Puts what <c>AddShopHttp</c> registered into a host's request pipeline.</summary>
+public static class ShopHttpApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Problem details for exceptions (a bad request the server noticed while reading keeps its 4xx) and for every
+    /// error answered without a body (404, 405, 401, 403, ...), then routing, authentication, authorization and the
+    /// rate limiter, in that order: a rate limit sees who the caller is.
+    /// </summary>
+    public static IApplicationBuilder UseShopHttp(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Shop.Http;
+
+namespace Shop.Cli;
+
+/// <summary>Options several commands share, and the parsers that turn a bad value into one clear parse error.</summary>
+internal static class CliOptions
+{
+    public static Option<string> Data() => new("--data")
+    {
+        Description = "The data directory: the embedded SQLite file and the development signing key (" + DevelopmentSigningKey.FileName + ")",
+        DefaultValueFactory = _ => "data",
+    };
+
+    public static Option<string?> SigningKeyFile() => new("--signing-key-file")
+    {
+        Description = "The development signing key file that every process of one shop shares (default: $SHOP_SIGNING_KEY_FILE, else " + DevelopmentSigningKey.FileName + " in --data)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SIGNING_KEY_FILE") is { Length: > 0 } file ? file : null,
+    };
+
+    /// <summary>The key file that <paramref name="keyFile"/> names, else the one in <paramref name="data"/>.</summary>
+    public static string KeyFile(ParseResult result, Option<string> data, Option<string?> keyFile) =>
+        result.GetValue(keyFile) ?? Path.Combine(result.GetRequiredValue(data), DevelopmentSigningKey.FileName);
+
+    /// <summary>An absolute http URL with nothing after the port (Kestrel binds addresses, not paths).</summary>
+    public static Uri HttpUrl(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.AbsolutePath != "/" || url.Query.Length > 0)
+        {
+            result.AddError($"{Name(result)} takes an http URL such as http://127.0.0.1:5080, not '{text}'.");
+            return new Uri("http://127.0.0.1");
+        }
+
+        return url;
+    }
+
+    public static T Choice<T>(ArgumentResult result, IReadOnlyDictionary<string, T> choices)
+        where T : struct
+    {
+        var text = result.Tokens.Single().Value;
+        if (choices.TryGetValue(text, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{Name(result)} is {string.Join(" or ", choices.Keys)}, not '{text}'.");
+        return default;
+    }
+
+    private static string Name(ArgumentResult result) => (result.Parent as OptionResult)?.Option.Name ?? "the value";
+}
