@@ -33,6 +33,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("load --orders 1 --data nowhere", "shop: No signing key at nowhere/jwt-signing.key")]
     [InlineData("run --store postgres", "shop: --store postgres needs --postgres")]
     [InlineData("fly", "shop: ")]
+    [InlineData("run --stuck-order-timeout 00:00:00", "shop: --stuck-order-timeout must be positive.")]
+    [InlineData("broker-users --amqp http://rabbit:5672/shop", "shop: --amqp takes an amqp:// or amqps:// URL")]
     public async Task What_the_shop_cannot_do_is_refused_with_one_line_and_exit_code_2(string arguments, string expected)
     {
         var (exitCode, output, error) = await RunAsync(arguments.Split(' '));

@@ -8,7 +8,7 @@ internal static class BrokerUsersCommand
     public static Command Create()
     {
         var services = new Option<string[]>("--services") { Description = "Comma-separated services to create users for (default: all): " + string.Join(", ", ShopServices.Names), DefaultValueFactory = _ => [.. ShopServices.Names], CustomParser = RunCommand.Services };
-        var amqp = new Option<Uri>("--amqp") { Description = "The AMQP address the services connect to, with the vhost as its path (e.g. amqp://rabbit:5672/shop); credentials in it are ignored", Required = true };
+        var amqp = new Option<Uri>("--amqp") { Description = "The AMQP address the services connect to, with the vhost as its path (e.g. amqp://rabbit:5672/shop); credentials in it are ignored", Required = true, CustomParser = CliOptions.AmqpUrl };
         var usersDirectory = new Option<string>("--out") { Description = "Directory for the services' AMQP URIs, one owner-only file each ({service}.env)", DefaultValueFactory = _ => "broker-users" };
         var userPrefix = new Option<string>("--user-prefix") { Description = "User names are this followed by the service's name", DefaultValueFactory = _ => "shop-" };
         var command = new Command("broker-users", "As a RabbitMQ administrator (management API URI with credentials in $SWITCHBOARD_RABBITMQ_MANAGEMENT), declares Shop's topology and creates or updates one least-privilege user per service with a new random password; writes each service's AMQP URI to an owner-only file.")

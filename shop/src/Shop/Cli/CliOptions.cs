@@ -36,6 +36,19 @@ internal static class CliOptions
         return url;
     }
 
+    /// <summary>An absolute amqp or amqps URL (its path names the vhost).</summary>
+    public static Uri AmqpUrl(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("amqp" or "amqps"))
+        {
+            result.AddError($"{Name(result)} takes an amqp:// or amqps:// URL such as amqp://rabbit:5672/shop, not '{text}'.");
+            return new Uri("amqp://127.0.0.1");
+        }
+
+        return url;
+    }
+
     public static T Choice<T>(ArgumentResult result, IReadOnlyDictionary<string, T> choices)
         where T : struct
     {
