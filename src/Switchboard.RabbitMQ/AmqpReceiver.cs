@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using global::RabbitMQ.Client;
 using global::RabbitMQ.Client.Events;
 using Switchboard.Messages;
+using Switchboard.RabbitMQ.Topology;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ;
@@ -80,7 +81,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
 
     internal async ValueTask DeadLetterAsync(AmqpDelivery delivery, Envelope stamped, CancellationToken cancellationToken)
     {
-        await _transport.Publisher.PublishAsync(RabbitMqTransport.DeadLetterQueueOf(Queue), "", stamped, mandatory: true, cancellationToken).ConfigureAwait(false);
+        await _transport.Publisher.PublishAsync(RabbitMqTopology.SendExchange(RabbitMqTransport.DeadLetterQueueOf(Queue)), "", stamped, mandatory: true, cancellationToken).ConfigureAwait(false);
         await AckAsync(delivery).ConfigureAwait(false);
     }
 

@@ -20,7 +20,9 @@ internal static class DeliveryRoute
             return routingKey == messageType ? null : Refuse(exchange, routingKey, queue, messageType);
         }
 
-        if (exchange.Length == 0 || exchange == queue)
+        // The queue's send exchange; an exchange named like the queue is how versions before issue 13 sent (the
+        // provisioner deletes those, so with least-privilege users only an administrator could still route through one).
+        if (exchange.Length == 0 || exchange == RabbitMqTopology.SendExchange(queue) || exchange == queue)
         {
             return null;
         }

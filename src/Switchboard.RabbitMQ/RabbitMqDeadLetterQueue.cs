@@ -1,4 +1,5 @@
 using global::RabbitMQ.Client;
+using Switchboard.RabbitMQ.Topology;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ;
@@ -89,7 +90,7 @@ internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublis
     // Published (and confirmed) to the endpoint's queue, through its own exchange, before the dead letter is acknowledged: never lost.
     private async Task RedriveOneAsync(IChannel channel, string queue, (DeadLetter Letter, ulong Tag) found, CancellationToken cancellationToken)
     {
-        await publisher.PublishAsync(queue, "", DeadLetterEnvelope.ForRedrive(found.Letter.Envelope), mandatory: true, cancellationToken).ConfigureAwait(false);
+        await publisher.PublishAsync(RabbitMqTopology.SendExchange(queue), "", DeadLetterEnvelope.ForRedrive(found.Letter.Envelope), mandatory: true, cancellationToken).ConfigureAwait(false);
         await channel.BasicAckAsync(found.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
     }
 

@@ -11,7 +11,7 @@ namespace Switchboard.RabbitMQ;
 /// <summary>
 /// The transport on RabbitMQ. Events go to a topic exchange routed by message type name; each endpoint owns a
 /// durable queue (quorum by default) bound to the types it subscribes to and a dead-letter queue
-/// <c>{queue}.dlq</c>, each with a fanout exchange of its own name through which commands, retries and dead letters
+/// <c>{queue}.dlq</c>, each with a fanout exchange of its own (<c>sb.send.{queue}</c>) through which commands, retries and dead letters
 /// reach it; delayed messages pass through a fixed chain of TTL queues (<see cref="RabbitMqTopology"/>). Every publish
 /// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself; a broker that
 /// cannot be reached at start is a <see cref="TransportUnavailableException"/> (the bus keeps trying).
@@ -120,7 +120,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             return;
         }
 
-        await Publisher.PublishAsync(queue, "", envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync(RabbitMqTopology.SendExchange(queue), "", envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -239,11 +239,11 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         }
     }
 
-    // The queue's own exchange exists: done. Else the queue must exist; declaring the transport adds the send route of a
+    // The queue's send exchange exists: done. Else the queue must exist; declaring the transport adds the send route of a
     // queue that an older version declared without one, a provisioned topology must have it already.
     private async ValueTask EnsureSendRouteAsync(string queue, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false))
+        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(RabbitMqTopology.SendExchange(queue), cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             if (!settings.DeclareTopology || !await ExistsAsync(channel => channel.QueueDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false))
             {

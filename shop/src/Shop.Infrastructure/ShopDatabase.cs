@@ -147,6 +147,44 @@ public sealed class ShopDatabase
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Once per database: when <paramref name="legacyTable"/> exists, runs <paramref name="copySql"/> (which moves its rows
+    /// into the table that supersedes it) and renames it to <paramref name="legacyTable"/><c>_superseded</c>, in one
+    /// write transaction, so that several processes starting at once migrate once and no row is copied twice or lost.
+    /// </summary>
+    public async Task SupersedeTableAsync(string legacyTable, string copySql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (Kind == ShopDatabaseKind.PostgreSql)
+        {
+            await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        var exists = Kind == ShopDatabaseKind.PostgreSql
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @p0"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @p0";
+        await using (var find = connection.Command(transaction, exists, legacyTable))
+        {
+            if (Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+        }
+
+        await using (var copy = connection.Command(transaction, copySql))
+        {
+            await copy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var rename = connection.Command(transaction, $"ALTER TABLE {legacyTable} RENAME TO {legacyTable}_superseded"))
+        {
+            await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     // The transaction-level advisory lock of the schema, with the key of Switchboard's PostgreSQL migrations (FNV-1a of
     // "switchboard.postgresql.migrations:" + schema): the store's migrations and the services' tables wait for each other.
     private async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

@@ -6,44 +6,47 @@ using Switchboard.Persistence;
 namespace Shop.Shipping;
 
 /// <summary>
-/// Makes a cancellation win over the shipment, once per order. Not shipped yet: the cancellation is recorded, and a
-/// later <see cref="InventoryUpdated"/> ships nothing. Already shipped (Shipping created the shipment before it heard of
-/// the cancellation): the shipment is voided before it leaves and <see cref="ShipmentCancelled"/> is published. The
-/// record expects one row and, when nothing was shipped, no shipment at the commit: a shipment or another copy that
-/// committed meanwhile makes the unit of work a conflict, and the rerun decides again.
+/// Makes a cancellation win over the shipment, once per order. Nothing decided yet: the cancellation is recorded as
+/// the order's decision, and a later <see cref="InventoryUpdated"/> ships nothing. Already shipped (Shipping created the
+/// shipment before it heard of the cancellation): the shipment is voided before it leaves and
+/// <see cref="ShipmentCancelled"/> is published. Either write expects one row (the insert finding none, the void
+/// finding the shipment still standing): a shipment or another copy that committed meanwhile makes the unit of work a
+/// conflict, and the rerun decides again on what is now there.
 /// </summary>
 internal sealed class OrderCancelledHandler(IUnitOfWork unitOfWork, ShopDatabase database, TimeProvider time) : IMessageHandler<OrderCancelled>
 {
     public async ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken)
     {
         var orderId = message.OrderId.ToString();
-        var (cancelled, shipmentId) = await ReadAsync(orderId, cancellationToken);
-        if (cancelled)
+        var (outcome, shipmentId) = await ReadAsync(orderId, cancellationToken);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        switch (outcome)
         {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        var insert = "INSERT INTO shipping_cancellations (order_id, reason, voided_shipment_id, created) SELECT @p0, @p1, @p2, @p3 " +
-            (shipmentId is null ? "WHERE NOT EXISTS (SELECT 1 FROM shipping_shipments WHERE order_id = @p0) " : "WHERE TRUE ") +
-            "ON CONFLICT (order_id) DO NOTHING";
-        await unitOfWork.EnlistWriteAsync(new StoreWrite(insert, orderId, message.Reason, shipmentId, now.ToUnixTimeMilliseconds()) { ExpectedRows = 1 }, cancellationToken);
-        if (shipmentId is not null)
-        {
-            await context.PublishAsync(new ShipmentCancelled(message.OrderId, shipmentId, message.Reason, now), cancellationToken: cancellationToken);
+            case null:
+                await unitOfWork.EnlistWriteAsync(
+                    new StoreWrite(
+                        "INSERT INTO shipping_decisions (order_id, outcome, shipment_id, tracking_number, reason, decided, updated) " +
+                        "VALUES (@p0, @p1, NULL, NULL, @p2, @p3, @p3) ON CONFLICT (order_id) DO NOTHING",
+                        orderId, ShippingSchema.Cancelled, message.Reason, now) { ExpectedRows = 1 },
+                    cancellationToken);
+                return;
+            case ShippingSchema.Shipped:
+                await unitOfWork.EnlistWriteAsync(
+                    new StoreWrite(
+                        "UPDATE shipping_decisions SET outcome = @p1, reason = @p2, updated = @p3 WHERE order_id = @p0 AND outcome = @p4",
+                        orderId, ShippingSchema.Voided, message.Reason, now, ShippingSchema.Shipped) { ExpectedRows = 1 },
+                    cancellationToken);
+                await context.PublishAsync(new ShipmentCancelled(message.OrderId, shipmentId!, message.Reason, time.GetUtcNow()), cancellationToken: cancellationToken);
+                return;
         }
     }
 
-    // Whether the cancellation is recorded already, and the order's shipment, if any (committed state).
-    private async Task<(bool Cancelled, string? ShipmentId)> ReadAsync(string orderId, CancellationToken cancellationToken)
+    // The order's decision so far and its shipment, if any (committed state).
+    private async Task<(string? Outcome, string? ShipmentId)> ReadAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var read = connection.Command(
-            null,
-            "SELECT EXISTS (SELECT 1 FROM shipping_cancellations WHERE order_id = @p0), (SELECT shipment_id FROM shipping_shipments WHERE order_id = @p0)",
-            orderId);
+        await using var read = connection.Command(null, "SELECT outcome, shipment_id FROM shipping_decisions WHERE order_id = @p0", orderId);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (Convert.ToBoolean(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), reader.IsDBNull(1) ? null : reader.GetString(1));
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : (null, null);
     }
 }

@@ -23,6 +23,7 @@ public static class ShippingServiceExtensions
         options ??= new ShippingOptions();
         bus.Services.TryAddSingleton(TimeProvider.System);
         bus.AddShopTables(database, ShippingSchema.Sql, ShippingSchema.AddedColumns);
+        bus.BeforeConsuming((_, cancellationToken) => ShippingSchema.MigrateAsync(database, cancellationToken));
         return bus
             .Publishes<OrderShipped>()
             .Publishes<ShipmentCancelled>()

@@ -70,12 +70,18 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public Recorder<ShipmentCancelled> ShipmentsCancelled => _app.Services.GetRequiredService<Recorder<ShipmentCancelled>>();
 
-    public static async Task<ServiceHost> StartAsync(Action<SwitchboardBuilder, ShopDatabase> addService, Action<WebApplication>? map = null)
+    /// <summary>Starts the service on a fresh file; <paramref name="before"/> runs on that file first (to leave what an earlier version would have).</summary>
+    public static async Task<ServiceHost> StartAsync(Action<SwitchboardBuilder, ShopDatabase> addService, Action<WebApplication>? map = null, Func<ShopDatabase, Task>? before = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "shop-downstream-tests");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db");
         var database = ShopDatabase.Sqlite(path);
+        if (before is not null)
+        {
+            await before(database);
+        }
+
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
         builder.WebHost.UseUrls("http://127.0.0.1:0");

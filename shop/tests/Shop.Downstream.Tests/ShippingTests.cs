@@ -27,7 +27,7 @@ public sealed class ShippingTests
         Assert.Equal(orderId, shipped.OrderId);
         Assert.Matches("^SB[0-9]{10}$", shipped.TrackingNumber);
         Assert.Equal(Tracking.TrackingNumber(orderId), shipped.TrackingNumber);
-        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments WHERE order_id = @p0 AND tracking_number = @p1", orderId.ToString(), shipped.TrackingNumber));
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE order_id = @p0 AND outcome = 'shipped' AND tracking_number = @p1", orderId.ToString(), shipped.TrackingNumber));
         Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_orders WHERE order_id = @p0", orderId.ToString()));
     }
 
@@ -63,7 +63,7 @@ public sealed class ShippingTests
         await host.DrainedAsync("shipping");
         await host.DrainedAsync("probe");
         Assert.Single(host.Shipped.Received);
-        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments"));
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE outcome = 'shipped'"));
     }
 
     [Fact]
@@ -73,12 +73,12 @@ public sealed class ShippingTests
         var orderId = Guid.NewGuid();
         await host.Bus.PublishAsync(Orders.Created(orderId));
         await host.Bus.PublishAsync(new OrderCancelled(orderId, "not completed within 00:02:00", Orders.T0));
-        await ServiceHost.WaitUntilAsync(async () => await host.ScalarAsync("SELECT COUNT(*) FROM shipping_cancellations WHERE order_id = @p0", orderId.ToString()) == 1);
+        await ServiceHost.WaitUntilAsync(async () => await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE order_id = @p0 AND outcome = 'cancelled'", orderId.ToString()) == 1);
 
         await host.Bus.PublishAsync(Orders.Reserved(orderId));
         await host.DrainedAsync("shipping");
 
-        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments"));
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE outcome = 'shipped'"));
         Assert.Empty(host.Shipped.Received);
         Assert.Empty(host.ShipmentsCancelled.Received);
     }
@@ -92,7 +92,7 @@ public sealed class ShippingTests
         await host.Bus.PublishAsync(Orders.Reserved(orderId));
         await host.DrainedAsync("shipping");
 
-        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments"));
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE outcome = 'shipped'"));
         Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sb_dead_letters"));
         Assert.Empty(host.Shipped.Received);
     }
@@ -131,7 +131,36 @@ public sealed class ShippingTests
         var voided = Assert.Single(host.ShipmentsCancelled.Received);
         Assert.Equal((orderId, Tracking.ShipmentId(orderId), cancellation.Reason), (voided.OrderId, voided.ShipmentId, voided.Reason));
         Assert.Single(host.Shipped.Received);
-        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_cancellations WHERE voided_shipment_id = @p0", voided.ShipmentId));
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE outcome = 'voided' AND shipment_id = @p0", voided.ShipmentId));
+    }
+
+    /// <summary>
+    /// A data directory of the version before shipping decisions: its shipments are moved into <c>shipping_decisions</c>
+    /// once, so a reservation delivered again after the upgrade ships nothing twice, and a cancellation voids the old
+    /// shipment.
+    /// </summary>
+    [Fact]
+    public async Task Shipments_of_an_earlier_version_are_moved_into_the_decisions_once()
+    {
+        var shippedBefore = Guid.NewGuid();
+        await using var host = await ServiceHost.StartAsync(
+            (bus, db) => bus.AddShippingService(db, FastRetries),
+            before: db => db.ExecuteAsync(
+                "CREATE TABLE shipping_orders (order_id TEXT PRIMARY KEY, address TEXT NOT NULL, created BIGINT NOT NULL);" +
+                "CREATE TABLE shipping_shipments (order_id TEXT PRIMARY KEY, shipment_id TEXT NOT NULL, tracking_number TEXT NOT NULL, created BIGINT NOT NULL);" +
+                $"INSERT INTO shipping_orders VALUES ('{shippedBefore}', '{{}}', 1);" +
+                $"INSERT INTO shipping_shipments VALUES ('{shippedBefore}', '{Tracking.ShipmentId(shippedBefore)}', '{Tracking.TrackingNumber(shippedBefore)}', 1);"));
+
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_decisions WHERE order_id = @p0 AND outcome = 'shipped'", shippedBefore.ToString()));
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'shipping_shipments'"));
+        Assert.Equal(1, await host.ScalarAsync("SELECT COUNT(*) FROM shipping_shipments_superseded"));
+
+        await host.Bus.PublishAsync(Orders.Reserved(shippedBefore));
+        await host.Bus.PublishAsync(new OrderCancelled(shippedBefore, "not completed within 00:02:00", Orders.T0));
+        await ServiceHost.WaitUntilAsync(() => Task.FromResult(!host.ShipmentsCancelled.Received.IsEmpty));
+        await host.DrainedAsync("shipping");
+        Assert.Empty(host.Shipped.Received);
+        Assert.Equal(Tracking.ShipmentId(shippedBefore), Assert.Single(host.ShipmentsCancelled.Received).ShipmentId);
     }
 
     [Fact]

@@ -23,10 +23,11 @@ public sealed record RabbitMqPermissions(string Configure, string Write, string 
     /// <item>configure: nothing. Whoever may declare a queue may give it a dead-letter exchange and routing key, and the
     /// broker then routes that queue's rejected or expired messages with any routing key, past the topic permissions;
     /// and whoever may configure an exchange may delete it.</item>
-    /// <item>write: the events exchange (if it publishes), the delay chain's entry, and the exchange of each queue it may
+    /// <item>write: the events exchange (if it publishes), the delay chain's entry, and the send exchange of each queue it may
     /// send to: its own endpoints and their dead-letter queues (retries, dead letters, re-drives) and <see cref="RabbitMqServiceAccess.SendsTo"/>.
     /// Never the default exchange, which reaches every queue and ignores topic permissions.</item>
-    /// <item>read: its endpoint queues and their dead-letter queues.</item>
+    /// <item>read: its endpoint queues and their dead-letter queues, and no exchange (their send exchanges are named
+    /// <c>sb.send.{queue}</c>): whoever may read an exchange may bind it to one it may write.</item>
     /// <item>topic permissions: on the events exchange, exactly the types it publishes; on the delay chain, delayed sends
     /// to the queues it may send to and delayed publishes of its own types. Nothing may be bound (read) on either.</item>
     /// </list>
@@ -44,8 +45,8 @@ public sealed record RabbitMqPermissions(string Configure, string Write, string 
         }
 
         exchanges.Add(RabbitMqTopology.DelayExchange);
-        exchanges.AddRange(own);
-        exchanges.AddRange(access.SendsTo);
+        exchanges.AddRange(own.Select(RabbitMqTopology.SendExchange));
+        exchanges.AddRange(access.SendsTo.Select(RabbitMqTopology.SendExchange));
 
         var delayed = new List<string>();
         if (sendable.Count > 0)

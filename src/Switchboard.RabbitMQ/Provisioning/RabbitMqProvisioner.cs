@@ -63,6 +63,13 @@ public sealed class RabbitMqProvisioner : IDisposable
             }),
         };
         await SendAsync(HttpMethod.Post, $"api/definitions/{Escape(vhost)}", definitions, cancellationToken).ConfigureAwait(false);
+
+        // Versions before issue 13 sent through an exchange named like each queue. A service user may read its queues,
+        // and whoever may read an exchange of that name may bind it into one it may write: such exchanges go.
+        foreach (var queue in topology.Queues.Select(q => q.Name).Where(name => !name.StartsWith(RabbitMqTopology.DelayExchange, StringComparison.Ordinal)))
+        {
+            await DeleteAsync($"api/exchanges/{Escape(vhost)}/{Escape(queue)}", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -86,9 +93,13 @@ public sealed class RabbitMqProvisioner : IDisposable
     }
 
     /// <summary>Deletes <paramref name="user"/> (all its permissions go with it); a missing user is not an error.</summary>
-    public async Task DeleteUserAsync(string user, CancellationToken cancellationToken = default)
+    public Task DeleteUserAsync(string user, CancellationToken cancellationToken = default) =>
+        DeleteAsync($"api/users/{Escape(user)}", cancellationToken);
+
+    // A missing object is not an error.
+    private async Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await _http.DeleteAsync(new Uri($"api/users/{Escape(user)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var response = await _http.DeleteAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
         {
             await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,14 @@ internal sealed class RabbitMqTopology
 
     public IReadOnlyList<TopologyBinding> Bindings { get; }
 
+    /// <summary>
+    /// The fanout exchange through which sends reach <paramref name="queue"/> (<c>sb.send.{queue}</c>). Never the queue's
+    /// own name: a service user may read its queues, and RabbitMQ lets whoever may read an exchange bind it to any
+    /// exchange it may write (<c>exchange.bind</c> needs no configure permission), which from an exchange named like the
+    /// queue would have led into the delay chain past its topic permissions.
+    /// </summary>
+    public static string SendExchange(string queue) => "sb.send." + queue;
+
     /// <summary>The exchange and the queue of level <paramref name="level"/> of the delay chain (they share the name).</summary>
     public static string Level(int level) => $"sb.delay.level-{level:D2}";
 
@@ -64,28 +72,28 @@ internal sealed class RabbitMqTopology
     }
 
     /// <summary>
-    /// How sends reach <paramref name="queue"/>: a fanout exchange of the same name bound to it (write permission on it
-    /// is the right to send to the queue), and the delay chain's binding for delayed sends to it.
+    /// How sends reach <paramref name="queue"/>: its fanout exchange <see cref="SendExchange"/> bound to it (write
+    /// permission on it is the right to send to the queue), and the delay chain's binding for delayed sends to it.
     /// </summary>
     public static RabbitMqTopology SendRoute(string queue)
     {
         ValidateName(queue, "queue");
         return new(
-            [new(queue, ExchangeType.Fanout), new(DueExchange, ExchangeType.Topic)],
+            [new(SendExchange(queue), ExchangeType.Fanout), new(DueExchange, ExchangeType.Topic)],
             [],
-            [new(queue, queue, ""), new(DueExchange, queue, DelayRoute.Any(DelayRoute.Queue, queue))]);
+            [new(SendExchange(queue), queue, ""), new(DueExchange, queue, DelayRoute.Any(DelayRoute.Queue, queue))]);
     }
 
     /// <summary>
     /// An endpoint: its queue (quorum by default) whose own dead letters go to <c>{queue}.dlq</c>, that dead-letter queue
-    /// with an exchange of the same name, the send route, and a binding per topic on the events exchange and on the delay chain.
+    /// with its send exchange, the send route, and a binding per topic on the events exchange and on the delay chain.
     /// </summary>
     public static RabbitMqTopology Endpoint(EndpointDeclaration endpoint, RabbitMqTransportOptions options)
     {
         var queue = endpoint.Queue;
         var deadLetters = RabbitMqTransport.DeadLetterQueueOf(queue);
         var send = SendRoute(queue);
-        var bindings = new List<TopologyBinding>(send.Bindings) { new(deadLetters, deadLetters, "") };
+        var bindings = new List<TopologyBinding>(send.Bindings) { new(SendExchange(deadLetters), deadLetters, "") };
         foreach (var topic in endpoint.Topics)
         {
             ValidateName(topic, "topic");
@@ -94,9 +102,8 @@ internal sealed class RabbitMqTopology
         }
 
         return new(
-            [new(options.EventsExchange, ExchangeType.Topic), .. send.Exchanges, new(deadLetters, ExchangeType.Fanout)],
+            [new(options.EventsExchange, ExchangeType.Topic), .. send.Exchanges, new(SendExchange(deadLetters), ExchangeType.Fanout)],
             [
-                new(deadLetters, new Dictionary<string, object?>()),
                 new(queue, new Dictionary<string, object?>
                 {
                     ["x-queue-type"] = options.QueueType == RabbitMqQueueType.Quorum ? "quorum" : "classic",
@@ -105,6 +112,7 @@ internal sealed class RabbitMqTopology
                     ["x-dead-letter-exchange"] = "",
                     ["x-dead-letter-routing-key"] = deadLetters,
                 }),
+                new(deadLetters, new Dictionary<string, object?>()),
             ],
             bindings);
     }
@@ -156,16 +164,17 @@ internal sealed class RabbitMqTopology
         string? checking = null;
         try
         {
-            foreach (var exchange in Exchanges)
-            {
-                checking = $"exchange '{exchange.Name}'";
-                await channel.ExchangeDeclarePassiveAsync(exchange.Name, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Queues first: a missing endpoint is then named by its queue, not by one of its exchanges.
             foreach (var queue in Queues)
             {
                 checking = $"queue '{queue.Name}'";
                 await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var exchange in Exchanges)
+            {
+                checking = $"exchange '{exchange.Name}'";
+                await channel.ExchangeDeclarePassiveAsync(exchange.Name, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (global::RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
