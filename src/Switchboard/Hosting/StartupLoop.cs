@@ -63,7 +63,10 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
         _background = Task.Run(() => RetryAsync(prerequisite, attempts, TimeSpan.Zero, _stopping.Token), CancellationToken.None);
     }
 
-    /// <summary>Stops the background attempts (at once, also in the middle of a wait) and waits until they ended.</summary>
+    /// <summary>
+    /// Stops the background attempts (at once, also in the middle of a wait) and waits until they ended. It never throws:
+    /// whatever the last attempt threw while stopping is over with it.
+    /// </summary>
     public async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -106,9 +109,15 @@ internal sealed class StartupLoop(string what, Func<CancellationToken, Task> att
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // The host stops: no more attempts.
+            // The host stops: no more attempts (an attempt cut short may end in any exception, not only a cancellation).
+        }
+        catch (Exception e)
+        {
+            // What it waited for failed for good (its own start loop ended): nothing to start on.
+            _status = "not started: " + Reason(e);
+            logger.LogError(e, "{What} will not start: what it waits for failed", what);
         }
     }
 

@@ -48,14 +48,27 @@ internal sealed class BusRuntime
 
     public async Task StopAsync()
     {
-        await _startup.StopAsync().ConfigureAwait(false);
-        var running = _running;
-        _running = [];
-        await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
-        if (_relay is not null)
+        // Each step whatever the one before it did: endpoints that run must stop, the relay must end.
+        try
         {
-            await _relay.DisposeAsync().ConfigureAwait(false);
-            _relay = null;
+            await _startup.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            var running = _running;
+            _running = [];
+            try
+            {
+                await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (_relay is not null)
+                {
+                    await _relay.DisposeAsync().ConfigureAwait(false);
+                    _relay = null;
+                }
+            }
         }
 
         _logger.LogInformation("Switchboard stopped");

@@ -126,6 +126,42 @@ public sealed class UnreachableAtStartTests
         await host.StopAsync();
     }
 
+    /// <summary>
+    /// An attempt cut short by the stop may end in any exception (a connect cancelled half way reports the broker
+    /// unreachable, say), not only a cancellation: the stop still completes, and the host stops cleanly.
+    /// </summary>
+    [Fact]
+    public async Task An_attempt_that_ends_in_another_exception_when_the_host_stops_does_not_fail_the_stop()
+    {
+        var attempts = 0;
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = Build(bus => bus
+            .Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>())
+            .BeforeConsuming(async (_, cancellationToken) =>
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    throw new StoreUnavailableException("The test database is down.");
+                }
+
+                waiting.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new StoreUnavailableException("The test database went away while connecting.");
+                }
+            }));
+
+        await host.StartAsync();
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, Volatile.Read(ref attempts));
+    }
+
     private SwitchableTransport Switchable(Func<Exception?> startFailure) => new(new InMemoryTransport(_network)) { StartFailure = startFailure };
 
     private IHost Build(Action<SwitchboardBuilder> configure, BusOptions? options = null)

@@ -57,11 +57,30 @@ public sealed class EventSourcingRuntime
 
     internal async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The start loops never throw on stop; every started runner is stopped even when one of them fails to.
         await _subscriptionsStartup.StopAsync().ConfigureAwait(false);
         await _storeStartup.StopAsync().ConfigureAwait(false);
+        var failures = new List<Exception>();
         foreach (var runner in _runners.Reverse().Where(_started.Contains))
         {
-            await runner.StopAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await runner.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        }
+
+        if (failures.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+        }
+
+        if (failures.Count > 1)
+        {
+            throw new AggregateException("Event sourcing runners failed to stop.", failures);
         }
     }
 
