@@ -58,11 +58,15 @@ internal sealed class RabbitMqTopology
             var name = Level(level);
             var next = level > 0 ? Level(level - 1) : DueExchange;
             exchanges.Add(new(name, ExchangeType.Topic));
+            // Quorum queues that dead-letter at least once: a message passes through one level per 1 in its delay's
+            // digits, and a classic queue hands an expired message on at most once (a broker crash in between loses it).
             queues.Add(new(name, new Dictionary<string, object?>
             {
-                ["x-queue-type"] = "classic",
+                ["x-queue-type"] = "quorum",
                 ["x-message-ttl"] = 1L << level,
                 ["x-dead-letter-exchange"] = next,
+                ["x-dead-letter-strategy"] = "at-least-once",
+                ["x-overflow"] = "reject-publish",
             }));
             bindings.Add(new(name, name, DelayRoute.Digit(level, '1')));
             bindings.Add(new(name, next, DelayRoute.Digit(level, '0'), ToExchange: true));
