@@ -30,7 +30,7 @@ public sealed class BrokerUsers(Uri management, Uri amqp, string directory, stri
         var vhost = Uri.UnescapeDataString(amqp.AbsolutePath.TrimStart('/'));
         if (vhost.Length == 0)
         {
-            throw new ArgumentException($"--amqp {amqp.GetLeftPart(UriPartial.Authority)} names no vhost: give it as the path, e.g. amqp://rabbit:5672/shop.");
+            throw new ArgumentException($"--amqp {amqp.Scheme}://{amqp.Authority} names no vhost: give it as the path, e.g. amqp://rabbit:5672/shop.");
         }
 
         var accesses = services.ToDictionary(s => s, ShopBrokerAccess.For, StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Switchboard.Hosting;
@@ -22,26 +23,67 @@ internal static class ShopReadiness
     // log line per failing check per probe would only repeat it.
     private const string HealthCheckLogCategory = "Microsoft.Extensions.Diagnostics.HealthChecks";
 
-    /// <summary>Keeps the health check service's per-probe log lines out of the log (see above).</summary>
-    public static void AddShopReadiness(this WebApplicationBuilder builder) =>
+    /// <summary>How long one answer stands: anyone may ask, and each fresh answer asks every store's database.</summary>
+    public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(1);
+
+    /// <summary>Keeps the health check service's per-probe log lines out of the log (see above); one readiness probe at a time.</summary>
+    public static void AddShopReadiness(this WebApplicationBuilder builder)
+    {
         builder.Logging.AddFilter(HealthCheckLogCategory, LogLevel.Critical);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Readiness>();
+    }
 
     /// <summary>Maps <c>GET /health/ready</c>.</summary>
     public static void MapShopReadiness(this WebApplication app) =>
-        app.MapHealthChecks(Path, new HealthCheckOptions
+        app.MapGet(Path, async (HttpContext http, Readiness readiness) =>
         {
-            Predicate = check => check.Tags.Contains(SwitchboardHealthChecks.ReadyTag),
-            ResponseWriter = WriteAsync,
+            if (await readiness.IsReadyAsync(http.RequestAborted))
+            {
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync("""{"status":"ready"}""");
+                return;
+            }
+
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await OutageResponses.WriteProblemAsync(http, "Not ready", "The service is starting, or cannot reach its broker or database now; it keeps trying.");
         }).AllowAnonymous().WithName("GetReadiness");
 
-    private static Task WriteAsync(HttpContext http, HealthReport report)
+    /// <summary>
+    /// The ready-tagged health checks, asked at most once per <see cref="AnswerLifetime"/> whatever the number of
+    /// callers: an anonymous endpoint must not let anyone make the service query its databases at will.
+    /// </summary>
+    internal sealed class Readiness(HealthCheckService checks, TimeProvider time)
     {
-        if (http.Response.StatusCode == StatusCodes.Status200OK)
+        private readonly SemaphoreSlim _asking = new(1, 1);
+        private volatile Answer? _last;
+
+        public async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
         {
-            http.Response.ContentType = "application/json";
-            return http.Response.WriteAsync("""{"status":"ready"}""");
+            if (_last is { } fresh && time.GetUtcNow() - fresh.At < AnswerLifetime)
+            {
+                return fresh.Ready;
+            }
+
+            await _asking.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_last is { } answered && time.GetUtcNow() - answered.At < AnswerLifetime)
+                {
+                    return answered.Ready;
+                }
+
+                var report = await checks.CheckHealthAsync(c => c.Tags.Contains(SwitchboardHealthChecks.ReadyTag), cancellationToken).ConfigureAwait(false);
+                var ready = report.Status != HealthStatus.Unhealthy;
+                _last = new Answer(ready, time.GetUtcNow());
+                return ready;
+            }
+            finally
+            {
+                _asking.Release();
+            }
         }
 
-        return OutageResponses.WriteProblemAsync(http, "Not ready", "The service is starting, or cannot reach its broker or database now; it keeps trying.");
+        private sealed record Answer(bool Ready, DateTimeOffset At);
     }
 }

@@ -35,6 +35,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("fly", "shop: ")]
     [InlineData("run --stuck-order-timeout 00:00:00", "shop: --stuck-order-timeout must be positive.")]
     [InlineData("broker-users --amqp http://rabbit:5672/shop", "shop: --amqp takes an amqp:// or amqps:// URL")]
+    [InlineData("broker-users --amqp http://admin:s3cret@rabbit:5672/shop", "not 'http://***@rabbit:5672/shop'")]
+    [InlineData("run --url http://admin:s3cret@127.0.0.1:5999", "not 'http://***@127.0.0.1:5999'")]
+    [InlineData("token --customer alice --lifetime 2147483647", "shop: --lifetime is 1 to 10080 minutes")]
     public async Task What_the_shop_cannot_do_is_refused_with_one_line_and_exit_code_2(string arguments, string expected)
     {
         var (exitCode, output, error) = await RunAsync(arguments.Split(' '));

@@ -27,9 +27,9 @@ internal static class CliOptions
     public static Uri HttpUrl(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.AbsolutePath != "/" || url.Query.Length > 0)
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.AbsolutePath != "/" || url.Query.Length > 0 || url.UserInfo.Length > 0)
         {
-            result.AddError($"{Name(result)} takes an http URL such as http://127.0.0.1:5080, not '{text}'.");
+            result.AddError($"{Name(result)} takes an http URL such as http://127.0.0.1:5080 (no path, query or credentials), not '{Shown(text)}'.");
             return new Uri("http://127.0.0.1");
         }
 
@@ -42,7 +42,7 @@ internal static class CliOptions
         var text = result.Tokens.Single().Value;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("amqp" or "amqps"))
         {
-            result.AddError($"{Name(result)} takes an amqp:// or amqps:// URL such as amqp://rabbit:5672/shop, not '{text}'.");
+            result.AddError($"{Name(result)} takes an amqp:// or amqps:// URL such as amqp://rabbit:5672/shop, not '{Shown(text)}'.");
             return new Uri("amqp://127.0.0.1");
         }
 
@@ -61,6 +61,10 @@ internal static class CliOptions
         result.AddError($"{Name(result)} is {string.Join(" or ", choices.Keys)}, not '{text}'.");
         return default;
     }
+
+    // A URL as an error may show it: without the password it may carry (an error line ends up in logs and terminals).
+    private static string Shown(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.UserInfo.Length > 0 ? text.Replace(url.UserInfo, "***", StringComparison.Ordinal) : text;
 
     private static string Name(ArgumentResult result) => (result.Parent as OptionResult)?.Option.Name ?? "the value";
 }

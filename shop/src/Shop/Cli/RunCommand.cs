@@ -56,7 +56,7 @@ internal static class RunCommand
             var address = result.GetRequiredValue(url);
             if (!address.IsLoopback && !result.GetValue(allowNonLoopback))
             {
-                return Usage.Refuse($"--url {address.GetLeftPart(UriPartial.Authority)} is not a loopback address (127.0.0.0/8, [::1], localhost); to listen on other interfaces, say so with --allow-non-loopback.");
+                return Usage.Refuse($"--url {address.Scheme}://{address.Authority} is not a loopback address (127.0.0.0/8, [::1], localhost); to listen on other interfaces, say so with --allow-non-loopback.");
             }
 
             // Before anything touches the disk or the network.
@@ -85,7 +85,7 @@ internal static class RunCommand
                     Store = result.GetValue(store),
                     DataDirectory = result.GetRequiredValue(data),
                     Durability = result.GetValue(durability),
-                    Url = address.GetLeftPart(UriPartial.Authority),
+                    Url = $"{address.Scheme}://{address.Authority}",
                     RabbitMq = result.GetValue(rabbitMq) is { Length: > 0 } uri ? new Uri(uri) : null,
                     RabbitMqProvisioned = result.GetValue(rabbitMqProvisioned),
                     Postgres = result.GetValue(postgres),

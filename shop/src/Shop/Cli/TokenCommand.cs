@@ -6,11 +6,13 @@ namespace Shop.Cli;
 /// <summary><c>shop token</c>: prints a development token for curl and other clients of a running shop.</summary>
 internal static class TokenCommand
 {
+    private const int MaxLifetimeMinutes = 7 * 24 * 60;
+
     public static Command Create()
     {
         var customer = new Option<string?>("--customer") { Description = "The customer the token speaks for (its subject). " + CustomerIds.Rule };
         var @operator = new Option<bool>("--operator") { Description = "Give the token the operator role (its subject: --customer, else operator)" };
-        var lifetime = new Option<int>("--lifetime") { Description = "Minutes the token is valid", DefaultValueFactory = _ => 60 };
+        var lifetime = new Option<int>("--lifetime") { Description = "Minutes the token is valid (1 to 10080, a week)", DefaultValueFactory = _ => 60 };
         var data = CliOptions.Data();
         var signingKeyFile = CliOptions.SigningKeyFile();
         var token = new Command("token", "Prints a bearer token signed with the shop's development key (the key of --data, which shop run creates, or --signing-key-file): curl -H \"Authorization: Bearer $(shop token --customer alice)\" ...")
@@ -26,9 +28,9 @@ internal static class TokenCommand
         });
         lifetime.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            if (result.GetValueOrDefault<int>() is < 1 or > MaxLifetimeMinutes)
             {
-                result.AddError("--lifetime must be at least 1 minute.");
+                result.AddError($"--lifetime is 1 to {MaxLifetimeMinutes} minutes (a week): a development token is for one machine and a short while.");
             }
         });
         token.SetAction(result =>
