@@ -46,8 +46,23 @@ internal sealed class EmbeddedShop : IAsyncDisposable
 
     private string GatewayFile => Path.Combine(DataDirectory, "payment-gateway.db");
 
+    /// <summary>Runs <paramref name="test"/> on a fresh shop; when it fails, every process's output goes to the test's log first.</summary>
+    public static async Task RunAsync(ITestOutputHelper output, Func<EmbeddedShop, Task> test)
+    {
+        await using var shop = await CreateAsync(output);
+        try
+        {
+            await test(shop);
+        }
+        catch
+        {
+            shop.DumpOutput();
+            throw;
+        }
+    }
+
     /// <summary>A fresh data directory with the audit bus running on its SQLite file.</summary>
-    public static async Task<EmbeddedShop> CreateAsync(ITestOutputHelper output)
+    private static async Task<EmbeddedShop> CreateAsync(ITestOutputHelper output)
     {
         var shop = new EmbeddedShop(output);
         Directory.CreateDirectory(shop.DataDirectory);
@@ -227,8 +242,8 @@ internal sealed class EmbeddedShop : IAsyncDisposable
         return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : (0, 0, 0);
     }
 
-    /// <summary>Writes every process's output to the test log (on failure).</summary>
-    public void DumpOutput()
+    // Every process's output to the test log (on failure).
+    private void DumpOutput()
     {
         foreach (var process in _exited.Concat(_running.Values))
         {

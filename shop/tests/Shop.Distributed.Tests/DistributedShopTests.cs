@@ -28,29 +28,14 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
     private const int Concurrency = 16;
     private static readonly string[] Layout = ["order", "payment", "payment", "inventory", "inventory", "shipping", "notification", "analytics"];
 
-    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
-    private readonly List<ShopProcess> _processes = [];
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("shop-distributed-");
+    private readonly TestEnvironment _environment = new("dist");
     private IHost? _audit;
     private BrokerUsersCommand? _brokerUsers;
 
-    private string Vhost => "shop-dist-" + _id;
-
-    private string Database => "shop_dist_" + _id;
-
-    public async Task InitializeAsync()
-    {
-        await TestServers.CreateVhostAsync(Vhost);
-        await TestServers.CreateDatabaseAsync(Database);
-    }
+    public Task InitializeAsync() => _environment.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
         if (_audit is not null)
         {
             await _audit.StopAsync();
@@ -62,22 +47,20 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             await _brokerUsers.DeleteAsync();
         }
 
-        await TestServers.DeleteVhostAsync(Vhost);
-        await TestServers.DropDatabaseAsync(Database);
-        _directory.Delete(recursive: true);
+        await _environment.DisposeAsync();
     }
 
     [Fact]
     public Task Every_order_finishes_and_the_invariants_hold_with_one_process_per_service() =>
-        ShopProcess.WithOutputOnFailureAsync(_processes, output, RunAsync);
+        ShopProcess.WithOutputOnFailureAsync(_environment.Processes, output, RunAsync);
 
     private async Task RunAsync()
     {
         var clock = Stopwatch.StartNew();
-        var rabbitMq = TestServers.AmqpUriFor(Vhost);
-        _brokerUsers = new BrokerUsersCommand(Vhost, $"dist-{_id}-", Path.Combine(_directory.FullName, "broker-users"));
+        var rabbitMq = TestServers.AmqpUriFor(_environment.Vhost);
+        _brokerUsers = new BrokerUsersCommand(_environment.Vhost, $"dist-{_environment.Id}-", Path.Combine(_environment.Directory.FullName, "broker-users"));
         var users = await _brokerUsers.RunAsync();
-        var postgres = TestServers.PostgresConnectionFor(Database, MaxPoolSize);
+        var postgres = TestServers.PostgresConnectionFor(_environment.Database, MaxPoolSize);
 
         // The audit bus first: its queue is bound to every Shop event before any order exists.
         var ledger = new EventLedger();
@@ -88,17 +71,17 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         await _audit.StartAsync();
 
         // All eight at once: two instances of a service start together on one schema, and validate tokens with one key.
-        var signingKeyFile = Path.Combine(_directory.FullName, DevelopmentSigningKey.FileName);
+        var signingKeyFile = Path.Combine(_environment.Directory.FullName, DevelopmentSigningKey.FileName);
         var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(signingKeyFile));
         var instances = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var service in Layout)
         {
             instances[service] = instances.GetValueOrDefault(service) + 1;
-            _processes.Add(ShopProcess.Start(service, instances[service], users[service], postgres, _directory.FullName, signingKeyFile, tokens));
+            _environment.Processes.Add(ShopProcess.Start(service, instances[service], users[service], postgres, _environment.Directory.FullName, signingKeyFile, tokens));
         }
 
         // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues).
-        await Task.WhenAll(_processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(_environment.Processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(90))));
         var started = clock.Elapsed;
         var order = Single("order");
 
@@ -114,7 +97,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         var placed = new PlacedOrders();
-        var connections = new PeakConnections(Database);
+        var connections = new PeakConnections(_environment.Database);
         using (var gate = new SemaphoreSlim(Concurrency))
         {
             await Task.WhenAll(requests.Select(async request =>
@@ -143,7 +126,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         while (Terminal(ledger) < placed.Accepted.Count)
         {
             Assert.True(patience.Elapsed < TimeSpan.FromSeconds(150), $"{Terminal(ledger)} of {placed.Accepted.Count} orders terminal after {patience.Elapsed}.");
-            Assert.All(_processes, p => Assert.False(p.HasExited, $"{p.Name} exited with {(p.HasExited ? p.ExitCode : 0)}"));
+            Assert.All(_environment.Processes, p => Assert.False(p.HasExited, $"{p.Name} exited with {(p.HasExited ? p.ExitCode : 0)}"));
             await Task.Delay(250);
         }
 
@@ -152,7 +135,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         var peak = await connections.StopAsync();
 
         // Stock: the two Inventory processes share the schema shop_inventory, so both answer the same table.
-        var inventories = _processes.Where(p => p.Service == "inventory").ToList();
+        var inventories = _environment.Processes.Where(p => p.Service == "inventory").ToList();
         var stock = await ApiRequests.GetAsync<List<StockLevel>>(inventories[0].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
         var stockOfSecond = await ApiRequests.GetAsync<List<StockLevel>>(inventories[1].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
         Assert.Equal(stock, stockOfSecond);
@@ -171,7 +154,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             + $"{notifications.Count} notifications, {ledger.Count} events. Processes serving after {started.TotalSeconds:F1} s, orders placed in "
             + $"{placing.TotalSeconds:F1} s, all terminal {(terminal - started).TotalSeconds:F1} s after the first, quiet at {clock.Elapsed.TotalSeconds:F1} s; "
             + $"at most {peak} PostgreSQL connections to the test database.");
-        foreach (var (process, health) in _processes.Zip(healths))
+        foreach (var (process, health) in _environment.Processes.Zip(healths))
         {
             output.WriteLine($"{process.Name} (pid {health.ProcessId}): handled {string.Join(", ", health.Handled.Select(h => $"{h.Key}={h.Value}"))}; "
                 + $"{health.FailedAttempts} failed attempt(s), {health.DeadLettered} dead-lettered");
@@ -183,31 +166,31 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(placed.Accepted.Count, notifications.Count(n => n.EventKey.EndsWith(":order-created", StringComparison.Ordinal)));
 
         // Competing consumers: both instances of Payment and of Inventory took messages from their shared queue.
-        foreach (var (process, health) in _processes.Zip(healths))
+        foreach (var (process, health) in _environment.Processes.Zip(healths))
         {
             Assert.Equal(0, health.DeadLettered);
             Assert.True(health.Handled.GetValueOrDefault(process.Service) > 0, $"{process.Name} handled no message: {JsonSerializer.Serialize(health.Handled)}");
         }
 
         // Graceful stop: each process exits 0 when its standard input closes.
-        var stopped = await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
-        Assert.All(_processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
+        var stopped = await Task.WhenAll(_environment.Processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
+        Assert.All(_environment.Processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
     }
 
-    private ShopProcess Single(string service) => _processes.Single(p => p.Service == service);
+    private ShopProcess Single(string service) => _environment.Processes.Single(p => p.Service == service);
 
     // Waits until no process's endpoints handle or fail anything for five seconds (longer than the services' delayed
     // retries wait between the rounds that matter here); the last health of each process.
     private async Task<ShopProcess.Health[]> QuietAsync()
     {
         var patience = Stopwatch.StartNew();
-        var last = await Task.WhenAll(_processes.Select(p => p.HealthAsync()));
+        var last = await Task.WhenAll(_environment.Processes.Select(p => p.HealthAsync()));
         var quietSince = Stopwatch.StartNew();
         while (quietSince.Elapsed < TimeSpan.FromSeconds(5))
         {
             Assert.True(patience.Elapsed < TimeSpan.FromSeconds(60), "The processes kept handling messages for a minute after every order was terminal.");
             await Task.Delay(500);
-            var now = await Task.WhenAll(_processes.Select(p => p.HealthAsync()));
+            var now = await Task.WhenAll(_environment.Processes.Select(p => p.HealthAsync()));
             if (!now.Zip(last).All(pair => pair.First.Handled.Values.Sum() == pair.Second.Handled.Values.Sum() && pair.First.FailedAttempts == pair.Second.FailedAttempts))
             {
                 quietSince.Restart();

@@ -21,54 +21,37 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
     private const int MaxPoolSize = 4;
     private static readonly string[] Layout = ["order", "payment", "inventory", "shipping"];
 
-    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
-    private readonly List<ShopProcess> _processes = [];
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("shop-unreachable-");
+    private readonly TestEnvironment _environment = new("unreach");
     private readonly TcpProxy _broker = TcpProxy.Closed(TestServers.AmqpUri.Host, TestServers.AmqpUri.Port);
     private readonly TcpProxy _database = DatabaseProxy();
 
-    private string Vhost => "shop-unreach-" + _id;
-
-    private string Database => "shop_unreach_" + _id;
-
-    public async Task InitializeAsync()
-    {
-        await TestServers.CreateVhostAsync(Vhost);
-        await TestServers.CreateDatabaseAsync(Database);
-    }
+    public Task InitializeAsync() => _environment.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
+        await _environment.DisposeAsync();
         await _broker.DisposeAsync();
         await _database.DisposeAsync();
-        await TestServers.DeleteVhostAsync(Vhost);
-        await TestServers.DropDatabaseAsync(Database);
-        _directory.Delete(recursive: true);
     }
 
     [Fact]
     public Task Services_started_while_the_broker_and_the_database_are_unreachable_become_ready_and_complete_an_order_once_they_are_reachable() =>
-        ShopProcess.WithOutputOnFailureAsync(_processes, output, RunAsync);
+        ShopProcess.WithOutputOnFailureAsync(_environment.Processes, output, RunAsync);
 
     private async Task RunAsync()
     {
-        var rabbitMq = new UriBuilder(TestServers.AmqpUriFor(Vhost)) { Host = "127.0.0.1", Port = _broker.Port }.Uri;
-        var postgres = new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionFor(Database, MaxPoolSize)) { Host = "127.0.0.1", Port = _database.Port }.ToString();
-        var signingKeyFile = Path.Combine(_directory.FullName, DevelopmentSigningKey.FileName);
+        var rabbitMq = new UriBuilder(TestServers.AmqpUriFor(_environment.Vhost)) { Host = "127.0.0.1", Port = _broker.Port }.Uri;
+        var postgres = new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionFor(_environment.Database, MaxPoolSize)) { Host = "127.0.0.1", Port = _database.Port }.ToString();
+        var signingKeyFile = Path.Combine(_environment.Directory.FullName, DevelopmentSigningKey.FileName);
         var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(signingKeyFile));
         foreach (var service in Layout.Append("analytics"))
         {
-            _processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _directory.FullName, signingKeyFile, tokens, provisioned: false));
+            _environment.Processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _environment.Directory.FullName, signingKeyFile, tokens, provisioned: false));
         }
 
         // Alive, not ready: liveness 200, readiness 503 with a problem that names nothing internal.
-        await Task.WhenAll(_processes.Select(p => p.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
-        foreach (var process in _processes)
+        await Task.WhenAll(_environment.Processes.Select(p => p.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
+        foreach (var process in _environment.Processes)
         {
             var (readiness, contentType, body) = await process.ReadinessAsync();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
@@ -77,7 +60,7 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
         }
 
         // The Order API cannot reach its event store: 503, not 500.
-        var order = _processes.Single(p => p.Service == "order");
+        var order = _environment.Processes.Single(p => p.Service == "order");
         using (var refused = await order.Http.SendAsync(Approved("unreachable-1").ToHttpRequest(tokens)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
@@ -87,17 +70,17 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
         }
 
         // A process stops gracefully while it waits for its servers.
-        var analytics = _processes.Single(p => p.Service == "analytics");
+        var analytics = _environment.Processes.Single(p => p.Service == "analytics");
         Assert.True(await analytics.StopAsync(TimeSpan.FromSeconds(30)), "analytics did not stop while waiting for its servers");
         Assert.Equal(0, analytics.ExitCode);
-        _processes.Remove(analytics);
+        _environment.Processes.Remove(analytics);
         await analytics.DisposeAsync();
-        Assert.All(_processes, p => Assert.False(p.HasExited, $"{p.Name} exited"));
+        Assert.All(_environment.Processes, p => Assert.False(p.HasExited, $"{p.Name} exited"));
 
         _broker.Open();
         _database.Open();
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(_processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(120))));
+        await Task.WhenAll(_environment.Processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(120))));
         output.WriteLine($"Every process ready {clock.Elapsed.TotalSeconds:F1} s after the servers became reachable.");
 
         var placed = new PlacedOrders();
@@ -105,8 +88,8 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
         var id = Assert.Single(placed.Accepted);
         Assert.Equal("completed", await WaitForTerminalAsync(order, id, tokens.ForCustomer("customer-unreachable")));
 
-        var stopped = await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
-        Assert.All(_processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
+        var stopped = await Task.WhenAll(_environment.Processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
+        Assert.All(_environment.Processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
     }
 
     private static OrderRequest Approved(string key) =>
@@ -125,7 +108,7 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
             }
 
             Assert.True(patience.Elapsed < TimeSpan.FromSeconds(90), $"Order {id} is still {view?.Status} after {patience.Elapsed}.");
-            Assert.All(_processes, p => Assert.False(p.HasExited, $"{p.Name} exited"));
+            Assert.All(_environment.Processes, p => Assert.False(p.HasExited, $"{p.Name} exited"));
             await Task.Delay(250);
         }
     }
