@@ -14,6 +14,9 @@ public static class DevelopmentSigningKey
 
     private const int Bytes = 32;
 
+    // Characters of the key's base64 text.
+    private const int Base64Length = (Bytes + 2) / 3 * 4;
+
     /// <summary>The key in <paramref name="path"/>, created first when the file does not exist (also by several processes at once: one key wins).</summary>
     public static SymmetricSecurityKey LoadOrCreate(string path)
     {
@@ -23,7 +26,18 @@ public static class DevelopmentSigningKey
             Create(path);
         }
 
-        return Load(path);
+        // A key that another process has just created may still be being written for a moment: it reads short.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Load(path);
+            }
+            catch (ArgumentException) when (attempt < 100 && new FileInfo(path).Length < Base64Length)
+            {
+                Thread.Sleep(10);
+            }
+        }
     }
 
     /// <summary>The key in <paramref name="path"/>; <see cref="ArgumentException"/> naming the file when it is missing, malformed or readable by others.</summary>
@@ -55,37 +69,29 @@ public static class DevelopmentSigningKey
             : throw new ArgumentException($"The signing key {path} has {key.Length * 8} bits; it needs at least {Bytes * 8}.");
     }
 
-    // Written to a file of its own, then linked into place only if no other process got there first: a reader never
-    // sees a half-written key, and concurrent starters all end up with the one that won.
+    // Created exclusively (O_EXCL): of processes starting at once exactly one creates the file and writes the key, the
+    // others find it there and read that one. (Renaming a finished temporary file into place instead would let a second
+    // creator's rename replace a key that the first one's process already uses: rename overwrites.)
     private static void Create(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var file = new FileStream(temporary, options))
-            using (var writer = new StreamWriter(file))
-            {
-                writer.WriteLine(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Bytes)));
-                writer.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: false);
+            using var file = new FileStream(path, options);
+            using var writer = new StreamWriter(file);
+            writer.WriteLine(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Bytes)));
+            writer.Flush();
+            file.Flush(flushToDisk: true);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another process created it meanwhile: use theirs.
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
     }
 }
