@@ -23,9 +23,11 @@ internal static class DatabaseReachability
     public static StoreUnavailableException Unavailable(NpgsqlDataSource dataSource, NpgsqlException failure)
     {
         var connection = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        var reason = failure is PostgresException postgres ? postgres.MessageText : Innermost(failure).Message;
-        return new StoreUnavailableException($"PostgreSQL at {connection.Host}:{connection.Port} cannot be reached ({reason.TrimEnd('.')}).", failure);
+        return new StoreUnavailableException($"PostgreSQL at {connection.Host}:{connection.Port} cannot be reached ({Reason(failure).TrimEnd('.')}).", failure);
     }
+
+    /// <summary>What went wrong, in the server's words or the innermost cause's: no stack trace, no connection string.</summary>
+    public static string Reason(NpgsqlException failure) => failure is PostgresException postgres ? postgres.MessageText : Innermost(failure).Message;
 
     private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 }

@@ -30,8 +30,7 @@ internal sealed class PostgreSqlHealthCheck(NpgsqlDataSource dataSource, string 
         catch (NpgsqlException e)
         {
             // The reason only: a stack trace per probe would flood the log while the database is away.
-            var reason = e is PostgresException postgres ? postgres.MessageText : (e.InnerException ?? e).Message;
-            return new HealthCheckResult(context.Registration.FailureStatus, $"The {store}'s database cannot be reached: {reason}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The {store}'s database cannot be reached: {DatabaseReachability.Reason(e)}");
         }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
     private readonly RabbitMqTransport _transport;
     private readonly Channel<AmqpDelivery> _buffer;
     private readonly AcknowledgementBatcher _settlements;
+    private readonly DeliveryRoute _route;
     private string? _consumerTag;
     private int _disposed;
 
@@ -28,6 +29,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
         _transport = transport;
         _buffer = Channel.CreateBounded<AmqpDelivery>(new BoundedChannelOptions(prefetch) { SingleWriter = true });
         _settlements = new AcknowledgementBatcher(channel, prefetch);
+        _route = new DeliveryRoute(queue, transport.Options.EventsExchange);
     }
 
     public string Queue { get; }
@@ -117,7 +119,7 @@ internal sealed class AmqpReceiver : ITransportReceiver
         // The client reuses the body's memory after this returns.
         var envelope = AmqpEnvelope.FromDelivery(delivery.BasicProperties, delivery.Body.ToArray());
         var count = AmqpEnvelope.Deliveries(delivery.BasicProperties, delivery.Redelivered);
-        var refusal = DeliveryRoute.Refusal(delivery.Exchange, delivery.RoutingKey, Queue, envelope.MessageType, _transport.Options.EventsExchange);
+        var refusal = _route.Refusal(delivery.Exchange, delivery.RoutingKey, envelope.MessageType);
         _settlements.Delivered(delivery.DeliveryTag);
         // Never full (it is as large as the prefetch); after disposal the write fails and the broker requeues the message.
         _buffer.Writer.TryWrite(new AmqpDelivery(this, delivery.DeliveryTag, envelope, count, refusal));

@@ -18,7 +18,8 @@ namespace Switchboard.RabbitMQ;
 /// </summary>
 public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITransport
 {
-    private readonly ConcurrentDictionary<string, bool> _knownQueues = new(StringComparer.Ordinal);
+    // Queues a send may go to, each with its send exchange (made once: a send does not build the name again).
+    private readonly ConcurrentDictionary<string, string> _sendExchanges = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
     private IConnection? _connection;
     private AmqpPublisher? _publisher;
@@ -56,7 +57,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             var connection = await ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
             try
             {
-                await PrepareEventsExchangeAsync(connection, cancellationToken).ConfigureAwait(false);
+                await ProvideAsync(connection, RabbitMqTopology.Events(settings), cancellationToken).ConfigureAwait(false);
                 _publisher = await AmqpPublisher.CreateAsync(connection, settings, cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -66,7 +67,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
                 throw;
             }
 
-            _delays = new DelayQueues(connection);
+            _delays = new DelayQueues(() => ProvideAsync(connection, RabbitMqTopology.DelayChain(), CancellationToken.None));
             _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher);
             _connection = connection;
         }
@@ -87,17 +88,8 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     /// </remarks>
     public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
     {
-        var topology = RabbitMqTopology.Endpoint(endpoint, settings);
-        if (settings.DeclareTopology)
-        {
-            await DeclareAsync(Connection, topology, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await topology.VerifyAsync(Connection, cancellationToken).ConfigureAwait(false);
-        }
-
-        _knownQueues[endpoint.Queue] = true;
+        await ProvideAsync(Connection, RabbitMqTopology.Endpoint(endpoint, settings), cancellationToken).ConfigureAwait(false);
+        _sendExchanges[endpoint.Queue] = RabbitMqTopology.SendExchange(endpoint.Queue);
     }
 
     /// <inheritdoc />
@@ -108,9 +100,9 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     public async ValueTask SendAsync(string queue, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default)
     {
         // The first send to a queue checks that it exists: a publish to a missing exchange would close a publishing channel.
-        if (!_knownQueues.ContainsKey(queue))
+        if (!_sendExchanges.TryGetValue(queue, out var exchange))
         {
-            await EnsureSendRouteAsync(queue, cancellationToken).ConfigureAwait(false);
+            exchange = await EnsureSendRouteAsync(queue, cancellationToken).ConfigureAwait(false);
         }
 
         var delay = deliverAt - DateTimeOffset.UtcNow;
@@ -120,7 +112,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             return;
         }
 
-        await Publisher.PublishAsync(RabbitMqTopology.SendExchange(queue), "", envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync(exchange, "", envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -206,23 +198,13 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
 
     private async ValueTask PublishDelayedAsync(string routingKey, Envelope envelope, CancellationToken cancellationToken)
     {
-        await _delays!.EnsureAsync(settings.DeclareTopology, cancellationToken).ConfigureAwait(false);
+        await _delays!.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await Publisher.PublishAsync(RabbitMqTopology.DelayExchange, routingKey, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
     }
 
-    // The events exchange: declared, or for a provisioned topology checked.
-    private async Task PrepareEventsExchangeAsync(IConnection connection, CancellationToken cancellationToken)
-    {
-        var events = RabbitMqTopology.Events(settings);
-        if (settings.DeclareTopology)
-        {
-            await DeclareAsync(connection, events, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await events.VerifyAsync(connection, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    // Declared, or for a provisioned topology (the user may declare nothing) checked.
+    private Task ProvideAsync(IConnection connection, RabbitMqTopology topology, CancellationToken cancellationToken) =>
+        settings.DeclareTopology ? DeclareAsync(connection, topology, cancellationToken) : topology.VerifyAsync(connection, cancellationToken);
 
     private static async Task DeclareAsync(IConnection connection, RabbitMqTopology topology, CancellationToken cancellationToken)
     {
@@ -241,9 +223,10 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
 
     // The queue's send exchange exists: done. Else the queue must exist; declaring the transport adds the send route of a
     // queue that an older version declared without one, a provisioned topology must have it already.
-    private async ValueTask EnsureSendRouteAsync(string queue, CancellationToken cancellationToken)
+    private async ValueTask<string> EnsureSendRouteAsync(string queue, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(RabbitMqTopology.SendExchange(queue), cancellationToken), cancellationToken).ConfigureAwait(false))
+        var exchange = RabbitMqTopology.SendExchange(queue);
+        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(exchange, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             if (!settings.DeclareTopology || !await ExistsAsync(channel => channel.QueueDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
@@ -253,7 +236,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             await DeclareAsync(Connection, RabbitMqTopology.SendRoute(queue), cancellationToken).ConfigureAwait(false);
         }
 
-        _knownQueues[queue] = true;
+        return _sendExchanges[queue] = exchange;
     }
 
     // A passive declaration of a missing object closes its channel, so each gets a channel of its own.

@@ -120,39 +120,32 @@ public sealed class ShopDatabase
     /// <paramref name="table"/> unless it has it: tables created by an earlier version of a service get the columns a
     /// later one added. Several processes may run it at once.
     /// </summary>
-    public async Task AddColumnIfMissingAsync(string table, string column, string type, CancellationToken cancellationToken = default)
-    {
-        if (Kind == ShopDatabaseKind.PostgreSql)
-        {
-            await ExecuteAsync($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // SQLite has no ADD COLUMN IF NOT EXISTS: look and add in one write transaction, so that two processes do not both add it.
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var find = connection.Command(transaction, "SELECT COUNT(*) FROM pragma_table_info(@p0) WHERE name = @p1", table, column))
-        {
-            if (Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
-            {
-                return;
-            }
-        }
-
-        await using (var add = connection.Command(transaction, $"ALTER TABLE {table} ADD COLUMN {column} {type}"))
-        {
-            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task AddColumnIfMissingAsync(string table, string column, string type, CancellationToken cancellationToken = default) =>
+        RunOnceAsync(
+            Kind == ShopDatabaseKind.PostgreSql
+                ? "SELECT COUNT(*) = 0 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @p0 AND column_name = @p1"
+                : "SELECT COUNT(*) = 0 FROM pragma_table_info(@p0) WHERE name = @p1",
+            [table, column],
+            [$"ALTER TABLE {table} ADD COLUMN {column} {type}"],
+            cancellationToken);
 
     /// <summary>
     /// Once per database: when <paramref name="legacyTable"/> exists, runs <paramref name="copySql"/> (which moves its rows
-    /// into the table that supersedes it) and renames it to <paramref name="legacyTable"/><c>_superseded</c>, in one
-    /// write transaction, so that several processes starting at once migrate once and no row is copied twice or lost.
+    /// into the table that supersedes it) and renames it to <paramref name="legacyTable"/><c>_superseded</c>, so that
+    /// several processes starting at once migrate once and no row is copied twice or lost.
     /// </summary>
-    public async Task SupersedeTableAsync(string legacyTable, string copySql, CancellationToken cancellationToken = default)
+    public Task SupersedeTableAsync(string legacyTable, string copySql, CancellationToken cancellationToken = default) =>
+        RunOnceAsync(
+            Kind == ShopDatabaseKind.PostgreSql
+                ? "SELECT COUNT(*) > 0 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @p0"
+                : "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = @p0",
+            [legacyTable],
+            [copySql, $"ALTER TABLE {legacyTable} RENAME TO {legacyTable}_superseded"],
+            cancellationToken);
+
+    // In one write transaction (on PostgreSQL holding the schema's lock, as ExecuteAsync does; on SQLite BEGIN IMMEDIATE):
+    // runs the statements when the query says they are due. Processes starting at once then run them once.
+    private async Task RunOnceAsync(string dueSql, object?[] parameters, IReadOnlyList<string> statements, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -161,25 +154,18 @@ public sealed class ShopDatabase
             await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
-        var exists = Kind == ShopDatabaseKind.PostgreSql
-            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @p0"
-            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @p0";
-        await using (var find = connection.Command(transaction, exists, legacyTable))
+        await using (var due = connection.Command(transaction, dueSql, parameters))
         {
-            if (Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            if (!Convert.ToBoolean(await due.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture))
             {
                 return;
             }
         }
 
-        await using (var copy = connection.Command(transaction, copySql))
+        foreach (var statement in statements)
         {
-            await copy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var rename = connection.Command(transaction, $"ALTER TABLE {legacyTable} RENAME TO {legacyTable}_superseded"))
-        {
-            await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.Command(transaction, statement);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ internal sealed class OrderCancelledHandler(IUnitOfWork unitOfWork, ShopDatabase
     {
         var orderId = message.OrderId.ToString();
         var (outcome, shipmentId) = await ReadAsync(orderId, cancellationToken);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
         switch (outcome)
         {
             case null:
@@ -27,16 +27,16 @@ internal sealed class OrderCancelledHandler(IUnitOfWork unitOfWork, ShopDatabase
                     new StoreWrite(
                         "INSERT INTO shipping_decisions (order_id, outcome, shipment_id, tracking_number, reason, decided, updated) " +
                         "VALUES (@p0, @p1, NULL, NULL, @p2, @p3, @p3) ON CONFLICT (order_id) DO NOTHING",
-                        orderId, ShippingSchema.Cancelled, message.Reason, now) { ExpectedRows = 1 },
+                        orderId, ShippingSchema.Cancelled, message.Reason, now.ToUnixTimeMilliseconds()) { ExpectedRows = 1 },
                     cancellationToken);
                 return;
             case ShippingSchema.Shipped:
                 await unitOfWork.EnlistWriteAsync(
                     new StoreWrite(
                         "UPDATE shipping_decisions SET outcome = @p1, reason = @p2, updated = @p3 WHERE order_id = @p0 AND outcome = @p4",
-                        orderId, ShippingSchema.Voided, message.Reason, now, ShippingSchema.Shipped) { ExpectedRows = 1 },
+                        orderId, ShippingSchema.Voided, message.Reason, now.ToUnixTimeMilliseconds(), ShippingSchema.Shipped) { ExpectedRows = 1 },
                     cancellationToken);
-                await context.PublishAsync(new ShipmentCancelled(message.OrderId, shipmentId!, message.Reason, time.GetUtcNow()), cancellationToken: cancellationToken);
+                await context.PublishAsync(new ShipmentCancelled(message.OrderId, shipmentId!, message.Reason, now), cancellationToken: cancellationToken);
                 return;
         }
     }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,25 +31,15 @@ internal static class OutageResponses
             {
                 logger.LogWarning("{Method} {Path}: 503, a server is out of reach: {Reason}", http.Request.Method, http.Request.Path, e.Message);
                 http.Response.Clear();
-                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await WriteProblemAsync(http, "Service unavailable", "The service cannot reach its broker or database now. Try again later.");
+                await Unavailable("Service unavailable", "The service cannot reach its broker or database now. Try again later.").ExecuteAsync(http);
             }
         });
     }
 
-    /// <summary>Writes a 503 problem (<c>application/problem+json</c>) with <paramref name="title"/> and <paramref name="detail"/>; the status code is set already.</summary>
-    public static Task WriteProblemAsync(HttpContext http, string title, string detail)
-    {
-        http.Response.ContentType = "application/problem+json";
-        return http.Response.WriteAsync(JsonSerializer.Serialize(new
-        {
-            type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-            title,
-            status = StatusCodes.Status503ServiceUnavailable,
-            detail,
-        }));
-    }
+    /// <summary>A 503 problem (<c>application/problem+json</c>) with <paramref name="title"/> and <paramref name="detail"/>.</summary>
+    public static IResult Unavailable(string title, string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
 
     private static bool IsOutage(Exception exception)
     {

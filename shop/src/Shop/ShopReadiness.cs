@@ -36,18 +36,11 @@ internal static class ShopReadiness
 
     /// <summary>Maps <c>GET /health/ready</c>.</summary>
     public static void MapShopReadiness(this WebApplication app) =>
-        app.MapGet(Path, async (HttpContext http, Readiness readiness) =>
-        {
-            if (await readiness.IsReadyAsync(http.RequestAborted))
-            {
-                http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync("""{"status":"ready"}""");
-                return;
-            }
-
-            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            await OutageResponses.WriteProblemAsync(http, "Not ready", "The service is starting, or cannot reach its broker or database now; it keeps trying.");
-        }).AllowAnonymous().WithName("GetReadiness");
+        app.MapGet(Path, async (Readiness readiness, CancellationToken cancellationToken) =>
+            await readiness.IsReadyAsync(cancellationToken)
+                ? Results.Ok(new { status = "ready" })
+                : OutageResponses.Unavailable("Not ready", "The service is starting, or cannot reach its broker or database now; it keeps trying."))
+            .AllowAnonymous().WithName("GetReadiness");
 
     /// <summary>
     /// The ready-tagged health checks, asked at most once per <see cref="AnswerLifetime"/> whatever the number of
