@@ -19,8 +19,8 @@ public sealed record OrderOptions
     public int MaxLines { get; init; } = 50;
 
     /// <summary>
-    /// Messages the <c>order</c> endpoint (the order-life saga) handles at once. Default 32: each one waits for its
-    /// aggregate's append to be durable, and different orders do not contend.
+    /// Messages the <c>order</c> endpoint (the order-life saga) handles at once. Default 32: most of a message's time is
+    /// the wait for its unit of work to be durable, and different orders do not contend.
     /// </summary>
     public int Concurrency { get; init; } = 32;
 }

@@ -37,8 +37,9 @@ public static class OrderServiceExtensions
     /// Adds the Order Service: event sourcing (the <see cref="OrderAggregate"/> in streams <c>order-{id}</c>, the
     /// <see cref="OrderSummaries"/> read model, and forwarding of the contract events <see cref="OrderCreated"/>,
     /// <see cref="OrderCompleted"/>, <see cref="OrderFailed"/> and <see cref="OrderCancelled"/> to the bus) and the
-    /// <c>order</c> endpoint running the <see cref="OrderLifeSaga"/>. The host selects the event store
-    /// (<c>UseSqliteEventStore()</c>, <c>UsePostgreSqlEventStore(...)</c>) next to the transport and store, registers
+    /// <c>order</c> endpoint running the event-sourced <see cref="OrderLifeSaga"/>, whose state is the order aggregate. The
+    /// host selects the event store in the store's database (<c>UseSqliteEventStore()</c> with <c>UseSqliteStore()</c>,
+    /// <c>UsePostgreSqlEventStore(...)</c> with <c>UsePostgreSqlStore(...)</c> on one database) next to the transport, registers
     /// Shop's messages, and maps the API with <see cref="MapOrderApi"/>. <paramref name="database"/> must be the
     /// database (and, on PostgreSQL, the schema) of the event store: the API reads the read model's views there.
     /// This calls <c>EventSourcing(...)</c>, which a bus allows once.
@@ -61,16 +62,16 @@ public static class OrderServiceExtensions
             .Endpoint(EndpointName, e => e
                 .Transactional()
                 .Concurrency(options.Concurrency)
-                .Saga<OrderLifeSaga, OrderLifeState>("order-life", s => s
-                    .StartedBy<OrderCreated>(m => OrderLifeSaga.Key(m.OrderId))
-                    .StartedBy<PaymentProcessed>(m => OrderLifeSaga.Key(m.OrderId))
-                    .StartedBy<InventoryUpdated>(m => OrderLifeSaga.Key(m.OrderId))
-                    .StartedBy<OrderShipped>(m => OrderLifeSaga.Key(m.OrderId))
-                    .StartedBy<PaymentFailed>(m => OrderLifeSaga.Key(m.OrderId))
-                    .StartedBy<InventoryUpdateFailed>(m => OrderLifeSaga.Key(m.OrderId))
-                    .Handles<OrderStuckTimeout>(m => OrderLifeSaga.Key(m.OrderId)))
-                .Handle<PaymentRefunded, CompensationRecorder>()
-                .Handle<ShipmentCancelled, CompensationRecorder>())
+                .EventSourcedSaga<OrderLifeSaga, OrderAggregate>(s => s
+                    .Handles<OrderCreated>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<PaymentProcessed>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<InventoryUpdated>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<OrderShipped>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<PaymentFailed>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<InventoryUpdateFailed>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<OrderStuckTimeout>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<PaymentRefunded>(m => OrderLifeSaga.Key(m.OrderId))
+                    .Handles<ShipmentCancelled>(m => OrderLifeSaga.Key(m.OrderId))))
             .EventSourcing(es => es
                 .Event<OrderPlaced>("order-placed")
                 .Event<OrderMarkedPaid>("order-marked-paid")

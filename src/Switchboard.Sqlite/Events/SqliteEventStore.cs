@@ -12,7 +12,7 @@ namespace Switchboard.Sqlite.Events;
 /// commit order and a reader never sees a later position before an earlier one: the global order never skips.
 /// Reads run on reader connections (WAL), never behind the writer.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore
+public sealed class SqliteEventStore : IEventStore, IEventStoreEnlistment
 {
     private readonly SqliteTransport _database;
     private readonly bool _ownsDatabase;
@@ -65,6 +65,28 @@ public sealed class SqliteEventStore : IEventStore
     {
         AppendRules.Validate(streamId, events);
         return await Writer.ExecuteAsync(new AppendOperation(streamId, expectedVersion, events), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// True for a SQLite store in this store's file (<c>UseSqliteStore()</c> and <c>UseSqliteEventStore()</c> on the
+    /// transport's file): they share its one writer. An enlisted append is checked and written where the unit's other
+    /// writes are, at its commit in the writer's group commit (or at once when the handler leased the connection), so it
+    /// costs no writer operation of its own.
+    /// </remarks>
+    public bool CanEnlistIn(Persistence.IMessageStore store) => store is SqliteMessageStore sqlite && ReferenceEquals(sqlite.Writer, Writer);
+
+    /// <inheritdoc />
+    public ValueTask EnlistAppendAsync(Persistence.IStoreTransaction transaction, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendRules.Validate(streamId, events);
+        if (transaction is not SqliteStoreTransaction unit || !unit.WritesThrough(Writer))
+        {
+            throw new ArgumentException("Not a unit of work of a SQLite store in this event store's file.", nameof(transaction));
+        }
+
+        unit.EnlistAppend(streamId, expectedVersion, events);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Switchboard.EventSourcing;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 using Switchboard.Sqlite.Writing;
@@ -7,7 +8,7 @@ namespace Switchboard.Sqlite.Store;
 
 /// <summary>
 /// A unit of work on the SQLite store, in one of two modes. Deferred (the default): reads go to a reader
-/// connection and every write (the handlers' <see cref="StoreWrite"/>s included) waits for
+/// connection and every write (the handlers' <see cref="StoreWrite"/>s and event appends included) waits for
 /// <see cref="CommitAsync"/>, which hands them to the writer as one operation in its next group commit, so units
 /// of work share fsyncs and no handler holds the writer. Leased: the first call to
 /// <see cref="GetDbTransactionAsync"/> borrows the writer's connection (<see cref="UnitOfWorkLease"/>), writes what
@@ -15,10 +16,7 @@ namespace Switchboard.Sqlite.Store;
 /// </summary>
 internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreTransaction
 {
-    private readonly List<(string Endpoint, string MessageId)> _handled = [];
-    private readonly List<(SagaRecord Record, long Expected)> _sagas = [];
-    private readonly List<OutgoingMessage> _outgoing = [];
-    private readonly List<StoreWrite> _writes = [];
+    private readonly DeferredWrites _deferred = new();
     private UnitOfWorkLease? _lease;
     private WriteBatch? _batch;
     private bool _finished;
@@ -39,18 +37,18 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         }
 
         // A duplicate committed between this check and the commit fails the commit with a conflict instead.
-        if (_handled.Contains((endpoint, messageId)) || store.WasHandled(endpoint, messageId))
+        if (_deferred.Handled.Contains((endpoint, messageId)) || store.WasHandled(endpoint, messageId))
         {
             return ValueTask.FromResult(false);
         }
 
-        _handled.Add((endpoint, messageId));
+        _deferred.Handled.Add((endpoint, messageId));
         return ValueTask.FromResult(true);
     }
 
     public ValueTask<SagaRecord?> LoadSagaAsync(string saga, string key, CancellationToken cancellationToken = default)
     {
-        var own = _sagas.FindLast(w => w.Record.Saga == saga && w.Record.Key == key);
+        var own = _deferred.Sagas.FindLast(w => w.Record.Saga == saga && w.Record.Key == key);
         if (own.Record is not null)
         {
             return ValueTask.FromResult<SagaRecord?>(own.Record);
@@ -69,7 +67,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
             StoreCommands.SaveSaga(batch, saved, expectedVersion);
         }
 
-        _sagas.Add((saved, expectedVersion));
+        _deferred.Sagas.Add((saved, expectedVersion));
         return ValueTask.CompletedTask;
     }
 
@@ -84,7 +82,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         }
         else
         {
-            _outgoing.AddRange(messages);
+            _deferred.Outgoing.AddRange(messages);
         }
 
         return ValueTask.FromResult(!store.JoinsTransport);
@@ -110,9 +108,34 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
             return ValueTask.CompletedTask;
         }
 
-        _writes.Add(write);
+        _deferred.Writes.Add(write);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>An append of the event store in this file, joined to the unit (see <see cref="Events.SqliteEventStore"/>).</summary>
+    public void EnlistAppend(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_batch is { } batch)
+        {
+            try
+            {
+                DeferredWrites.Append(batch, streamId, expected, events);
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                throw;
+            }
+
+            return;
+        }
+
+        _deferred.Appends.Add((streamId, expected, [.. events]));
+    }
+
+    /// <summary>Whether this unit of work writes through <paramref name="writer"/> (the file's one writer).</summary>
+    public bool WritesThrough(SqliteWriter writer) => ReferenceEquals(store.Writer, writer);
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
@@ -132,12 +155,12 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
             return;
         }
 
-        if (_handled.Count == 0 && _writes.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0)
+        if (_deferred.IsEmpty)
         {
             return;
         }
 
-        await store.Writer.ExecuteAsync(new UnitOfWorkWrite(_handled, _writes, _sagas, _outgoing, store.JoinsTransport), cancellationToken).ConfigureAwait(false);
+        await store.Writer.ExecuteAsync(new UnitOfWorkWrite(_deferred, store.JoinsTransport), cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()
@@ -168,7 +191,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         // What was deferred so far now runs on the lent connection; a conflict surfaces here, and the unit cannot commit.
         try
         {
-            StoreCommands.WriteDeferred(batch, _handled, _writes, _sagas, _outgoing, store.JoinsTransport);
+            _deferred.WriteTo(batch, store.JoinsTransport);
         }
         catch (Exception e)
         {
@@ -176,8 +199,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
             throw;
         }
 
-        _outgoing.Clear();
-        _writes.Clear();
+        _deferred.ClearWritten();
         return batch;
     }
 }

@@ -28,42 +28,6 @@ internal static class StoreCommands
 
     public const string LoadSagaSql = "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key";
 
-    /// <summary>
-    /// The writes a unit of work deferred: inbox records, the handlers' statements, saga saves, outgoing messages. A
-    /// recorded message, a statement changing an unexpected number of rows or a changed saga throws <see cref="ConcurrencyConflictException"/>; the caller rolls back what was written.
-    /// </summary>
-    public static void WriteDeferred(
-        WriteBatch batch,
-        IReadOnlyList<(string Endpoint, string MessageId)> handled,
-        IReadOnlyList<StoreWrite> writes,
-        IReadOnlyList<(SagaRecord Record, long Expected)> sagas,
-        IReadOnlyList<OutgoingMessage> outgoing,
-        bool direct)
-    {
-        foreach (var (endpoint, messageId) in handled)
-        {
-            if (!RecordHandled(batch, endpoint, messageId))
-            {
-                throw new ConcurrencyConflictException($"Message {messageId} was handled at {endpoint} by another unit of work meanwhile.");
-            }
-        }
-
-        foreach (var write in writes)
-        {
-            RunWrite(batch, write);
-        }
-
-        foreach (var (record, expected) in sagas)
-        {
-            SaveSaga(batch, record, expected);
-        }
-
-        foreach (var message in outgoing)
-        {
-            Enlist(batch, message, direct);
-        }
-    }
-
     /// <summary>Runs a handler's statement in the batch; a row count other than expected throws <see cref="ConcurrencyConflictException"/>.</summary>
     public static void RunWrite(WriteBatch batch, StoreWrite write) =>
         batch.Kept(connection => new HandlerStatements(connection)).Run(batch.Transaction, write);

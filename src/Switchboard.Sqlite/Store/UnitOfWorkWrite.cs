@@ -5,17 +5,13 @@ using Switchboard.Sqlite.Writing;
 namespace Switchboard.Sqlite.Store;
 
 /// <summary>
-/// The commit of a unit of work whose handlers did not lease the database: the inbox records, the handlers'
-/// <see cref="StoreWrite"/>s, saga saves and outgoing messages, written in the writer's next group commit under a savepoint, all or nothing. The
-/// checks run where the writes do (one writer holds the database), so a concurrent duplicate or a stale saga
-/// version, or a handler's statement that changed an unexpected number of rows, fails this unit alone with <see cref="ConcurrencyConflictException"/>.
+/// The commit of a unit of work whose handlers did not lease the database: its <see cref="DeferredWrites"/> (inbox
+/// records, the handlers' <see cref="StoreWrite"/>s, saga saves, event appends and outgoing messages), written in the
+/// writer's next group commit under a savepoint, all or nothing. The checks run where the writes do (one writer holds
+/// the database), so a concurrent duplicate, a stale saga or stream version, or a handler's statement that changed an
+/// unexpected number of rows, fails this unit alone with <see cref="ConcurrencyConflictException"/>.
 /// </summary>
-internal sealed class UnitOfWorkWrite(
-    IReadOnlyList<(string Endpoint, string MessageId)> handled,
-    IReadOnlyList<StoreWrite> writes,
-    IReadOnlyList<(SagaRecord Record, long Expected)> sagas,
-    IReadOnlyList<OutgoingMessage> outgoing,
-    bool direct) : WriteOperation<bool>
+internal sealed class UnitOfWorkWrite(DeferredWrites deferred, bool direct) : WriteOperation<bool>
 {
     private const string Savepoint = "sb_unit";
 
@@ -24,7 +20,7 @@ internal sealed class UnitOfWorkWrite(
         StoreCommands.Savepoint(batch, Savepoint);
         try
         {
-            StoreCommands.WriteDeferred(batch, handled, writes, sagas, outgoing, direct);
+            deferred.WriteTo(batch, direct);
         }
         catch
         {

@@ -56,6 +56,23 @@ public sealed class EndpointBuilder
     }
 
     /// <summary>
+    /// Runs the event-sourced saga <typeparamref name="TSaga"/> (registered as transient), whose state is aggregate
+    /// <typeparamref name="TAggregate"/>: each message loads the aggregate of its key, the saga runs commands on it, and
+    /// the events it raised are appended in the message's unit of work, together with the inbox record and what the saga
+    /// sent. Makes the endpoint transactional (<see cref="Transactional"/>); the bus needs a store and event sourcing on
+    /// an event store in the same database.
+    /// </summary>
+    public EndpointBuilder EventSourcedSaga<TSaga, TAggregate>(Action<EventSourcedSagaBuilder<TSaga, TAggregate>> configure)
+        where TSaga : class
+        where TAggregate : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _services.TryAddTransient<TSaga>();
+        configure(new EventSourcedSagaBuilder<TSaga, TAggregate>(this));
+        return _options.Transactional is null ? Transactional() : this;
+    }
+
+    /// <summary>
     /// Handles every message in a unit of work of the bus's store: the handlers' own database changes (through
     /// <see cref="IUnitOfWork"/>), saga state, the inbox record and the messages they send commit together, and a
     /// redelivered message is acknowledged without running the handlers again.

@@ -8,7 +8,7 @@ namespace Switchboard.InMemory;
 /// batches, expected versions, idempotent re-appends, one writer at a time, transactions that commit or leave a
 /// hole), nothing durable. Events become visible at commit, in position order, so readers never skip one.
 /// </summary>
-public sealed class InMemoryEventStore : IEventStore
+public sealed class InMemoryEventStore : IEventStore, IEventStoreEnlistment
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _gate = new();
@@ -37,6 +37,20 @@ public sealed class InMemoryEventStore : IEventStore
         var result = await transaction.AppendAsync(streamId, expectedVersion, events, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Appends join units of work of any <see cref="InMemoryMessageStore"/>: they are checked and staged when the unit commits, before the store's own changes.</remarks>
+    public bool CanEnlistIn(Persistence.IMessageStore store) => store is InMemoryMessageStore;
+
+    /// <inheritdoc />
+    public ValueTask EnlistAppendAsync(Persistence.IStoreTransaction transaction, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendRules.Validate(streamId, events);
+        var unit = transaction as InMemoryMessageStore.Transaction
+            ?? throw new ArgumentException("Not a unit of work of the in-memory store.", nameof(transaction));
+        unit.Work(() => new EnlistedAppends(this)).Add(streamId, expectedVersion, events);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -155,11 +155,12 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
         public bool Quarantined { get; set; }
     }
 
-    private sealed class Transaction(InMemoryMessageStore store) : IStoreTransaction
+    internal sealed class Transaction(InMemoryMessageStore store) : IStoreTransaction
     {
         private readonly List<(SagaRecord Record, long Expected)> _sagaWrites = [];
         private readonly List<(string Endpoint, string MessageId)> _inboxClaims = [];
         private readonly List<OutgoingMessage> _outgoing = [];
+        private readonly List<IInMemoryCommitWork> _work = [];
         private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _committed;
 
@@ -219,7 +220,49 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
             return ValueTask.FromResult(true);
         }
 
-        public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        /// <summary>The work of type <typeparamref name="TWork"/> this unit of work carries, added by <paramref name="create"/> on first use.</summary>
+        public TWork Work<TWork>(Func<TWork> create)
+            where TWork : IInMemoryCommitWork
+        {
+            foreach (var work in _work)
+            {
+                if (work is TWork existing)
+                {
+                    return existing;
+                }
+            }
+
+            var added = create();
+            _work.Add(added);
+            return added;
+        }
+
+        public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                foreach (var work in _work)
+                {
+                    await work.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                CommitOwn();
+            }
+            catch
+            {
+                await AbortWorkAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            foreach (var work in _work)
+            {
+                work.Commit();
+            }
+
+            _finished.TrySetResult();
+        }
+
+        private void CommitOwn()
         {
             var now = store._time.GetUtcNow();
             lock (store._gate)
@@ -261,15 +304,13 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
 
                 _committed = true;
             }
-
-            _finished.TrySetResult();
-            return ValueTask.CompletedTask;
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             if (!_committed)
             {
+                await AbortWorkAsync().ConfigureAwait(false);
                 lock (store._gate)
                 {
                     foreach (var key in _inboxClaims)
@@ -280,8 +321,14 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
 
                 _finished.TrySetResult();
             }
+        }
 
-            return ValueTask.CompletedTask;
+        private async ValueTask AbortWorkAsync()
+        {
+            foreach (var work in _work)
+            {
+                await work.AbortAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
 using Switchboard.Persistence;
+using Switchboard.Sqlite.Events;
 using Switchboard.Sqlite.Store;
 using Switchboard.Testing;
 
@@ -11,10 +12,13 @@ namespace Switchboard.Sqlite.Tests.Conformance;
 /// The embedded default: the store in the SQLite transport's own file, so units of work write their messages
 /// straight into the transport's tables (no outbox hop).
 /// </summary>
-public sealed class SqliteSharedFileStoreFactory : IStoreFactory
+public sealed class SqliteSharedFileStoreFactory : IEventSourcedStoreFactory
 {
     public ValueTask<IStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IStoreScope>(new SqliteStoreScope(TestDatabase.NewPath(), sharesTransportFile: true));
+
+    // The event store in the transport's file, sharing its writer with the store.
+    public void UseEventStore(SwitchboardBuilder builder, IStoreScope scope) => builder.UseSqliteEventStore();
 }
 
 /// <summary>The store in a file of its own next to another transport (in-memory here): messages go through the outbox.</summary>

@@ -1,3 +1,4 @@
+using Switchboard.Testing.EventSourcing;
 using Switchboard.Testing.Stores;
 
 namespace Switchboard.Sqlite.Tests.Conformance;
@@ -13,3 +14,5 @@ public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFact
 
 // The store in a file of its own next to another transport (messages go through the outbox and its relay).
 public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
+
+public sealed class SqliteEventSourcedSaga : EventSourcedSagaSuite<SqliteSharedFileStoreFactory>;

@@ -5,15 +5,19 @@ using Switchboard.Testing;
 
 namespace Switchboard.Tests.Conformance;
 
-/// <summary>A fresh in-memory store (and in-memory network) per test.</summary>
-public sealed class InMemoryStoreFactory : IStoreFactory
+/// <summary>A fresh in-memory store (and in-memory network and event store) per test.</summary>
+public sealed class InMemoryStoreFactory : IEventSourcedStoreFactory
 {
     public ValueTask<IStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<IStoreScope>(new Scope());
+
+    public void UseEventStore(SwitchboardBuilder builder, IStoreScope scope) => builder.UseInMemoryEventStore(((Scope)scope).Events);
 
     private sealed class Scope : IStoreScope
     {
         private readonly InMemoryMessageStore _store = new();
         private readonly InMemoryNetwork _network = new();
+
+        public InMemoryEventStore Events { get; } = new();
 
         public bool HasDatabase => false;
 

@@ -1,3 +1,4 @@
+using Switchboard.Testing.EventSourcing;
 using Switchboard.Testing.Stores;
 
 namespace Switchboard.Tests.Conformance;
@@ -9,3 +10,5 @@ public sealed class InMemoryInbox : InboxSuite<InMemoryStoreFactory>;
 public sealed class InMemoryOutbox : OutboxSuite<InMemoryStoreFactory>;
 
 public sealed class InMemoryUnitOfWork : UnitOfWorkSuite<InMemoryStoreFactory>;
+
+public sealed class InMemoryEventSourcedSaga : EventSourcedSagaSuite<InMemoryStoreFactory>;

@@ -14,8 +14,11 @@ public sealed class OrderAggregate : Aggregate<OrderState>
 {
     private bool CanProgress => !IsNew && State.Status != OrderStatus.None && !State.IsTerminal;
 
-    // Milestones are recorded also after the terminal state (a reply that came late), without changing it.
     private bool Exists => !IsNew && State.Status != OrderStatus.None;
+
+    // Milestones are recorded also after the terminal state (a reply that came late), without changing it, as long as
+    // one may still come (OrderState.AwaitsMilestones); after that the order's record is closed to them.
+    private bool AcceptsMilestones => Exists && (!State.IsTerminal || State.AwaitsMilestones);
 
     /// <summary>Places the order (a no-op when it already exists).</summary>
     public void Place(PlaceOrder command)
@@ -31,21 +34,21 @@ public sealed class OrderAggregate : Aggregate<OrderState>
         Raise(new OrderCreated(command.OrderId, command.CustomerId, command.Email, command.Lines, total, Catalog.Currency, command.PaymentToken, command.ShippingAddress, command.At, command.ShipBy));
     }
 
-    /// <summary>Records the charge (once; also when it comes after the terminal state, which it does not change).</summary>
+    /// <summary>Records the charge (once; also when it comes after the terminal state, which it does not change, while the order awaits it).</summary>
     public void RecordPayment(PaymentProcessed payment)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        if (Exists && State.PaymentId is null)
+        if (AcceptsMilestones && State.PaymentId is null)
         {
             Raise(new OrderMarkedPaid(State.OrderId, payment.PaymentId, payment.Amount, payment.Currency, payment.ProcessedAt));
         }
     }
 
-    /// <summary>Records the stock reservation (once; also when it comes after the terminal state, which it does not change).</summary>
+    /// <summary>Records the stock reservation (once; also when it comes after the terminal state, which it does not change, while the order awaits it).</summary>
     public void RecordReservation(InventoryUpdated reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        if (Exists && !State.Reserved)
+        if (AcceptsMilestones && !State.Reserved)
         {
             Raise(new OrderMarkedReserved(State.OrderId, reservation.ReservedAt));
         }
@@ -58,7 +61,7 @@ public sealed class OrderAggregate : Aggregate<OrderState>
     public void CompleteOnShipment(OrderShipped shipment, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(shipment);
-        if (Exists && !State.Shipped)
+        if (AcceptsMilestones && !State.Shipped)
         {
             Raise(new OrderMarkedShipped(State.OrderId, shipment.ShipmentId, shipment.TrackingNumber, shipment.ShippedAt));
         }

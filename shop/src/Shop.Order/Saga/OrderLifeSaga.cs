@@ -1,92 +1,104 @@
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
 using Shop.Order.Domain;
-using Switchboard;
-using Switchboard.EventSourcing;
-using Switchboard.EventSourcing.Aggregates;
 using Switchboard.Sagas;
 
 namespace Shop.Order.Saga;
 
 /// <summary>
-/// Drives one order (keyed by its id) to exactly one terminal state: it records Payment's, Inventory's and Shipping's
-/// milestones on the order aggregate, completes the order when it is shipped, fails it when payment or stock fails,
-/// and cancels it when it is still in flight after <see cref="OrderOptions.StuckOrderTimeout"/>. Every message can
-/// start it (replies may overtake <see cref="OrderCreated"/> on the way to this endpoint); the first one requests the
-/// timeout. Once the order is terminal and no reply can still come (a completed order's payment and reservation are
-/// recorded, a charged failed order's payment is), the saga completes. A cancelled order's saga never does: whatever
-/// was under way when it was cancelled (a charge, a reservation, a shipment) may still report, however late, and joins
-/// the timeline, as analytics and the customer's notifications count it too.
-/// Changes go through <see cref="AggregateRepository.HandleAsync{TAggregate}(string, Action{TAggregate}, EventMetadata?, CancellationToken)"/>
-/// (which retries on conflict); the aggregate's commands are idempotent, so a message that runs again changes nothing twice.
+/// Drives one order (keyed by its id) to exactly one terminal state. It is event-sourced: its state is the
+/// <see cref="OrderAggregate"/> itself, and every message runs one command on it, whose events the <c>order</c>
+/// endpoint's unit of work appends to the order's stream together with the inbox record and the timeout it may request:
+/// one transaction per message, no state of its own, no retry of its own (a concurrent change of the same order reruns
+/// the message on the new state). Payment's, Inventory's and Shipping's milestones are recorded, the shipment completes
+/// the order, a payment or stock failure fails it, and <see cref="OrderStuckTimeout"/> (requested when
+/// <see cref="OrderCreated"/> arrives) cancels it if it is still in flight. Replies may overtake <see cref="OrderCreated"/>
+/// on the way here: the order exists from its placement on, so they are recorded whatever came first. What comes after
+/// the terminal state (a late charge, reservation or shipment, Payment's refund, Shipping's voided shipment) joins the
+/// timeline without changing the outcome: the aggregate's commands are idempotent and it refuses a second terminal
+/// transition, so there is nothing to complete and nothing a late message could start again.
 /// </summary>
-public sealed partial class OrderLifeSaga(AggregateRepository orders, TimeProvider time, OrderOptions options, ILogger<OrderLifeSaga> logger) :
-    ISagaHandler<OrderLifeState, OrderCreated>,
-    ISagaHandler<OrderLifeState, PaymentProcessed>,
-    ISagaHandler<OrderLifeState, InventoryUpdated>,
-    ISagaHandler<OrderLifeState, OrderShipped>,
-    ISagaHandler<OrderLifeState, PaymentFailed>,
-    ISagaHandler<OrderLifeState, InventoryUpdateFailed>,
-    ISagaHandler<OrderLifeState, OrderStuckTimeout>
+public sealed partial class OrderLifeSaga(TimeProvider time, OrderOptions options, ILogger<OrderLifeSaga> logger) :
+    IEventSourcedSaga<OrderAggregate, OrderCreated>,
+    IEventSourcedSaga<OrderAggregate, PaymentProcessed>,
+    IEventSourcedSaga<OrderAggregate, InventoryUpdated>,
+    IEventSourcedSaga<OrderAggregate, OrderShipped>,
+    IEventSourcedSaga<OrderAggregate, PaymentFailed>,
+    IEventSourcedSaga<OrderAggregate, InventoryUpdateFailed>,
+    IEventSourcedSaga<OrderAggregate, OrderStuckTimeout>,
+    IEventSourcedSaga<OrderAggregate, PaymentRefunded>,
+    IEventSourcedSaga<OrderAggregate, ShipmentCancelled>
 {
-    /// <summary>The correlation key of an order's saga.</summary>
+    /// <summary>The correlation key of an order's saga: the order aggregate's id.</summary>
     public static string Key(Guid orderId) => orderId.ToString("D");
 
     /// <inheritdoc />
-    public ValueTask HandleAsync(OrderCreated message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, _ => { }, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(PaymentProcessed message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.RecordPayment(message), cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(InventoryUpdated message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.RecordReservation(message), cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(OrderShipped message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.CompleteOnShipment(message, time.GetUtcNow()), cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(PaymentFailed message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.Fail("payment failed: " + message.Reason, time.GetUtcNow()), cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(InventoryUpdateFailed message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.Fail(message.Reason, time.GetUtcNow(), afterCharge: true), cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(OrderStuckTimeout message, ISagaContext<OrderLifeState> saga, CancellationToken cancellationToken) =>
-        ChangeAsync(message.OrderId, saga, order => order.Cancel($"not completed within {options.StuckOrderTimeout}", time.GetUtcNow()), cancellationToken);
-
-    private async ValueTask ChangeAsync(Guid orderId, ISagaContext<OrderLifeState> saga, Action<OrderAggregate> decide, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(OrderCreated message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken)
     {
-        var metadata = new EventMetadata { CorrelationId = Key(orderId), CausationId = saga.MessageId };
-        var order = await orders.HandleAsync<OrderAggregate>(Key(orderId), decide, metadata, cancellationToken).ConfigureAwait(false);
-        saga.State.Status = order.State.Status;
-        if (order.IsNew)
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(saga);
+        if (Exists(saga) && !saga.Aggregate.State.IsTerminal)
         {
-            // No such order (it is placed before anything about it is published): nothing to drive.
-            LogUnknownOrder(logger, orderId, saga.Envelope.MessageType);
-            saga.Complete();
-            return;
-        }
-
-        // A terminal order keeps its saga while a reply may still come (they reach this endpoint in any order, and the
-        // timeline should show every one): a late reply is never dropped.
-        if (order.State.IsTerminal && !order.State.AwaitsMilestones)
-        {
-            saga.Complete();
-            return;
-        }
-
-        if (saga.IsNew)
-        {
-            await saga.RequestTimeoutAsync(new OrderStuckTimeout(orderId), options.StuckOrderTimeout, cancellationToken).ConfigureAwait(false);
+            await saga.RequestTimeoutAsync(new OrderStuckTimeout(message.OrderId), options.StuckOrderTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PaymentProcessed message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.RecordPayment(message));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(InventoryUpdated message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.RecordReservation(message));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(OrderShipped message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.CompleteOnShipment(message, time.GetUtcNow()));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PaymentFailed message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.Fail("payment failed: " + message.Reason, time.GetUtcNow()));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(InventoryUpdateFailed message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.Fail(message.Reason, time.GetUtcNow(), afterCharge: true));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(OrderStuckTimeout message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.Cancel($"not completed within {options.StuckOrderTimeout}", time.GetUtcNow()));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PaymentRefunded message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.RecordRefund(message));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(ShipmentCancelled message, IEventSourcedSagaContext<OrderAggregate> saga, CancellationToken cancellationToken) =>
+        Decide(saga, order => order.RecordShipmentCancelled(message));
+
+    private ValueTask Decide(IEventSourcedSagaContext<OrderAggregate> saga, Action<OrderAggregate> command)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        if (Exists(saga))
+        {
+            command(saga.Aggregate);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    // An order is placed (its stream written) before anything about it is published: a message for one that does not
+    // exist has nothing to drive.
+    private bool Exists(IEventSourcedSagaContext<OrderAggregate> saga)
+    {
+        if (!saga.Aggregate.IsNew)
+        {
+            return true;
+        }
+
+        LogUnknownOrder(logger, saga.Key, saga.Envelope.MessageType);
+        return false;
+    }
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ignoring {MessageType} for order {OrderId}, which does not exist")]
-    private static partial void LogUnknownOrder(ILogger logger, Guid orderId, string messageType);
+    private static partial void LogUnknownOrder(ILogger logger, string orderId, string messageType);
 }

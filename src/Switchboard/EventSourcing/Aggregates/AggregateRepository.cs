@@ -63,26 +63,42 @@ public sealed class AggregateRepository
     public async Task<AppendResult?> SaveAsync<TAggregate>(TAggregate aggregate, EventMetadata? metadata = null, CancellationToken cancellationToken = default)
         where TAggregate : class
     {
-        var loader = Loader.For(aggregate);
-        var changes = loader.Changes(aggregate);
-        if (changes.Count == 0)
+        var (stream, before, events) = Pending(aggregate, metadata);
+        if (events.Count == 0)
         {
             return null;
         }
 
-        var options = OptionsOf(typeof(TAggregate));
-        var id = loader.Id(aggregate);
-        var stream = StreamNames.For(options.Category, id);
-        var before = loader.Version(aggregate);
-        var events = changes.Select(e => _types.ToEventData(e, metadata: metadata)).ToList();
         var result = await _store.AppendAsync(stream, ExpectedVersion.Exact(before), events, cancellationToken).ConfigureAwait(false);
-        loader.MarkSaved(aggregate, result.StreamVersion);
-        if (options.SnapshotEvery > 0 && result.StreamVersion / options.SnapshotEvery > before / options.SnapshotEvery)
-        {
-            await SaveSnapshotAsync(stream, result.StreamVersion, loader, aggregate, options, cancellationToken).ConfigureAwait(false);
-        }
-
+        await SavedAsync(aggregate, result.StreamVersion, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>The aggregate's stream, the version it was loaded at and its new events (none: nothing to save).</summary>
+    internal (string Stream, long Version, IReadOnlyList<EventData> Events) Pending(object aggregate, EventMetadata? metadata)
+    {
+        ArgumentNullException.ThrowIfNull(aggregate);
+        var loader = Loader.For(aggregate);
+        var changes = loader.Changes(aggregate);
+        var stream = StreamNames.For(OptionsOf(aggregate.GetType()).Category, loader.Id(aggregate));
+        var events = changes.Count == 0 ? [] : changes.Select(e => _types.ToEventData(e, metadata: metadata)).ToList();
+        return (stream, loader.Version(aggregate), events);
+    }
+
+    /// <summary>
+    /// The aggregate's new events are stored, its stream now at <paramref name="version"/>: it starts afresh from there,
+    /// and a snapshot is taken when the save crossed a multiple of <see cref="AggregateOptions.SnapshotEvery"/>.
+    /// </summary>
+    internal async Task SavedAsync(object aggregate, long version, CancellationToken cancellationToken)
+    {
+        var loader = Loader.For(aggregate);
+        var options = OptionsOf(aggregate.GetType());
+        var before = loader.Version(aggregate);
+        loader.MarkSaved(aggregate, version);
+        if (options.SnapshotEvery > 0 && version / options.SnapshotEvery > before / options.SnapshotEvery)
+        {
+            await SaveSnapshotAsync(StreamNames.For(options.Category, loader.Id(aggregate)), version, loader, aggregate, options, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

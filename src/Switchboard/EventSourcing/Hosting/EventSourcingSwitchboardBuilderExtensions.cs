@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing.Aggregates;
 using Switchboard.Hosting;
+using Switchboard.Persistence;
 using Switchboard.Runtime;
 
 namespace Switchboard.EventSourcing.Hosting;
@@ -12,8 +13,8 @@ public static class EventSourcingSwitchboardBuilderExtensions
 {
     /// <summary>
     /// Configures event sourcing on the event store set with <c>UseEventStore</c> (or a provider's
-    /// <c>Use…EventStore</c>). Registers <see cref="EventTypeMap"/>, <see cref="AggregateRepository"/> and
-    /// <see cref="EventSourcingRuntime"/>, and its health check (<see cref="SwitchboardHealthChecks.EventSourcing"/>). The
+    /// <c>Use…EventStore</c>). Registers <see cref="EventTypeMap"/>, <see cref="AggregateRepository"/>, the scoped
+    /// <see cref="IEventSession"/> of transactional endpoints and <see cref="EventSourcingRuntime"/>, and its health check (<see cref="SwitchboardHealthChecks.EventSourcing"/>). The
     /// store is initialized and projections start when the host starts, subscriptions once the bus has started too; while
     /// the database cannot be reached they keep trying in the background.
     /// </summary>
@@ -33,6 +34,13 @@ public static class EventSourcingSwitchboardBuilderExtensions
 
         builder.Services.AddSingleton(types);
         builder.Services.AddSingleton(sp => new AggregateRepository(sp.GetRequiredService<IEventStore>(), types, aggregates, sp.GetService<ILogger<AggregateRepository>>()));
+        builder.Services.AddScoped(sp => new EventSession(
+            sp.GetRequiredService<UnitOfWork>(),
+            sp.GetRequiredService<AggregateRepository>(),
+            types,
+            sp.GetRequiredService<IEventStore>(),
+            sp.GetService<IMessageStore>() ?? throw new InvalidOperationException("An event session appends in the unit of work of a transactional endpoint, but the bus has no store: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...).")));
+        builder.Services.AddScoped<IEventSession>(sp => sp.GetRequiredService<EventSession>());
         builder.Services.AddSingleton(sp => new EventSourcingRuntime(
             sp.GetRequiredService<IEventStore>(),
             runners.ConvertAll(r => r(sp)),

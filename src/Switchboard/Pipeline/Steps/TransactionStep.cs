@@ -11,7 +11,8 @@ namespace Switchboard.Pipeline.Steps;
 /// The unit of work of a transactional endpoint, in place of the plain dispatch step: skips a message the inbox
 /// has seen, runs the handlers inside a store transaction, then records the message in the inbox, enlists what
 /// the handlers sent (outbox, or the transport's own tables when they share the database) and commits it all at
-/// once. Only after the commit are outbox messages dispatched; what a crash leaves behind, the relay sends.
+/// once, together with what the scope's participants hold (the appends of an <see cref="EventSourcing.IEventSession"/>).
+/// Only after the commit are outbox messages dispatched; what a crash leaves behind, the relay sends.
 /// A lost optimistic-concurrency race reruns the handlers at once with fresh state.
 /// </summary>
 internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher, TransactionalOptions options, ILogger logger) : IReceiveStep
@@ -38,6 +39,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
             {
                 unitOfWork.Attach(transaction);
                 await next(context).ConfigureAwait(false);
+                await unitOfWork.PrepareCommitAsync(context.Envelope, cancellationToken).ConfigureAwait(false);
                 if (options.Inbox && !await transaction.TryRecordHandledAsync(endpoint, messageId, cancellationToken).ConfigureAwait(false))
                 {
                     // Another consumer committed the same message meanwhile: this attempt's effects roll back.
@@ -64,7 +66,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
             }
             finally
             {
-                unitOfWork.Attach(null);
+                unitOfWork.Detach();
                 // Before the dispatch below: the store's connection is not held while messages go out.
                 await transaction.DisposeAsync().ConfigureAwait(false);
             }
@@ -76,6 +78,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
                     await DispatchCommittedAsync(toDispatch).ConfigureAwait(false);
                 }
 
+                await unitOfWork.CommittedAsync(CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
