@@ -1,4 +1,5 @@
 using Switchboard.Messages;
+using Switchboard.Persistence;
 using Switchboard.Sqlite.Writing;
 using Switchboard.Transport;
 
@@ -8,7 +9,7 @@ namespace Switchboard.Sqlite;
 /// One claimed message. Settling queues the change for the writer and returns: like a broker's ack it is not
 /// awaited to disk, and if the process dies first the lease expires and the message is delivered again.
 /// </summary>
-internal sealed class SqliteDelivery(SqliteReceiver receiver, string queue, ClaimedMessage claimed, long lease) : IncomingMessage
+internal sealed class SqliteDelivery(SqliteReceiver receiver, string queue, ClaimedMessage claimed, long lease) : IncomingMessage, IEnlistableCompletion
 {
     private int _settled;
 
@@ -37,6 +38,29 @@ internal sealed class SqliteDelivery(SqliteReceiver receiver, string queue, Clai
     {
         var at = DateTimeOffset.UtcNow;
         return Settle(SettleOperation.DeadLetter(queue, claimed.Seq, lease, at.ToUnixTimeMilliseconds(), reason.Stamp(claimed.Envelope, queue, at)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Joins the removal to a unit of work of the store in this file; it checks the lease like <see cref="CompleteAsync"/>,
+    /// and removes nothing when the lease expired and another consumer claimed the message (whose inbox then finds it handled).
+    /// </summary>
+    public bool TryEnlistCompletion(IStoreTransaction transaction)
+    {
+        if (Volatile.Read(ref _settled) != 0 || transaction is not Store.SqliteStoreTransaction unit || !unit.WritesThrough(receiver.Writer))
+        {
+            return false;
+        }
+
+        unit.EnlistCompletion(claimed.Seq, lease);
+        return true;
+    }
+
+    public void CompletedByCommit()
+    {
+        if (TryClaim())
+        {
+            receiver.Settled(this);
+        }
     }
 
     private ValueTask Settle(SettleOperation operation, CancellationToken cancellationToken) =>

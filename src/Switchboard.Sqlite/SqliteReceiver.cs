@@ -49,10 +49,19 @@ internal sealed class SqliteReceiver : ITransportReceiver
         static async ValueTask<IncomingMessage> Await(ValueTask<SqliteDelivery> pending) => await pending.ConfigureAwait(false);
     }
 
+    /// <summary>The file's writer (a unit of work that writes through it can remove this queue's messages in its commit).</summary>
+    internal SqliteWriter Writer => _writer;
+
     internal async ValueTask SettleAsync(SqliteDelivery delivery, SettleOperation operation, CancellationToken cancellationToken)
     {
         // The claim that follows this settlement in the writer's queue runs after it, so the room can be given back now.
         await _writer.EnqueueAsync(operation, cancellationToken).ConfigureAwait(false);
+        Settled(delivery);
+    }
+
+    /// <summary><paramref name="delivery"/> is settled (by its own operation, or by a unit of work's commit): it no longer takes room.</summary>
+    internal void Settled(SqliteDelivery delivery)
+    {
         if (_held.TryRemove(delivery.Seq, out _))
         {
             _room.Release();

@@ -7,6 +7,7 @@ internal enum HostMode
     Produce,
     Consume,
     Append,
+    Saga,
 }
 
 /// <summary>The command line of the crash host.</summary>
@@ -49,10 +50,12 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
                 new(HostMode.Produce, db, queue, Parse(from), Parse(count), delay, lease),
             ["consume", var db, var queue] =>
                 new(HostMode.Consume, db, queue, 0, 0, delay, lease),
+            ["saga", var db, var queue] =>
+                new(HostMode.Saga, db, queue, 0, 0, delay, lease),
             ["append", var db, var streams] when Parse(streams) > 0 && batch > 0 =>
                 new(HostMode.Append, db, "", 0, 0, delay, lease) { Streams = Parse(streams), Batch = batch },
             _ => throw new ArgumentException(
-                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] | consume <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
+                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] | consume <db> <queue> [--delay-ms D] [--lease-ms L] | saga <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
         };
     }
 

@@ -5,6 +5,10 @@ using Switchboard.Sqlite.CrashHost;
 //       declares the queue, sends <count> numbers starting at <from> and prints "sent N" after each send returned.
 //   consume <db> <queue> [--delay-ms D] [--lease-ms L]
 //       handles the queue (concurrency 4, prefetch 64), printing "handled N"; stops gracefully when stdin closes.
+//   saga <db> <queue> [--delay-ms D] [--lease-ms L]
+//       handles the queue with an event-sourced saga (transactional, concurrency 8, prefetch 64): number N deposits N
+//       on the aggregate tally-(N % 10), printing "handled N" when the saga has decided (before its unit of work
+//       commits); stops gracefully when stdin closes.
 //   append <db> <streams> [--batch B]
 //       opens the event store in <db> and appends to the streams crash-0..crash-<streams-1> at once, B events (default
 //       50) per append with the exact expected version, each stream continuing from its stored version; the events of
@@ -18,6 +22,7 @@ try
     {
         HostMode.Produce => await ProduceCommand.RunAsync(arguments),
         HostMode.Consume => await ConsumeCommand.RunAsync(arguments),
+        HostMode.Saga => await SagaCommand.RunAsync(arguments),
         HostMode.Append => await AppendCommand.RunAsync(arguments),
         _ => throw new ArgumentException($"Unknown mode {arguments.Mode}."),
     };

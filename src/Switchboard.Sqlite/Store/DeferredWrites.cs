@@ -7,8 +7,8 @@ using Switchboard.Sqlite.Writing;
 namespace Switchboard.Sqlite.Store;
 
 /// <summary>
-/// What a unit of work keeps for the writer: inbox records, the handlers' statements, saga saves, event appends and
-/// outgoing messages, written in that order by <see cref="WriteTo"/>. A recorded message, a statement changing an
+/// What a unit of work keeps for the writer: inbox records, the handlers' statements, saga saves, event appends,
+/// outgoing messages and the acknowledgement of the message handled, written in that order by <see cref="WriteTo"/>. A recorded message, a statement changing an
 /// unexpected number of rows, a changed saga or a stream not at its expected version throws
 /// <see cref="ConcurrencyConflictException"/>; the caller rolls back what was written.
 /// </summary>
@@ -24,7 +24,10 @@ internal sealed class DeferredWrites
 
     public List<OutgoingMessage> Outgoing { get; } = [];
 
-    public bool IsEmpty => Handled.Count == 0 && Writes.Count == 0 && Sagas.Count == 0 && Appends.Count == 0 && Outgoing.Count == 0;
+    /// <summary>Deliveries of the transport in this file to remove (seq, lease): the handled message's acknowledgement.</summary>
+    public List<(long Seq, long Lease)> Completions { get; } = [];
+
+    public bool IsEmpty => Handled.Count == 0 && Writes.Count == 0 && Sagas.Count == 0 && Appends.Count == 0 && Outgoing.Count == 0 && Completions.Count == 0;
 
     /// <summary>Writes everything on <paramref name="batch"/>; <paramref name="direct"/>: outgoing messages join the transport's tables.</summary>
     public void WriteTo(WriteBatch batch, bool direct)
@@ -56,6 +59,11 @@ internal sealed class DeferredWrites
         {
             StoreCommands.Enlist(batch, message, direct);
         }
+
+        foreach (var (seq, lease) in Completions)
+        {
+            Complete(batch, seq, lease);
+        }
     }
 
     /// <summary>Forgets what went to the writer once it runs everything at once (the inbox records and saga saves stay: later reads of the unit consult them).</summary>
@@ -64,6 +72,16 @@ internal sealed class DeferredWrites
         Writes.Clear();
         Appends.Clear();
         Outgoing.Clear();
+        Completions.Clear();
+    }
+
+    /// <summary>Removes a delivered message if its lease is still the one given (as the transport's own acknowledgement does).</summary>
+    public static void Complete(WriteBatch batch, long seq, long lease)
+    {
+        var complete = batch.Statements.Complete;
+        complete.Parameters[0].Value = seq;
+        complete.Parameters[1].Value = lease;
+        complete.ExecuteNonQuery();
     }
 
     /// <summary>Appends in the unit's transaction; a stream not at <paramref name="expected"/> is a lost race of the unit.</summary>

@@ -134,6 +134,19 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreT
         _deferred.Appends.Add((streamId, expected, [.. events]));
     }
 
+    /// <summary>The acknowledgement of a delivery of the transport in this file, joined to the unit (see <see cref="SqliteDelivery"/>).</summary>
+    public void EnlistCompletion(long seq, long lease)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_batch is { } batch)
+        {
+            DeferredWrites.Complete(batch, seq, lease);
+            return;
+        }
+
+        _deferred.Completions.Add((seq, lease));
+    }
+
     /// <summary>Whether this unit of work writes through <paramref name="writer"/> (the file's one writer).</summary>
     public bool WritesThrough(SqliteWriter writer) => ReferenceEquals(store.Writer, writer);
 

@@ -14,6 +14,10 @@ public static class CrashHostRuns
     public static CrashHostProcess StartConsumer(string name, string database, string queue, int handlerDelayMilliseconds) =>
         CrashHostProcess.Start(name, "consume", database, queue, "--delay-ms", Text(handlerDelayMilliseconds), "--lease-ms", Text(LeaseMilliseconds));
 
+    /// <summary>Handles the queue with an event-sourced saga: number N deposits N on the aggregate tally-(N % 10), stream crash-tally-(N % 10).</summary>
+    public static CrashHostProcess StartSaga(string name, string database, string queue, int handlerDelayMilliseconds) =>
+        CrashHostProcess.Start(name, "saga", database, queue, "--delay-ms", Text(handlerDelayMilliseconds), "--lease-ms", Text(LeaseMilliseconds));
+
     /// <summary>Appends batches of <paramref name="batch"/> events to the streams crash-0..crash-{streams-1} until killed or stopped.</summary>
     public static CrashHostProcess StartAppender(string name, string database, int streams, int batch) =>
         CrashHostProcess.Start(name, "append", database, Text(streams), "--batch", Text(batch));

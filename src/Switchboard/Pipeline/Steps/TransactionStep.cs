@@ -10,7 +10,8 @@ namespace Switchboard.Pipeline.Steps;
 /// <summary>
 /// The unit of work of a transactional endpoint, in place of the plain dispatch step: skips a message the inbox
 /// has seen, runs the handlers inside a store transaction, then records the message in the inbox, enlists what
-/// the handlers sent (outbox, or the transport's own tables when they share the database) and commits it all at
+/// the handlers sent (outbox, or the transport's own tables when they share the database) and, when the transport keeps
+/// its queues in the store's database, the message's acknowledgement (<see cref="IEnlistableCompletion"/>), and commits it all at
 /// once, together with what the scope's participants hold (the appends of an <see cref="EventSourcing.IEventSession"/>).
 /// Only after the commit are outbox messages dispatched; what a crash leaves behind, the relay sends.
 /// A lost optimistic-concurrency race reruns the handlers at once with fresh state.
@@ -50,7 +51,14 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
 
                 var outgoing = messageContext.Outgoing.ToArray();
                 var dispatchAfterCommit = outgoing.Length > 0 && await transaction.EnlistAsync(outgoing, cancellationToken).ConfigureAwait(false);
+                var completion = context.Incoming as IEnlistableCompletion;
+                var acknowledged = completion?.TryEnlistCompletion(transaction) == true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (acknowledged)
+                {
+                    completion!.CompletedByCommit();
+                }
+
                 messageContext.ClearOutgoing();
                 committed = true;
                 toDispatch = dispatchAfterCommit ? outgoing : null;
