@@ -11,6 +11,13 @@ internal sealed class Dispatcher(TransportHost transport)
     public ValueTask DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var started = transport.GetStartedAsync(cancellationToken);
+        if (message.Envelope.TraceParent is not null && started.IsCompletedSuccessfully)
+        {
+            // Stamped when its unit of work enlisted it (see Stamp): its producer span exists already.
+            var stamped = Hand(started.Result, message, message.Envelope, cancellationToken);
+            return stamped.IsCompletedSuccessfully ? Counted(message) : AwaitThenCountAsync(stamped, message);
+        }
+
         if (!started.IsCompletedSuccessfully || SwitchboardDiagnostics.ActivitySource.HasListeners())
         {
             return DispatchTracedAsync(started, message, cancellationToken);
@@ -26,6 +33,35 @@ internal sealed class Dispatcher(TransportHost transport)
         }
 
         return AwaitThenCountAsync(handing, message);
+    }
+
+    /// <summary>
+    /// Gives each of <paramref name="messages"/> its producer span now, closed at once, and names it in the message's
+    /// traceparent: messages a unit of work enlists leave with its commit (into the transport's tables, or the outbox
+    /// for the dispatch after the commit or for the relay, maybe after a restart), so this is the last moment they are
+    /// in the trace of the message being handled. A consumer of theirs continues that trace.
+    /// </summary>
+    public OutgoingMessage[] Stamp(OutgoingMessage[] messages)
+    {
+        if (Activity.Current is null && !SwitchboardDiagnostics.ActivitySource.HasListeners())
+        {
+            return messages;
+        }
+
+        var system = transport.Transport.Name;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            using var activity = StartActivity(messages[i], system);
+            messages[i] = messages[i] with { Envelope = WithTraceParent(messages[i].Envelope, activity?.Id ?? Activity.Current?.Id) };
+        }
+
+        return messages;
+    }
+
+    private static ValueTask Counted(OutgoingMessage message)
+    {
+        Count(message);
+        return ValueTask.CompletedTask;
     }
 
     private static async ValueTask AwaitThenCountAsync(ValueTask handing, OutgoingMessage message)

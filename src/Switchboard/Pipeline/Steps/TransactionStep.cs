@@ -49,7 +49,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
                     return;
                 }
 
-                var outgoing = messageContext.Outgoing.ToArray();
+                var outgoing = dispatcher.Stamp(messageContext.Outgoing.ToArray());
                 var dispatchAfterCommit = outgoing.Length > 0 && await transaction.EnlistAsync(outgoing, cancellationToken).ConfigureAwait(false);
                 var completion = context.Incoming as IEnlistableCompletion;
                 var acknowledged = completion?.TryEnlistCompletion(transaction) == true;
