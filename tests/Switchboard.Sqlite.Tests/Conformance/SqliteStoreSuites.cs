@@ -11,5 +11,9 @@ public sealed class SqliteOutbox : OutboxSuite<SqliteSharedFileStoreFactory>;
 
 public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFactory>;
 
+public sealed class SqliteUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteSharedFileStoreFactory>;
+
 // The store in a file of its own next to another transport (messages go through the outbox and its relay).
 public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
+
+public sealed class SqliteOwnFileUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteOwnFileStoreFactory>;
