@@ -12,7 +12,10 @@ public interface IEventStoreFactory
     ValueTask<IEventStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>One test's event store.</summary>
+/// <summary>
+/// One test's event store. A store with a database also implements <see cref="ITestDatabase"/>, for the suites of
+/// read-model SQL in its transactions.
+/// </summary>
 public interface IEventStoreScope : IAsyncDisposable
 {
     /// <summary>
@@ -22,20 +25,8 @@ public interface IEventStoreScope : IAsyncDisposable
     IEventStore CreateStore();
 
     /// <summary>
-    /// Whether <see cref="IEventStoreTransaction.Connection"/> is a real database connection (false for the in-memory
-    /// store): then the suite keeps read models in tables made by <see cref="CreateTestTableAsync"/>.
-    /// </summary>
-    bool HasDatabase { get; }
-
-    /// <summary>
     /// Whether an open <see cref="IEventStoreTransaction"/> holds every other writer back until it ends (SQLite,
     /// in-memory); false when writers commit concurrently and out of order (PostgreSQL).
     /// </summary>
     bool SingleWriter { get; }
-
-    /// <summary>Creates a table <c>{name}(id TEXT PRIMARY KEY, value BIGINT NOT NULL)</c> in the store's database; only called when <see cref="HasDatabase"/>.</summary>
-    ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default);
-
-    /// <summary>Rows of that table: id to value, read outside any transaction.</summary>
-    ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default);
 }

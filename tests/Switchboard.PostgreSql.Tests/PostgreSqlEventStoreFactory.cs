@@ -14,12 +14,10 @@ public sealed class PostgreSqlEventStoreFactory : IEventStoreFactory
         return scope;
     }
 
-    private sealed class Scope(string connectionString, string schema) : IEventStoreScope
+    private sealed class Scope(string connectionString, string schema) : IEventStoreScope, ITestDatabase
     {
         private readonly NpgsqlDataSource _admin = NpgsqlDataSource.Create(connectionString);
         private readonly string _quoted = PostgreSqlNames.Quote(schema);
-
-        public bool HasDatabase => true;
 
         public bool SingleWriter => false;
 

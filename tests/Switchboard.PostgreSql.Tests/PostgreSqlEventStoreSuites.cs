@@ -21,6 +21,9 @@ public sealed class PostgreSqlEventConcurrency : ConcurrentAppendSuite<PostgreSq
 public sealed class PostgreSqlEventTransactions : TransactionSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventTransactionsSql : TransactionSqlSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
@@ -31,7 +34,7 @@ public sealed class PostgreSqlEventUpcasting : UpcastingSuite<PostgreSqlEventSto
 public sealed class PostgreSqlSubscriptions : SubscriptionSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
-public sealed class PostgreSqlProjections : ProjectionSuite<PostgreSqlEventStoreFactory>;
+public sealed class PostgreSqlProjections : ProjectionSqlSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlAggregates : AggregateSuite<PostgreSqlEventStoreFactory>;

@@ -20,13 +20,11 @@ public sealed class PostgreSqlStoreFactory : IStoreFactory
         return scope;
     }
 
-    private sealed class Scope(string connectionString, string schema) : IStoreScope
+    private sealed class Scope(string connectionString, string schema) : IStoreScope, ITestDatabase
     {
         private readonly InMemoryNetwork _network = new();
         private readonly NpgsqlDataSource _admin = NpgsqlDataSource.Create(connectionString);
         private readonly string _quoted = PostgreSqlNames.Quote(schema);
-
-        public bool HasDatabase => true;
 
         public void Configure(SwitchboardBuilder builder, StoreOptions options) =>
             builder.UseInMemory(_network).UsePostgreSqlStore(connectionString, o => o.Schema = schema, options);

@@ -9,3 +9,5 @@ public sealed class PostgreSqlInbox : InboxSuite<PostgreSqlStoreFactory>;
 public sealed class PostgreSqlOutbox : OutboxSuite<PostgreSqlStoreFactory>;
 
 public sealed class PostgreSqlUnitOfWork : UnitOfWorkSuite<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlUnitOfWorkSql : UnitOfWorkSqlSuite<PostgreSqlStoreFactory>;

@@ -17,8 +17,38 @@ public sealed class StoreTests : SchemaTest
     [Fact]
     public async Task A_transaction_opens_no_connection_until_used_and_commits_nothing_as_a_no_op()
     {
-        await using var transaction = await _store.BeginAsync();
-        await transaction.CommitAsync();
+        // Without pooling every open is a new backend, so the initializer sees every connection the store takes.
+        var opened = 0;
+        var builder = new NpgsqlDataSourceBuilder(TestServer.ConnectionString);
+        builder.ConnectionStringBuilder.Pooling = false;
+        builder.UsePhysicalConnectionInitializer(
+            _ => Interlocked.Increment(ref opened),
+            _ =>
+            {
+                Interlocked.Increment(ref opened);
+                return Task.CompletedTask;
+            });
+        await using var dataSource = builder.Build();
+        var store = NewStore(o => o.DataSource = dataSource);
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.Equal(0, Volatile.Read(ref opened));
+            await transaction.CommitAsync();
+        }
+
+        // No connection, so nothing was sent, let alone committed.
+        Assert.Equal(0, Volatile.Read(ref opened));
+
+        // The count is the store's: a unit of work with something to commit takes a connection for it.
+        await using (var transaction = await store.BeginAsync())
+        {
+            await transaction.SaveSagaAsync(new SagaRecord("s", "k", 0, "{}", false), 0);
+            await transaction.CommitAsync();
+        }
+
+        Assert.True(Volatile.Read(ref opened) > 0, "The commit of a saga took no connection the test could see.");
+        Assert.NotNull(await LoadAsync("s", "k"));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Switchboard.EventSourcing;
 using Xunit;
 
@@ -7,7 +6,8 @@ namespace Switchboard.Testing.EventStores;
 /// <summary>
 /// Transactions: appends invisible until the commit, nothing left by a rollback (and its hole never stalls a
 /// subscriber), a transaction held open while other writers append (no event out of position order, every event
-/// exactly once), checkpoints and a read model's rows committing and rolling back with it.
+/// exactly once), checkpoints committing and rolling back with it. Every store passes it; a read model's rows in the
+/// transaction are <see cref="TransactionSqlSuite{TFactory}"/>'s, for stores with a database.
 /// </summary>
 public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
     where TFactory : IEventStoreFactory, new()
@@ -219,117 +219,5 @@ public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
         }
 
         Assert.Equal(12, await other.LoadCheckpointAsync("projection"));
-    }
-
-    /// <summary>
-    /// With a database: a read model's row written through the transaction's connection commits together with the
-    /// checkpoint and the appended events, and rolls back together with them (disposed without commit, or after a
-    /// refused append).
-    /// </summary>
-    [Fact]
-    public async Task A_read_model_row_commits_and_rolls_back_with_the_checkpoint_with_a_database()
-    {
-        if (!Scope.HasDatabase)
-        {
-            return;
-        }
-
-        const string table = "event_suite_read_model";
-        await Scope.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
-        var other = await OpenStoreAsync();
-        var stream = NewStreamId();
-
-        await using (var transaction = await store.BeginTransactionAsync())
-        {
-            await InsertRowAsync(transaction, table, "committed", 1);
-            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(1)]);
-            await transaction.SaveCheckpointAsync("read-model", 1);
-            await transaction.CommitAsync();
-        }
-
-        await using (var transaction = await store.BeginTransactionAsync())
-        {
-            await InsertRowAsync(transaction, table, "rolled-back", 2);
-            await transaction.AppendAsync(stream, ExpectedVersion.Exact(1), [NewEvent(2)]);
-            await transaction.SaveCheckpointAsync("read-model", 2);
-        }
-
-        var refused = await OutcomeAsync(async () =>
-        {
-            await using var transaction = await store.BeginTransactionAsync();
-            await InsertRowAsync(transaction, table, "refused", 3);
-            await transaction.SaveCheckpointAsync("read-model", 3);
-            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(3)]);
-            await transaction.CommitAsync();
-        });
-
-        Assert.IsType<WrongExpectedVersionException>(refused);
-        Assert.Equal(new Dictionary<string, long> { ["committed"] = 1 }, await Scope.ReadTestTableAsync(table));
-        Assert.Equal(1, await other.LoadCheckpointAsync("read-model"));
-        Assert.Equal(1, await other.GetStreamVersionAsync(stream));
-        Assert.Single(await ReadAllAsync(other));
-    }
-
-    /// <summary>With a database: the transaction's connection reads its own uncommitted row (it is one transaction).</summary>
-    [Fact]
-    public async Task The_transaction_connection_sees_its_own_rows_with_a_database()
-    {
-        if (!Scope.HasDatabase)
-        {
-            return;
-        }
-
-        const string table = "event_suite_own_rows";
-        await Scope.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
-
-        await using var transaction = await store.BeginTransactionAsync();
-        await InsertRowAsync(transaction, table, "mine", 7);
-
-        Assert.Equal(7L, Convert.ToInt64(await ScalarAsync(transaction, $"SELECT value FROM {table} WHERE id = @id", "mine"), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Empty(await Scope.ReadTestTableAsync(table));
-    }
-
-    /// <summary>Inserts <c>(id, value)</c> into a test table through the transaction's connection; <paramref name="table"/> is a test constant.</summary>
-    private static async Task InsertRowAsync(IEventStoreTransaction transaction, string table, string id, long value)
-    {
-        var command = CreateCommand(transaction, $"INSERT INTO {table} (id, value) VALUES (@id, @value)");
-        await using (command.ConfigureAwait(false))
-        {
-            AddParameter(command, "@id", id);
-            AddParameter(command, "@value", value);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
-    }
-
-    private static async Task<object?> ScalarAsync(IEventStoreTransaction transaction, string sql, string id)
-    {
-        var command = CreateCommand(transaction, sql);
-        await using (command.ConfigureAwait(false))
-        {
-            AddParameter(command, "@id", id);
-            return await command.ExecuteScalarAsync();
-        }
-    }
-
-    private static DbCommand CreateCommand(IEventStoreTransaction transaction, string sql)
-    {
-        var connection = transaction.Connection ?? throw new InvalidOperationException("A store with a database gave a transaction without a connection.");
-        Assert.NotNull(transaction.Transaction);
-        var command = connection.CreateCommand();
-        command.Transaction = transaction.Transaction;
-#pragma warning disable CA2100 // The table names are the suite's constants; values are parameters.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        return command;
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -276,7 +276,7 @@ public sealed class OrderParticipants(StoreProbe probe) :
 /// </summary>
 public sealed class LedgerHandler(IUnitOfWork unitOfWork) : IMessageHandler<WriteLedgerRow>
 {
-    /// <summary>The handler's table (created with <see cref="IStoreScope.CreateTestTableAsync"/>).</summary>
+    /// <summary>The handler's table (created with <see cref="ITestDatabase.CreateTestTableAsync"/>).</summary>
     public const string Table = "store_suite_ledger";
 
     /// <summary>Where <see cref="LedgerRowWritten"/> goes.</summary>
@@ -340,7 +340,7 @@ public sealed class LedgerAuditHandler(StoreProbe probe) : IMessageHandler<Ledge
 /// </summary>
 public sealed class CounterHandler(IUnitOfWork unitOfWork, CounterReads reads) : IMessageHandler<IncrementCounter>
 {
-    /// <summary>The handler's table (created with <see cref="IStoreScope.CreateTestTableAsync"/>).</summary>
+    /// <summary>The handler's table (created with <see cref="ITestDatabase.CreateTestTableAsync"/>).</summary>
     public const string Table = "store_suite_counters";
 
     /// <inheritdoc />

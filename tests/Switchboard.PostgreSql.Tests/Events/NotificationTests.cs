@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Npgsql;
 using Switchboard.EventSourcing;
 
 namespace Switchboard.PostgreSql.Tests.Events;
@@ -81,13 +82,22 @@ public sealed class NotificationTests : EventStoreTest
         var (_, next) = await ReadAllAsync(reader);
         await reader.WaitForEventsAsync(next, TimeSpan.FromMilliseconds(10));
         await WaitUntilAsync(() => reader.IsListening);
+        var listen = $"LISTEN {PostgreSqlNames.Quote(writer.Sql.Channel)}";
+        var killed = Assert.Single(await BackendsRunningAsync(listen));
 
-        await using (var kill = Admin.CreateCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%{writer.Sql.Channel}%' OR query = 'SELECT 1' AND datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'idle'"))
+        await using (var kill = Admin.CreateCommand($"SELECT pg_terminate_backend({killed})"))
         {
-            await kill.ExecuteNonQueryAsync();
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
         }
 
-        await WaitUntilAsync(() => !reader.IsListening, allowAlready: true);
+        // Another backend listens on the channel: the reader's listener connected again.
+        var clock = Stopwatch.StartNew();
+        while (await BackendsRunningAsync(listen) is not [var pid] || pid == killed)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "No new backend listens on the channel.");
+            await Task.Delay(20);
+        }
+
         await WaitUntilAsync(() => reader.IsListening);
         var waiting = reader.WaitForEventsAsync(next, TimeSpan.FromSeconds(30)).AsTask();
         await writer.AppendAsync("s-1", ExpectedVersion.Any, [Event("a")]);
@@ -105,22 +115,32 @@ public sealed class NotificationTests : EventStoreTest
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.WaitForEventsAsync(next, TimeSpan.FromSeconds(30), cancel.Token).AsTask());
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, bool allowAlready = false)
+    private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(10))
             {
-                if (allowAlready)
-                {
-                    return;
-                }
-
                 throw new TimeoutException("The condition did not become true.");
             }
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>The backends of this database whose last statement was <paramref name="query"/>, other than the test's own.</summary>
+    private async Task<List<int>> BackendsRunningAsync(string query)
+    {
+        await using var command = Admin.CreateCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = query });
+        await using var reader = await command.ExecuteReaderAsync();
+        var pids = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            pids.Add(reader.GetInt32(0));
+        }
+
+        return pids;
     }
 }

@@ -12,10 +12,8 @@ public sealed class SqliteEventStoreFactory : IEventStoreFactory
         ValueTask.FromResult<IEventStoreScope>(new SqliteEventStoreScope(TestDatabase.NewPath()));
 }
 
-internal sealed class SqliteEventStoreScope(string path) : IEventStoreScope
+internal sealed class SqliteEventStoreScope(string path) : IEventStoreScope, ITestDatabase
 {
-    public bool HasDatabase => true;
-
     public bool SingleWriter => true;
 
     public IEventStore CreateStore() => new SqliteEventStore(new SqliteTransportOptions { Path = path });

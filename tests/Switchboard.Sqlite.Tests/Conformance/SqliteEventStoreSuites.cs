@@ -13,6 +13,8 @@ public sealed class SqliteEventStoreConcurrency : ConcurrentAppendSuite<SqliteEv
 
 public sealed class SqliteEventStoreTransactions : TransactionSuite<SqliteEventStoreFactory>;
 
+public sealed class SqliteEventStoreTransactionsSql : TransactionSqlSuite<SqliteEventStoreFactory>;
+
 public sealed class SqliteEventStoreCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<SqliteEventStoreFactory>;
 
 public sealed class SqliteEventStoreUpcasting : UpcastingSuite<SqliteEventStoreFactory>;
@@ -20,6 +22,6 @@ public sealed class SqliteEventStoreUpcasting : UpcastingSuite<SqliteEventStoreF
 // What runs on top of the event store: subscriptions, projections in the file's tables, aggregates.
 public sealed class SqliteEventStoreSubscriptions : SubscriptionSuite<SqliteEventStoreFactory>;
 
-public sealed class SqliteEventStoreProjections : ProjectionSuite<SqliteEventStoreFactory>;
+public sealed class SqliteEventStoreProjections : ProjectionSqlSuite<SqliteEventStoreFactory>;
 
 public sealed class SqliteEventStoreAggregates : AggregateSuite<SqliteEventStoreFactory>;

@@ -28,11 +28,9 @@ public sealed class SqliteOwnFileStoreFactory : IStoreFactory
         ValueTask.FromResult<IStoreScope>(new SqliteStoreScope(TestDatabase.NewPath(), sharesTransportFile: false));
 }
 
-internal sealed class SqliteStoreScope(string path, bool sharesTransportFile) : IStoreScope
+internal sealed class SqliteStoreScope(string path, bool sharesTransportFile) : IStoreScope, ITestDatabase
 {
     private readonly InMemoryNetwork _network = new();
-
-    public bool HasDatabase => true;
 
     private SqliteTransportOptions Options => new() { Path = path, LeaseDuration = TimeSpan.FromSeconds(5) };
 

@@ -12,7 +12,12 @@ public sealed class SqliteOutbox : OutboxSuite<SqliteSharedFileStoreFactory>;
 
 public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFactory>;
 
+public sealed class SqliteUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteSharedFileStoreFactory>;
+
 // The store in a file of its own next to another transport (messages go through the outbox and its relay).
 public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
 
+public sealed class SqliteOwnFileUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteOwnFileStoreFactory>;
+
+// Event-sourced sagas: the event store in the transport's file too.
 public sealed class SqliteEventSourcedSaga : EventSourcedSagaSuite<SqliteSharedFileStoreFactory>;

@@ -13,16 +13,10 @@ public sealed class InMemoryEventStoreFactory : IEventStoreFactory
     {
         private readonly InMemoryEventStore _store = new();
 
-        public bool HasDatabase => false;
-
         public bool SingleWriter => true;
 
         // The same data: each instance is the one store, behind a wrapper whose disposal leaves it open for the others.
         public IEventStore CreateStore() => new SharedEventStore(_store);
-
-        public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => _store.DisposeAsync();
     }

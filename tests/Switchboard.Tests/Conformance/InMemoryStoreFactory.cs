@@ -19,16 +19,10 @@ public sealed class InMemoryStoreFactory : IEventSourcedStoreFactory
 
         public InMemoryEventStore Events { get; } = new();
 
-        public bool HasDatabase => false;
-
         public void Configure(SwitchboardBuilder builder, StoreOptions options) => builder.UseInMemory(_network).UseInMemoryStore(_store, options);
 
         // The same data: the in-memory store is its own only instance; disposing it is a no-op.
         public IMessageStore CreateStore() => _store;
-
-        public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

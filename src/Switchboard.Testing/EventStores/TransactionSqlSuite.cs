@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Switchboard.EventSourcing;
+using Xunit;
+
+namespace Switchboard.Testing.EventStores;
+
+/// <summary>
+/// A read model's SQL in an event store transaction, for stores with a database (<see cref="ITestDatabase"/>): rows
+/// written through <see cref="IEventStoreTransaction.Connection"/> commit and roll back with the appended events and
+/// the checkpoint, and the transaction reads its own. The in-memory store's transactions have no connection, and its
+/// test project does not derive this suite.
+/// </summary>
+public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
+    where TFactory : IEventStoreFactory, new()
+{
+    /// <summary>The test store's database, where the read model's tables live.</summary>
+    protected ITestDatabase Database => TestDatabases.Of(Scope, typeof(TFactory));
+
+    /// <summary>
+    /// A read model's row written through the transaction's connection commits together with the
+    /// checkpoint and the appended events, and rolls back together with them (disposed without commit, or after a
+    /// refused append).
+    /// </summary>
+    [Fact]
+    public async Task A_read_model_row_commits_and_rolls_back_with_the_checkpoint_with_a_database()
+    {
+        const string table = "event_suite_read_model";
+        await Database.CreateTestTableAsync(table);
+        var store = await OpenStoreAsync();
+        var other = await OpenStoreAsync();
+        var stream = NewStreamId();
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await InsertRowAsync(transaction, table, "committed", 1);
+            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(1)]);
+            await transaction.SaveCheckpointAsync("read-model", 1);
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await store.BeginTransactionAsync())
+        {
+            await InsertRowAsync(transaction, table, "rolled-back", 2);
+            await transaction.AppendAsync(stream, ExpectedVersion.Exact(1), [NewEvent(2)]);
+            await transaction.SaveCheckpointAsync("read-model", 2);
+        }
+
+        var refused = await OutcomeAsync(async () =>
+        {
+            await using var transaction = await store.BeginTransactionAsync();
+            await InsertRowAsync(transaction, table, "refused", 3);
+            await transaction.SaveCheckpointAsync("read-model", 3);
+            await transaction.AppendAsync(stream, ExpectedVersion.NoStream, [NewEvent(3)]);
+            await transaction.CommitAsync();
+        });
+
+        Assert.IsType<WrongExpectedVersionException>(refused);
+        Assert.Equal(new Dictionary<string, long> { ["committed"] = 1 }, await Database.ReadTestTableAsync(table));
+        Assert.Equal(1, await other.LoadCheckpointAsync("read-model"));
+        Assert.Equal(1, await other.GetStreamVersionAsync(stream));
+        Assert.Single(await ReadAllAsync(other));
+    }
+
+    /// <summary>The transaction's connection reads its own uncommitted row (it is one transaction).</summary>
+    [Fact]
+    public async Task The_transaction_connection_sees_its_own_rows_with_a_database()
+    {
+        const string table = "event_suite_own_rows";
+        await Database.CreateTestTableAsync(table);
+        var store = await OpenStoreAsync();
+
+        await using var transaction = await store.BeginTransactionAsync();
+        await InsertRowAsync(transaction, table, "mine", 7);
+
+        Assert.Equal(7L, Convert.ToInt64(await ScalarAsync(transaction, $"SELECT value FROM {table} WHERE id = @id", "mine"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(await Database.ReadTestTableAsync(table));
+    }
+
+    /// <summary>Inserts <c>(id, value)</c> into a test table through the transaction's connection; <paramref name="table"/> is a test constant.</summary>
+    private static async Task InsertRowAsync(IEventStoreTransaction transaction, string table, string id, long value)
+    {
+        var command = CreateCommand(transaction, $"INSERT INTO {table} (id, value) VALUES (@id, @value)");
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameter(command, "@id", id);
+            AddParameter(command, "@value", value);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(IEventStoreTransaction transaction, string sql, string id)
+    {
+        var command = CreateCommand(transaction, sql);
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameter(command, "@id", id);
+            return await command.ExecuteScalarAsync();
+        }
+    }
+
+    private static DbCommand CreateCommand(IEventStoreTransaction transaction, string sql)
+    {
+        var connection = transaction.Connection ?? throw new InvalidOperationException("A store with a database gave a transaction without a connection.");
+        Assert.NotNull(transaction.Transaction);
+        var command = connection.CreateCommand();
+        command.Transaction = transaction.Transaction;
+#pragma warning disable CA2100 // The table names are the suite's constants; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
