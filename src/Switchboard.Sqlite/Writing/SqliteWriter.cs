@@ -141,6 +141,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
         }
 
+        WriterMetrics.Committed(operations);
         foreach (var operation in operations)
         {
             if (failed.TryGetValue(operation, out var error))

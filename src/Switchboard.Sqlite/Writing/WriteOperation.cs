@@ -15,6 +15,9 @@ internal abstract class WriteOperation
     /// <summary>False for operations that cannot be run a second time when their batch is retried (units of work).</summary>
     public virtual bool CanRunAgain => true;
 
+    /// <summary>What kind of write this is, for metrics (the type's name: a small fixed set).</summary>
+    public string Kind => GetType().Name;
+
     /// <summary>The transaction committed (and this operation's <see cref="Execute"/> did not throw).</summary>
     public abstract void Succeed();
 
