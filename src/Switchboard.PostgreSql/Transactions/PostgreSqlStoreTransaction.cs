@@ -1,0 +1,141 @@
+using System.Data.Common;
+using Switchboard.Messages;
+using Switchboard.Persistence;
+
+namespace Switchboard.PostgreSql;
+
+/// <summary>
+/// A unit of work on the PostgreSQL store, in one of two modes. Deferred (<see cref="DeferredMode"/>, the default):
+/// no connection is held while handlers run, and the writes go in one batch at the commit, a single round trip. Live
+/// (<see cref="LiveMode"/>): the first call to <see cref="GetDbTransactionAsync"/> (or <see cref="EnlistWriteAsync"/>)
+/// takes a connection from the pool with a READ COMMITTED transaction for the handler's own SQL, writes what was
+/// deferred so far on it, and from then on every statement runs on it at once. This class keeps what belongs to the
+/// unit of work whatever its mode: whether it can still be used, a failure that forbids its commit, and the switch.
+/// </summary>
+/// <remarks>
+/// Round trips of a deferred unit of work (a saga's message through the transaction step): the saga load, one; the
+/// inbox record, none, because the transaction step has just asked <see cref="PostgreSqlMessageStore.WasHandledAsync"/>
+/// (see <see cref="UnhandledHints"/>; without that hint, one read of the committed inbox); the saga save and the
+/// outbox messages, none (kept in memory); the commit, one.
+/// </remarks>
+internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) : IStoreTransaction
+{
+    private StoreTransactionMode _mode = new DeferredMode(store);
+    private bool _ended;
+    private Exception? _failure;
+    private bool _disposed;
+
+    public async ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default) =>
+        (await LiveAsync(cancellationToken).ConfigureAwait(false)).Transaction;
+
+    public ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ThrowIfUnusable();
+        return _mode.TryRecordHandledAsync(endpoint, messageId, cancellationToken);
+    }
+
+    public ValueTask<SagaRecord?> LoadSagaAsync(string saga, string key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        return _mode.LoadSagaAsync(saga, key, cancellationToken);
+    }
+
+    public ValueTask SaveSagaAsync(SagaRecord record, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        return _mode.SaveSagaAsync(record, expectedVersion, cancellationToken);
+    }
+
+    public async ValueTask<bool> EnlistAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        if (messages.Count > 0)
+        {
+            await _mode.EnlistAsync(messages, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    // Runs at once on the live transaction. A failed statement (also a row count the write did not expect) ends the
+    // unit of work even if the handler catches it: the commit throws, and disposing rolls everything back.
+    public async ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var live = await LiveAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StoreWrite.RunAsync(live.Transaction, write, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            _ended = true;
+            throw;
+        }
+    }
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_failure is not null)
+        {
+            throw store.IsConcurrencyConflict(_failure)
+                ? new ConcurrencyConflictException("A statement of this unit of work lost a concurrency race: " + _failure.Message, _failure)
+                : new InvalidOperationException("A statement of this unit of work failed earlier; it cannot commit.", _failure);
+        }
+
+        ThrowIfUnusable();
+
+        // Whatever happens next, this unit of work is over: a failed commit is not tried again.
+        _ended = true;
+        await _mode.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _mode.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Live from here on: a pooled connection with a READ COMMITTED transaction, and what was deferred written on it in
+    // one batch. A failure to open changes nothing; a conflict among the deferred writes ends the unit of work.
+    private async ValueTask<LiveMode> LiveAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        if (_mode is LiveMode open)
+        {
+            return open;
+        }
+
+        var deferred = (DeferredMode)_mode;
+        var live = await LiveMode.OpenAsync(store, cancellationToken).ConfigureAwait(false);
+        _mode = live;
+        try
+        {
+            await deferred.MoveToAsync(live, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Its writes are incomplete: nothing more may run on it. Disposing rolls it back.
+            _ended = true;
+            throw;
+        }
+
+        return live;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_ended)
+        {
+            throw new InvalidOperationException("This unit of work has ended: it committed, or its commit or writes failed.");
+        }
+    }
+}
