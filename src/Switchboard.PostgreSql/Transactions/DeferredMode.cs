@@ -1,4 +1,5 @@
 using Npgsql;
+using Switchboard.EventSourcing;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 
@@ -20,7 +21,10 @@ namespace Switchboard.PostgreSql;
 /// <see cref="ConcurrencyConflictException"/>. So a conflict found at the commit leaves nothing behind, and the
 /// transaction step runs the message again. The implicit transaction has the server's default isolation
 /// (<c>default_transaction_isolation</c>, READ COMMITTED unless configured otherwise); the batch only writes, and a
-/// stricter level can only add serialization failures, which count as conflicts too.
+/// stricter level can only add serialization failures, which count as conflicts too. Event appends use the event
+/// store's checked statement (<see cref="EventStoreSql.AppendFor"/>), which fails the same way when its stream is not
+/// at the expected version; when one of its event ids is in use, it fails otherwise, and the commit throws
+/// <see cref="DuplicateEventIdException"/> (running the message again would not mend it).
 /// </remarks>
 internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransactionMode(store)
 {
@@ -28,8 +32,9 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
     private readonly List<(string Endpoint, string MessageId)> _handled = [];
     private readonly List<(SagaRecord Record, long ExpectedVersion)> _sagas = [];
     private readonly List<OutgoingMessage> _outgoing = [];
+    private readonly List<EnlistedAppend> _appends = [];
 
-    private bool IsEmpty => _handled.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0;
+    private bool IsEmpty => _handled.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0 && _appends.Count == 0;
 
     public override async ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken)
     {
@@ -68,6 +73,12 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         return ValueTask.CompletedTask;
     }
 
+    public override ValueTask EnlistAppendAsync(EnlistedAppend append, CancellationToken cancellationToken)
+    {
+        _appends.Add(append);
+        return ValueTask.CompletedTask;
+    }
+
     // One round trip: the deferred writes in one batch, one implicit transaction (see the remarks on the class).
     public override async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
@@ -93,14 +104,15 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
             {
                 // Only the checks divide. Which one failed, Npgsql does not tell (PostgresException.BatchCommand stays
                 // null): the message names every write that could have.
-                throw new ConcurrencyConflictException(
-                    "The commit lost a race, so nothing of it was written: "
-                        + string.Join(" Or: ", commands.Select(c => c.Conflict).OfType<string>()),
-                    e);
+                throw Lost(e, commands.Select(c => c.Conflict).OfType<string>());
             }
             catch (PostgresException e) when (PostgreSqlMessageStore.IsConflict(e))
             {
                 throw Conflict(e);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CardinalityViolation || EventAppend.IsBeyondPositions(e))
+            {
+                throw await AppendFailureAsync(e, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -116,17 +128,54 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
             return;
         }
 
-        await live.WriteDeferredAsync(Commands(check: false, Store.Now), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await live.WriteDeferredAsync(Commands(check: false, Store.Now), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DivisionByZero)
+        {
+            // Here only the appends check themselves; the other writes are checked by what they wrote.
+            throw Lost(e, _appends.Select(a => a.Conflict));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CardinalityViolation || EventAppend.IsBeyondPositions(e))
+        {
+            throw await AppendFailureAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+
         _handled.Clear();
         _sagas.Clear();
         _outgoing.Clear();
+        _appends.Clear();
+    }
+
+    private static ConcurrencyConflictException Lost(PostgresException e, IEnumerable<string> suspects) =>
+        new("The commit lost a race, so nothing of it was written: " + string.Join(" Or: ", suspects), e);
+
+    // An append failed in a way running the message again would not mend, and the batch rolled back: past the limits
+    // of positions, or an event id in use (its check says no more: one more query finds which).
+    private async ValueTask<Exception> AppendFailureAsync(PostgresException e, CancellationToken cancellationToken)
+    {
+        if (EventAppend.IsBeyondPositions(e))
+        {
+            return EventAppend.BeyondPositions(e);
+        }
+
+        foreach (var append in _appends)
+        {
+            if (await append.FindReusedIdAsync(cancellationToken).ConfigureAwait(false) is { } reused)
+            {
+                return reused;
+            }
+        }
+
+        return new InvalidOperationException("An event append of the unit of work found one of its ids in use, so nothing of it was written.", e);
     }
 
     // The deferred writes as batch commands, each with what it means when it writes nothing (null: nothing to check).
     private List<(NpgsqlBatchCommand Command, string? Conflict)> Commands(bool check, DateTimeOffset now)
     {
         var sql = Store.Sql;
-        var commands = new List<(NpgsqlBatchCommand, string?)>(_handled.Count + _sagas.Count + _outgoing.Count);
+        var commands = new List<(NpgsqlBatchCommand, string?)>(_handled.Count + _sagas.Count + _appends.Count + _outgoing.Count);
 
         // The inbox first: a concurrent unit of work handling the same message ends this one before it touches a saga.
         foreach (var (endpoint, messageId) in _handled)
@@ -144,6 +193,15 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
                 : insert ? sql.InsertSaga : sql.UpdateSaga);
             BindSaga(command.Parameters, record, expectedVersion, now);
             commands.Add((command, SagaConflict(record, expectedVersion)));
+        }
+
+        // Appends check themselves (also on the live transaction, where the others are checked by what they wrote).
+        // Ordered by stream, so that units of work appending to the same streams take their locks in one order
+        // instead of deadlocking; stable, so that appends to one stream chain in the order they were made. Positions
+        // keep the order the appends were made in: their ordinals were given then.
+        foreach (var append in _appends.OrderBy(a => a.StreamId, StringComparer.Ordinal))
+        {
+            commands.Add((append.CheckedCommand(), check ? append.Conflict : null));
         }
 
         foreach (var message in _outgoing)

@@ -89,6 +89,9 @@ internal sealed class LiveMode : StoreTransactionMode
         }
     }
 
+    public override ValueTask EnlistAppendAsync(EnlistedAppend append, CancellationToken cancellationToken) =>
+        append.RunAsync(Transaction, cancellationToken);
+
     public override async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         try

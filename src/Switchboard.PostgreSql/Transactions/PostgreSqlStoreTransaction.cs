@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Switchboard.EventSourcing;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 
@@ -10,13 +11,22 @@ namespace Switchboard.PostgreSql;
 /// (<see cref="LiveMode"/>): the first call to <see cref="GetDbTransactionAsync"/> (or <see cref="EnlistWriteAsync"/>)
 /// takes a connection from the pool with a READ COMMITTED transaction for the handler's own SQL, writes what was
 /// deferred so far on it, and from then on every statement runs on it at once. This class keeps what belongs to the
-/// unit of work whatever its mode: whether it can still be used, a failure that forbids its commit, and the switch.
+/// unit of work whatever its mode: whether it can still be used, a failure that forbids its commit, the switch, the
+/// ordinals of its events and what runs after its commit.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Round trips of a deferred unit of work (a saga's message through the transaction step): the saga load, one; the
 /// inbox record, none, because the transaction step has just asked <see cref="PostgreSqlMessageStore.WasHandledAsync"/>
-/// (see <see cref="UnhandledHints"/>; without that hint, one read of the committed inbox); the saga save and the
-/// outbox messages, none (kept in memory); the commit, one.
+/// (see <see cref="UnhandledHints"/>; without that hint, one read of the committed inbox); the saga save, event
+/// appends (<see cref="PostgreSqlEventStore.EnlistAppendAsync"/>) and the outbox messages, none (kept in memory); the
+/// commit, one.
+/// </para>
+/// <para>
+/// Listeners of an event store learn of the appends after the commit (<see cref="PostgreSqlEventStore.Appended"/>),
+/// not by a <c>NOTIFY</c> in the unit of work's transaction, which would hold PostgreSQL's notification lock through
+/// the commit's disk flush and serialize every appending commit (see <see cref="AppendNotifier"/>).
+/// </para>
 /// </remarks>
 internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) : IStoreTransaction
 {
@@ -24,6 +34,15 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
     private bool _ended;
     private Exception? _failure;
     private bool _disposed;
+
+    // What runs once the commit is durable (waking event stores' listeners); none of it throws.
+    private readonly List<Action> _afterCommit = [];
+
+    // The events enlisted so far: the next append's first ordinal (positions are (transaction id << 20) + ordinal).
+    private int _events;
+
+    /// <summary>The store of this unit of work.</summary>
+    public PostgreSqlMessageStore Store => store;
 
     public async ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default) =>
         (await LiveAsync(cancellationToken).ConfigureAwait(false)).Transaction;
@@ -70,9 +89,40 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
         }
         catch (Exception e)
         {
-            _failure = e;
-            _ended = true;
+            Fail(e);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Appends to a stream of <paramref name="eventStore"/>, whose tables are on this store's database, in this unit of
+    /// work: at once when it is live, else in the commit batch. Whatever fails here ends the unit of work, even if the
+    /// caller catches it: it must not commit without the events. After the commit, the event store's listeners wake.
+    /// </summary>
+    public async ValueTask EnlistAppendAsync(PostgreSqlEventStore eventStore, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        if (events.Count > EventStoreSql.MaxEventsPerTransaction - _events)
+        {
+            throw new InvalidOperationException($"switchboard: one unit of work can append at most {EventStoreSql.MaxEventsPerTransaction} events.");
+        }
+
+        var append = new EnlistedAppend(eventStore, streamId, expectedVersion, events, eventStore.Now, _events);
+        _events += events.Count;
+        try
+        {
+            await _mode.EnlistAppendAsync(append, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+
+        Action appended = eventStore.Appended;
+        if (!_afterCommit.Contains(appended))
+        {
+            _afterCommit.Add(appended);
         }
     }
 
@@ -90,6 +140,10 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
         // Whatever happens next, this unit of work is over: a failed commit is not tried again.
         _ended = true;
         await _mode.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var action in _afterCommit)
+        {
+            action();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -128,6 +182,12 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
         }
 
         return live;
+    }
+
+    private void Fail(Exception e)
+    {
+        _failure = e;
+        _ended = true;
     }
 
     private void ThrowIfUnusable()

@@ -26,6 +26,9 @@ internal abstract class StoreTransactionMode(PostgreSqlMessageStore store) : IAs
     /// <summary>Adds outgoing messages (at least one) to the outbox.</summary>
     public abstract ValueTask EnlistAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
 
+    /// <summary>Appends events to a stream of an event store on the same database (see <see cref="EnlistedAppend"/>).</summary>
+    public abstract ValueTask EnlistAppendAsync(EnlistedAppend append, CancellationToken cancellationToken);
+
     public abstract ValueTask CommitAsync(CancellationToken cancellationToken);
 
     /// <summary>Gives back what the mode holds; what did not commit is rolled back.</summary>
