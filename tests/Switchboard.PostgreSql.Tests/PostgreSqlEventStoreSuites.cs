@@ -24,6 +24,9 @@ public sealed class PostgreSqlEventTransactions : TransactionSuite<PostgreSqlEve
 public sealed class PostgreSqlEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventEnlistment : EnlistmentSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlEventUpcasting : UpcastingSuite<PostgreSqlEventStoreFactory>;
 
 // What runs on top of the event store: subscriptions, projections in the store's schema, aggregates.
