@@ -374,17 +374,8 @@ public sealed class PostgreSqlEventStore : IEventStore, IEventStoreEnlistment
     public async ValueTask<IEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            return new PostgreSqlEventStoreTransaction(this, connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var transaction = await PostgreSqlDataSources.BeginReadCommittedAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgreSqlEventStoreTransaction(this, transaction.Connection!, transaction);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Data;
 using Npgsql;
 using Switchboard.Messages;
 using Switchboard.Persistence;
@@ -31,20 +30,11 @@ internal sealed class LiveMode : StoreTransactionMode
     /// <summary>The unit of work's database transaction (its connection is the unit of work's).</summary>
     public NpgsqlTransaction Transaction => _transaction ?? throw new InvalidOperationException("The unit of work's transaction has ended.");
 
-    /// <summary>Takes a connection from the pool and begins the transaction (Npgsql sends the BEGIN with the first statement).</summary>
+    /// <summary>Takes a connection from the pool and begins the transaction.</summary>
     public static async ValueTask<LiveMode> OpenAsync(PostgreSqlMessageStore store, CancellationToken cancellationToken)
     {
-        var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            return new LiveMode(store, connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var transaction = await PostgreSqlDataSources.BeginReadCommittedAsync(store.DataSource, cancellationToken).ConfigureAwait(false);
+        return new LiveMode(store, transaction.Connection!, transaction);
     }
 
     public override async ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Switchboard.Messages;
 using Switchboard.Persistence;
 using Switchboard.Testing.Stores;
 using Xunit;
+using static Switchboard.Testing.EventStores.UnitOfWorkModes;
 
 namespace Switchboard.Testing.EventStores;
 
@@ -527,29 +528,6 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
     {
         var store = await OpenStoreAsync().ConfigureAwait(false);
         return (store, Assert.IsAssignableFrom<IEventStoreEnlistment>(store));
-    }
-
-    /// <summary>Begins a unit of work; <see cref="UnitOfWorkMode.Live"/> opens its database transaction at once.</summary>
-    protected static async Task<IStoreTransaction> BeginAsync(IMessageStore store, UnitOfWorkMode mode)
-    {
-        var unit = await store.BeginAsync().ConfigureAwait(false);
-        if (mode == UnitOfWorkMode.Live)
-        {
-            await unit.GetDbTransactionAsync().ConfigureAwait(false);
-        }
-
-        return unit;
-    }
-
-    /// <summary>Commits a unit of work; <see cref="UnitOfWorkMode.LiveAtCommit"/> opens its database transaction first.</summary>
-    protected static async Task CommitAsync(IStoreTransaction unit, UnitOfWorkMode mode)
-    {
-        if (mode == UnitOfWorkMode.LiveAtCommit)
-        {
-            await unit.GetDbTransactionAsync().ConfigureAwait(false);
-        }
-
-        await unit.CommitAsync().ConfigureAwait(false);
     }
 
     private bool Unsupported(UnitOfWorkMode mode) => mode != UnitOfWorkMode.Deferred && !Scope.HasDatabase;

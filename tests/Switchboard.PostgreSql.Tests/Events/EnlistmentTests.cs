@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
 using Switchboard.EventSourcing;
@@ -6,6 +5,7 @@ using Switchboard.InMemory;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 using Switchboard.Testing.EventStores;
+using static Switchboard.Testing.EventStores.UnitOfWorkModes;
 
 namespace Switchboard.PostgreSql.Tests.Events;
 
@@ -54,27 +54,8 @@ public sealed class EnlistmentTests : EventStoreTest
     public async Task A_saga_message_with_an_enlisted_append_and_outgoing_messages_takes_three_round_trips()
     {
         var events = await InitializedStoreAsync();
-        var sent = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-        };
-        ActivitySource.AddActivityListener(listener);
-        var builder = new NpgsqlDataSourceBuilder(TestServer.ConnectionString);
-        builder.ConfigureTracing(t => t
-            .ConfigureCommandFilter(_ =>
-            {
-                sent.Enqueue("command");
-                return true;
-            })
-            .ConfigureBatchFilter(b =>
-            {
-                sent.Enqueue($"batch of {b.BatchCommands.Count}");
-                return true;
-            }));
-        await using var dataSource = builder.Build();
-        var messages = MessageStore(o => (o.ConnectionString, o.DataSource) = (null, dataSource));
+        await using var recorder = new RoundTripRecorder();
+        var messages = MessageStore(o => (o.ConnectionString, o.DataSource) = (null, recorder.DataSource));
         await messages.InitializeAsync();
         await using (var unit = await messages.BeginAsync())
         {
@@ -82,7 +63,7 @@ public sealed class EnlistmentTests : EventStoreTest
             await unit.CommitAsync();
         }
 
-        sent.Clear();
+        recorder.Clear();
 
         // As the transaction step calls it: check, begin, load, (handler: append), save, record, enlist, commit.
         Assert.False(await messages.WasHandledAsync(Endpoint, "m"));
@@ -97,7 +78,7 @@ public sealed class EnlistmentTests : EventStoreTest
         }
 
         // The check, the load, and the commit: inbox, saga, the append and both messages in one batch.
-        Assert.Equal(["command", "command", "batch of 5"], sent);
+        Assert.Equal(["command", "command", "batch of 5"], recorder.Sent);
         Assert.Equal(1, await events.GetStreamVersionAsync("order-1"));
         Assert.True(await messages.WasHandledAsync(Endpoint, "m"));
         Assert.Equal(2, (await messages.Outbox.GetStatisticsAsync()).Pending);
@@ -260,27 +241,6 @@ public sealed class EnlistmentTests : EventStoreTest
         var store = MessageStore();
         await store.InitializeAsync();
         return store;
-    }
-
-    private static async Task<IStoreTransaction> BeginAsync(IMessageStore store, UnitOfWorkMode mode)
-    {
-        var unit = await store.BeginAsync();
-        if (mode == UnitOfWorkMode.Live)
-        {
-            await unit.GetDbTransactionAsync();
-        }
-
-        return unit;
-    }
-
-    private static async Task CommitAsync(IStoreTransaction unit, UnitOfWorkMode mode)
-    {
-        if (mode == UnitOfWorkMode.LiveAtCommit)
-        {
-            await unit.GetDbTransactionAsync();
-        }
-
-        await unit.CommitAsync();
     }
 
     // One unit of work: inbox record, append, commit; what it threw, or null.
