@@ -30,16 +30,15 @@ namespace Switchboard.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) : IStoreTransaction
 {
+    // What runs once the commit is durable (waking event stores' listeners); none of it throws.
+    private readonly List<Action> _afterCommit = [];
     private StoreTransactionMode _mode = new DeferredMode(store);
     private bool _ended;
     private Exception? _failure;
     private bool _disposed;
 
-    // What runs once the commit is durable (waking event stores' listeners); none of it throws.
-    private readonly List<Action> _afterCommit = [];
-
     // The events enlisted so far: the next append's first ordinal (positions are (transaction id << 20) + ordinal).
-    private int _events;
+    private int _eventsEnlisted;
 
     /// <summary>The store of this unit of work.</summary>
     public PostgreSqlMessageStore Store => store;
@@ -102,13 +101,13 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
     public async ValueTask EnlistAppendAsync(PostgreSqlEventStore eventStore, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
-        if (events.Count > EventStoreSql.MaxEventsPerTransaction - _events)
+        if (events.Count > EventStoreSql.MaxEventsPerTransaction - _eventsEnlisted)
         {
             throw new InvalidOperationException($"switchboard: one unit of work can append at most {EventStoreSql.MaxEventsPerTransaction} events.");
         }
 
-        var append = new EnlistedAppend(eventStore, streamId, expectedVersion, events, eventStore.Now, _events);
-        _events += events.Count;
+        var append = new EnlistedAppend(eventStore, streamId, expectedVersion, events, eventStore.Now, _eventsEnlisted);
+        _eventsEnlisted += events.Count;
         try
         {
             await _mode.EnlistAppendAsync(append, cancellationToken).ConfigureAwait(false);
