@@ -17,6 +17,25 @@ internal static class PostgreSqlDataSources
     }
 
     /// <summary>
+    /// A connection from <paramref name="dataSource"/> with a READ COMMITTED transaction begun on it (its
+    /// <see cref="NpgsqlTransaction.Connection"/>; Npgsql sends the BEGIN with the first statement). Disposing the
+    /// transaction rolls back what did not commit; the caller disposes the connection too.
+    /// </summary>
+    public static async ValueTask<NpgsqlTransaction> BeginReadCommittedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// A data source on <paramref name="connectionString"/>, the schema first on its search path when asked; without
     /// <paramref name="resetOnClose"/>, pooled connections skip Npgsql's session reset (only for connections whose
     /// users change no session state).

@@ -79,6 +79,8 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
             _dataSource = NpgsqlDataSource.Create(connection);
             _ownsDataSource = true;
         }
+
+        Database = PostgreSqlDatabase.Of(_dataSource);
     }
 
     /// <inheritdoc />
@@ -94,11 +96,17 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
 
     internal NpgsqlDataSource DataSource => _dataSource;
 
+    /// <summary>The database of the store's connections.</summary>
+    internal PostgreSqlDatabase Database { get; }
+
     internal DateTimeOffset Now => _time.GetUtcNow();
 
-    /// <summary>Whether the database reported a lost race: a serialization failure or a deadlock.</summary>
+    /// <summary>
+    /// Whether the database reported a lost race: a serialization failure, a deadlock, or (for an event append in a
+    /// unit of work) a concurrent append that committed one of the append's event ids first.
+    /// </summary>
     internal static bool IsConflict(PostgresException e) =>
-        e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+        e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected || PostgreSqlEventStore.IsDuplicateIdRace(e);
 
     /// <summary>Whether <paramref name="endpoint"/> has committed <paramref name="messageId"/>: one query on a pooled connection.</summary>
     internal async ValueTask<bool> QueryHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken)
@@ -147,7 +155,8 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
     /// <remarks>
     /// Besides <see cref="ConcurrencyConflictException"/>: a <see cref="PostgresException"/> with SQLSTATE
     /// <c>40001</c> (serialization_failure) or <c>40P01</c> (deadlock_detected), which handlers' own SQL on the
-    /// unit of work's transaction may raise; also when another exception wraps one (as ORMs do).
+    /// unit of work's transaction may raise, or a unique violation of an event id by a concurrent append; also when
+    /// another exception wraps one (as ORMs do).
     /// </remarks>
     public bool IsConcurrencyConflict(Exception exception)
     {

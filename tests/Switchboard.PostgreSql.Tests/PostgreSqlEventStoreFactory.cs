@@ -1,11 +1,16 @@
 using Npgsql;
 using Switchboard.EventSourcing;
+using Switchboard.Persistence;
 using Switchboard.Testing;
 
 namespace Switchboard.PostgreSql.Tests;
 
-/// <summary>A fresh schema per test (<c>t_</c> + a GUID) on the test server, dropped with everything in it when the test ends.</summary>
-public sealed class PostgreSqlEventStoreFactory : IEventStoreFactory
+/// <summary>
+/// A fresh schema per test (<c>t_</c> + a GUID) on the test server, dropped with everything in it when the test ends.
+/// Message stores for the enlistment suite live in a schema of their own next to it (the same name + <c>_m</c>), so
+/// that the suite also shows that the two stores' schemas may differ.
+/// </summary>
+public sealed class PostgreSqlEventStoreFactory : IEnlistmentFactory
 {
     public async ValueTask<IEventStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default)
     {
@@ -14,14 +19,27 @@ public sealed class PostgreSqlEventStoreFactory : IEventStoreFactory
         return scope;
     }
 
+    public IMessageStore CreateMessageStore(IEventStoreScope scope) => ((Scope)scope).CreateMessageStore();
+
     private sealed class Scope(string connectionString, string schema) : IEventStoreScope, ITestDatabase
     {
         private readonly NpgsqlDataSource _admin = NpgsqlDataSource.Create(connectionString);
         private readonly string _quoted = PostgreSqlNames.Quote(schema);
+        private readonly string _messageSchema = schema + "_m";
+        private bool _hasMessageSchema;
 
         public bool SingleWriter => false;
 
         public IEventStore CreateStore() => new PostgreSqlEventStore(new PostgreSqlEventStoreOptions { ConnectionString = connectionString, Schema = schema });
+
+        // The store creates its schema when it initializes. Its pool is kept small: the suite runs a hundred units
+        // of work at once, and the test server has 200 connections for every pool of the test.
+        public IMessageStore CreateMessageStore()
+        {
+            _hasMessageSchema = true;
+            var connection = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 };
+            return new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connection.ConnectionString, Schema = _messageSchema });
+        }
 
         // The store creates a missing schema itself; creating it here lets a test make its table before any store starts.
         public async ValueTask CreateSchemaAsync(CancellationToken cancellationToken)
@@ -55,6 +73,10 @@ public sealed class PostgreSqlEventStoreFactory : IEventStoreFactory
             await using (_admin)
             {
                 await TestServer.DropSchemaAsync(_admin, schema);
+                if (_hasMessageSchema)
+                {
+                    await TestServer.DropSchemaAsync(_admin, _messageSchema);
+                }
             }
         }
     }

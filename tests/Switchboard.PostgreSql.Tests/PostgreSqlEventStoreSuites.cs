@@ -27,6 +27,9 @@ public sealed class PostgreSqlEventTransactionsSql : TransactionSqlSuite<Postgre
 public sealed class PostgreSqlEventCheckpointsAndSnapshots : CheckpointAndSnapshotSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlEventEnlistment : EnlistmentSqlSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlEventUpcasting : UpcastingSuite<PostgreSqlEventStoreFactory>;
 
 // What runs on top of the event store: subscriptions, projections in the store's schema, aggregates.

@@ -10,8 +10,11 @@ namespace Switchboard.PostgreSql.Tests;
 /// A fresh schema per test (<c>t_</c> + a GUID) on the test server, dropped with everything in it when the test
 /// ends; the buses run on a fresh in-memory network, so every message goes through the outbox.
 /// </summary>
-public sealed class PostgreSqlStoreFactory : IStoreFactory
+public sealed class PostgreSqlStoreFactory : IEventSourcedStoreFactory
 {
+    // The event store in the store's schema, as Shop's distributed mode has it.
+    public void UseEventStore(SwitchboardBuilder builder, IStoreScope scope) => ((Scope)scope).UseEventStore(builder);
+
     public async ValueTask<IStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default)
     {
         var connectionString = TestServer.ConnectionString;
@@ -28,6 +31,8 @@ public sealed class PostgreSqlStoreFactory : IStoreFactory
 
         public void Configure(SwitchboardBuilder builder, StoreOptions options) =>
             builder.UseInMemory(_network).UsePostgreSqlStore(connectionString, o => o.Schema = schema, options);
+
+        public void UseEventStore(SwitchboardBuilder builder) => builder.UsePostgreSqlEventStore(connectionString, o => o.Schema = schema);
 
         public IMessageStore CreateStore() => new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema });
 

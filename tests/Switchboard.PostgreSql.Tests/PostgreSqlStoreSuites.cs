@@ -1,3 +1,4 @@
+using Switchboard.Testing.EventSourcing;
 using Switchboard.Testing.Stores;
 
 namespace Switchboard.PostgreSql.Tests;
@@ -11,3 +12,5 @@ public sealed class PostgreSqlOutbox : OutboxSuite<PostgreSqlStoreFactory>;
 public sealed class PostgreSqlUnitOfWork : UnitOfWorkSuite<PostgreSqlStoreFactory>;
 
 public sealed class PostgreSqlUnitOfWorkSql : UnitOfWorkSqlSuite<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlEventSourcedSaga : EventSourcedSagaSuite<PostgreSqlStoreFactory>;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Diagnostics;
 using Npgsql;
 using Switchboard.Messages;
 using Switchboard.Persistence;
@@ -236,27 +234,8 @@ public sealed class StoreTests : SchemaTest
     public async Task A_saga_message_through_the_transaction_steps_calls_takes_three_round_trips()
     {
         await SaveAsync(new SagaRecord("s", "k", 0, "0", false), 0);
-        var sent = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-        };
-        ActivitySource.AddActivityListener(listener);
-        var builder = new NpgsqlDataSourceBuilder(TestServer.ConnectionString);
-        builder.ConfigureTracing(t => t
-            .ConfigureCommandFilter(c =>
-            {
-                sent.Enqueue("command");
-                return true;
-            })
-            .ConfigureBatchFilter(b =>
-            {
-                sent.Enqueue($"batch of {b.BatchCommands.Count}");
-                return true;
-            }));
-        await using var dataSource = builder.Build();
-        var store = NewStore(o => o.DataSource = dataSource);
+        await using var recorder = new RoundTripRecorder();
+        var store = NewStore(o => o.DataSource = recorder.DataSource);
 
         // As TransactionStep calls it: check, begin, load, (handler), save, record, enlist, commit.
         Assert.False(await store.WasHandledAsync("e", "m"));
@@ -270,7 +249,7 @@ public sealed class StoreTests : SchemaTest
         }
 
         // The check, the load, and the commit: inbox, saga and both messages in one batch, its own transaction.
-        Assert.Equal(["command", "command", "batch of 4"], sent);
+        Assert.Equal(["command", "command", "batch of 4"], recorder.Sent);
         Assert.Equal("1", (await LoadAsync("s", "k"))!.State);
         Assert.True(await _store.WasHandledAsync("e", "m"));
         Assert.Equal(2, (await _store.GetStatisticsAsync()).Pending);

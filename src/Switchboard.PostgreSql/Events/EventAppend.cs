@@ -46,13 +46,14 @@ internal static class EventAppend
 
     /// <summary>
     /// The append's statement with its parameters; <paramref name="ordinal"/> is the first event's ordinal among the
-    /// events its transaction appends (0 for an append in a transaction of its own).
+    /// events its transaction appends (0 for an append in a transaction of its own); <paramref name="check"/> asks for
+    /// the form that fails when it writes nothing (see <see cref="EventStoreSql.AppendFor"/>).
     /// </summary>
-    public static NpgsqlBatchCommand Command(EventStoreSql sql, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, DateTimeOffset created, int ordinal = 0)
+    public static NpgsqlBatchCommand Command(EventStoreSql sql, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, DateTimeOffset created, int ordinal = 0, bool check = false)
     {
         var count = events.Count;
         var single = count == 1;
-        var command = new NpgsqlBatchCommand(sql.AppendFor(expected.Kind, single));
+        var command = new NpgsqlBatchCommand(sql.AppendFor(expected.Kind, single, check));
         var parameters = command.Parameters;
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
         parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, StreamNames.Category(streamId)));
@@ -119,6 +120,17 @@ internal static class EventAppend
         return stored is null ? (null, null) : Repeat(streamId, events, stored);
     }
 
+    /// <summary>A stream's version (0: no stream) as <paramref name="transaction"/> sees it, for the exception of a refused append.</summary>
+    public static async ValueTask<long> StreamVersionAsync(EventStoreSql sql, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql.StreamVersion, transaction.Connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : 0;
+        }
+    }
+
     /// <summary>
     /// Whether the append failed on the limits of positions: a transaction id of 2^43 or more (the position's
     /// multiplication overflows a bigint).
@@ -129,7 +141,11 @@ internal static class EventAppend
     public static InvalidOperationException BeyondPositions(PostgresException e) => new(
         "switchboard: the transaction id is beyond the range of event positions (2^43): " + e.MessageText, e);
 
-    private static (AppendResult? Result, DuplicateEventIdException? Duplicate) Repeat(
+    /// <summary>
+    /// What the stored events with some of the batch's ids (id to stream, version, position) make of the append: an
+    /// exact repeat of an earlier append (its result, <see cref="AppendResult.AlreadyAppended"/>) or a reuse of an id.
+    /// </summary>
+    public static (AppendResult? Result, DuplicateEventIdException? Duplicate) Repeat(
         string streamId, IReadOnlyList<EventData> events, Dictionary<string, (string StreamId, long Version, long Position)> stored)
     {
         (string StreamId, long Version, long Position) previous = default;

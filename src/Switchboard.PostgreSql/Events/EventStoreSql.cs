@@ -19,6 +19,8 @@ internal sealed class EventStoreSql
 
     private readonly string[] _append = new string[4];
     private readonly string[] _appendOne = new string[4];
+    private readonly string[] _appendChecked = new string[4];
+    private readonly string[] _appendOneChecked = new string[4];
     private readonly string[] _readAll = new string[4];
 
     public EventStoreSql(string schema)
@@ -37,7 +39,8 @@ internal sealed class EventStoreSql
         // scalars in the single-event form), $7 count, $8 created, $9 the first event's ordinal in its transaction
         // (counted by the store: 0 for an autocommit append), $10 expected version (Exact only).
         // An id committed by a concurrent append after this statement's snapshot fails the insert (23505), and the
-        // caller asks again.
+        // caller asks again. The checked form, for appends that join a unit of work of the message store (see
+        // AppendFor), answers one row instead, and fails when the append lost.
         // Only scalar parameters in the single-event form, and no function: PostgreSQL's plan cache settles on one
         // generic plan (unique-index lookups) instead of planning each execution again, as it does when an array's
         // length changes the estimates.
@@ -61,11 +64,14 @@ internal sealed class EventStoreSql
         ];
         foreach (var kind in new[] { ExpectedVersionKind.Any, ExpectedVersionKind.NoStream, ExpectedVersionKind.StreamExists, ExpectedVersionKind.Exact })
         {
-            _append[(int)kind] = Append(s, streams[(int)kind], single: false);
-            _appendOne[(int)kind] = Append(s, streams[(int)kind], single: true);
+            _append[(int)kind] = Append(s, streams[(int)kind], single: false, check: false);
+            _appendOne[(int)kind] = Append(s, streams[(int)kind], single: true, check: false);
+            _appendChecked[(int)kind] = Append(s, streams[(int)kind], single: false, check: true);
+            _appendOneChecked[(int)kind] = Append(s, streams[(int)kind], single: true, check: true);
         }
 
         StreamVersion = $"SELECT version FROM {s}.event_streams WHERE stream_id = $1";
+        FindEvents = $"SELECT event_id, stream_id, version, position FROM {s}.events WHERE event_id = ANY($1)";
         ReadForwards = $"SELECT {EventColumnList} FROM {s}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3";
         ReadBackwards = $"SELECT {EventColumnList} FROM {s}.events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3";
 
@@ -113,6 +119,9 @@ internal sealed class EventStoreSql
 
     public string StreamVersion { get; }
 
+    /// <summary>The stored events with ids in $1 (an array): event id, stream, version, position.</summary>
+    public string FindEvents { get; }
+
     /// <summary>The readers' bound alone.</summary>
     public string BoundNow { get; }
 
@@ -134,8 +143,17 @@ internal sealed class EventStoreSql
 
     public string SaveSnapshot { get; }
 
-    /// <summary>The append statement for an expected version's kind: the single-event form (scalar parameters) or the batch form (arrays).</summary>
-    public string AppendFor(ExpectedVersionKind kind, bool single) => (single ? _appendOne : _append)[(int)kind];
+    /// <summary>
+    /// The append statement for an expected version's kind: the single-event form (scalar parameters) or the batch
+    /// form (arrays). Checked: the form for a batch that runs as one implicit transaction (a deferred unit of work's
+    /// commit), where only a failed statement can roll the others back. It answers one row, whose value means nothing,
+    /// when it appended, or when it repeats an earlier append exactly (every id in this stream, consecutive, in this
+    /// order: <see cref="AppendResult.AlreadyAppended"/>) and so has nothing to write. Otherwise it fails: with
+    /// <c>division_by_zero</c> when the stream is not at the expected version (as
+    /// <see cref="StoreSql.RecordHandledChecked"/>), with <c>cardinality_violation</c> when one of its ids is in use.
+    /// </summary>
+    public string AppendFor(ExpectedVersionKind kind, bool single, bool check = false) =>
+        (check ? single ? _appendOneChecked : _appendChecked : single ? _appendOne : _append)[(int)kind];
 
     /// <summary>The read of all events for a filter.</summary>
     public string ReadAllFor(bool byCategory, bool byType) => _readAll[(byCategory ? 1 : 0) | (byType ? 2 : 0)];
@@ -155,7 +173,7 @@ internal sealed class EventStoreSql
         return "switchboard_events_" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string Append(string s, string stream, bool single)
+    private static string Append(string s, string stream, bool single, bool check)
     {
         // (transaction id << 20) + ordinal, as a multiplication: it fails (22003, out of range) for transaction ids of
         // 2^43 and more, whose positions would not fit a bigint, where a shift would wrap around.
@@ -167,6 +185,28 @@ internal sealed class EventStoreSql
               SELECT {First} + e.n - 1, $1, stream.version - $7 + e.n, e.id, e.type, $2, e.data, e.metadata, $8
                   FROM stream, unnest($3::text[], $4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, n)
               """;
+        // The rows of dup repeat the batch exactly: all of its ids, in this stream, at consecutive versions in the
+        // batch's order (what EventAppend decides from the unchecked form's rows).
+        var repeat = single
+            ? "EXISTS (SELECT 1 FROM dup WHERE stream_id = $1)"
+            : """
+              (SELECT count(*) = $7 AND bool_and(d.stream_id = $1) AND count(DISTINCT d.version - e.n) = 1
+                  FROM dup AS d JOIN unnest($3::text[]) WITH ORDINALITY AS e(id, n) ON e.id = d.event_id)
+              """;
+        // Checked: a scalar subquery of two rows or more fails with cardinality_violation, 1 / 0 with division_by_zero.
+        var outcome = check
+            ? $"""
+              SELECT CASE
+                  WHEN EXISTS (SELECT 1 FROM stream) OR {repeat} THEN 1
+                  WHEN EXISTS (SELECT 1 FROM dup) THEN (SELECT 1 FROM dup UNION ALL SELECT 1)
+                  ELSE 1 / (SELECT count(*) FROM stream)
+              END
+              """
+            : $"""
+              SELECT true, stream.version, {First} + $7 - 1, NULL::text, NULL::text FROM stream
+              UNION ALL
+              SELECT false, version, position, event_id, stream_id FROM dup
+              """;
         return $"""
             WITH dup AS (
                 SELECT event_id, stream_id, version, position FROM {s}.events WHERE {dup}
@@ -176,9 +216,7 @@ internal sealed class EventStoreSql
                 INSERT INTO {s}.events (position, stream_id, version, event_id, type, category, data, metadata, created)
                 {insert}
             )
-            SELECT true, stream.version, {First} + $7 - 1, NULL::text, NULL::text FROM stream
-            UNION ALL
-            SELECT false, version, position, event_id, stream_id FROM dup
+            {outcome}
             """;
     }
 

@@ -2,6 +2,7 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using Switchboard.EventSourcing;
+using Switchboard.Persistence;
 
 namespace Switchboard.PostgreSql;
 
@@ -22,11 +23,15 @@ namespace Switchboard.PostgreSql;
 /// appending commit; one per append after it still queued every append behind that lock.
 /// </para>
 /// <para>
+/// Appends can also join a unit of work of a <see cref="PostgreSqlMessageStore"/> on the same database
+/// (<see cref="EnlistAppendAsync"/>), and commit with its inbox record, saga state and outbox messages.
+/// </para>
+/// <para>
 /// Clock: <see cref="RecordedEvent.Created"/>, checkpoints' and snapshots' times come from the application's clock
 /// (<see cref="PostgreSqlEventStoreOptions.TimeProvider"/>), as in the message store.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlEventStore : IEventStore
+public sealed class PostgreSqlEventStore : IEventStore, IEventStoreEnlistment
 {
     // Statements are few and run often: prepared once per pooled connection.
     private const int AutoPrepare = 32;
@@ -38,6 +43,7 @@ public sealed class PostgreSqlEventStore : IEventStore
     private readonly TimeProvider _time;
     private readonly AppendListener? _listener;
     private readonly AppendNotifier _notifier;
+    private readonly PostgreSqlDatabase _database;
     private int _disposed;
 
     /// <summary>Creates a store; call <see cref="InitializeAsync"/> before using it (the bus does).</summary>
@@ -79,6 +85,7 @@ public sealed class PostgreSqlEventStore : IEventStore
         }
 
         _notifier = new AppendNotifier(_statements, Sql.Notify);
+        _database = PostgreSqlDatabase.Of(_dataSource);
     }
 
     /// <inheritdoc />
@@ -153,6 +160,48 @@ public sealed class PostgreSqlEventStore : IEventStore
                     ?? throw new WrongExpectedVersionException(streamId, expectedVersion, await GetStreamVersionAsync(streamId, cancellationToken).ConfigureAwait(false));
             }
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// True for a <see cref="PostgreSqlMessageStore"/> whose connection string names the same host, port and database
+    /// as this store's (the host compared as written, case aside: <c>localhost</c> and <c>127.0.0.1</c> differ). The
+    /// two schemas may differ: every statement names its schema.
+    /// </remarks>
+    public bool CanEnlistIn(IMessageStore store) => store is PostgreSqlMessageStore postgres && postgres.Database == _database;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>
+    /// Runs the append statement of <see cref="AppendAsync"/> on the unit of work's transaction. In a deferred unit of
+    /// work (no handler asked for its database transaction) it waits for the commit and goes in its one batch, at no
+    /// round trip of its own; its statement then fails when the stream is not at the expected version, so the whole
+    /// implicit transaction rolls back and the commit throws <see cref="ConcurrencyConflictException"/>. In a live unit
+    /// of work it runs at once: a stream at another version throws <see cref="WrongExpectedVersionException"/>, and the
+    /// unit of work can no longer commit. Appends to one stream in one unit of work chain (the second expects what the
+    /// first made); positions follow the order of the appends.
+    /// </para>
+    /// <para>
+    /// An exact repeat of an earlier append (all ids, in order, in this stream) writes nothing and lets the unit of
+    /// work commit, as <see cref="AppendResult.AlreadyAppended"/> does; any other reuse of a committed id fails it with
+    /// <see cref="DuplicateEventIdException"/>. A concurrent unit of work that commits one of the ids first, a deadlock
+    /// or a serialization failure fail it with <see cref="ConcurrencyConflictException"/>. After the commit, this
+    /// instance's waiters wake and the schema's listeners are notified, as after <see cref="AppendAsync"/>.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="transaction"/> is not a unit of work of a store this store can enlist in (<see cref="CanEnlistIn"/>).</exception>
+    /// <exception cref="InvalidOperationException">The unit of work would append more than PostgreSQL's limit of events per transaction (see docs/postgresql.md).</exception>
+    public async ValueTask EnlistAppendAsync(IStoreTransaction transaction, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(transaction);
+        EventAppend.Validate(streamId, events);
+        if (transaction is not PostgreSqlStoreTransaction unitOfWork || !CanEnlistIn(unitOfWork.Store))
+        {
+            throw new ArgumentException("The transaction is not a unit of work of a PostgreSQL message store on this event store's database (see CanEnlistIn).", nameof(transaction));
+        }
+
+        await unitOfWork.EnlistAppendAsync(this, streamId, expectedVersion, events, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -325,17 +374,8 @@ public sealed class PostgreSqlEventStore : IEventStore
     public async ValueTask<IEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            return new PostgreSqlEventStoreTransaction(this, connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var transaction = await PostgreSqlDataSources.BeginReadCommittedAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgreSqlEventStoreTransaction(this, transaction.Connection!, transaction);
     }
 
     /// <inheritdoc />

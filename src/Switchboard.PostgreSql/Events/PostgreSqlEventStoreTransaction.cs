@@ -85,7 +85,7 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
                 return result;
             }
 
-            return outcome.Result ?? throw new WrongExpectedVersionException(streamId, expectedVersion, await StreamVersionAsync(streamId, cancellationToken).ConfigureAwait(false));
+            return outcome.Result ?? throw new WrongExpectedVersionException(streamId, expectedVersion, await EventAppend.StreamVersionAsync(store.Sql, transaction, streamId, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -139,16 +139,6 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
         finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask<long> StreamVersionAsync(string streamId, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(store.Sql.StreamVersion, connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.Add(EventColumns.Parameter(NpgsqlTypes.NpgsqlDbType.Text, streamId));
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : 0;
         }
     }
 

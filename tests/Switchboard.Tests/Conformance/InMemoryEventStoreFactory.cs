@@ -1,17 +1,23 @@
 using Switchboard.EventSourcing;
 using Switchboard.InMemory;
+using Switchboard.Persistence;
 using Switchboard.Testing;
 
 namespace Switchboard.Tests.Conformance;
 
 /// <summary>A fresh in-memory event store per test; every "instance" of the scope is that one store.</summary>
-public sealed class InMemoryEventStoreFactory : IEventStoreFactory
+public sealed class InMemoryEventStoreFactory : IEnlistmentFactory
 {
     public ValueTask<IEventStoreScope> CreateScopeAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<IEventStoreScope>(new Scope());
+
+    public IMessageStore CreateMessageStore(IEventStoreScope scope) => ((Scope)scope).Messages;
 
     private sealed class Scope : IEventStoreScope
     {
         private readonly InMemoryEventStore _store = new();
+
+        // The same data for every "process", like the event store (disposing the in-memory store is a no-op).
+        public InMemoryMessageStore Messages { get; } = new();
 
         public bool SingleWriter => true;
 
@@ -22,8 +28,13 @@ public sealed class InMemoryEventStoreFactory : IEventStoreFactory
     }
 
     /// <summary>Everything goes to the shared store, except disposal: the scope disposes it.</summary>
-    private sealed class SharedEventStore(IEventStore store) : IEventStore
+    private sealed class SharedEventStore(InMemoryEventStore store) : IEventStore, IEventStoreEnlistment
     {
+        public bool CanEnlistIn(IMessageStore messages) => store.CanEnlistIn(messages);
+
+        public ValueTask EnlistAppendAsync(IStoreTransaction transaction, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default) =>
+            store.EnlistAppendAsync(transaction, streamId, expectedVersion, events, cancellationToken);
+
         public string Name => store.Name;
 
         public ValueTask InitializeAsync(CancellationToken cancellationToken = default) => store.InitializeAsync(cancellationToken);

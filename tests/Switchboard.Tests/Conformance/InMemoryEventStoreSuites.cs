@@ -23,3 +23,5 @@ public sealed class InMemorySubscriptions : SubscriptionSuite<InMemoryEventStore
 public sealed class InMemoryProjections : ProjectionSuite<InMemoryEventStoreFactory>;
 
 public sealed class InMemoryAggregates : AggregateSuite<InMemoryEventStoreFactory>;
+
+public sealed class InMemoryEventEnlistment : EnlistmentSuite<InMemoryEventStoreFactory>;
