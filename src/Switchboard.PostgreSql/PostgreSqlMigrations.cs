@@ -111,16 +111,7 @@ internal static class PostgreSqlMigrations
     }
 
     /// <summary>The advisory lock of a schema's migrations: a stable 64-bit hash (FNV-1a) of its name, the same in every process.</summary>
-    public static long LockKey(string schema)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in "switchboard.postgresql.migrations:" + schema)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return unchecked((long)hash);
-    }
+    public static long LockKey(string schema) => unchecked((long)StableHash.Of("switchboard.postgresql.migrations:" + schema));
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
     {

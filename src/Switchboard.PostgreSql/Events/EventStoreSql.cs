@@ -164,12 +164,7 @@ internal sealed class EventStoreSql
     /// </summary>
     public static string NotificationChannel(string schema)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in "switchboard.postgresql.events:" + schema)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
+        var hash = StableHash.Of("switchboard.postgresql.events:" + schema);
         return "switchboard_events_" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 

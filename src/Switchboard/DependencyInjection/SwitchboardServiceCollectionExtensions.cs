@@ -46,6 +46,8 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IMessageContext>(sp => sp.GetRequiredService<MessageContextAccessor>().Current
             ?? throw new InvalidOperationException("IMessageContext is only available while a message is being handled."));
+        services.AddScoped<Switchboard.Pipeline.HandlerSlot>(sp => sp.GetRequiredService<MessageContextAccessor>().Current?.Slot
+            ?? throw new InvalidOperationException("The handler slot is only available while a message is being handled."));
         services.AddHostedService<SwitchboardHostedService>();
         services.AddHealthChecks().AddCheck<BusHealthCheck>(SwitchboardHealthChecks.Bus, tags: SwitchboardHealthChecks.Tags);
 

@@ -50,34 +50,8 @@ public sealed class MessageContext : IMessageContext
         return ValueTask.CompletedTask;
     }
 
-    // The endpoint's handler slots (see InvokeStep) and whether this message holds one: framework code that waits
-    // on I/O inside a handler invocation (a saga load) gives its slot back meanwhile.
-    private SemaphoreSlim? _slots;
-    private bool _holdsSlot;
-
-    internal void TookSlot(SemaphoreSlim slots)
-    {
-        _slots = slots;
-        _holdsSlot = true;
-    }
-
-    internal void ReleaseSlot()
-    {
-        if (_holdsSlot)
-        {
-            _holdsSlot = false;
-            _slots!.Release();
-        }
-    }
-
-    internal async ValueTask RetakeSlotAsync(CancellationToken cancellationToken)
-    {
-        if (_slots is not null && !_holdsSlot)
-        {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _holdsSlot = true;
-        }
-    }
+    /// <summary>The handler slot this message holds while its handlers run (see <see cref="HandlerSlot"/>).</summary>
+    public HandlerSlot Slot { get; } = new();
 
     /// <summary>Forgets the held messages (after a step such as the outbox has taken them over).</summary>
     public void ClearOutgoing()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.EventSourcing;
+using Switchboard.Pipeline;
 
 namespace Switchboard.Sagas;
 
@@ -22,7 +23,9 @@ internal sealed class EventSourcedSagaInvoker<TSaga, TAggregate, TMessage>(Func<
             throw new InvalidOperationException($"Saga {typeof(TSaga).Name}: {typeof(TMessage).Name} {context.MessageId} has no correlation key.");
         }
 
-        var aggregate = await scope.GetRequiredService<IEventSession>().LoadAsync<TAggregate>(key, cancellationToken).ConfigureAwait(false);
+        // The load may wait on the database: the handler slot is free meanwhile (Concurrency limits handlers, not I/O).
+        var loading = scope.GetRequiredService<IEventSession>().LoadAsync<TAggregate>(key, cancellationToken);
+        var aggregate = await scope.GetRequiredService<HandlerSlot>().WithoutSlotAsync(loading, cancellationToken).ConfigureAwait(false);
         var handler = (IEventSourcedSaga<TAggregate, TMessage>)scope.GetRequiredService<TSaga>();
         await handler.HandleAsync(typed, new EventSourcedSagaContext<TAggregate>(context, aggregate, key), cancellationToken).ConfigureAwait(false);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Persistence;
+using Switchboard.Pipeline;
 
 namespace Switchboard.Sagas;
 
@@ -28,7 +29,7 @@ internal sealed class SagaInvoker<TSaga, TState, TMessage>(string saga, Func<TMe
 
         var transaction = scope.GetRequiredService<UnitOfWork>().Transaction;
         var serializer = scope.GetRequiredService<BusConfiguration>().Serializer;
-        var record = await LoadAsync(transaction, key, context, cancellationToken).ConfigureAwait(false);
+        var record = await LoadAsync(scope, transaction, key, cancellationToken).ConfigureAwait(false);
         if (record is { Completed: true })
         {
             SwitchboardDiagnostics.SagaLateMessages.Add(1, new KeyValuePair<string, object?>("switchboard.saga", saga));
@@ -58,25 +59,8 @@ internal sealed class SagaInvoker<TSaga, TState, TMessage>(string saga, Func<TMe
     }
 
     // The load may wait on the database: the handler slot is free meanwhile (Concurrency limits handlers, not I/O).
-    private async ValueTask<SagaRecord?> LoadAsync(IStoreTransaction transaction, string key, IMessageContext context, CancellationToken cancellationToken)
-    {
-        var messageContext = context as Pipeline.MessageContext;
-        var loading = transaction.LoadSagaAsync(saga, key, cancellationToken);
-        if (loading.IsCompletedSuccessfully || messageContext is null)
-        {
-            return await loading.ConfigureAwait(false);
-        }
-
-        messageContext.ReleaseSlot();
-        try
-        {
-            return await loading.ConfigureAwait(false);
-        }
-        finally
-        {
-            await messageContext.RetakeSlotAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private ValueTask<SagaRecord?> LoadAsync(IServiceProvider scope, IStoreTransaction transaction, string key, CancellationToken cancellationToken) =>
+        scope.GetRequiredService<HandlerSlot>().WithoutSlotAsync(transaction.LoadSagaAsync(saga, key, cancellationToken), cancellationToken);
 
     private void Ignored(IServiceProvider scope, string template, string key, IMessageContext context)
     {

@@ -31,7 +31,7 @@ internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
         }
 
         var messageContext = context.MessageContext;
-        messageContext.TookSlot(_slots);
+        messageContext.Slot.Took(_slots);
         ValueTask pending;
         try
         {
@@ -39,14 +39,14 @@ internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
         }
         catch
         {
-            messageContext.ReleaseSlot();
+            messageContext.Slot.Release();
             throw;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
-            messageContext.ReleaseSlot();
+            messageContext.Slot.Release();
             return next(context);
         }
 
@@ -61,7 +61,7 @@ internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
         }
         finally
         {
-            context.MessageContext!.ReleaseSlot();
+            context.MessageContext!.Slot.Release();
         }
 
         await next(context).ConfigureAwait(false);
@@ -70,7 +70,7 @@ internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
     private async ValueTask InvokeAllAsync(HandlerInvoker[] handlers, ReceiveContext context, ReceiveDelegate next)
     {
         await _slots.WaitAsync(context.CancellationToken).ConfigureAwait(false);
-        context.MessageContext!.TookSlot(_slots);
+        context.MessageContext!.Slot.Took(_slots);
         try
         {
             foreach (var handler in handlers)
@@ -80,7 +80,7 @@ internal sealed class InvokeStep(EndpointDefinition endpoint) : IReceiveStep
         }
         finally
         {
-            context.MessageContext!.ReleaseSlot();
+            context.MessageContext!.Slot.Release();
         }
 
         await next(context).ConfigureAwait(false);
