@@ -25,3 +25,6 @@ public sealed class SqliteEventStoreSubscriptions : SubscriptionSuite<SqliteEven
 public sealed class SqliteEventStoreProjections : ProjectionSqlSuite<SqliteEventStoreFactory>;
 
 public sealed class SqliteEventStoreAggregates : AggregateSuite<SqliteEventStoreFactory>;
+
+// Appends joined to units of work of the store in the same file, through its one writer.
+public sealed class SqliteEventEnlistment : EnlistmentSqlSuite<SqliteEnlistmentFactory>;
