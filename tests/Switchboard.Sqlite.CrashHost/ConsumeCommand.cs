@@ -17,12 +17,6 @@ internal static class ConsumeCommand
                 .Concurrency(4)
                 .Prefetch(64))
             .UseSqlite(CrashHostBuilder.Transport(arguments)));
-        using var host = builder.Build();
-        await host.StartAsync();
-        Output.Line("ready");
-        await Task.WhenAny(StandardInput.WaitForEndAsync(), host.WaitForShutdownAsync());
-        await host.StopAsync();
-        Output.Line("stopped");
-        return 0;
+        return await CrashHostBuilder.RunUntilStoppedAsync(builder);
     }
 }

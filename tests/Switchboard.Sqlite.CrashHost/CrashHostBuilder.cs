@@ -17,6 +17,18 @@ internal static class CrashHostBuilder
         return builder;
     }
 
+    /// <summary>Starts the host, prints "ready", runs until stdin closes (or the host is told to stop), stops it gracefully and prints "stopped".</summary>
+    public static async Task<int> RunUntilStoppedAsync(HostApplicationBuilder builder)
+    {
+        using var host = builder.Build();
+        await host.StartAsync();
+        Output.Line("ready");
+        await Task.WhenAny(StandardInput.WaitForEndAsync(), host.WaitForShutdownAsync());
+        await host.StopAsync();
+        Output.Line("stopped");
+        return 0;
+    }
+
     public static SqliteTransportOptions Transport(HostArguments arguments) =>
         new() { Path = arguments.Database, LeaseDuration = arguments.LeaseDuration };
 }

@@ -29,13 +29,7 @@ internal static class SagaCommand
             .EventSourcing(es => es
                 .Event<Deposited>("deposited")
                 .Aggregate<TallyAggregate>("crash")));
-        using var host = builder.Build();
-        await host.StartAsync();
-        Output.Line("ready");
-        await Task.WhenAny(StandardInput.WaitForEndAsync(), host.WaitForShutdownAsync());
-        await host.StopAsync();
-        Output.Line("stopped");
-        return 0;
+        return await CrashHostBuilder.RunUntilStoppedAsync(builder);
     }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
+using Switchboard.Sqlite.Tests.Crash;
 
 namespace Switchboard.Sqlite.Tests;
 
@@ -49,11 +50,7 @@ public sealed class TraceThroughUnitOfWorkTests : IDisposable
             await host.Services.GetRequiredService<IBus>().SendAsync(new Ping());
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!spans.Any(s => s.OperationName == "process " + Second) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(() => spans.Any(s => s.OperationName == "process " + Second), "the second message's process span");
 
         var sendPing = Assert.Single(spans, s => s.OperationName == "send " + First);
         var processPing = Assert.Single(spans, s => s.OperationName == "process " + First);

@@ -162,6 +162,62 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
     }
 
     /// <summary>
+    /// An enlisted append that repeats a committed one exactly (the same ids, in the same stream, in the same order) is a
+    /// retry that already took effect, as for <see cref="IEventStore.AppendAsync"/>: it writes nothing, and the unit commits.
+    /// </summary>
+    [Fact]
+    public async Task An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits()
+    {
+        var (store, enlistment) = await OpenEnlistingStoreAsync();
+        var messages = await OpenMessageStoreAsync();
+        var stream = NewStreamId();
+        var appended = NewEvents(2);
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, appended);
+        var messageId = NewId();
+
+        await using (var unit = await messages.BeginAsync())
+        {
+            Assert.True(await unit.TryRecordHandledAsync(Endpoint, messageId));
+            await enlistment.EnlistAppendAsync(unit, stream, ExpectedVersion.NoStream, appended);
+            await unit.CommitAsync();
+        }
+
+        await AssertStreamAsync(store, stream, Ids(appended));
+        Assert.True(await messages.WasHandledAsync(Endpoint, messageId));
+    }
+
+    /// <summary>
+    /// Any other reuse of a committed event id fails the unit with <see cref="DuplicateEventIdException"/>, not a
+    /// concurrency conflict (running the message again would not mend it), and leaves nothing of it.
+    /// </summary>
+    [Fact]
+    public async Task An_enlisted_append_that_reuses_a_committed_event_id_fails_the_unit_and_leaves_nothing_of_it()
+    {
+        var (store, enlistment) = await OpenEnlistingStoreAsync();
+        var messages = await OpenMessageStoreAsync();
+        var stream = NewStreamId();
+        var other = NewStreamId();
+        var first = NewEvent(1);
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [first]);
+        var messageId = NewId();
+
+        Exception? refused;
+        Exception? commit;
+        await using (var unit = await messages.BeginAsync())
+        {
+            Assert.True(await unit.TryRecordHandledAsync(Endpoint, messageId));
+            refused = await OutcomeAsync(() => enlistment.EnlistAppendAsync(unit, other, ExpectedVersion.NoStream, [first]).AsTask());
+            commit = await OutcomeAsync(() => unit.CommitAsync().AsTask());
+        }
+
+        Assert.True(commit is not null, "The unit of work committed although one of its appends reused a committed event id.");
+        Assert.IsType<DuplicateEventIdException>(refused ?? commit);
+        Assert.Equal(0, await store.GetStreamVersionAsync(other));
+        await AssertStreamAsync(store, stream, [first.EventId]);
+        Assert.False(await messages.WasHandledAsync(Endpoint, messageId));
+    }
+
+    /// <summary>
     /// Two units of work (of two "processes") append to one stream expecting the same version, and meet before they
     /// commit: exactly one commits, the other fails with a concurrency conflict; the stream holds the winner's event
     /// and the inbox the winner's message only.

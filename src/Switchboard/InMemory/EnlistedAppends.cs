@@ -9,6 +9,9 @@ internal sealed class EnlistedAppends(InMemoryEventStore store) : IInMemoryCommi
     private readonly List<(string StreamId, ExpectedVersion Expected, IReadOnlyList<EventData> Events)> _appends = [];
     private IEventStoreTransaction? _transaction;
 
+    /// <summary>The event store the appends go to (one unit of work may carry appends to several).</summary>
+    public InMemoryEventStore Store => store;
+
     public void Add(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events) => _appends.Add((streamId, expected, [.. events]));
 
     public async ValueTask PrepareAsync(CancellationToken cancellationToken)

@@ -49,7 +49,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventStoreEnlistment
         AppendRules.Validate(streamId, events);
         var unit = transaction as InMemoryMessageStore.Transaction
             ?? throw new ArgumentException("Not a unit of work of the in-memory store.", nameof(transaction));
-        unit.Work(() => new EnlistedAppends(this)).Add(streamId, expectedVersion, events);
+        unit.Work(w => w.Store == this, () => new EnlistedAppends(this)).Add(streamId, expectedVersion, events);
         return ValueTask.CompletedTask;
     }
 

@@ -220,13 +220,13 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
             return ValueTask.FromResult(true);
         }
 
-        /// <summary>The work of type <typeparamref name="TWork"/> this unit of work carries, added by <paramref name="create"/> on first use.</summary>
-        public TWork Work<TWork>(Func<TWork> create)
+        /// <summary>The work of this unit of work that <paramref name="matches"/>, added by <paramref name="create"/> on first use.</summary>
+        public TWork Work<TWork>(Func<TWork, bool> matches, Func<TWork> create)
             where TWork : IInMemoryCommitWork
         {
             foreach (var work in _work)
             {
-                if (work is TWork existing)
+                if (work is TWork existing && matches(existing))
                 {
                     return existing;
                 }

@@ -165,9 +165,14 @@ public sealed class AggregateRepository
     {
         public abstract Type StateType { get; }
 
-        public static Loader For(object aggregate)
+        // One per aggregate type: a load, a save and an event session's commit each need it, and building one is reflection.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Loader> ByType = new();
+
+        public static Loader For(object aggregate) => ByType.GetOrAdd(aggregate.GetType(), Create);
+
+        private static Loader Create(Type aggregateType)
         {
-            for (var type = aggregate.GetType(); type is not null; type = type.BaseType)
+            for (var type = aggregateType; type is not null; type = type.BaseType)
             {
                 if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Aggregate<>))
                 {
@@ -175,7 +180,7 @@ public sealed class AggregateRepository
                 }
             }
 
-            throw new InvalidOperationException($"{aggregate.GetType()} does not derive from Aggregate<TState>.");
+            throw new InvalidOperationException($"{aggregateType} does not derive from Aggregate<TState>.");
         }
 
         public abstract IReadOnlyList<object> Changes(object aggregate);
