@@ -29,10 +29,14 @@ public sealed class PostgreSqlStoreFactory : IEventSourcedStoreFactory
         private readonly NpgsqlDataSource _admin = NpgsqlDataSource.Create(connectionString);
         private readonly string _quoted = PostgreSqlNames.Quote(schema);
 
-        public void Configure(SwitchboardBuilder builder, StoreOptions options) =>
-            builder.UseInMemory(_network).UsePostgreSqlStore(connectionString, o => o.Schema = schema, options);
+        // A bus's pools (its store's, and its event store's when it has one) capped, like the enlistment suite's: a test
+        // with several buses must not take the test cluster's connections from the tests running beside it.
+        private string BusConnection => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 }.ToString();
 
-        public void UseEventStore(SwitchboardBuilder builder) => builder.UsePostgreSqlEventStore(connectionString, o => o.Schema = schema);
+        public void Configure(SwitchboardBuilder builder, StoreOptions options) =>
+            builder.UseInMemory(_network).UsePostgreSqlStore(BusConnection, o => o.Schema = schema, options);
+
+        public void UseEventStore(SwitchboardBuilder builder) => builder.UsePostgreSqlEventStore(BusConnection, o => o.Schema = schema);
 
         public IMessageStore CreateStore() => new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema });
 
