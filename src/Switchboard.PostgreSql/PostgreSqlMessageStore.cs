@@ -8,7 +8,7 @@ namespace Switchboard.PostgreSql;
 /// <summary>
 /// Inbox, outbox and saga instances in PostgreSQL tables of one schema (<see cref="PostgreSqlStoreOptions.Schema"/>),
 /// so that they commit in one transaction with the handler's own changes: handlers run their commands on
-/// <see cref="IUnitOfWork.GetDbTransactionAsync"/>'s transaction (READ COMMITTED). <see cref="InitializeAsync"/>
+/// <see cref="ISqlUnitOfWork.GetDbTransactionAsync"/>'s transaction (READ COMMITTED). <see cref="InitializeAsync"/>
 /// creates and upgrades the schema by numbered scripts, safely when several processes start at once.
 /// </summary>
 /// <remarks>
@@ -32,7 +32,7 @@ namespace Switchboard.PostgreSql;
 /// that far ahead could take a message its committer is still dispatching (sent twice, which the inbox absorbs).
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
+public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -132,10 +132,10 @@ public sealed class PostgreSqlMessageStore : IMessageStore, IOutboxStore
         await PostgreSqlMigrations.ApplyAsync(_dataSource, Schema, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public ValueTask<IStoreTransaction> BeginAsync(CancellationToken cancellationToken = default)
+    public ValueTask<ISqlStoreTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return ValueTask.FromResult<IStoreTransaction>(new PostgreSqlStoreTransaction(this));
+        return ValueTask.FromResult<ISqlStoreTransaction>(new PostgreSqlStoreTransaction(this));
     }
 
     /// <inheritdoc />

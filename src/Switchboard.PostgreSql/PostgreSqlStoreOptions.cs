@@ -28,7 +28,7 @@ public sealed class PostgreSqlStoreOptions
     /// Whether the store's own data source (built from <see cref="ConnectionString"/>) puts <see cref="Schema"/> first
     /// on the connections' search path, before the connection string's own <c>Search Path</c> (PostgreSQL's default
     /// <c>"$user", public</c> when it has none): handlers' unqualified table names on
-    /// <c>IUnitOfWork.GetDbTransactionAsync</c>'s connection then resolve to the store's schema first, and
+    /// <c>ISqlUnitOfWork.GetDbTransactionAsync</c>'s connection then resolve to the store's schema first, and
     /// unqualified <c>CREATE</c>s land there. The store's own statements always name the schema. Default true.
     /// </summary>
     public bool SchemaOnSearchPath { get; set; } = true;

@@ -29,6 +29,6 @@ public static class PostgreSqlSwitchboardBuilderExtensions
         var options = new PostgreSqlStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
         PostgreSqlHealthCheck.Register(builder.Services, HealthCheckName, "message store", sp => ((PostgreSqlMessageStore)sp.GetRequiredService<IMessageStore>()).DataSource);
-        return builder.UseStore(services => new PostgreSqlMessageStore(options, services.GetService(typeof(TimeProvider)) as TimeProvider), storeOptions);
+        return builder.UseSqlStore(services => new PostgreSqlMessageStore(options, services.GetService(typeof(TimeProvider)) as TimeProvider), storeOptions);
     }
 }

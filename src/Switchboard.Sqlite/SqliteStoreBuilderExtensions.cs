@@ -14,11 +14,11 @@ public static class SqliteStoreBuilderExtensions
     /// work's messages join its transaction directly, with no outbox hop.
     /// </summary>
     public static SwitchboardBuilder UseSqliteStore(this SwitchboardBuilder builder, StoreOptions? options = null) =>
-        builder.UseStore(services => new SqliteMessageStore(
+        builder.UseSqlStore(services => new SqliteMessageStore(
             services.GetService<SqliteTransport>() ?? throw new InvalidOperationException("UseSqliteStore() without a path needs the SQLite transport (UseSqlite); otherwise pass the store's own file."),
             services.GetService<ILoggerFactory>()), options);
 
     /// <summary>Keeps inbox, outbox and saga state in a SQLite file of its own; messages go out through its outbox.</summary>
     public static SwitchboardBuilder UseSqliteStore(this SwitchboardBuilder builder, SqliteTransportOptions file, StoreOptions? options = null) =>
-        builder.UseStore(services => new SqliteMessageStore(file, services.GetService<ILoggerFactory>()), options);
+        builder.UseSqlStore(services => new SqliteMessageStore(file, services.GetService<ILoggerFactory>()), options);
 }

@@ -19,7 +19,7 @@ public sealed class BumpState
 }
 
 /// <summary>Counts to 100, writing each bump to the handler's own table on the unit of work's connection; then publishes and completes.</summary>
-public sealed class BumpSaga(IUnitOfWork unitOfWork) : ISagaHandler<BumpState, Bump>
+public sealed class BumpSaga(ISqlUnitOfWork unitOfWork) : ISagaHandler<BumpState, Bump>
 {
     public async ValueTask HandleAsync(Bump message, ISagaContext<BumpState> saga, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Shop.Analytics;
 /// commit, with the inbox record). The endpoint's inbox skips a redelivered
 /// message; the (order, kind) key makes a second copy under another message id a no-op.
 /// </summary>
-internal sealed class AnalyticsHandlers(IUnitOfWork unitOfWork) :
+internal sealed class AnalyticsHandlers(ISqlUnitOfWork unitOfWork) :
     IMessageHandler<OrderCreated>,
     IMessageHandler<PaymentProcessed>,
     IMessageHandler<PaymentFailed>,

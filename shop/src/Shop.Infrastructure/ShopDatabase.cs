@@ -18,8 +18,8 @@ public enum ShopDatabaseKind
 /// The database a service keeps its own tables in, for what runs outside a handler's unit of work: creating the tables
 /// at start-up, the API's queries and handlers' reads of committed state (<see cref="ScalarAsync"/>). Handlers write
 /// through their unit of work, so that their changes commit with the message's inbox record and outgoing messages:
-/// <c>IUnitOfWork.EnlistWriteAsync</c> (the embedded store runs the statements at the commit, without holding its one
-/// writer while the handler works), or <c>IUnitOfWork.GetDbTransactionAsync()</c> where a handler must see its own
+/// <c>ISqlUnitOfWork.EnlistWriteAsync</c> (the embedded store runs the statements at the commit, without holding its one
+/// writer while the handler works), or <c>ISqlUnitOfWork.GetDbTransactionAsync()</c> where a handler must see its own
 /// writes' results at once. Every service prefixes its tables with
 /// its name (<c>payment_charges</c>) and no service reads another's tables. SQL is written to run on both SQLite and
 /// PostgreSQL: amounts in integer cents, times in Unix milliseconds, <c>INSERT … ON CONFLICT</c>.

@@ -10,7 +10,7 @@ namespace Shop.Inventory;
 /// <see cref="PaymentProcessed"/> reserves nothing for it. It reads the reservation first and writes expecting one
 /// row each time, so a reservation made or released meanwhile makes the unit of work a conflict, run again.
 /// </summary>
-internal sealed class ReleaseStockHandler(IUnitOfWork unitOfWork, ShopDatabase database, TimeProvider timeProvider) : IMessageHandler<OrderCancelled>
+internal sealed class ReleaseStockHandler(ISqlUnitOfWork unitOfWork, ShopDatabase database, TimeProvider timeProvider) : IMessageHandler<OrderCancelled>
 {
     public async ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ namespace Shop.Inventory;
 /// takes and <see cref="InventoryUpdated"/>, or the "failed" record and <see cref="InventoryUpdateFailed"/> with no
 /// change of stock. An order with a reservation record (a redelivery, a cancellation that came first) is left alone.
 /// </summary>
-internal sealed class ReserveStockHandler(IUnitOfWork unitOfWork, ShopDatabase database, TimeProvider timeProvider) : IMessageHandler<PaymentProcessed>
+internal sealed class ReserveStockHandler(ISqlUnitOfWork unitOfWork, ShopDatabase database, TimeProvider timeProvider) : IMessageHandler<PaymentProcessed>
 {
     private const string InsertReservation =
         "INSERT INTO inventory_reservations (order_id, lines, status, reason, created, updated) VALUES (@p0, @p1, @p2, @p3, @p4, @p4) ON CONFLICT (order_id) DO NOTHING";

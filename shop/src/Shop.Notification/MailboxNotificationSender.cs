@@ -7,7 +7,7 @@ namespace Shop.Notification;
 /// The default sender: writes each notification into the service's <c>notification_mailbox</c> table as a statement of
 /// the handler's unit of work, so it commits with the event's inbox record. Its primary key makes a second write of one id a no-op.
 /// </summary>
-public sealed class MailboxNotificationSender(IUnitOfWork unitOfWork) : INotificationSender
+public sealed class MailboxNotificationSender(ISqlUnitOfWork unitOfWork) : INotificationSender
 {
     /// <inheritdoc />
     public async ValueTask SendAsync(Notification notification, CancellationToken cancellationToken = default)

@@ -17,7 +17,7 @@ namespace Shop.Notification;
 /// could have written it), the sender is called before anything is written, and the writes are statements of the unit
 /// of work, so the handler never holds a transaction: on SQLite a held transaction is the process's one writer.
 /// </remarks>
-internal sealed class NotificationHandlers(IUnitOfWork unitOfWork, INotificationSender sender, ShopDatabase database, TimeProvider time) :
+internal sealed class NotificationHandlers(ISqlUnitOfWork unitOfWork, INotificationSender sender, ShopDatabase database, TimeProvider time) :
     IMessageHandler<OrderCreated>,
     IMessageHandler<PaymentProcessed>,
     IMessageHandler<PaymentFailed>,

@@ -14,7 +14,7 @@ namespace Shop.Payment;
 /// meanwhile makes the unit a conflict, and the message runs again). An order that already has a record (a redelivery,
 /// a second copy) is left alone, except a cancellation's: see <see cref="SettleCancelledAsync"/>.
 /// </summary>
-internal sealed class ChargeOrderHandler(IPaymentGateway gateway, IUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider) : IMessageHandler<OrderCreated>
+internal sealed class ChargeOrderHandler(IPaymentGateway gateway, ISqlUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider) : IMessageHandler<OrderCreated>
 {
     public const string GatewayUnavailable = "payment_gateway_unavailable";
 

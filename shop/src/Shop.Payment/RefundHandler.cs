@@ -13,7 +13,7 @@ namespace Shop.Payment;
 /// yet is marked, so that a later <c>OrderCreated</c> charges nothing (see <c>ChargeOrderHandler</c> for a charge that
 /// was already on its way).
 /// </summary>
-internal sealed class RefundHandler(IPaymentGateway gateway, IUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider)
+internal sealed class RefundHandler(IPaymentGateway gateway, ISqlUnitOfWork unitOfWork, PaymentSettings settings, TimeProvider timeProvider)
     : IMessageHandler<InventoryUpdateFailed>, IMessageHandler<OrderCancelled>
 {
     public ValueTask HandleAsync(InventoryUpdateFailed message, IMessageContext context, CancellationToken cancellationToken) =>

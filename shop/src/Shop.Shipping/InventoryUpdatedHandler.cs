@@ -14,7 +14,7 @@ namespace Shop.Shipping;
 /// shipped it, or a cancellation recorded meanwhile, holds that row, so this unit of work is a conflict and the rerun
 /// sees it and does nothing.
 /// </summary>
-internal sealed partial class InventoryUpdatedHandler(IUnitOfWork unitOfWork, ShopDatabase database, TimeProvider time, ILogger<InventoryUpdatedHandler> logger) : IMessageHandler<InventoryUpdated>
+internal sealed partial class InventoryUpdatedHandler(ISqlUnitOfWork unitOfWork, ShopDatabase database, TimeProvider time, ILogger<InventoryUpdatedHandler> logger) : IMessageHandler<InventoryUpdated>
 {
     public async ValueTask HandleAsync(InventoryUpdated message, IMessageContext context, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Shop.Shipping;
 /// finding the shipment still standing): a shipment or another copy that committed meanwhile makes the unit of work a
 /// conflict, and the rerun decides again on what is now there.
 /// </summary>
-internal sealed class OrderCancelledHandler(IUnitOfWork unitOfWork, ShopDatabase database, TimeProvider time) : IMessageHandler<OrderCancelled>
+internal sealed class OrderCancelledHandler(ISqlUnitOfWork unitOfWork, ShopDatabase database, TimeProvider time) : IMessageHandler<OrderCancelled>
 {
     public async ValueTask HandleAsync(OrderCancelled message, IMessageContext context, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using Switchboard.Persistence;
 namespace Shop.Shipping;
 
 /// <summary>Keeps the order's shipping address and ship-by deadline (event-carried state), once per order.</summary>
-internal sealed class OrderCreatedHandler(IUnitOfWork unitOfWork, TimeProvider time) : IMessageHandler<OrderCreated>
+internal sealed class OrderCreatedHandler(ISqlUnitOfWork unitOfWork, TimeProvider time) : IMessageHandler<OrderCreated>
 {
     public ValueTask HandleAsync(OrderCreated message, IMessageContext context, CancellationToken cancellationToken) =>
         unitOfWork.EnlistWriteAsync(

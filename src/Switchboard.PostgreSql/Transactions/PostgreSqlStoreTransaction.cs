@@ -28,7 +28,7 @@ namespace Switchboard.PostgreSql;
 /// the commit's disk flush and serialize every appending commit (see <see cref="AppendNotifier"/>).
 /// </para>
 /// </remarks>
-internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) : IStoreTransaction
+internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) : ISqlStoreTransaction
 {
     // What runs once the commit is durable (waking event stores' listeners); none of it throws.
     private readonly List<Action> _afterCommit = [];

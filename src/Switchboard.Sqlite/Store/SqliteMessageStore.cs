@@ -10,7 +10,7 @@ namespace Switchboard.Sqlite.Store;
 /// through the outbox, e.g. when the transport is RabbitMQ). Every write goes through the file's one writer, so
 /// units of work are group-committed with the transport's own writes.
 /// </summary>
-public sealed class SqliteMessageStore : IMessageStore
+public sealed class SqliteMessageStore : ISqlMessageStore
 {
     private readonly SqliteTransport _database;
     private readonly bool _ownsDatabase;
@@ -71,8 +71,8 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IStoreTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IStoreTransaction>(new SqliteStoreTransaction(this));
+    public ValueTask<ISqlStoreTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<ISqlStoreTransaction>(new SqliteStoreTransaction(this));
 
     /// <inheritdoc />
     public ValueTask<bool> WasHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)

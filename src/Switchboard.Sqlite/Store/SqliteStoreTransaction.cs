@@ -14,7 +14,7 @@ namespace Switchboard.Sqlite.Store;
 /// <see cref="GetDbTransactionAsync"/> borrows the writer's connection (<see cref="UnitOfWorkLease"/>), writes what
 /// was deferred so far, and from then on everything runs on it at once.
 /// </summary>
-internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : IStoreTransaction
+internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : ISqlStoreTransaction
 {
     private readonly DeferredWrites _deferred = new();
     private UnitOfWorkLease? _lease;

@@ -4,7 +4,7 @@ namespace Switchboard.Testing.EventStores;
 
 /// <summary>
 /// The <see cref="EnlistmentSuite{TFactory}"/> again, for stores whose units of work have a database transaction
-/// (<see cref="Persistence.IStoreTransaction.GetDbTransactionAsync"/>): with the transaction opened before the appends
+/// (<see cref="Persistence.ISqlStoreTransaction.GetDbTransactionAsync"/>): with the transaction opened before the appends
 /// (<see cref="UnitOfWorkMode.Live"/>) and just before the commit (<see cref="UnitOfWorkMode.LiveAtCommit"/>).
 /// </summary>
 public abstract class EnlistmentSqlSuite<TFactory> : EnlistmentSuite<TFactory>

@@ -48,10 +48,7 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
             Assert.True(await unit.TryRecordHandledAsync(Endpoint, messageId));
             await enlistment.EnlistAppendAsync(unit, stream, ExpectedVersion.NoStream, appended);
             outboxed = await unit.EnlistAsync([outgoing]);
-            if (mode == UnitOfWorkMode.LiveAtCommit)
-            {
-                await unit.GetDbTransactionAsync();
-            }
+            await BeforeCommitAsync(unit, mode);
 
             Assert.Empty(await ReadStreamAsync(reader, stream));
             Assert.Equal(0, await reader.GetStreamVersionAsync(stream));
@@ -101,10 +98,7 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
             await enlistment.EnlistAppendAsync(unit, stream, ExpectedVersion.NoStream, rolledBack);
             await enlistment.EnlistAppendAsync(unit, other, ExpectedVersion.Any, [NewEvent(3)]);
             await unit.EnlistAsync([Outgoing()]);
-            if (mode == UnitOfWorkMode.LiveAtCommit)
-            {
-                await unit.GetDbTransactionAsync();
-            }
+            await BeforeCommitAsync(unit, mode);
         }
 
         var marker = NewEvent(4);

@@ -8,7 +8,7 @@ public enum UnitOfWorkMode
     /// <summary>It never asks for the database transaction.</summary>
     Deferred,
 
-    /// <summary>It asks for the database transaction first (<see cref="IStoreTransaction.GetDbTransactionAsync"/>), so everything after runs on it.</summary>
+    /// <summary>It asks for the database transaction first (<see cref="ISqlStoreTransaction.GetDbTransactionAsync"/>), so everything after runs on it.</summary>
     Live,
 
     /// <summary>It asks for the database transaction after its appends, just before the commit, so what it held until then is written on it.</summary>

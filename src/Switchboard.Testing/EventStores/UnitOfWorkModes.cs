@@ -12,21 +12,31 @@ public static class UnitOfWorkModes
         var unit = await store.BeginAsync().ConfigureAwait(false);
         if (mode == UnitOfWorkMode.Live)
         {
-            await unit.GetDbTransactionAsync().ConfigureAwait(false);
+            await OpenDatabaseTransactionAsync(unit).ConfigureAwait(false);
         }
 
         return unit;
     }
 
-    /// <summary>Commits a unit of work; <see cref="UnitOfWorkMode.LiveAtCommit"/> opens its database transaction first.</summary>
-    public static async Task CommitAsync(IStoreTransaction unit, UnitOfWorkMode mode)
+    /// <summary>What a unit of work does just before its commit: <see cref="UnitOfWorkMode.LiveAtCommit"/> opens its database transaction.</summary>
+    public static async Task BeforeCommitAsync(IStoreTransaction unit, UnitOfWorkMode mode)
     {
         ArgumentNullException.ThrowIfNull(unit);
         if (mode == UnitOfWorkMode.LiveAtCommit)
         {
-            await unit.GetDbTransactionAsync().ConfigureAwait(false);
+            await OpenDatabaseTransactionAsync(unit).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Commits a unit of work; <see cref="UnitOfWorkMode.LiveAtCommit"/> opens its database transaction first.</summary>
+    public static async Task CommitAsync(IStoreTransaction unit, UnitOfWorkMode mode)
+    {
+        await BeforeCommitAsync(unit, mode).ConfigureAwait(false);
         await unit.CommitAsync().ConfigureAwait(false);
     }
+
+    // The live modes exist only for stores with a database (EnlistmentSqlSuite), whose units are SQL units.
+    private static async Task OpenDatabaseTransactionAsync(IStoreTransaction unit) =>
+        await (unit as ISqlStoreTransaction ?? throw new InvalidOperationException("A live unit of work needs a store with a database."))
+            .GetDbTransactionAsync().ConfigureAwait(false);
 }

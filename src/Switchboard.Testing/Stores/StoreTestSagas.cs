@@ -271,10 +271,10 @@ public sealed class OrderParticipants(StoreProbe probe) :
 }
 
 /// <summary>
-/// A transactional handler with its own table: inserts a row through <see cref="IUnitOfWork.GetDbTransactionAsync"/>,
+/// A transactional handler with its own table: inserts a row through <see cref="ISqlUnitOfWork.GetDbTransactionAsync"/>,
 /// sends <see cref="LedgerRowWritten"/> to <see cref="AuditQueue"/>, then throws when the message says so.
 /// </summary>
-public sealed class LedgerHandler(IUnitOfWork unitOfWork) : IMessageHandler<WriteLedgerRow>
+public sealed class LedgerHandler(ISqlUnitOfWork unitOfWork) : IMessageHandler<WriteLedgerRow>
 {
     /// <summary>The handler's table (created with <see cref="ITestDatabase.CreateTestTableAsync"/>).</summary>
     public const string Table = "store_suite_ledger";
@@ -335,10 +335,10 @@ public sealed class LedgerAuditHandler(StoreProbe probe) : IMessageHandler<Ledge
 /// <summary>
 /// A transactional handler that reads outside its unit of work and writes through it: it reads a counter (through
 /// <see cref="CounterReads"/>, a connection of its own) and enlists "set it to what I read plus one, if it is still
-/// what I read" with one expected row (<see cref="IUnitOfWork.EnlistWriteAsync"/>). A concurrent increment in between
+/// what I read" with one expected row (<see cref="ISqlUnitOfWork.EnlistWriteAsync"/>). A concurrent increment in between
 /// is a conflict, and the message runs again.
 /// </summary>
-public sealed class CounterHandler(IUnitOfWork unitOfWork, CounterReads reads) : IMessageHandler<IncrementCounter>
+public sealed class CounterHandler(ISqlUnitOfWork unitOfWork, CounterReads reads) : IMessageHandler<IncrementCounter>
 {
     /// <summary>The handler's table (created with <see cref="ITestDatabase.CreateTestTableAsync"/>).</summary>
     public const string Table = "store_suite_counters";

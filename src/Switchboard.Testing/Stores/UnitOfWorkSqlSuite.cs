@@ -8,8 +8,8 @@ namespace Switchboard.Testing.Stores;
 
 /// <summary>
 /// Handlers' own SQL in the unit of work, for stores with a database (<see cref="ITestDatabase"/>): rows written on
-/// <see cref="IUnitOfWork.GetDbTransactionAsync"/>'s transaction and statements enlisted with
-/// <see cref="IUnitOfWork.EnlistWriteAsync"/> commit and roll back with the inbox record, saga state and outgoing
+/// <see cref="ISqlUnitOfWork.GetDbTransactionAsync"/>'s transaction and statements enlisted with
+/// <see cref="ISqlUnitOfWork.EnlistWriteAsync"/> commit and roll back with the inbox record, saga state and outgoing
 /// messages, also under concurrency. A store without a database has no such unit of work, and its test project does
 /// not derive this suite.
 /// </summary>
@@ -21,6 +21,10 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
     /// <summary>The test store's database, where handlers' tables live.</summary>
     protected ITestDatabase Database => TestDatabases.Of(Scope, typeof(TFactory));
 
+    /// <summary>A store instance on the test's data, initialized and disposed with the test: a store with a database.</summary>
+    protected async Task<ISqlMessageStore> OpenSqlStoreAsync() =>
+        await OpenStoreAsync() as ISqlMessageStore ?? throw new InvalidOperationException($"{typeof(TFactory).Name} has a database but its store is not an {nameof(ISqlMessageStore)}.");
+
     /// <summary>
     /// Below the bus: rows written on the store transaction's database transaction commit with the inbox record
     /// and saga state, and roll back with them (disposed without commit, or after a concurrency conflict).
@@ -31,7 +35,7 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
         const string table = "store_suite_rows";
         const string saga = "test.store.rows";
         await Database.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
 
         await using (var transaction = await store.BeginAsync())
         {
@@ -79,7 +83,7 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
         await WaitForAsync(() => Probe.Received.OfType<LedgerRowWritten>().Any(), "the handler's message");
         Assert.Equal(new LedgerRowWritten("a", 42), Assert.Single(Probe.Received));
         Assert.Equal(new Dictionary<string, long> { ["a"] = 42 }, await Database.ReadTestTableAsync(LedgerHandler.Table));
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
         await WaitForAsync(async () => (await store.Outbox.GetStatisticsAsync()).Pending == 0, "the outbox to be empty");
     }
 
@@ -96,12 +100,12 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
         await Task.Delay(Settle);
         Assert.Empty(Probe.Received);
         Assert.Empty(await Database.ReadTestTableAsync(LedgerHandler.Table));
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
         Assert.Equal(0, (await store.Outbox.GetStatisticsAsync()).Pending);
     }
 
     /// <summary>
-    /// Below the bus: statements enlisted with <see cref="IStoreTransaction.EnlistWriteAsync"/> commit with the inbox
+    /// Below the bus: statements enlisted with <see cref="ISqlStoreTransaction.EnlistWriteAsync"/> commit with the inbox
     /// record, vanish when the unit is disposed without commit, and one that changes another number of rows than it
     /// expects fails the whole unit with a conflict (whether the store runs it at once or at the commit), leaving
     /// nothing of it behind, also when the caller catches the exception and tries to commit anyway.
@@ -111,7 +115,7 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
     {
         const string table = "store_suite_enlisted";
         await Database.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
         var insert = $"INSERT INTO {table} (id, value) VALUES (@p0, @p1)";
 
         await using (var transaction = await store.BeginAsync())
@@ -166,7 +170,7 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
     {
         const string table = "store_suite_enlisted_values";
         await Database.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
         var parameters = new object?[2];
 
         await using (var transaction = await store.BeginAsync())
@@ -195,7 +199,7 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
         const string queue = "uow-counters";
         const int messages = 30;
         await Database.CreateTestTableAsync(CounterHandler.Table);
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
         await using (var transaction = await store.BeginAsync())
         {
             await transaction.EnlistWriteAsync(new StoreWrite($"INSERT INTO {CounterHandler.Table} (id, value) VALUES (@p0, 0)", "hits"));

@@ -86,9 +86,25 @@ public sealed class SwitchboardBuilder
     public SwitchboardBuilder UseStore(Func<IServiceProvider, IMessageStore> factory, StoreOptions? options = null)
     {
         Services.RemoveAll<IMessageStore>();
+        Services.RemoveAll<ISqlMessageStore>();
+        Services.RemoveAll<ISqlUnitOfWork>();
         Services.RemoveAll<StoreOptions>();
         Services.AddSingleton(factory);
         Services.AddSingleton(options ?? new StoreOptions());
+        return this;
+    }
+
+    /// <summary>
+    /// Sets a store with a database (see <see cref="UseStore"/>), whose units of work take the handler's own SQL:
+    /// handlers of transactional endpoints can then take <see cref="ISqlUnitOfWork"/>. Providers wrap this in
+    /// <c>UseSqliteStore</c> and <c>UsePostgreSqlStore</c>.
+    /// </summary>
+    public SwitchboardBuilder UseSqlStore(Func<IServiceProvider, ISqlMessageStore> factory, StoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        UseStore(factory, options);
+        Services.AddSingleton(sp => (ISqlMessageStore)sp.GetRequiredService<IMessageStore>());
+        Services.AddScoped<ISqlUnitOfWork>(sp => new SqlUnitOfWork(sp.GetRequiredService<UnitOfWork>()));
         return this;
     }
 

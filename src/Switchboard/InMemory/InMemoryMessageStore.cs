@@ -164,9 +164,6 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
         private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _committed;
 
-        public ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("The in-memory store has no database; use the SQLite or PostgreSQL store for handlers with their own tables.");
-
         public async ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken = default)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(messageId);

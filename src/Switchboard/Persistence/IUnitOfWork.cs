@@ -1,25 +1,14 @@
-using System.Data.Common;
-
 namespace Switchboard.Persistence;
 
 /// <summary>
-/// The unit of work of the message being handled, resolvable from the handler's scope on a transactional
-/// endpoint. The handler's own commands run on <see cref="GetDbTransactionAsync"/>'s transaction and commit
-/// together with the inbox record, saga state and the messages the handler sent.
+/// The unit of work of the message being handled, resolvable from the handler's scope on a transactional endpoint:
+/// the inbox record, saga state, event appends and the messages the handler sent commit together in
+/// <see cref="Transaction"/>. On a store with a database, handlers take <see cref="ISqlUnitOfWork"/> to add SQL of
+/// their own.
 /// </summary>
 public interface IUnitOfWork
 {
-    /// <summary>The store's transaction (opened on first use; do external calls before this, not while holding it).</summary>
-    ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Adds a statement of the handler's own to the unit of work, to run in its transaction no later than the commit
-    /// (the SQLite store runs it at the commit, without holding the database's writer while the handler works). Prefer
-    /// this to <see cref="GetDbTransactionAsync"/> for handlers that read (on a connection of their own), decide, then
-    /// write: use <see cref="StoreWrite.ExpectedRows"/> where what was read may have changed meanwhile.
-    /// </summary>
-    ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default) => Transaction.EnlistWriteAsync(write, cancellationToken);
-
-    /// <summary>The store-level transaction, for sagas and providers.</summary>
+    /// <summary>The store transaction of the current attempt, for sagas and providers.</summary>
+    /// <exception cref="InvalidOperationException">The endpoint is not transactional, or no message is being handled.</exception>
     IStoreTransaction Transaction { get; }
 }

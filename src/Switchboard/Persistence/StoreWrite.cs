@@ -3,10 +3,9 @@ namespace Switchboard.Persistence;
 /// <summary>
 /// A statement of a handler's own SQL, parameters bound by position to <c>@p0</c>, <c>@p1</c>, … (as
 /// <see cref="PositionalCommand"/>), that the unit of work runs in its transaction no later than its commit
-/// (<see cref="IUnitOfWork.EnlistWriteAsync"/>). A store may hold it until the commit and run it there with the inbox
-/// record, saga state and outgoing messages (the SQLite store does, so a handler that only writes never holds the
-/// database's one writer while it runs); so the handler gets no result back. Reads belong before it, on a connection
-/// of their own, and <see cref="ExpectedRows"/> turns "somebody changed it since" into a rerun of the message.
+/// (<see cref="ISqlUnitOfWork.EnlistWriteAsync"/>). A store may hold it until the commit and run it there with the
+/// inbox record, saga state and outgoing messages, so the handler gets no result back. Reads belong before it, on a
+/// connection of their own, and <see cref="ExpectedRows"/> turns "somebody changed it since" into a rerun of the message.
 /// </summary>
 /// <param name="Sql">The statement (INSERT, UPDATE, DELETE).</param>
 /// <param name="Parameters">Its parameters: <c>Parameters[i]</c> is <c>@pi</c>; null binds as SQL NULL.</param>

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Switchboard.Messages;
 
 namespace Switchboard.Persistence;
@@ -14,14 +13,6 @@ internal sealed class UnitOfWork : IUnitOfWork
 
     public IStoreTransaction Transaction => _transaction
         ?? throw new InvalidOperationException("There is no unit of work: the endpoint is not transactional (call Transactional() on it) or no message is being handled.");
-
-    public ValueTask<DbTransaction> GetDbTransactionAsync(CancellationToken cancellationToken = default) => Transaction.GetDbTransactionAsync(cancellationToken);
-
-    public ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return Transaction.EnlistWriteAsync(write, cancellationToken);
-    }
 
     /// <summary>Makes <paramref name="participant"/> part of the current attempt (once).</summary>
     /// <exception cref="InvalidOperationException">No message is being handled in a unit of work.</exception>
