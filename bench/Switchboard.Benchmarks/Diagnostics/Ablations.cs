@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
 using Switchboard.Pipeline;
 
@@ -55,7 +56,7 @@ public static class Ablations
             if (ablations.Contains(Scope))
             {
                 pipeline.Remove(StepNames.Scope);
-                pipeline.Replace(StepNames.Invoke, s => new RootInvokeStep(s.Endpoint, s.Services));
+                pipeline.Replace(StepNames.Invoke, s => new RootInvokeStep(s.Services.GetRequiredService<BusConfiguration>().Endpoints.Single(e => e.Queue == s.Endpoint), s.Services));
             }
         });
     }

@@ -1,11 +1,8 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
-using Switchboard.Pipeline.Steps;
-using Switchboard.Runtime;
-using Switchboard.Sagas;
 using Switchboard.Retries;
 
 namespace Switchboard.Configuration;
@@ -134,22 +131,7 @@ public sealed class EndpointBuilder
             .GroupBy(h => h.MessageType)
             .ToDictionary(g => g.Key, g => g.Select(h => h.Invoker).ToArray());
         var topics = _handlers.Where(h => h.Subscribe).Select(h => typeName(h.MessageType)).Distinct(StringComparer.Ordinal).ToArray();
-        var pipeline = DefaultPipeline.Create();
-        if (_options.Transactional is { } transactional)
-        {
-            pipeline.Remove(StepNames.Dispatch).InsertAfter(StepNames.Scope, StepNames.Transaction, s => new TransactionStep(
-                s.Services.GetService<IMessageStore>() ?? throw new InvalidOperationException($"Endpoint '{Queue}' is transactional, but the bus has no store: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...)."),
-                s.Services.GetRequiredService<Dispatcher>(),
-                transactional,
-                s.Services.Loggers().CreateLogger("Switchboard.Endpoint." + Queue)));
-        }
-
-        foreach (var change in busWideChanges.Concat(_pipelineChanges))
-        {
-            change(pipeline);
-        }
-
-        return new EndpointDefinition(Queue, _options, System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(handlers), topics, pipeline);
+        return new EndpointDefinition(Queue, _options, handlers.ToFrozenDictionary(), topics, [.. busWideChanges, .. _pipelineChanges]);
     }
 
     private static ValueTask Invoke<TMessage, THandler>(IServiceProvider scope, object message, IMessageContext context, CancellationToken cancellationToken)

@@ -130,7 +130,7 @@ public sealed class SwitchboardBuilder
     public SwitchboardBuilder BeforeConsuming(Func<IServiceProvider, CancellationToken, Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Services.AddSingleton(new Hosting.BeforeConsumingWork(work));
+        Services.AddSingleton(new BeforeConsumingWork(work));
         return this;
     }
 

@@ -3,7 +3,10 @@ using Switchboard;
 using Switchboard.Configuration;
 using Switchboard.Hosting;
 using Switchboard.Persistence;
+using Switchboard.Diagnostics;
+using Switchboard.Pipeline;
 using Switchboard.Runtime;
+using Switchboard.Sending;
 using Switchboard.Transport;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -35,9 +38,16 @@ public static class SwitchboardServiceCollectionExtensions
 
         services.AddSingleton(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<TransportHost>();
-        services.AddSingleton(sp => new EnvelopeFactory(configuration, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TransportHost(configuration.TransportFactory, sp));
+        services.AddSingleton(sp => new EnvelopeFactory(
+            configuration.Registry,
+            configuration.Serializer,
+            configuration.Routes,
+            configuration.Options.OnlyDeclaredPublications ? configuration.Publications : null,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Switchboard.Serialization.IMessageSerializer>(configuration.Serializer);
         services.AddSingleton<Dispatcher>();
+        services.AddSingleton(sp => new Outbound(sp.GetRequiredService<Dispatcher>(), sp.Loggers()));
         services.AddSingleton<IBus, MessageBus>();
         services.AddSingleton(sp => new BusRuntime(configuration, sp.GetRequiredService<TransportHost>(), sp, sp.Loggers()));
         services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<TransportHost>().Transport.DeadLetters);
@@ -46,7 +56,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IMessageContext>(sp => sp.GetRequiredService<MessageContextAccessor>().Current
             ?? throw new InvalidOperationException("IMessageContext is only available while a message is being handled."));
-        services.AddScoped<Switchboard.Pipeline.HandlerSlot>(sp => sp.GetRequiredService<MessageContextAccessor>().Current?.Slot
+        services.AddScoped<HandlerSlot>(sp => sp.GetRequiredService<MessageContextAccessor>().Current?.Slot
             ?? throw new InvalidOperationException("The handler slot is only available while a message is being handled."));
         services.AddHostedService<SwitchboardHostedService>();
         services.AddHealthChecks().AddCheck<BusHealthCheck>(SwitchboardHealthChecks.Bus, tags: SwitchboardHealthChecks.Tags);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Switchboard.Runtime;
+using Switchboard.Transport;
 
 namespace Switchboard.Hosting;
 

@@ -1,5 +1,5 @@
 using Switchboard.Messages;
-using Switchboard.Runtime;
+using Switchboard.Sending;
 
 namespace Switchboard.Pipeline;
 

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
-using Switchboard.Hosting;
 using Switchboard.Persistence;
-using Switchboard.Pipeline;
+using Switchboard.Sending;
 using Switchboard.Transport;
 
 namespace Switchboard.Runtime;
@@ -106,7 +105,7 @@ internal sealed class BusRuntime
         {
             foreach (var endpoint in _configuration.Endpoints)
             {
-                var pipeline = endpoint.Pipeline.Build(new PipelineServices(_services, endpoint));
+                var pipeline = EndpointPipeline.Build(endpoint, _services);
                 var receive = new ReceiveEndpoint(endpoint, pipeline, _loggers.CreateLogger("Switchboard.Endpoint." + endpoint.Queue));
                 await receive.StartAsync(transport, cancellationToken).ConfigureAwait(false);
                 started.Add(receive);
@@ -122,7 +121,7 @@ internal sealed class BusRuntime
         Volatile.Write(ref _running, started);
         if (store is not null)
         {
-            _relay = new OutboxRelay(store, _services.GetRequiredService<Dispatcher>(), _services.GetRequiredService<StoreOptions>(), _services.GetRequiredService<TimeProvider>(), _loggers.CreateLogger("Switchboard.Outbox"));
+            _relay = new OutboxRelay(store, _services.GetRequiredService<Outbound>(), _services.GetRequiredService<StoreOptions>(), _services.GetRequiredService<TimeProvider>(), _loggers.CreateLogger("Switchboard.Outbox"));
             _relay.Start();
         }
 

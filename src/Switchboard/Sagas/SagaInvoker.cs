@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
+using Switchboard.Serialization;
 
 namespace Switchboard.Sagas;
 
@@ -28,7 +28,7 @@ internal sealed class SagaInvoker<TSaga, TState, TMessage>(string saga, Func<TMe
         }
 
         var transaction = scope.GetRequiredService<UnitOfWork>().Transaction;
-        var serializer = scope.GetRequiredService<BusConfiguration>().Serializer;
+        var serializer = scope.GetRequiredService<IMessageSerializer>();
         var record = await LoadAsync(scope, transaction, key, cancellationToken).ConfigureAwait(false);
         if (record is { Completed: true })
         {

@@ -1,4 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Configuration;
+using Switchboard.InMemory;
 using Switchboard.Pipeline;
+using Switchboard.Runtime;
+using Switchboard.Tests.Hosting;
 
 namespace Switchboard.Tests.Pipeline;
 
@@ -38,11 +43,46 @@ public sealed class ReceivePipelineBuilderTests
         Assert.Throws<InvalidOperationException>(() => pipeline.Add("a", Step));
     }
 
-    [Fact]
-    public void The_default_pipeline_runs_in_the_documented_order()
+    [Theory]
+    [InlineData(false, StepNames.Dispatch)]
+    [InlineData(true, StepNames.Transaction)]
+    public async Task The_built_in_steps_run_in_the_documented_order(bool transactional, string sending)
     {
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSwitchboard(bus => bus
+            .UseInMemory(new InMemoryNetwork())
+            .UseInMemoryStore()
+            .Message<Ping>("tests.ping.v1")
+            .Endpoint("ping", e =>
+            {
+                e.Handle<Ping, FirstPingHandler>();
+                if (transactional)
+                {
+                    e.Transactional();
+                }
+            }));
+        await using var services = collection.BuildServiceProvider();
+        var endpoint = services.GetRequiredService<BusConfiguration>().Endpoints.Single();
+
         Assert.Equal(
-            [StepNames.Acknowledge, StepNames.Trace, StepNames.Deserialize, StepNames.Retry, StepNames.Scope, StepNames.Dispatch, StepNames.Invoke],
-            DefaultPipeline.Create().StepNames);
+            [StepNames.Acknowledge, StepNames.Trace, StepNames.Deserialize, StepNames.Retry, StepNames.Scope, sending, StepNames.Invoke],
+            EndpointPipeline.Create(endpoint, services).StepNames);
+    }
+
+    [Fact]
+    public async Task The_bus_wide_changes_apply_before_the_endpoints_own()
+    {
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSwitchboard(bus => bus
+            .UseInMemory(new InMemoryNetwork())
+            .Message<Ping>("tests.ping.v1")
+            .ConfigurePipeline(p => p.InsertBefore(StepNames.Invoke, "audit", Step))
+            .Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>().ConfigurePipeline(p => p.Remove("audit").InsertAfter(StepNames.Acknowledge, "own", Step))));
+        await using var services = collection.BuildServiceProvider();
+        var endpoint = services.GetRequiredService<BusConfiguration>().Endpoints.Single();
+
+        Assert.Equal(
+            [StepNames.Acknowledge, "own", StepNames.Trace, StepNames.Deserialize, StepNames.Retry, StepNames.Scope, StepNames.Dispatch, StepNames.Invoke],
+            EndpointPipeline.Create(endpoint, services).StepNames);
     }
 }

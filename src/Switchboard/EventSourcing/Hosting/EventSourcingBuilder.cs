@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.EventSourcing.Aggregates;
 using Switchboard.EventSourcing.Projections;
 using Switchboard.EventSourcing.Subscriptions;
-using Switchboard.Runtime;
+using Switchboard.Diagnostics;
 
 namespace Switchboard.EventSourcing.Hosting;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing.Projections;
 using Switchboard.EventSourcing.Subscriptions;
-using Switchboard.Hosting;
+using Switchboard.Runtime;
 
 namespace Switchboard.EventSourcing.Hosting;
 

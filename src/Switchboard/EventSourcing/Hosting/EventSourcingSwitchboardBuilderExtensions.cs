@@ -4,6 +4,7 @@ using Switchboard.Configuration;
 using Switchboard.EventSourcing.Aggregates;
 using Switchboard.Hosting;
 using Switchboard.Persistence;
+using Switchboard.Diagnostics;
 using Switchboard.Runtime;
 
 namespace Switchboard.EventSourcing.Hosting;

@@ -1,4 +1,4 @@
-using Switchboard.Runtime;
+using Switchboard.Sending;
 
 namespace Switchboard.Pipeline.Steps;
 
@@ -6,7 +6,7 @@ namespace Switchboard.Pipeline.Steps;
 /// After the handlers succeeded, dispatches what they sent and published. A handler that throws dispatches
 /// nothing, so a retried attempt never leaves messages of a failed one behind.
 /// </summary>
-internal sealed class DispatchStep(Dispatcher dispatcher) : IReceiveStep
+internal sealed class DispatchStep(Outbound outbound) : IReceiveStep
 {
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
@@ -39,7 +39,7 @@ internal sealed class DispatchStep(Dispatcher dispatcher) : IReceiveStep
 
     private async ValueTask DispatchAllAsync(MessageContext messageContext, CancellationToken cancellationToken)
     {
-        await dispatcher.DispatchAllAsync(messageContext.Outgoing, cancellationToken).ConfigureAwait(false);
+        await outbound.DispatchAsync(messageContext.Outgoing, cancellationToken).ConfigureAwait(false);
         messageContext.ClearOutgoing();
     }
 }

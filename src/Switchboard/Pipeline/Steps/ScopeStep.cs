@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Switchboard.Runtime;
+using Switchboard.Sending;
 
 namespace Switchboard.Pipeline.Steps;
 

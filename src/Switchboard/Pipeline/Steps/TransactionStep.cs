@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Diagnostics;
 using Switchboard.Messages;
 using Switchboard.Persistence;
-using Switchboard.Runtime;
+using Switchboard.Sending;
 
 namespace Switchboard.Pipeline.Steps;
 
@@ -16,7 +16,7 @@ namespace Switchboard.Pipeline.Steps;
 /// Only after the commit are outbox messages dispatched; what a crash leaves behind, the relay sends.
 /// A lost optimistic-concurrency race reruns the handlers at once with fresh state.
 /// </summary>
-internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher, TransactionalOptions options, ILogger logger) : IReceiveStep
+internal sealed class TransactionStep(IMessageStore store, Outbound outbound, TransactionalOptions options, ILogger logger) : IReceiveStep
 {
     public async ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
@@ -49,8 +49,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
                     return;
                 }
 
-                var outgoing = dispatcher.Stamp(messageContext.Outgoing.ToArray());
-                var dispatchAfterCommit = outgoing.Length > 0 && await transaction.EnlistAsync(outgoing, cancellationToken).ConfigureAwait(false);
+                var dispatchAfterCommit = await outbound.EnlistAsync(transaction, messageContext.Outgoing, cancellationToken).ConfigureAwait(false);
                 var completion = context.Incoming as IEnlistableCompletion;
                 var acknowledged = completion?.TryEnlistCompletion(transaction) == true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +60,7 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
 
                 messageContext.ClearOutgoing();
                 committed = true;
-                toDispatch = dispatchAfterCommit ? outgoing : null;
+                toDispatch = dispatchAfterCommit;
             }
             catch (Exception e) when (store.IsConcurrencyConflict(e) && attempt <= options.MaxConflictRetries && !cancellationToken.IsCancellationRequested)
             {
@@ -83,7 +82,8 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
             {
                 if (toDispatch is not null)
                 {
-                    await DispatchCommittedAsync(toDispatch).ConfigureAwait(false);
+                    // Committed already: a failure here only leaves the messages to the relay.
+                    await outbound.DispatchCommittedAsync(store.Outbox, toDispatch).ConfigureAwait(false);
                 }
 
                 await unitOfWork.CommittedAsync(CancellationToken.None).ConfigureAwait(false);
@@ -92,29 +92,6 @@ internal sealed class TransactionStep(IMessageStore store, Dispatcher dispatcher
 
             // A little jitter, so that racers spread out instead of colliding again in lockstep.
             await Task.Delay(Random.Shared.Next(0, Math.Min(attempt, 20)), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // Committed already: a failure here only delays the messages until the relay sends them.
-    private async ValueTask DispatchCommittedAsync(OutgoingMessage[] outgoing)
-    {
-        try
-        {
-            await dispatcher.DispatchAllAsync(outgoing, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Dispatching {Count} committed message(s) failed; the outbox relay will send them", outgoing.Length);
-            return;
-        }
-
-        try
-        {
-            await store.Outbox.MarkDispatchedAsync(Array.ConvertAll(outgoing, m => m.Envelope.MessageId), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Removing {Count} dispatched message(s) from the outbox failed; the relay will send them again", outgoing.Length);
         }
     }
 

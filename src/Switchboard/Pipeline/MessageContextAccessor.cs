@@ -1,6 +1,6 @@
 using Switchboard.Pipeline;
 
-namespace Switchboard.Runtime;
+namespace Switchboard.Pipeline;
 
 /// <summary>Scoped holder through which DI resolves the current attempt's <see cref="IMessageContext"/>.</summary>
 internal sealed class MessageContextAccessor

@@ -1,14 +1,11 @@
-using Switchboard.Configuration;
-using Switchboard.Transport;
-
-namespace Switchboard.Runtime;
+namespace Switchboard.Transport;
 
 /// <summary>
 /// Owns the transport instance and starts it once. The bus connects it at start (<see cref="ConnectAsync"/>); while
 /// the bus's attempts to connect keep failing, sends and publishes fail fast with
 /// <see cref="TransportUnavailableException"/> instead of trying to connect themselves.
 /// </summary>
-internal sealed class TransportHost(BusConfiguration configuration, IServiceProvider services) : IAsyncDisposable
+internal sealed class TransportHost(Func<IServiceProvider, ITransport> create, IServiceProvider services) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private ITransport? _transport;
@@ -21,7 +18,7 @@ internal sealed class TransportHost(BusConfiguration configuration, IServiceProv
         {
             lock (_lock)
             {
-                return _transport ??= configuration.TransportFactory(services);
+                return _transport ??= create(services);
             }
         }
     }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.Retries;
 
-namespace Switchboard.Hosting;
+namespace Switchboard.Runtime;
 
 /// <summary>
 /// Starts a part of the application that needs servers (the broker, a database). The first attempt runs while the host

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Switchboard.Diagnostics;
-using Switchboard.Runtime;
+using Switchboard.Persistence;
 
-namespace Switchboard.Persistence;
+namespace Switchboard.Sending;
 
 /// <summary>
 /// Dispatches what units of work committed but nobody sent: the process crashed between commit and dispatch, or
@@ -15,7 +15,7 @@ namespace Switchboard.Persistence;
 internal sealed class OutboxRelay : IAsyncDisposable
 {
     private readonly IMessageStore _store;
-    private readonly Dispatcher _dispatcher;
+    private readonly Outbound _outbound;
     private readonly StoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -24,10 +24,10 @@ internal sealed class OutboxRelay : IAsyncDisposable
     private double _oldestPendingSeconds;
     private DateTimeOffset _nextPurge;
 
-    public OutboxRelay(IMessageStore store, Dispatcher dispatcher, StoreOptions options, TimeProvider time, ILogger logger)
+    public OutboxRelay(IMessageStore store, Outbound outbound, StoreOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
-        _dispatcher = dispatcher;
+        _outbound = outbound;
         _options = options;
         _time = time;
         _logger = logger;
@@ -66,7 +66,7 @@ internal sealed class OutboxRelay : IAsyncDisposable
             {
                 try
                 {
-                    await _dispatcher.DispatchAsync(entry.Message, cancellationToken).ConfigureAwait(false);
+                    await _outbound.DispatchAsync(entry.Message, cancellationToken).ConfigureAwait(false);
                     dispatched.Add(entry.Message.Envelope.MessageId);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

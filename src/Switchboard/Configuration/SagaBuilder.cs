@@ -1,6 +1,6 @@
-using Switchboard.Configuration;
+using Switchboard.Sagas;
 
-namespace Switchboard.Sagas;
+namespace Switchboard.Configuration;
 
 /// <summary>
 /// Declares a saga on an endpoint: which messages start an instance, which advance one, and how each message is

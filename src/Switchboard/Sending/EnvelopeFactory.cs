@@ -1,16 +1,26 @@
-using Switchboard.Configuration;
 using Switchboard.Messages;
+using Switchboard.Serialization;
 
-namespace Switchboard.Runtime;
+namespace Switchboard.Sending;
 
 /// <summary>Turns an application message and its options into an <see cref="OutgoingMessage"/>.</summary>
-internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvider time)
+/// <param name="registry">The message types' names.</param>
+/// <param name="serializer">The body serializer.</param>
+/// <param name="routes">The default destination of each command type.</param>
+/// <param name="onlyPublishes">When not null, the only message types this bus may publish.</param>
+/// <param name="time">The clock of <see cref="Envelope.SentAt"/> and delays.</param>
+internal sealed class EnvelopeFactory(
+    MessageTypeRegistry registry,
+    IMessageSerializer serializer,
+    IReadOnlyDictionary<Type, string> routes,
+    IReadOnlySet<Type>? onlyPublishes,
+    TimeProvider time)
 {
     public OutgoingMessage CreateSend(object message, SendOptions? options, Envelope? cause)
     {
         var type = message.GetType();
         var destination = options?.Destination
-            ?? (configuration.Routes.TryGetValue(type, out var route) ? route : null)
+            ?? (routes.TryGetValue(type, out var route) ? route : null)
             ?? throw new InvalidOperationException($"No destination for {type.Name}: pass SendOptions.Destination or configure Route<{type.Name}>(\"queue\").");
         var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.Headers, cause);
         return new OutgoingMessage(OutgoingKind.Send, destination, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
@@ -19,7 +29,7 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
     public OutgoingMessage CreatePublish(object message, PublishOptions? options, Envelope? cause)
     {
         var type = message.GetType();
-        if (configuration.Options.OnlyDeclaredPublications && !configuration.Publications.Contains(type))
+        if (onlyPublishes is not null && !onlyPublishes.Contains(type))
         {
             throw new InvalidOperationException(
                 $"This bus publishes {type.Name}, which it does not declare: add Publishes<{type.Name}>() where the service that publishes it is added to the bus.");
@@ -31,7 +41,7 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
 
     private Envelope Create(object message, Type type, string? messageId, string? correlationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
     {
-        var name = configuration.Registry.GetName(type);
+        var name = registry.GetName(type);
         if (messageId is not null && string.IsNullOrWhiteSpace(messageId))
         {
             // Receivers dead-letter a message without an id: refuse to send one instead.
@@ -46,10 +56,10 @@ internal sealed class EnvelopeFactory(BusConfiguration configuration, TimeProvid
             CorrelationId = correlationId ?? cause?.CorrelationId ?? id,
             CausationId = cause?.MessageId,
             SentAt = time.GetUtcNow(),
-            ContentType = configuration.Serializer.ContentType,
+            ContentType = serializer.ContentType,
             // A copy: the caller may reuse its dictionary, and an in-memory broker keeps this very envelope.
             Headers = headers is null ? Envelope.EmptyHeaders : new Dictionary<string, string>(headers),
-            Body = configuration.Serializer.Serialize(message, type),
+            Body = serializer.Serialize(message, type),
         };
     }
 

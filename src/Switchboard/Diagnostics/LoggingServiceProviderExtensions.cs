@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Switchboard.Runtime;
+namespace Switchboard.Diagnostics;
 
 internal static class LoggingServiceProviderExtensions
 {

@@ -3,7 +3,7 @@ using Switchboard.Diagnostics;
 using Switchboard.Messages;
 using Switchboard.Transport;
 
-namespace Switchboard.Runtime;
+namespace Switchboard.Sending;
 
 /// <summary>Hands outgoing messages to the transport inside a producer span that the envelope's traceparent names.</summary>
 internal sealed class Dispatcher(TransportHost transport)

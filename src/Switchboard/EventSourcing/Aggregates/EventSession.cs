@@ -1,8 +1,7 @@
-using Switchboard.EventSourcing.Aggregates;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 
-namespace Switchboard.EventSourcing;
+namespace Switchboard.EventSourcing.Aggregates;
 
 /// <summary>
 /// The scoped <see cref="IEventSession"/>: tracks what the handlers load and append, and enlists it in the store

@@ -1,6 +1,6 @@
-using Switchboard.Configuration;
+using Switchboard.Sagas;
 
-namespace Switchboard.Sagas;
+namespace Switchboard.Configuration;
 
 /// <summary>
 /// Declares an event-sourced saga on an endpoint: the messages it handles and how each is correlated to its

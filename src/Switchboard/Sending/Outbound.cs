@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Messages;
+using Switchboard.Persistence;
+
+namespace Switchboard.Sending;
+
+/// <summary>
+/// The one owner of outgoing messages, which decides how each leaves: <b>now</b> (sent outside a unit of work, or
+/// after handlers that run without one), <b>with a unit of work's commit</b> (into the transport's own tables when they
+/// share the store's database, else into the store's outbox and dispatched right after the commit), or <b>by the
+/// relay</b> (<see cref="OutboxRelay"/>), when that dispatch fails or the process dies before it.
+/// </summary>
+internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger("Switchboard.Outbox");
+
+    /// <summary>Hands <paramref name="message"/> to the transport now.</summary>
+    public ValueTask DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        dispatcher.DispatchAsync(message, cancellationToken);
+
+    /// <summary>Hands <paramref name="messages"/> to the transport now, together (so that a transport can batch them).</summary>
+    public ValueTask DispatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
+        messages.Count == 0 ? ValueTask.CompletedTask : dispatcher.DispatchAllAsync(messages, cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="messages"/> part of <paramref name="transaction"/>, each with its producer span (see
+    /// <see cref="Dispatcher.Stamp"/>). Returns the messages to hand to <see cref="DispatchCommittedAsync"/> once it
+    /// committed, or null when they go out with the commit itself.
+    /// </summary>
+    public async ValueTask<OutgoingMessage[]?> EnlistAsync(IStoreTransaction transaction, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return null;
+        }
+
+        var stamped = dispatcher.Stamp([.. messages]);
+        return await transaction.EnlistAsync(stamped, cancellationToken).ConfigureAwait(false) ? stamped : null;
+    }
+
+    /// <summary>
+    /// Dispatches what a unit of work committed into <paramref name="outbox"/>, then removes it from there. Never
+    /// throws: the commit stands, and a failure only leaves the messages to the relay.
+    /// </summary>
+    public async ValueTask DispatchCommittedAsync(IOutboxStore outbox, OutgoingMessage[] committed)
+    {
+        try
+        {
+            await dispatcher.DispatchAllAsync(committed, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Dispatching {Count} committed message(s) failed; the outbox relay will send them", committed.Length);
+            return;
+        }
+
+        try
+        {
+            await outbox.MarkDispatchedAsync(Array.ConvertAll(committed, m => m.Envelope.MessageId), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Removing {Count} dispatched message(s) from the outbox failed; the relay will send them again", committed.Length);
+        }
+    }
+}
