@@ -8,7 +8,8 @@ namespace Switchboard.Testing.EventStores;
 /// <summary>
 /// Base of every event store suite: an isolated store per test (<see cref="IEventStoreScope"/>), store instances on
 /// it (each another "process"), events with fresh ids, a reader that pages through all events, and live subscribers.
-/// Suites test the <see cref="IEventStore"/> contract only; they never look at a provider's internals.
+/// Suites test the contracts only (<see cref="IEventStore"/>, with the <see cref="ICheckpointStore"/> and
+/// <see cref="ISnapshotStore"/> every store under them offers too); they never look at a provider's internals.
 /// </summary>
 public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     where TFactory : IEventStoreFactory, new()
@@ -76,6 +77,12 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
         await store.InitializeAsync().ConfigureAwait(false);
         return store;
     }
+
+    /// <summary>The checkpoints of <paramref name="store"/>, which every store under these suites keeps.</summary>
+    protected static ICheckpointStore Checkpoints(IEventStore store) => Assert.IsAssignableFrom<ICheckpointStore>(store);
+
+    /// <summary>The snapshots of <paramref name="store"/>, which every store under these suites keeps.</summary>
+    protected static ISnapshotStore Snapshots(IEventStore store) => Assert.IsAssignableFrom<ISnapshotStore>(store);
 
     /// <summary>
     /// Starts a live subscriber on <paramref name="store"/> that reads every event after <paramref name="afterPosition"/>

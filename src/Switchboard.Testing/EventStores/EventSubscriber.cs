@@ -4,7 +4,7 @@ namespace Switchboard.Testing.EventStores;
 
 /// <summary>
 /// A live reader, as a subscription reads: pages of all events from a position, each read continuing from the
-/// previous page's <see cref="EventPage.NextPosition"/>, and <see cref="IEventStore.WaitForEventsAsync"/> (100 ms at
+/// previous page's <see cref="EventPage.NextPosition"/>, and <see cref="IEventStoreReader.WaitForEventsAsync"/> (100 ms at
 /// most) when a page is the end. It records every event it gets, and every event that does not come after the one
 /// before it in position order. A failed read stops it and is rethrown by <see cref="WaitForCountAsync"/> and
 /// <see cref="StopAsync"/>.
