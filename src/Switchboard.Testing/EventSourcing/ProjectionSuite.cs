@@ -161,7 +161,7 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
     /// Appends <paramref name="perStream"/> rounds of a random <see cref="Counted"/> to each of <paramref name="streams"/>
     /// streams <c>{prefix}-{n}</c>; the amounts per stream.
     /// </summary>
-    protected static async Task<Dictionary<string, long>> AppendTalliesAsync(IEventStore store, int streams, int perStream, string prefix = "tally")
+    protected static async Task<Dictionary<string, long>> AppendTalliesAsync(IEventStoreWriter store, int streams, int perStream, string prefix = "tally")
     {
         var expected = new Dictionary<string, long>();
         for (var round = 0; round < perStream; round++)

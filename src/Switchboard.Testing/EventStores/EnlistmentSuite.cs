@@ -563,7 +563,7 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
     }
 
     // Reads all events after position until eventId is among them; returns the position of the last one read.
-    private static async Task<long> ReadUntilAsync(IEventStore store, long position, string eventId)
+    private static async Task<long> ReadUntilAsync(IEventStoreReader store, long position, string eventId)
     {
         IReadOnlyList<RecordedEvent> events = [];
         await WaitForAsync(async () => (events = await ReadAllAsync(store, position).ConfigureAwait(false)).Any(e => e.EventId == eventId), $"event {eventId} after position {position}").ConfigureAwait(false);

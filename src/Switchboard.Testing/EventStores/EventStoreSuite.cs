@@ -88,7 +88,7 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     /// Starts a live subscriber on <paramref name="store"/> that reads every event after <paramref name="afterPosition"/>
     /// passing <paramref name="filter"/>, in pages of <paramref name="pageSize"/>; stopped with the test.
     /// </summary>
-    protected EventSubscriber StartSubscriber(IEventStore store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 50)
+    protected EventSubscriber StartSubscriber(IEventStoreReader store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 50)
     {
         var subscriber = EventSubscriber.Start(store, afterPosition, filter, pageSize);
         _subscribers.Add(subscriber);
@@ -113,14 +113,14 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     protected static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
 
     /// <summary>Reads every event of the stream, forwards from version 1.</summary>
-    protected static async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(IEventStore store, string streamId) =>
+    protected static async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(IEventStoreReader store, string streamId) =>
         await store.ReadStreamAsync(streamId, 1, ReadDirection.Forwards, 100_000).ConfigureAwait(false);
 
     /// <summary>
     /// Reads all events after <paramref name="afterPosition"/> that pass <paramref name="filter"/>, page by page
     /// (each continuing from the previous page's <see cref="EventPage.NextPosition"/>) until a page is the end.
     /// </summary>
-    protected static async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(IEventStore store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 100)
+    protected static async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(IEventStoreReader store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 100)
     {
         var events = new List<RecordedEvent>();
         var position = afterPosition;
@@ -159,7 +159,7 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
         Assert.Equal(expectedIds.ToList(), events.Select(e => e.EventId).ToList());
 
     /// <summary>Asserts that a stream's events have versions 1..N and are those of <paramref name="expectedIds"/>, in order.</summary>
-    protected static async Task AssertStreamAsync(IEventStore store, string streamId, IReadOnlyList<string> expectedIds)
+    protected static async Task AssertStreamAsync(IEventStoreReader store, string streamId, IReadOnlyList<string> expectedIds)
     {
         var events = await ReadStreamAsync(store, streamId).ConfigureAwait(false);
         AssertIds(expectedIds, events);

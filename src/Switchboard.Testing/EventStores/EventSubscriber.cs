@@ -13,7 +13,7 @@ public sealed class EventSubscriber : IAsyncDisposable
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(100);
 
-    private readonly IEventStore _store;
+    private readonly IEventStoreReader _store;
     private readonly EventFilter? _filter;
     private readonly int _pageSize;
     private readonly List<RecordedEvent> _events = [];
@@ -24,7 +24,7 @@ public sealed class EventSubscriber : IAsyncDisposable
     private long _position;
     private long _pages;
 
-    private EventSubscriber(IEventStore store, long afterPosition, EventFilter? filter, int pageSize)
+    private EventSubscriber(IEventStoreReader store, long afterPosition, EventFilter? filter, int pageSize)
     {
         _store = store;
         _position = afterPosition;
@@ -75,7 +75,7 @@ public sealed class EventSubscriber : IAsyncDisposable
     public long Position => Interlocked.Read(ref _position);
 
     /// <summary>Starts reading after <paramref name="afterPosition"/>.</summary>
-    public static EventSubscriber Start(IEventStore store, long afterPosition, EventFilter? filter = null, int pageSize = 50)
+    public static EventSubscriber Start(IEventStoreReader store, long afterPosition, EventFilter? filter = null, int pageSize = 50)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
