@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Switchboard.Configuration;
@@ -51,27 +52,18 @@ public sealed class EventStoreContractsTests
         await using var store = new InMemoryEventStore();
         var options = new SubscriptionOptions("in-transaction") { CheckpointMode = CheckpointMode.InTransaction };
 
-        var refused = Assert.Throws<ArgumentException>(() => new EventSubscription(new ReaderOnly(store), store, options, new RecordingBatchHandler()));
+        var refused = Assert.Throws<ArgumentException>(() => new EventSubscription(ReaderOnly.Create(), store, options, new RecordingBatchHandler()));
 
         Assert.Equal("events", refused.ParamName);
         await using var onTheStore = new EventSubscription(store, store, options, new RecordingBatchHandler());
     }
 
-    // A reader that is nothing more: no transactions.
-    private sealed class ReaderOnly(IEventStoreReader reader) : IEventStoreReader
+    // A reader and nothing more (no transactions); the subscription refuses it before it reads anything.
+    private class ReaderOnly : DispatchProxy
     {
-        public ValueTask<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion, ReadDirection direction, int maxCount, CancellationToken cancellationToken = default) =>
-            reader.ReadStreamAsync(streamId, fromVersion, direction, maxCount, cancellationToken);
+        public static IEventStoreReader Create() => Create<IEventStoreReader, ReaderOnly>();
 
-        public ValueTask<long> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default) => reader.GetStreamVersionAsync(streamId, cancellationToken);
-
-        public ValueTask<EventPage> ReadAllAsync(long afterPosition, int maxCount, EventFilter? filter = null, CancellationToken cancellationToken = default) =>
-            reader.ReadAllAsync(afterPosition, maxCount, filter, cancellationToken);
-
-        public ValueTask<long> GetEndPositionAsync(CancellationToken cancellationToken = default) => reader.GetEndPositionAsync(cancellationToken);
-
-        public ValueTask<long> CountEventsAfterAsync(long position, long limit, CancellationToken cancellationToken = default) => reader.CountEventsAfterAsync(position, limit, cancellationToken);
-
-        public ValueTask WaitForEventsAsync(long afterPosition, TimeSpan maxWait, CancellationToken cancellationToken = default) => reader.WaitForEventsAsync(afterPosition, maxWait, cancellationToken);
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"The subscription read ({targetMethod?.Name}) where it was to refuse the reader.");
     }
 }
