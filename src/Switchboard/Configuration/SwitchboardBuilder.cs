@@ -103,7 +103,7 @@ public sealed class SwitchboardBuilder
         where TStore : class, EventSourcing.IEventStore, EventSourcing.ICheckpointStore, EventSourcing.ISnapshotStore
     {
         ArgumentNullException.ThrowIfNull(factory);
-        EventSourcing.Hosting.EventStoreRegistration.Register(Services, factory);
+        EventStoreRegistration.Register(Services, factory);
         return this;
     }
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.EventSourcing;
 
-namespace Switchboard.EventSourcing.Hosting;
+namespace Switchboard.Configuration;
 
 /// <summary>
 /// Registers one event store instance under every contract it offers, so that each consumer asks for the narrowest one
