@@ -32,12 +32,16 @@ public sealed class PostgreSqlEventEnlistment : EnlistmentSqlSuite<PostgreSqlEve
 [Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlEventUpcasting : UpcastingSuite<PostgreSqlEventStoreFactory>;
 
-// What runs on top of the event store: subscriptions, projections in the store's schema, aggregates.
+// What runs on top of the event store: subscriptions, projections (of their own read model, and in the store's
+// schema), aggregates.
 [Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlSubscriptions : SubscriptionSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
-public sealed class PostgreSqlProjections : ProjectionSqlSuite<PostgreSqlEventStoreFactory>;
+public sealed class PostgreSqlProjections : ProjectionSuite<PostgreSqlEventStoreFactory>;
+
+[Collection(EventStoreCollection.Name)]
+public sealed class PostgreSqlProjectionsSql : ProjectionSqlSuite<PostgreSqlEventStoreFactory>;
 
 [Collection(EventStoreCollection.Name)]
 public sealed class PostgreSqlAggregates : AggregateSuite<PostgreSqlEventStoreFactory>;

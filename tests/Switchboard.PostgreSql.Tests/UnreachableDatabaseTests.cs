@@ -52,14 +52,14 @@ public sealed class UnreachableDatabaseTests : SchemaScopedTest
     {
         await using var proxy = Proxy();
         var forwarded = new ConcurrentQueue<int>();
-        using var host = Build(services => services.AddSingleton(forwarded).AddSingleton(new InMemoryTallies()), bus => bus
+        using var host = Build(services => services.AddSingleton(forwarded).AddSingleton(new TallyRules()), bus => bus
             .Message<Counted>("counted")
             .Endpoint("tally-audit", e => e.Handle<Counted, CountedAmounts>())
             .UsePostgreSqlEventStore(ViaProxy(proxy), o => o.Schema = Schema)
             .EventSourcing(es => es
                 .Event<Counted>("counted")
                 .Aggregate<TestAccount>("tally")
-                .Projection<TallyProjection>(o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })
+                .Projection<SqlTallyProjection>(o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })
                 .ForwardToBus(filter: EventFilter.ForCategories("tally"), configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })));
 
         await host.StartAsync();
@@ -68,13 +68,13 @@ public sealed class UnreachableDatabaseTests : SchemaScopedTest
         Assert.Equal(HealthStatus.Unhealthy, health.Entries[PostgreSqlEventStoreBuilderExtensions.HealthCheckName].Status);
 
         // A read-your-writes wait that begins before the projection could start waits for it.
-        var projection = host.Services.GetRequiredService<EventSourcingRuntime>().Projection<TallyProjection>();
+        var projection = host.Services.GetRequiredService<EventSourcingRuntime>().Projection<SqlTallyProjection>();
         var early = projection.WaitForPositionAsync(1);
 
         proxy.Open();
         await WaitForHealthyAsync(host);
         await host.Services.GetRequiredService<AggregateRepository>().HandleAsync<TestAccount>("a", account => account.Deposit(7));
-        var end = await host.Services.GetRequiredService<IEventStore>().GetEndPositionAsync();
+        var end = await host.Services.GetRequiredService<IEventStoreReader>().GetEndPositionAsync();
         await early.WaitAsync(Patience);
         await projection.WaitForPositionAsync(end).WaitAsync(Patience);
 

@@ -40,7 +40,7 @@ public static class AppendScenario
         return new BenchmarkResult(settings.System, Name, settings.Items, settings.Consumers, measured.Elapsed.TotalSeconds, rate, latency.P50Milliseconds, latency.P99Milliseconds, problems.Count == 0, settings.Ablations, EventBatch: settings.EventBatch, InFlight: settings.InFlight);
     }
 
-    private static async Task<Outcome> RunOnceAsync(IEventStore store, string run, int events, BenchmarkSettings settings, CancellationToken cancellationToken)
+    private static async Task<Outcome> RunOnceAsync(IEventStoreWriter store, string run, int events, BenchmarkSettings settings, CancellationToken cancellationToken)
     {
         var latency = new LatencyHistogram();
         var appends = events / settings.EventBatch;
@@ -68,7 +68,7 @@ public static class AppendScenario
         return new Outcome((long)appends * settings.EventBatch, appends, clock.Elapsed, latency);
     }
 
-    private static async Task<List<string>> VerifyAsync(IEventStore store, long expected, CancellationToken cancellationToken)
+    private static async Task<List<string>> VerifyAsync(IEventStoreReader store, long expected, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);

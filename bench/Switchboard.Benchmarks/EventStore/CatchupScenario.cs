@@ -25,6 +25,7 @@ public static class CatchupScenario
         log.WriteLine($"# {settings.System} catchup: N={settings.Items}, {Environment.ProcessorCount} cores");
         await using var system = await EventStoreSystems.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
         var store = system.Store;
+        var checkpoints = system.Checkpoints;
         var fill = Stopwatch.StartNew();
         for (var appended = 0; appended < settings.Items; appended += AppendBatch)
         {
@@ -35,9 +36,9 @@ public static class CatchupScenario
         }
 
         log.WriteLine($"# filled {settings.Items} events in {fill.Elapsed.TotalSeconds:F1} s (not measured)");
-        var warmUp = await CatchUpAsync(store, "warm-up", Math.Min(settings.Items, BenchmarkSettings.WarmUpItems), cancellationToken).ConfigureAwait(false);
+        var warmUp = await CatchUpAsync(store, checkpoints, "warm-up", Math.Min(settings.Items, BenchmarkSettings.WarmUpItems), cancellationToken).ConfigureAwait(false);
         log.WriteLine($"# warm-up: {warmUp.Seen} events in {warmUp.Elapsed.TotalSeconds:F2} s");
-        var measured = await CatchUpAsync(store, "measured", settings.Items, cancellationToken).ConfigureAwait(false);
+        var measured = await CatchUpAsync(store, checkpoints, "measured", settings.Items, cancellationToken).ConfigureAwait(false);
         var rate = measured.Seen / measured.Elapsed.TotalSeconds;
         log.WriteLine($"# measured: {measured.Seen} events in {measured.Elapsed.TotalSeconds:F2} s = {rate:F0} events/s");
         var correct = measured.Seen == settings.Items && measured.Ordered;
@@ -49,11 +50,11 @@ public static class CatchupScenario
         return new BenchmarkResult(settings.System, Name, settings.Items, 1, measured.Elapsed.TotalSeconds, rate, 0, 0, correct, settings.Ablations);
     }
 
-    private static async Task<Outcome> CatchUpAsync(IEventStore store, string name, int target, CancellationToken cancellationToken)
+    private static async Task<Outcome> CatchUpAsync(IEventStoreReader store, ICheckpointStore checkpoints, string name, int target, CancellationToken cancellationToken)
     {
         var counter = new Counter(target);
         var clock = Stopwatch.StartNew();
-        await using (var subscription = new EventSubscription(store, new SubscriptionOptions(name) { BatchSize = 2_000, CheckpointInterval = TimeSpan.FromSeconds(5) }, counter))
+        await using (var subscription = new EventSubscription(store, checkpoints, new SubscriptionOptions(name) { BatchSize = 2_000, CheckpointInterval = TimeSpan.FromSeconds(5) }, counter))
         {
             await subscription.StartAsync(cancellationToken).ConfigureAwait(false);
             await counter.Done.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);

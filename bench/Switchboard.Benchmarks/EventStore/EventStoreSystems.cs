@@ -14,7 +14,7 @@ public static class EventStoreSystems
     {
         var created = settings.System switch
         {
-            "switchboard-inmemory" => new BenchmarkEventStore(new InMemoryEventStore(), () => ValueTask.CompletedTask),
+            "switchboard-inmemory" => BenchmarkEventStore.For(new InMemoryEventStore(), () => ValueTask.CompletedTask),
             "switchboard-sqlite" => SqliteBenchmarkStore.Create(),
             "switchboard-postgresql" => await PostgreSqlBenchmarkStore.CreateAsync(settings.Postgres, cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentException($"'{settings.System}' is not an event store system; known: {string.Join(", ", Names)}."),
@@ -25,15 +25,32 @@ public static class EventStoreSystems
 }
 
 /// <summary>A store under test and how to remove its data afterwards.</summary>
-public sealed class BenchmarkEventStore(IEventStore store, Func<ValueTask> cleanUp) : IAsyncDisposable
+public sealed class BenchmarkEventStore : IAsyncDisposable
 {
+    private readonly Func<ValueTask> _cleanUp;
+
+    private BenchmarkEventStore(IEventStore store, ICheckpointStore checkpoints, Func<ValueTask> cleanUp)
+    {
+        Store = store;
+        Checkpoints = checkpoints;
+        _cleanUp = cleanUp;
+    }
+
     /// <summary>The store.</summary>
-    public IEventStore Store { get; } = store;
+    public IEventStore Store { get; }
+
+    /// <summary>The store's checkpoints.</summary>
+    public ICheckpointStore Checkpoints { get; }
+
+    /// <summary>A store under test; <paramref name="cleanUp"/> removes its data.</summary>
+    public static BenchmarkEventStore For<TStore>(TStore store, Func<ValueTask> cleanUp)
+        where TStore : IEventStore, ICheckpointStore =>
+        new(store, store, cleanUp);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync().ConfigureAwait(false);
-        await cleanUp().ConfigureAwait(false);
+        await _cleanUp().ConfigureAwait(false);
     }
 }

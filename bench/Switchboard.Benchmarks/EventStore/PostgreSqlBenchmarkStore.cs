@@ -10,7 +10,7 @@ internal static class PostgreSqlBenchmarkStore
     {
         var schema = "bench_events_" + Guid.NewGuid().ToString("N")[..12];
         var store = new PostgreSqlEventStore(new PostgreSqlEventStoreOptions { ConnectionString = connectionString, Schema = schema });
-        return Task.FromResult(new BenchmarkEventStore(store, () => DropSchemaAsync(connectionString, schema)));
+        return Task.FromResult(BenchmarkEventStore.For(store, () => DropSchemaAsync(connectionString, schema)));
     }
 
     internal static async ValueTask DropSchemaAsync(string connectionString, string schema)

@@ -10,7 +10,7 @@ internal static class SqliteBenchmarkStore
     {
         var directory = Directory.CreateTempSubdirectory("switchboard-bench-events-");
         var store = new SqliteEventStore(new SqliteTransportOptions { Path = Path.Combine(directory.FullName, "events.db") });
-        return new BenchmarkEventStore(store, () =>
+        return BenchmarkEventStore.For(store, () =>
         {
             directory.Delete(recursive: true);
             return ValueTask.CompletedTask;

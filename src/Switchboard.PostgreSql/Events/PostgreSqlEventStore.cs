@@ -27,11 +27,17 @@ namespace Switchboard.PostgreSql;
 /// (<see cref="EnlistAppendAsync"/>), and commit with its inbox record, saga state and outbox messages.
 /// </para>
 /// <para>
+/// <see cref="WaitForEventsAsync"/> wakes on the schema's notifications (<c>LISTEN</c> on one connection per instance,
+/// unless <see cref="PostgreSqlEventStoreOptions.ListenForAppends"/> is off), so appends of other processes wake it
+/// too; without them it polls every <c>maxWait</c>. A transaction (<see cref="BeginTransactionAsync"/>) is READ
+/// COMMITTED on a pooled connection of its own: other writers go on meanwhile.
+/// </para>
+/// <para>
 /// Clock: <see cref="RecordedEvent.Created"/>, checkpoints' and snapshots' times come from the application's clock
 /// (<see cref="PostgreSqlEventStoreOptions.TimeProvider"/>), as in the message store.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlEventStore : IEventStore, IEventStoreEnlistment
+public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISnapshotStore, IEventStoreEnlistment
 {
     // Statements are few and run often: prepared once per pooled connection.
     private const int AutoPrepare = 32;
@@ -371,7 +377,7 @@ public sealed class PostgreSqlEventStore : IEventStore, IEventStoreEnlistment
 
     /// <inheritdoc />
     /// <remarks>A pooled connection with a READ COMMITTED transaction, held until the commit or the dispose.</remarks>
-    public async ValueTask<IEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<ISqlEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         var transaction = await PostgreSqlDataSources.BeginReadCommittedAsync(_dataSource, cancellationToken).ConfigureAwait(false);

@@ -29,13 +29,13 @@ public sealed class PostgreSqlEventStoreOptions
 
     /// <summary>
     /// Whether the store's own data source puts <see cref="Schema"/> first on the connections' search path, so that
-    /// read-model SQL on <see cref="EventSourcing.IEventStoreTransaction.Connection"/> finds the schema's tables by
+    /// read-model SQL on <see cref="EventSourcing.ISqlEventStoreTransaction.Connection"/> finds the schema's tables by
     /// unqualified names. The store's own statements always name the schema. Default true.
     /// </summary>
     public bool SchemaOnSearchPath { get; set; } = true;
 
     /// <summary>
-    /// Whether <see cref="EventSourcing.IEventStore.WaitForEventsAsync"/> listens for appends (<c>LISTEN</c> on one
+    /// Whether <see cref="PostgreSqlEventStore.WaitForEventsAsync"/> listens for appends (<c>LISTEN</c> on one
     /// connection per store instance; appends send <c>NOTIFY</c>). False, e.g. behind a pooler in transaction mode,
     /// where <c>LISTEN</c> does not work: waits then always last their <c>maxWait</c> (polling). Appends notify either
     /// way, for other processes that listen. Default true.

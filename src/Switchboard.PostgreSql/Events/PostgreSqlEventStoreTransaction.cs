@@ -16,7 +16,7 @@ namespace Switchboard.PostgreSql;
 /// <see cref="WrongExpectedVersionException"/> (actual version -1), a concurrency conflict that reruns the work, and the
 /// transaction can no longer commit.
 /// </remarks>
-internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction) : IEventStoreTransaction
+internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction) : ISqlEventStoreTransaction
 {
     private bool _appended;
 
@@ -26,9 +26,9 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
     private bool _ended;
     private bool _disposed;
 
-    public DbConnection? Connection => connection;
+    public DbConnection Connection => connection;
 
-    public DbTransaction? Transaction => transaction;
+    public DbTransaction Transaction => transaction;
 
     public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {

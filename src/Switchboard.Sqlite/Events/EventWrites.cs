@@ -13,7 +13,7 @@ internal static class EventWrites
 {
     private const string Savepoint = "sb_append";
 
-    /// <summary>Appends a validated batch, all or nothing; see <see cref="IEventStore.AppendAsync"/>.</summary>
+    /// <summary>Appends a validated batch, all or nothing; see <see cref="IEventStoreWriter.AppendAsync"/>.</summary>
     public static AppendResult Append(WriteBatch batch, string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events)
     {
         var current = StreamVersion(batch, streamId);

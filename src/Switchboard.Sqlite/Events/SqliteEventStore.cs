@@ -12,7 +12,13 @@ namespace Switchboard.Sqlite.Events;
 /// commit order and a reader never sees a later position before an earlier one: the global order never skips.
 /// Reads run on reader connections (WAL), never behind the writer.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore, IEventStoreEnlistment
+/// <remarks>
+/// <see cref="WaitForEventsAsync"/> wakes as soon as this process's writer commits an append, and within the change
+/// watcher's poll when another process does (<see cref="SqliteTransportOptions.MaxIdlePoll"/>). A transaction
+/// (<see cref="BeginTransactionAsync"/>) lends the writer's connection, so it holds every other write of the process back
+/// until it ends.
+/// </remarks>
+public sealed class SqliteEventStore : ISqlEventStore, ICheckpointStore, ISnapshotStore, IEventStoreEnlistment
 {
     private readonly SqliteTransport _database;
     private readonly bool _ownsDatabase;
@@ -136,7 +142,7 @@ public sealed class SqliteEventStore : IEventStore, IEventStoreEnlistment
     }
 
     /// <inheritdoc />
-    public async ValueTask<IEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<ISqlEventStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
     {
         var lease = new UnitOfWorkLease(_logger);
         await Writer.EnqueueAsync(lease, cancellationToken).ConfigureAwait(false);

@@ -11,13 +11,13 @@ namespace Switchboard.Sqlite.Events;
 /// at once; everything becomes durable and visible when the batch commits after <see cref="CommitAsync"/>. Every
 /// other write of the process waits meanwhile, as SQLite allows one writer at a time anyway.
 /// </summary>
-internal sealed class SqliteEventStoreTransaction(UnitOfWorkLease lease, WriteBatch batch) : IEventStoreTransaction
+internal sealed class SqliteEventStoreTransaction(UnitOfWorkLease lease, WriteBatch batch) : ISqlEventStoreTransaction
 {
     private bool _finished;
 
-    public DbConnection? Connection => batch.Connection;
+    public DbConnection Connection => batch.Connection;
 
-    public DbTransaction? Transaction => batch.Transaction;
+    public DbTransaction Transaction => batch.Transaction;
 
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {

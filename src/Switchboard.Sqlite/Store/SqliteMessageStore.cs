@@ -14,6 +14,7 @@ public sealed class SqliteMessageStore : ISqlMessageStore
 {
     private readonly SqliteTransport _database;
     private readonly bool _ownsDatabase;
+    private int _disposed;
     private SqliteOutboxStore? _outbox;
     private StoreReaders? _readers;
 
@@ -94,6 +95,12 @@ public sealed class SqliteMessageStore : ISqlMessageStore
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Once: the container disposes it under each contract it was resolved as (IMessageStore, ISqlMessageStore).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _readers?.Dispose();
         if (_ownsDatabase)
         {

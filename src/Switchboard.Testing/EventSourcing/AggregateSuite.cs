@@ -89,7 +89,7 @@ public abstract class AggregateSuite<TFactory> : EventSourcingSuite<TFactory>
         }
 
         var stream = snapshotting.StreamOf<TestAccount>("long");
-        var snapshot = await store.LoadSnapshotAsync(stream);
+        var snapshot = await Snapshots(store).LoadSnapshotAsync(stream);
         Assert.NotNull(snapshot);
         Assert.Equal(57, await store.GetStreamVersionAsync(stream));
         Assert.InRange(snapshot.Version, 50, 57);
@@ -101,7 +101,7 @@ public abstract class AggregateSuite<TFactory> : EventSourcingSuite<TFactory>
         Assert.Equal(57, fromSnapshot.Version);
 
         // The snapshot is what the load used: a state saved in it shows through.
-        await store.SaveSnapshotAsync(snapshot with { Version = 57, Data = """{"balance":-1,"deposits":0,"name":"from-snapshot"}"""u8.ToArray() });
+        await Snapshots(store).SaveSnapshotAsync(snapshot with { Version = 57, Data = """{"balance":-1,"deposits":0,"name":"from-snapshot"}"""u8.ToArray() });
         Assert.Equal("from-snapshot", (await snapshotting.LoadAsync<TestAccount>("long")).State.Name);
 
         // Another state shape (schema 2) ignores it and replays.
@@ -110,5 +110,5 @@ public abstract class AggregateSuite<TFactory> : EventSourcingSuite<TFactory>
     }
 
     private static AggregateRepository Repository(IEventStore store, AggregateOptions? options = null) =>
-        new(store, Types, new Dictionary<Type, AggregateOptions> { [typeof(TestAccount)] = options ?? new AggregateOptions("account") });
+        new(store, store, Snapshots(store), Types, new Dictionary<Type, AggregateOptions> { [typeof(TestAccount)] = options ?? new AggregateOptions("account") });
 }

@@ -105,7 +105,7 @@ public abstract class EventSourcedSagaSuite<TFactory> : StoreSuite<TFactory>
     });
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(RunningBus bus, string account) =>
-        await bus.Services.GetRequiredService<IEventStore>().ReadStreamAsync("account-" + account, 1, ReadDirection.Forwards, 1000).ConfigureAwait(false);
+        await bus.Services.GetRequiredService<IEventStoreReader>().ReadStreamAsync("account-" + account, 1, ReadDirection.Forwards, 1000).ConfigureAwait(false);
 
     private static Task<TestAccount> LoadAsync(RunningBus bus, string account) =>
         bus.Services.GetRequiredService<Switchboard.EventSourcing.Aggregates.AggregateRepository>().LoadAsync<TestAccount>(account);

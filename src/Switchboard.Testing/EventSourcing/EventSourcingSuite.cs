@@ -16,7 +16,7 @@ public abstract class EventSourcingSuite<TFactory> : EventStoreSuite<TFactory>
         .Map<Renamed>("renamed");
 
     /// <summary>Appends <paramref name="count"/> <see cref="Counted"/> events to <paramref name="stream"/>, one append each; the last result.</summary>
-    protected static async Task<AppendResult> AppendCountedAsync(IEventStore store, string stream, int count, int amount = 1)
+    protected static async Task<AppendResult> AppendCountedAsync(IEventStoreWriter store, string stream, int count, int amount = 1)
     {
         var result = default(AppendResult);
         for (var index = 0; index < count; index++)
@@ -28,7 +28,7 @@ public abstract class EventSourcingSuite<TFactory> : EventStoreSuite<TFactory>
     }
 
     /// <summary>Every event in the store, in global order.</summary>
-    protected static async Task<List<RecordedEvent>> ReadEverythingAsync(IEventStore store) => [.. await ReadAllAsync(store).ConfigureAwait(false)];
+    protected static async Task<List<RecordedEvent>> ReadEverythingAsync(IEventStoreReader store) => [.. await ReadAllAsync(store).ConfigureAwait(false)];
 }
 
 /// <summary>A test event: something counted <see cref="Amount"/>.</summary>

@@ -1,13 +1,15 @@
+using Switchboard.EventSourcing;
 using Switchboard.EventSourcing.Projections;
 using Xunit;
 
 namespace Switchboard.Testing.EventSourcing;
 
 /// <summary>
-/// Projections on an event store with a database (<see cref="ITestDatabase"/>): <see cref="ProjectionSuite{TFactory}"/>'s
-/// tests on a read model in the store's tables (read through the view <c>tallies</c> over the current generation's
-/// table), and what only a transactional read model can do: a batch that fails halfway leaves none of its rows. A
-/// store without a database derives <see cref="ProjectionSuite{TFactory}"/> only.
+/// Projections on an event store with a database (<see cref="ISqlEventStore"/>, <see cref="ITestDatabase"/>):
+/// <see cref="ProjectionSuite{TFactory}"/>'s tests on a <see cref="SqlProjection"/>'s read model in the store's tables
+/// (read through the view <c>tallies</c> over the current generation's table), and what only a transactional read
+/// model can do: a batch that fails halfway leaves none of its rows. A store without a database derives
+/// <see cref="ProjectionSuite{TFactory}"/> only.
 /// </summary>
 public abstract class ProjectionSqlSuite<TFactory> : ProjectionSuite<TFactory>
     where TFactory : IEventStoreFactory, new()
@@ -25,15 +27,18 @@ public abstract class ProjectionSqlSuite<TFactory> : ProjectionSuite<TFactory>
         var store = await OpenStoreAsync();
         var expected = await AppendTalliesAsync(store, streams: 3, perStream: 20);
         var all = await ReadEverythingAsync(store);
-        var projection = NewProjection();
-        projection.FailOnceAt(all[30].Position);
+        var rules = new TallyRules();
+        rules.FailOnceAt(all[30].Position);
 
-        var host = await StartAsync(store, projection);
+        var host = await StartAsync(store, NewProjection(rules));
         await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
 
-        Assert.Equal(1, projection.Failures);
+        Assert.Equal(1, rules.Failures);
         Assert.Equal(expected, await ReadTalliesAsync(host));
     }
+
+    /// <summary>The suite's projection in tables: a <see cref="SqlTallyProjection"/>.</summary>
+    protected override Projection NewProjection(TallyRules rules) => new SqlTallyProjection(rules);
 
     /// <summary>The read model readers query: the view <c>tallies</c>, read outside any transaction.</summary>
     protected override async Task<Dictionary<string, long>> ReadTalliesAsync(ProjectionHost host) =>

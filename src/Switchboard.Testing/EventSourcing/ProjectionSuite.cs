@@ -8,9 +8,9 @@ namespace Switchboard.Testing.EventSourcing;
 /// <summary>
 /// Projections on an event store: a read model built from events with its checkpoint in the same transaction (each
 /// event applied once, also after a restart), and a rebuild into a new generation that is swapped in while readers
-/// keep reading and writers keep appending. Here the projection keeps its read model in memory, as it does on a store
-/// without a database; a store with one derives <see cref="ProjectionSqlSuite{TFactory}"/> instead, which runs these
-/// tests on a read model in its tables.
+/// keep reading and writers keep appending. Here the projection keeps its read model itself, in memory
+/// (<see cref="TallyProjection"/>), which runs on every store; a store with a database derives
+/// <see cref="ProjectionSqlSuite{TFactory}"/> too, which runs these tests on a read model in its tables.
 /// </summary>
 public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
     where TFactory : IEventStoreFactory, new()
@@ -63,8 +63,8 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
     {
         var store = await OpenStoreAsync();
         var expected = await AppendTalliesAsync(store, streams: 5, perStream: 40);
-        var projection = NewProjection();
-        var host = await StartAsync(store, projection);
+        var rules = new TallyRules();
+        var host = await StartAsync(store, NewProjection(rules));
         var all = await ReadEverythingAsync(store);
         await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
         Assert.Equal(1, host.Generation);
@@ -92,7 +92,7 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
             }
         });
 
-        projection.Multiplier = 10;
+        rules.Multiplier = 10;
         await host.RebuildAsync().WaitAsync(Patience);
         await Task.Delay(200);
         await stop.CancelAsync();
@@ -112,12 +112,12 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
     {
         var store = await OpenStoreAsync();
         var expected = await AppendTalliesAsync(store, streams: 3, perStream: 10);
-        var projection = NewProjection();
-        var host = await StartAsync(store, projection);
+        var rules = new TallyRules();
+        var host = await StartAsync(store, NewProjection(rules));
         var all = await ReadEverythingAsync(store);
         await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
 
-        projection.FailOnceAt(all[12].Position);
+        rules.FailOnceAt(all[12].Position);
         await Assert.ThrowsAsync<InvalidOperationException>(() => host.RebuildAsync());
 
         Assert.Equal(1, host.Generation);
@@ -136,20 +136,23 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
         Assert.Equal(expected, await ReadTalliesAsync(host));
     }
 
-    /// <summary>
-    /// The read model the projection serves: here the in-memory tallies of the host's current generation (on a store
-    /// with a database, the projection writes its table instead, and these stay empty).
-    /// </summary>
+    /// <summary>The read model the projection serves: here the in-memory tallies of the host's current generation.</summary>
     protected virtual Task<Dictionary<string, long>> ReadTalliesAsync(ProjectionHost host) =>
         Task.FromResult(new Dictionary<string, long>(_memory.Read(host.Generation)));
 
-    /// <summary>A new instance of the suite's projection (another "process" of it), sharing the test's in-memory tallies.</summary>
-    protected TallyProjection NewProjection() => new(_memory);
+    /// <summary>
+    /// A new instance of the suite's projection (another "process" of it) that counts as <paramref name="rules"/> say:
+    /// here a <see cref="TallyProjection"/> on the test's in-memory tallies.
+    /// </summary>
+    protected virtual Projection NewProjection(TallyRules rules) => new TallyProjection(_memory, rules);
+
+    /// <summary>A new instance of the suite's projection with rules of its own.</summary>
+    protected Projection NewProjection() => NewProjection(new TallyRules());
 
     /// <summary>Starts a host for <paramref name="projection"/> on <paramref name="store"/>; disposed with the test.</summary>
-    protected async Task<ProjectionHost> StartAsync(IEventStore store, TallyProjection projection)
+    protected async Task<ProjectionHost> StartAsync(IEventStore store, Projection projection)
     {
-        var host = Track(new ProjectionHost(store, Types, projection, Fast));
+        var host = Track(new ProjectionHost(store, Checkpoints(store), Types, projection, Fast));
         await host.StartAsync();
         return host;
     }
@@ -158,7 +161,7 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
     /// Appends <paramref name="perStream"/> rounds of a random <see cref="Counted"/> to each of <paramref name="streams"/>
     /// streams <c>{prefix}-{n}</c>; the amounts per stream.
     /// </summary>
-    protected static async Task<Dictionary<string, long>> AppendTalliesAsync(IEventStore store, int streams, int perStream, string prefix = "tally")
+    protected static async Task<Dictionary<string, long>> AppendTalliesAsync(IEventStoreWriter store, int streams, int perStream, string prefix = "tally")
     {
         var expected = new Dictionary<string, long>();
         for (var round = 0; round < perStream; round++)

@@ -12,6 +12,10 @@ namespace Switchboard.Testing.EventSourcing;
 public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
     where TFactory : IEventStoreFactory, new()
 {
+    // A subscription on the store's events with its checkpoints in the same store.
+    private static EventSubscription NewSubscription(IEventStore store, SubscriptionOptions options, IEventBatchHandler handler) =>
+        new(store, Checkpoints(store), options, handler);
+
     private static SubscriptionOptions Options(string name) => new(name) { BatchSize = 50, MaxWait = TimeSpan.FromMilliseconds(200), CheckpointInterval = TimeSpan.FromMilliseconds(100), FirstRetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(100) };
 
     /// <summary>Events stored before the start are caught up, then appends by another store instance arrive live, in global order.</summary>
@@ -26,7 +30,7 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         }
 
         var handler = new RecordingBatchHandler();
-        var subscription = Track(new EventSubscription(reader, Options("catch-up"), handler));
+        var subscription = Track(NewSubscription(reader, Options("catch-up"), handler));
         await subscription.StartAsync();
         await WaitForAsync(() => ValueTask.FromResult(handler.Seen.Count == 200), () => $"200 events caught up, seen {handler.Seen.Count}");
 
@@ -45,15 +49,15 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         var store = await OpenStoreAsync();
         await AppendCountedAsync(store, "tally-a", 60);
         var first = new RecordingBatchHandler();
-        var subscription = new EventSubscription(store, Options("restart"), first);
+        var subscription = NewSubscription(store, Options("restart"), first);
         await subscription.StartAsync();
         await WaitForAsync(() => ValueTask.FromResult(first.Seen.Count == 60), () => "the first 60 events");
         await subscription.DisposeAsync();
-        Assert.Equal(subscription.Position, await store.LoadCheckpointAsync("restart"));
+        Assert.Equal(subscription.Position, await Checkpoints(store).LoadCheckpointAsync("restart"));
 
         await AppendCountedAsync(store, "tally-b", 25);
         var second = new RecordingBatchHandler();
-        var again = Track(new EventSubscription(await OpenStoreAsync(), Options("restart"), second));
+        var again = Track(NewSubscription(await OpenStoreAsync(), Options("restart"), second));
         await again.StartAsync();
         await WaitForAsync(() => ValueTask.FromResult(second.Seen.Count >= 25), () => "the 25 new events");
         await Task.Delay(300);
@@ -70,7 +74,7 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         await AppendCountedAsync(store, "tally-a", 30);
         var handler = new RecordingBatchHandler();
         handler.FailNext(3, e => e.StreamVersion == 17);
-        var subscription = Track(new EventSubscription(store, Options("retrying") with { BatchSize = 10 }, handler));
+        var subscription = Track(NewSubscription(store, Options("retrying") with { BatchSize = 10 }, handler));
         await subscription.StartAsync();
         await WaitForAsync(() => ValueTask.FromResult(handler.Seen.Any(e => e.StreamVersion == 30)), () => "all 30 events handled");
 
@@ -93,13 +97,13 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         var end = await AppendCountedAsync(store, "other-2", 5);
 
         var handler = new RecordingBatchHandler();
-        var subscription = Track(new EventSubscription(store, Options("labels") with { Filter = EventFilter.ForCategories("label") }, handler));
+        var subscription = Track(NewSubscription(store, Options("labels") with { Filter = EventFilter.ForCategories("label") }, handler));
         await subscription.StartAsync();
         await subscription.WaitForPositionAsync(end.Position).WaitAsync(Patience);
 
         Assert.Equal(["label-1", "label-2"], handler.Seen.Select(e => e.StreamId));
         Assert.True(last.Position < end.Position);
-        await WaitForAsync(async () => await store.LoadCheckpointAsync("labels") >= end.Position, () => "the checkpoint to pass the filtered-out events");
+        await WaitForAsync(async () => await Checkpoints(store).LoadCheckpointAsync("labels") >= end.Position, () => "the checkpoint to pass the filtered-out events");
     }
 
     /// <summary>Without a checkpoint and starting from the end, only events appended after the start arrive.</summary>
@@ -109,7 +113,7 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         var store = await OpenStoreAsync();
         await AppendCountedAsync(store, "tally-old", 10);
         var handler = new RecordingBatchHandler();
-        var subscription = Track(new EventSubscription(store, Options("from-end") with { StartFrom = SubscriptionStart.End }, handler));
+        var subscription = Track(NewSubscription(store, Options("from-end") with { StartFrom = SubscriptionStart.End }, handler));
         await subscription.StartAsync();
         var last = await AppendCountedAsync(store, "tally-new", 3);
         await subscription.WaitForPositionAsync(last.Position).WaitAsync(Patience);
@@ -123,14 +127,14 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
     {
         var store = await OpenStoreAsync();
         await AppendCountedAsync(store, "tally-old", 5);
-        var first = new EventSubscription(store, Options("from-end-restart") with { StartFrom = SubscriptionStart.End }, new RecordingBatchHandler());
+        var first = NewSubscription(store, Options("from-end-restart") with { StartFrom = SubscriptionStart.End }, new RecordingBatchHandler());
         await first.StartAsync();
-        await WaitForAsync(async () => await store.LoadCheckpointAsync("from-end-restart") is not null, "the start position to be saved");
+        await WaitForAsync(async () => await Checkpoints(store).LoadCheckpointAsync("from-end-restart") is not null, "the start position to be saved");
         await first.DisposeAsync();
 
         var last = await AppendCountedAsync(store, "tally-meanwhile", 3);
         var handler = new RecordingBatchHandler();
-        var again = Track(new EventSubscription(store, Options("from-end-restart") with { StartFrom = SubscriptionStart.End }, handler));
+        var again = Track(NewSubscription(store, Options("from-end-restart") with { StartFrom = SubscriptionStart.End }, handler));
         await again.StartAsync();
         await again.WaitForPositionAsync(last.Position).WaitAsync(Patience);
 
@@ -172,7 +176,7 @@ public abstract class SubscriptionSuite<TFactory> : EventSourcingSuite<TFactory>
         listener.Start();
 
         var handler = new RecordingBatchHandler { Delay = TimeSpan.FromMilliseconds(25) };
-        var subscription = Track(new EventSubscription(store, Options("laggard") with { BatchSize = 20 }, handler));
+        var subscription = Track(NewSubscription(store, Options("laggard") with { BatchSize = 20 }, handler));
         await subscription.StartAsync();
         var sawLag = false;
         await WaitForAsync(() =>

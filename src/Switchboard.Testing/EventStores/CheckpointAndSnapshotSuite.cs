@@ -14,7 +14,7 @@ public abstract class CheckpointAndSnapshotSuite<TFactory> : EventStoreSuite<TFa
     [Fact]
     public async Task A_missing_checkpoint_loads_as_null()
     {
-        var store = await OpenStoreAsync();
+        var store = Checkpoints(await OpenStoreAsync());
 
         Assert.Null(await store.LoadCheckpointAsync("nobody"));
     }
@@ -26,8 +26,8 @@ public abstract class CheckpointAndSnapshotSuite<TFactory> : EventStoreSuite<TFa
     [Fact]
     public async Task Checkpoints_are_saved_overwritten_and_deleted()
     {
-        var store = await OpenStoreAsync();
-        var other = await OpenStoreAsync();
+        var store = Checkpoints(await OpenStoreAsync());
+        var other = Checkpoints(await OpenStoreAsync());
         const string name = "projection/orders ä";
 
         await store.SaveCheckpointAsync(name, 42);
@@ -58,7 +58,7 @@ public abstract class CheckpointAndSnapshotSuite<TFactory> : EventStoreSuite<TFa
     [Fact]
     public async Task A_missing_snapshot_loads_as_null()
     {
-        var store = await OpenStoreAsync();
+        var store = Snapshots(await OpenStoreAsync());
         await store.SaveSnapshotAsync(new Snapshot(NewStreamId(), 1, "state-v1", Json("{}")));
 
         Assert.Null(await store.LoadSnapshotAsync(NewStreamId()));
@@ -68,8 +68,8 @@ public abstract class CheckpointAndSnapshotSuite<TFactory> : EventStoreSuite<TFa
     [Fact]
     public async Task A_saved_snapshot_loads_as_saved()
     {
-        var store = await OpenStoreAsync();
-        var other = await OpenStoreAsync();
+        var store = Snapshots(await OpenStoreAsync());
+        var other = Snapshots(await OpenStoreAsync());
         var stream = NewStreamId("order");
         var neighbour = NewStreamId("order");
         var data = Json("""{"status":"paid","customer":"Zoë ✓","lines":[{"sku":"a-1","quantity":2}]}""");
@@ -96,8 +96,8 @@ public abstract class CheckpointAndSnapshotSuite<TFactory> : EventStoreSuite<TFa
     [Fact]
     public async Task A_lower_snapshot_version_never_replaces_a_higher_one()
     {
-        var store = await OpenStoreAsync();
-        var other = await OpenStoreAsync();
+        var store = Snapshots(await OpenStoreAsync());
+        var other = Snapshots(await OpenStoreAsync());
         var stream = NewStreamId();
 
         await store.SaveSnapshotAsync(new Snapshot(stream, 5, "state", Json("""{"at":5}""")));
@@ -116,7 +116,7 @@ public abstract class CheckpointAndSnapshotSuite<TFactory> : EventStoreSuite<TFa
         Assert.Equal("state-v2", (await store.LoadSnapshotAsync(stream))?.Type);
     }
 
-    private static async Task AssertSnapshotAsync(IEventStore store, string stream, long version, string json)
+    private static async Task AssertSnapshotAsync(ISnapshotStore store, string stream, long version, string json)
     {
         var loaded = await store.LoadSnapshotAsync(stream);
         Assert.NotNull(loaded);

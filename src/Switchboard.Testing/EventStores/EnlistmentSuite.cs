@@ -157,7 +157,7 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
 
     /// <summary>
     /// An enlisted append that repeats a committed one exactly (the same ids, in the same stream, in the same order) is a
-    /// retry that already took effect, as for <see cref="IEventStore.AppendAsync"/>: it writes nothing, and the unit commits.
+    /// retry that already took effect, as for <see cref="IEventStoreWriter.AppendAsync"/>: it writes nothing, and the unit commits.
     /// </summary>
     [Fact]
     public async Task An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits()
@@ -557,7 +557,7 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
     }
 
     // Reads all events after position until eventId is among them; returns the position of the last one read.
-    private static async Task<long> ReadUntilAsync(IEventStore store, long position, string eventId)
+    private static async Task<long> ReadUntilAsync(IEventStoreReader store, long position, string eventId)
     {
         IReadOnlyList<RecordedEvent> events = [];
         await WaitForAsync(async () => (events = await ReadAllAsync(store, position).ConfigureAwait(false)).Any(e => e.EventId == eventId), $"event {eventId} after position {position}").ConfigureAwait(false);

@@ -8,7 +8,8 @@ namespace Switchboard.Testing.EventStores;
 /// <summary>
 /// Base of every event store suite: an isolated store per test (<see cref="IEventStoreScope"/>), store instances on
 /// it (each another "process"), events with fresh ids, a reader that pages through all events, and live subscribers.
-/// Suites test the <see cref="IEventStore"/> contract only; they never look at a provider's internals.
+/// Suites test the contracts only (<see cref="IEventStore"/>, with the <see cref="ICheckpointStore"/> and
+/// <see cref="ISnapshotStore"/> every store under them offers too); they never look at a provider's internals.
 /// </summary>
 public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     where TFactory : IEventStoreFactory, new()
@@ -77,11 +78,17 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
         return store;
     }
 
+    /// <summary>The checkpoints of <paramref name="store"/>, which every store under these suites keeps.</summary>
+    protected static ICheckpointStore Checkpoints(IEventStore store) => Assert.IsAssignableFrom<ICheckpointStore>(store);
+
+    /// <summary>The snapshots of <paramref name="store"/>, which every store under these suites keeps.</summary>
+    protected static ISnapshotStore Snapshots(IEventStore store) => Assert.IsAssignableFrom<ISnapshotStore>(store);
+
     /// <summary>
     /// Starts a live subscriber on <paramref name="store"/> that reads every event after <paramref name="afterPosition"/>
     /// passing <paramref name="filter"/>, in pages of <paramref name="pageSize"/>; stopped with the test.
     /// </summary>
-    protected EventSubscriber StartSubscriber(IEventStore store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 50)
+    protected EventSubscriber StartSubscriber(IEventStoreReader store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 50)
     {
         var subscriber = EventSubscriber.Start(store, afterPosition, filter, pageSize);
         _subscribers.Add(subscriber);
@@ -106,14 +113,14 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
     protected static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
 
     /// <summary>Reads every event of the stream, forwards from version 1.</summary>
-    protected static async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(IEventStore store, string streamId) =>
+    protected static async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(IEventStoreReader store, string streamId) =>
         await store.ReadStreamAsync(streamId, 1, ReadDirection.Forwards, 100_000).ConfigureAwait(false);
 
     /// <summary>
     /// Reads all events after <paramref name="afterPosition"/> that pass <paramref name="filter"/>, page by page
     /// (each continuing from the previous page's <see cref="EventPage.NextPosition"/>) until a page is the end.
     /// </summary>
-    protected static async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(IEventStore store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 100)
+    protected static async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(IEventStoreReader store, long afterPosition = 0, EventFilter? filter = null, int pageSize = 100)
     {
         var events = new List<RecordedEvent>();
         var position = afterPosition;
@@ -152,7 +159,7 @@ public abstract class EventStoreSuite<TFactory> : IAsyncLifetime
         Assert.Equal(expectedIds.ToList(), events.Select(e => e.EventId).ToList());
 
     /// <summary>Asserts that a stream's events have versions 1..N and are those of <paramref name="expectedIds"/>, in order.</summary>
-    protected static async Task AssertStreamAsync(IEventStore store, string streamId, IReadOnlyList<string> expectedIds)
+    protected static async Task AssertStreamAsync(IEventStoreReader store, string streamId, IReadOnlyList<string> expectedIds)
     {
         var events = await ReadStreamAsync(store, streamId).ConfigureAwait(false);
         AssertIds(expectedIds, events);

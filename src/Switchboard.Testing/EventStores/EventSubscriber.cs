@@ -4,7 +4,7 @@ namespace Switchboard.Testing.EventStores;
 
 /// <summary>
 /// A live reader, as a subscription reads: pages of all events from a position, each read continuing from the
-/// previous page's <see cref="EventPage.NextPosition"/>, and <see cref="IEventStore.WaitForEventsAsync"/> (100 ms at
+/// previous page's <see cref="EventPage.NextPosition"/>, and <see cref="IEventStoreReader.WaitForEventsAsync"/> (100 ms at
 /// most) when a page is the end. It records every event it gets, and every event that does not come after the one
 /// before it in position order. A failed read stops it and is rethrown by <see cref="WaitForCountAsync"/> and
 /// <see cref="StopAsync"/>.
@@ -13,7 +13,7 @@ public sealed class EventSubscriber : IAsyncDisposable
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(100);
 
-    private readonly IEventStore _store;
+    private readonly IEventStoreReader _store;
     private readonly EventFilter? _filter;
     private readonly int _pageSize;
     private readonly List<RecordedEvent> _events = [];
@@ -24,7 +24,7 @@ public sealed class EventSubscriber : IAsyncDisposable
     private long _position;
     private long _pages;
 
-    private EventSubscriber(IEventStore store, long afterPosition, EventFilter? filter, int pageSize)
+    private EventSubscriber(IEventStoreReader store, long afterPosition, EventFilter? filter, int pageSize)
     {
         _store = store;
         _position = afterPosition;
@@ -75,7 +75,7 @@ public sealed class EventSubscriber : IAsyncDisposable
     public long Position => Interlocked.Read(ref _position);
 
     /// <summary>Starts reading after <paramref name="afterPosition"/>.</summary>
-    public static EventSubscriber Start(IEventStore store, long afterPosition, EventFilter? filter = null, int pageSize = 50)
+    public static EventSubscriber Start(IEventStoreReader store, long afterPosition, EventFilter? filter = null, int pageSize = 50)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);

@@ -5,10 +5,10 @@ using Xunit;
 namespace Switchboard.Testing.EventStores;
 
 /// <summary>
-/// A read model's SQL in an event store transaction, for stores with a database (<see cref="ITestDatabase"/>): rows
-/// written through <see cref="IEventStoreTransaction.Connection"/> commit and roll back with the appended events and
-/// the checkpoint, and the transaction reads its own. The in-memory store's transactions have no connection, and its
-/// test project does not derive this suite.
+/// A read model's SQL in an event store transaction, for stores with a database (<see cref="ISqlEventStore"/>,
+/// <see cref="ITestDatabase"/>): rows written through <see cref="ISqlEventStoreTransaction.Connection"/> commit and roll
+/// back with the appended events and the checkpoint, and the transaction reads its own. A store without SQL (in
+/// memory) is no <see cref="ISqlEventStore"/>, and its test project does not derive this suite.
 /// </summary>
 public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
     where TFactory : IEventStoreFactory, new()
@@ -26,7 +26,7 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
     {
         const string table = "event_suite_read_model";
         await Database.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
         var other = await OpenStoreAsync();
         var stream = NewStreamId();
 
@@ -56,7 +56,7 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
 
         Assert.IsType<WrongExpectedVersionException>(refused);
         Assert.Equal(new Dictionary<string, long> { ["committed"] = 1 }, await Database.ReadTestTableAsync(table));
-        Assert.Equal(1, await other.LoadCheckpointAsync("read-model"));
+        Assert.Equal(1, await Checkpoints(other).LoadCheckpointAsync("read-model"));
         Assert.Equal(1, await other.GetStreamVersionAsync(stream));
         Assert.Single(await ReadAllAsync(other));
     }
@@ -67,7 +67,7 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
     {
         const string table = "event_suite_own_rows";
         await Database.CreateTestTableAsync(table);
-        var store = await OpenStoreAsync();
+        var store = await OpenSqlStoreAsync();
 
         await using var transaction = await store.BeginTransactionAsync();
         await InsertRowAsync(transaction, table, "mine", 7);
@@ -76,8 +76,11 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
         Assert.Empty(await Database.ReadTestTableAsync(table));
     }
 
+    /// <summary>A new, initialized store instance (see <see cref="EventStoreSuite{TFactory}.OpenStoreAsync"/>), with SQL in its transactions.</summary>
+    private async Task<ISqlEventStore> OpenSqlStoreAsync() => Assert.IsAssignableFrom<ISqlEventStore>(await OpenStoreAsync());
+
     /// <summary>Inserts <c>(id, value)</c> into a test table through the transaction's connection; <paramref name="table"/> is a test constant.</summary>
-    private static async Task InsertRowAsync(IEventStoreTransaction transaction, string table, string id, long value)
+    private static async Task InsertRowAsync(ISqlEventStoreTransaction transaction, string table, string id, long value)
     {
         var command = CreateCommand(transaction, $"INSERT INTO {table} (id, value) VALUES (@id, @value)");
         await using (command.ConfigureAwait(false))
@@ -88,7 +91,7 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
         }
     }
 
-    private static async Task<object?> ScalarAsync(IEventStoreTransaction transaction, string sql, string id)
+    private static async Task<object?> ScalarAsync(ISqlEventStoreTransaction transaction, string sql, string id)
     {
         var command = CreateCommand(transaction, sql);
         await using (command.ConfigureAwait(false))
@@ -98,11 +101,9 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
         }
     }
 
-    private static DbCommand CreateCommand(IEventStoreTransaction transaction, string sql)
+    private static DbCommand CreateCommand(ISqlEventStoreTransaction transaction, string sql)
     {
-        var connection = transaction.Connection ?? throw new InvalidOperationException("A store with a database gave a transaction without a connection.");
-        Assert.NotNull(transaction.Transaction);
-        var command = connection.CreateCommand();
+        var command = transaction.Connection.CreateCommand();
         command.Transaction = transaction.Transaction;
 #pragma warning disable CA2100 // The table names are the suite's constants; values are parameters.
         command.CommandText = sql;

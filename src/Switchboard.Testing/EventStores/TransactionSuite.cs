@@ -190,6 +190,7 @@ public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
     {
         var store = await OpenStoreAsync();
         var other = await OpenStoreAsync();
+        var checkpoints = Checkpoints(other);
         var stream = NewStreamId();
 
         await using (var transaction = await store.BeginTransactionAsync())
@@ -199,7 +200,7 @@ public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
             await transaction.CommitAsync();
         }
 
-        Assert.Equal(5, await other.LoadCheckpointAsync("projection"));
+        Assert.Equal(5, await checkpoints.LoadCheckpointAsync("projection"));
 
         await using (var transaction = await store.BeginTransactionAsync())
         {
@@ -208,8 +209,8 @@ public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
             await transaction.SaveCheckpointAsync("another", 3);
         }
 
-        Assert.Equal(5, await other.LoadCheckpointAsync("projection"));
-        Assert.Null(await other.LoadCheckpointAsync("another"));
+        Assert.Equal(5, await checkpoints.LoadCheckpointAsync("projection"));
+        Assert.Null(await checkpoints.LoadCheckpointAsync("another"));
         Assert.Equal(1, await other.GetStreamVersionAsync(stream));
 
         await using (var transaction = await store.BeginTransactionAsync())
@@ -218,6 +219,6 @@ public abstract class TransactionSuite<TFactory> : EventStoreSuite<TFactory>
             await transaction.CommitAsync();
         }
 
-        Assert.Equal(12, await other.LoadCheckpointAsync("projection"));
+        Assert.Equal(12, await checkpoints.LoadCheckpointAsync("projection"));
     }
 }

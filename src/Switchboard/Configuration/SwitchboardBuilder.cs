@@ -109,14 +109,17 @@ public sealed class SwitchboardBuilder
     }
 
     /// <summary>
-    /// Sets the event store (registered as the <see cref="EventSourcing.IEventStore"/> singleton). Providers wrap this in
-    /// <c>UseInMemoryEventStore</c>, <c>UseSqliteEventStore</c>, <c>UsePostgreSqlEventStore</c>. It is initialized (its
-    /// schema) at start-up, before subscriptions and projections run.
+    /// Sets the event store: one singleton, registered as <see cref="EventSourcing.IEventStore"/> and as each of its
+    /// contracts (<see cref="EventSourcing.IEventStoreReader"/>, <see cref="EventSourcing.IEventStoreWriter"/>,
+    /// <see cref="EventSourcing.ICheckpointStore"/>, <see cref="EventSourcing.ISnapshotStore"/>), so that a service asks
+    /// for the one it uses. Providers wrap this in <c>UseInMemoryEventStore</c>, <c>UseSqliteEventStore</c>,
+    /// <c>UsePostgreSqlEventStore</c>. It is initialized (its schema) at start-up, before subscriptions and projections run.
     /// </summary>
-    public SwitchboardBuilder UseEventStore(Func<IServiceProvider, EventSourcing.IEventStore> factory)
+    public SwitchboardBuilder UseEventStore<TStore>(Func<IServiceProvider, TStore> factory)
+        where TStore : class, EventSourcing.IEventStore, EventSourcing.ICheckpointStore, EventSourcing.ISnapshotStore
     {
-        Services.RemoveAll<EventSourcing.IEventStore>();
-        Services.AddSingleton(factory);
+        ArgumentNullException.ThrowIfNull(factory);
+        EventStoreRegistration.Register(Services, factory);
         return this;
     }
 

@@ -1,6 +1,6 @@
 namespace Switchboard.EventSourcing;
 
-/// <summary>The rules of <see cref="IEventStore.AppendAsync"/> that do not depend on where events are stored, for providers.</summary>
+/// <summary>The rules of <see cref="IEventStoreWriter.AppendAsync"/> that do not depend on where events are stored, for providers.</summary>
 public static class AppendRules
 {
     /// <summary>Throws <see cref="ArgumentException"/> for an invalid stream id, an empty batch, or an invalid event id or type name.</summary>

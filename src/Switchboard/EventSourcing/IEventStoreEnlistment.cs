@@ -20,6 +20,6 @@ public interface IEventStoreEnlistment
     /// fails the unit of work with <see cref="ConcurrencyConflictException"/>, here or at its commit, so the transaction
     /// step runs the message again with fresh state.
     /// </summary>
-    /// <exception cref="ArgumentException">The stream id or the batch is invalid (as for <see cref="IEventStore.AppendAsync"/>).</exception>
+    /// <exception cref="ArgumentException">The stream id or the batch is invalid (as for <see cref="IEventStoreWriter.AppendAsync"/>).</exception>
     ValueTask EnlistAppendAsync(IStoreTransaction transaction, string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default);
 }

@@ -5,7 +5,7 @@ namespace Switchboard.EventSourcing;
 /// <param name="StreamVersion">Its version in the stream: 1 for the stream's first event.</param>
 /// <param name="Position">
 /// Its global position: positive, unique, and increasing in the store's global order (the order
-/// <see cref="IEventStore.ReadAllAsync"/> returns). Positions may have gaps (rolled-back appends) and need not be dense.
+/// <see cref="IEventStoreReader.ReadAllAsync"/> returns). Positions may have gaps (rolled-back appends) and need not be dense.
 /// </param>
 /// <param name="EventId">The id it was appended with.</param>
 /// <param name="Type">Its stored type name (before upcasting).</param>

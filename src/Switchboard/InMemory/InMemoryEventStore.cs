@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Switchboard.EventSourcing;
 
 namespace Switchboard.InMemory;
@@ -8,7 +7,12 @@ namespace Switchboard.InMemory;
 /// batches, expected versions, idempotent re-appends, one writer at a time, transactions that commit or leave a
 /// hole), nothing durable. Events become visible at commit, in position order, so readers never skip one.
 /// </summary>
-public sealed class InMemoryEventStore : IEventStore, IEventStoreEnlistment
+/// <remarks>
+/// <see cref="WaitForEventsAsync"/> wakes at the commit of an append to this instance. A transaction holds the
+/// store's one writer until it ends. It has no SQL: it is not an <see cref="ISqlEventStore"/>, so projections that
+/// keep their read model in tables do not run on it.
+/// </remarks>
+public sealed class InMemoryEventStore : IEventStore, ICheckpointStore, ISnapshotStore, IEventStoreEnlistment
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _gate = new();
@@ -285,10 +289,6 @@ public sealed class InMemoryEventStore : IEventStore, IEventStoreEnlistment
         private readonly List<RecordedEvent> _staged = [];
         private readonly Dictionary<string, long> _checkpoints = new(StringComparer.Ordinal);
         private bool _ended;
-
-        public DbConnection? Connection => null;
-
-        public DbTransaction? Transaction => null;
 
         public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
         {

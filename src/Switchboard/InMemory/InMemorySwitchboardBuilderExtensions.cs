@@ -14,7 +14,10 @@ public static class InMemorySwitchboardBuilderExtensions
     public static SwitchboardBuilder UseInMemoryStore(this SwitchboardBuilder builder, InMemoryMessageStore? store = null, Persistence.StoreOptions? options = null) =>
         builder.UseStore(sp => store ?? new InMemoryMessageStore(sp.GetService<TimeProvider>()), options);
 
-    /// <summary>Keeps the event store in process memory (tests, benchmarks): nothing survives the process.</summary>
+    /// <summary>
+    /// Keeps the event store in process memory (tests, benchmarks): nothing survives the process. It has no SQL, so a
+    /// <see cref="EventSourcing.Projections.SqlProjection"/> cannot run on it (its host fails to start).
+    /// </summary>
     public static SwitchboardBuilder UseInMemoryEventStore(this SwitchboardBuilder builder, InMemoryEventStore? store = null) =>
         builder.UseEventStore(sp => store ?? new InMemoryEventStore(sp.GetService<TimeProvider>()));
 }

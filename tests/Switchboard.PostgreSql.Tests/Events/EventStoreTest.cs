@@ -28,7 +28,7 @@ public abstract class EventStoreTest : SchemaScopedTest
     protected static EventData[] Events(string prefix, int count) => Enumerable.Range(0, count).Select(i => Event($"{prefix}-{i}")).ToArray();
 
     /// <summary>Every event readable after <paramref name="after"/>, page by page, and the position to continue from.</summary>
-    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadAllAsync(IEventStore store, long after = 0, int pageSize = 100, EventFilter? filter = null)
+    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadAllAsync(IEventStoreReader store, long after = 0, int pageSize = 100, EventFilter? filter = null)
     {
         var events = new List<RecordedEvent>();
         while (true)
@@ -49,7 +49,7 @@ public abstract class EventStoreTest : SchemaScopedTest
     /// reached. Readers stop below the oldest transaction running anywhere in the cluster, and other tests run at the
     /// same time: events this test committed may become readable a moment later (never out of order, never twice).
     /// </summary>
-    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadUntilAsync(IEventStore store, long after, int count, EventFilter? filter = null)
+    protected static async Task<(List<RecordedEvent> Events, long Next)> ReadUntilAsync(IEventStoreReader store, long after, int count, EventFilter? filter = null)
     {
         var events = new List<RecordedEvent>();
         var clock = System.Diagnostics.Stopwatch.StartNew();

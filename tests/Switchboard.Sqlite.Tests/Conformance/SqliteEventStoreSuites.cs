@@ -19,10 +19,13 @@ public sealed class SqliteEventStoreCheckpointsAndSnapshots : CheckpointAndSnaps
 
 public sealed class SqliteEventStoreUpcasting : UpcastingSuite<SqliteEventStoreFactory>;
 
-// What runs on top of the event store: subscriptions, projections in the file's tables, aggregates.
+// What runs on top of the event store: subscriptions, projections (of their own read model, and in the file's
+// tables), aggregates.
 public sealed class SqliteEventStoreSubscriptions : SubscriptionSuite<SqliteEventStoreFactory>;
 
-public sealed class SqliteEventStoreProjections : ProjectionSqlSuite<SqliteEventStoreFactory>;
+public sealed class SqliteEventStoreProjections : ProjectionSuite<SqliteEventStoreFactory>;
+
+public sealed class SqliteEventStoreProjectionsSql : ProjectionSqlSuite<SqliteEventStoreFactory>;
 
 public sealed class SqliteEventStoreAggregates : AggregateSuite<SqliteEventStoreFactory>;
 

@@ -42,9 +42,9 @@ public sealed class EventSourcingHostTests : IAsyncLifetime
             await repository.HandleAsync<TestAccount>("b", account => account.Deposit(1));
         }
 
-        var store = host.Services.GetRequiredService<IEventStore>();
+        var store = host.Services.GetRequiredService<IEventStoreReader>();
         var end = await store.GetEndPositionAsync();
-        await runtime.Projection<TallyProjection>().WaitForPositionAsync(end).WaitAsync(TimeSpan.FromSeconds(60));
+        await runtime.Projection<SqlTallyProjection>().WaitForPositionAsync(end).WaitAsync(TimeSpan.FromSeconds(60));
         await runtime.Subscription("forward-to-bus").WaitForPositionAsync(end).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(new Dictionary<string, long> { ["tally-a"] = 50, ["tally-b"] = 5 }, ReadTallies());
@@ -59,7 +59,7 @@ public sealed class EventSourcingHostTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(received);
-        builder.Services.AddSingleton(new InMemoryTallies());
+        builder.Services.AddSingleton(new TallyRules());
         builder.Services.AddSwitchboard(bus => bus
             .Message<Counted>("counted")
             .UseSqlite(_path)
@@ -69,7 +69,7 @@ public sealed class EventSourcingHostTests : IAsyncLifetime
                 .Event<Counted>("counted")
                 .Event<Renamed>("renamed")
                 .Aggregate<TestAccount>("tally", a => a with { SnapshotEvery = 3 })
-                .Projection<TallyProjection>(o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })
+                .Projection<SqlTallyProjection>(o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })
                 .ForwardToBus(filter: EventFilter.ForCategories("tally"), configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })));
         var host = builder.Build();
         await host.StartAsync();

@@ -28,7 +28,7 @@ public sealed class InMemoryEventStoreFactory : IEnlistmentFactory
     }
 
     /// <summary>Everything goes to the shared store, except disposal: the scope disposes it.</summary>
-    private sealed class SharedEventStore(InMemoryEventStore store) : IEventStore, IEventStoreEnlistment
+    private sealed class SharedEventStore(InMemoryEventStore store) : IEventStore, ICheckpointStore, ISnapshotStore, IEventStoreEnlistment
     {
         public bool CanEnlistIn(IMessageStore messages) => store.CanEnlistIn(messages);
 

@@ -59,7 +59,7 @@ public sealed class ForwardingTests
 
         var bus = new FlakyBus(failOnPublishNumber: 12);
         var options = new SubscriptionOptions("forward") { BatchSize = 10, FirstRetryDelay = TimeSpan.FromMilliseconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(50) };
-        await using var subscription = new EventSubscription(store, options, new BusForwarder(bus, Types, NullLogger<BusForwarder>.Instance));
+        await using var subscription = new EventSubscription(store, store, options, new BusForwarder(bus, Types, NullLogger<BusForwarder>.Instance));
         await subscription.StartAsync();
         await TestHost.WaitUntilAsync(() => bus.Published.Select(p => p.MessageId).Distinct().Count() == 30, "every event published");
         await subscription.StopAsync();

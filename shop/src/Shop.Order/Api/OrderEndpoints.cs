@@ -92,13 +92,12 @@ internal static class OrderEndpoints
         order.Place(command);
         var types = services.GetRequiredService<EventTypeMap>();
         var metadata = new EventMetadata { CorrelationId = OrderSummaries.Key(orderId) };
-        var store = services.GetRequiredService<IEventStore>();
         var stream = StreamNames.For("order", OrderSummaries.Key(orderId));
         long position;
         string status = OrderStatus.Received;
         try
         {
-            var appended = await store.AppendAsync(stream, ExpectedVersion.NoStream, order.Changes.Select(e => types.ToEventData(e, metadata: metadata)).ToList(), cancellationToken).ConfigureAwait(false);
+            var appended = await services.GetRequiredService<IEventStoreWriter>().AppendAsync(stream, ExpectedVersion.NoStream, order.Changes.Select(e => types.ToEventData(e, metadata: metadata)).ToList(), cancellationToken).ConfigureAwait(false);
             position = appended.Position;
         }
         catch (WrongExpectedVersionException)
@@ -106,7 +105,7 @@ internal static class OrderEndpoints
             // The same Idempotency-Key again (perhaps at the same moment): the order exists. A retry of the same request
             // gets it; a different request under the key is refused, since answering with the first order would tell the
             // client that what it sent now was accepted.
-            var first = await store.ReadStreamAsync(stream, 1, ReadDirection.Forwards, 2, CancellationToken.None).ConfigureAwait(false);
+            var first = await services.GetRequiredService<IEventStoreReader>().ReadStreamAsync(stream, 1, ReadDirection.Forwards, 2, CancellationToken.None).ConfigureAwait(false);
             if (first.Count > 0
                 && types.Deserialize(first[0]) is OrderPlaced { RequestFingerprint: { } stored }
                 && !string.Equals(stored, OrderRequestFingerprint.Of(command), StringComparison.Ordinal))

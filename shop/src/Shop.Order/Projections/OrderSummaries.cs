@@ -11,7 +11,7 @@ namespace Shop.Order.Projections;
 /// happened to it, when, in <c>order_timeline</c> (one row per event of the order's stream that the customer cares
 /// about, keyed by its stream version). The API queries the views of these names, never the event stream.
 /// </summary>
-public sealed class OrderSummaries : Projection
+public sealed class OrderSummaries : SqlProjection
 {
     /// <summary>The view of the orders.</summary>
     public const string SummariesView = "order_summaries";
@@ -56,7 +56,7 @@ public sealed class OrderSummaries : Projection
     public override EventFilter Filter => EventFilter.ForCategories("order");
 
     /// <inheritdoc />
-    public override async ValueTask CreateSchemaAsync(ProjectionContext context, CancellationToken cancellationToken)
+    public override async ValueTask CreateSchemaAsync(SqlProjectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var summaries = context.Table(SummariesView);
@@ -74,7 +74,7 @@ public sealed class OrderSummaries : Projection
 
     internal static string Key(Guid orderId) => orderId.ToString("D");
 
-    private static async ValueTask ProgressAsync(ProjectionContext ctx, Guid orderId, RecordedEvent recorded, string status, string kind, string detail, DateTimeOffset at, string? reason, CancellationToken ct)
+    private static async ValueTask ProgressAsync(SqlProjectionContext ctx, Guid orderId, RecordedEvent recorded, string status, string kind, string detail, DateTimeOffset at, string? reason, CancellationToken ct)
     {
         if (reason is null && !OrderStatus.IsTerminal(status))
         {
@@ -99,7 +99,7 @@ public sealed class OrderSummaries : Projection
         await TimelineAsync(ctx, orderId, recorded, kind, detail, at, ct).ConfigureAwait(false);
     }
 
-    private static async ValueTask TimelineAsync(ProjectionContext ctx, Guid orderId, RecordedEvent recorded, string kind, string detail, DateTimeOffset at, CancellationToken ct) =>
+    private static async ValueTask TimelineAsync(SqlProjectionContext ctx, Guid orderId, RecordedEvent recorded, string kind, string detail, DateTimeOffset at, CancellationToken ct) =>
         await ctx.ExecuteAsync(
             $"INSERT INTO {ctx.Table(TimelineView)} (order_id, version, at, kind, detail) VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (order_id, version) DO NOTHING",
             ct, Key(orderId), recorded.StreamVersion, at.ToUnixTimeMilliseconds(), kind, detail).ConfigureAwait(false);

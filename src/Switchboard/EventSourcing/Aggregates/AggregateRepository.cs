@@ -14,15 +14,22 @@ public sealed class AggregateRepository
 {
     private const int PageSize = 500;
 
-    private readonly IEventStore _store;
+    private readonly IEventStoreReader _reader;
+    private readonly IEventStoreWriter _writer;
+    private readonly ISnapshotStore _snapshots;
     private readonly EventTypeMap _types;
     private readonly IReadOnlyDictionary<Type, AggregateOptions> _options;
     private readonly ILogger _logger;
 
-    /// <summary>Creates a repository over <paramref name="store"/> for the aggregate types in <paramref name="options"/>.</summary>
-    public AggregateRepository(IEventStore store, EventTypeMap types, IReadOnlyDictionary<Type, AggregateOptions> options, ILogger<AggregateRepository>? logger = null)
+    /// <summary>
+    /// Creates a repository for the aggregate types in <paramref name="options"/> that loads through
+    /// <paramref name="reader"/> (from <paramref name="snapshots"/> on) and saves through <paramref name="writer"/>.
+    /// </summary>
+    public AggregateRepository(IEventStoreReader reader, IEventStoreWriter writer, ISnapshotStore snapshots, EventTypeMap types, IReadOnlyDictionary<Type, AggregateOptions> options, ILogger<AggregateRepository>? logger = null)
     {
-        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+        _snapshots = snapshots ?? throw new ArgumentNullException(nameof(snapshots));
         _types = types ?? throw new ArgumentNullException(nameof(types));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -42,7 +49,7 @@ public sealed class AggregateRepository
         var version = await loader.RestoreSnapshotAsync(this, aggregate, id, stream, options, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var events = await _store.ReadStreamAsync(stream, version + 1, ReadDirection.Forwards, PageSize, cancellationToken).ConfigureAwait(false);
+            var events = await _reader.ReadStreamAsync(stream, version + 1, ReadDirection.Forwards, PageSize, cancellationToken).ConfigureAwait(false);
             foreach (var recorded in events)
             {
                 loader.Replay(aggregate, _types.Deserialize(recorded), recorded.StreamVersion);
@@ -69,7 +76,7 @@ public sealed class AggregateRepository
             return null;
         }
 
-        var result = await _store.AppendAsync(stream, ExpectedVersion.Exact(before), events, cancellationToken).ConfigureAwait(false);
+        var result = await _writer.AppendAsync(stream, ExpectedVersion.Exact(before), events, cancellationToken).ConfigureAwait(false);
         await SavedAsync(aggregate, result.StreamVersion, cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -152,7 +159,7 @@ public sealed class AggregateRepository
         try
         {
             var data = JsonSerializer.SerializeToUtf8Bytes(loader.State(aggregate), loader.StateType, _types.Json);
-            await _store.SaveSnapshotAsync(new Snapshot(stream, version, SnapshotType(loader.StateType, options), data), cancellationToken).ConfigureAwait(false);
+            await _snapshots.SaveSnapshotAsync(new Snapshot(stream, version, SnapshotType(loader.StateType, options), data), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -224,7 +231,7 @@ public sealed class AggregateRepository
                 return 0;
             }
 
-            var snapshot = await repository._store.LoadSnapshotAsync(stream, cancellationToken).ConfigureAwait(false);
+            var snapshot = await repository._snapshots.LoadSnapshotAsync(stream, cancellationToken).ConfigureAwait(false);
             if (snapshot is null || snapshot.Type != SnapshotType(typeof(TState), options))
             {
                 return 0;

@@ -65,7 +65,9 @@ public sealed class EventSourcingBuilder
 
     /// <summary>
     /// Runs projection <typeparamref name="TProjection"/> (resolved from the container, so it can take dependencies).
-    /// Its host is available as <see cref="EventSourcingRuntime.Projection{TProjection}"/>.
+    /// Its host is available as <see cref="EventSourcingRuntime.Projection{TProjection}"/>. A
+    /// <see cref="SqlProjection"/> needs an event store with SQL (<see cref="ISqlEventStore"/>): on another, the host
+    /// fails to start.
     /// </summary>
     public EventSourcingBuilder Projection<TProjection>(Func<SubscriptionOptions, SubscriptionOptions>? configure = null)
         where TProjection : Projection
@@ -75,7 +77,7 @@ public sealed class EventSourcingBuilder
         {
             var projection = sp.GetRequiredService<TProjection>();
             var options = new SubscriptionOptions(projection.Name);
-            return RunnerRegistration.For(new ProjectionHost(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventTypeMap>(), projection, configure?.Invoke(options) ?? options, sp.Loggers().CreateLogger(typeof(ProjectionHost).FullName + "." + projection.Name)));
+            return RunnerRegistration.For(new ProjectionHost(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<EventTypeMap>(), projection, configure?.Invoke(options) ?? options, sp.Loggers().CreateLogger(typeof(ProjectionHost).FullName + "." + projection.Name)));
         });
         return this;
     }
@@ -86,7 +88,7 @@ public sealed class EventSourcingBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         _services.TryAddSingleton<THandler>();
-        _runners.Add(sp => RunnerRegistration.For(new EventSubscription(sp.GetRequiredService<IEventStore>(), options, sp.GetRequiredService<THandler>(), sp.Loggers().CreateLogger(typeof(EventSubscription).FullName + "." + options.Name), sp.GetService<TimeProvider>())));
+        _runners.Add(sp => RunnerRegistration.For(new EventSubscription(sp.GetRequiredService<IEventStoreReader>(), sp.GetRequiredService<ICheckpointStore>(), options, sp.GetRequiredService<THandler>(), sp.Loggers().CreateLogger(typeof(EventSubscription).FullName + "." + options.Name), sp.GetService<TimeProvider>())));
         return this;
     }
 

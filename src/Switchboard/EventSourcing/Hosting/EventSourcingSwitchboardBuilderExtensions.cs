@@ -34,7 +34,7 @@ public static class EventSourcingSwitchboardBuilderExtensions
         configure(new EventSourcingBuilder(builder.Services, types, aggregates, runners));
 
         builder.Services.AddSingleton(types);
-        builder.Services.AddSingleton(sp => new AggregateRepository(sp.GetRequiredService<IEventStore>(), types, aggregates, sp.GetService<ILogger<AggregateRepository>>()));
+        builder.Services.AddSingleton(sp => new AggregateRepository(sp.GetRequiredService<IEventStoreReader>(), sp.GetRequiredService<IEventStoreWriter>(), sp.GetRequiredService<ISnapshotStore>(), types, aggregates, sp.GetService<ILogger<AggregateRepository>>()));
         builder.Services.AddScoped(sp => new EventSession(
             sp.GetRequiredService<UnitOfWork>(),
             sp.GetRequiredService<AggregateRepository>(),

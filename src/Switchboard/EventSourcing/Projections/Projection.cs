@@ -1,11 +1,13 @@
 namespace Switchboard.EventSourcing.Projections;
 
 /// <summary>
-/// Turns events into a read model (the query side of CQRS). Declare what each event type does with
-/// <c>When</c> in the constructor, and the read model's tables in <see cref="CreateSchemaAsync"/>.
-/// A projection runs as a subscription whose checkpoint commits in the same store transaction as its changes, so each
-/// event is applied exactly once; it can be rebuilt from the first event into fresh tables that are swapped in
-/// without stopping reads (<see cref="ProjectionHost.RebuildAsync"/>).
+/// Turns events into a read model (the query side of CQRS) that it keeps itself: in memory, or in a system other
+/// than the event store's database. Declare what each event type does with <c>When</c> in the constructor. It runs on
+/// any event store as a subscription whose checkpoint commits in a store transaction after each batch (its own writes
+/// elsewhere are not in that transaction: after a crash between the two, the batch is applied again), and it can be
+/// rebuilt from the first event into a new generation (<see cref="ProjectionContext.Generation"/>) that is swapped in
+/// without stopping reads (<see cref="ProjectionHost.RebuildAsync"/>). A read model in tables of the event store's
+/// database, whose rows commit with the checkpoint, derives <see cref="SqlProjection"/> instead.
 /// </summary>
 public abstract class Projection
 {
@@ -27,12 +29,6 @@ public abstract class Projection
     /// </summary>
     public virtual EventFilter Filter => EventFilter.All;
 
-    /// <summary>
-    /// Creates the read model's tables, named through <see cref="ProjectionContext.Table"/> (<c>CREATE TABLE IF NOT
-    /// EXISTS</c>: it runs at every start, and for each new generation). The default creates nothing.
-    /// </summary>
-    public virtual ValueTask CreateSchemaAsync(ProjectionContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
     /// <summary>Declares what an event of type <typeparamref name="TEvent"/> does to the read model.</summary>
     protected void When<TEvent>(Func<ProjectionContext, TEvent, RecordedEvent, CancellationToken, ValueTask> apply)
         where TEvent : notnull
@@ -48,6 +44,12 @@ public abstract class Projection
         ArgumentNullException.ThrowIfNull(apply);
         When<TEvent>((context, @event, _, cancellationToken) => apply(context, @event, cancellationToken));
     }
+
+    /// <summary>
+    /// What a host does with the read model's generations on <paramref name="store"/>: nothing, for a read model the
+    /// projection keeps itself.
+    /// </summary>
+    internal virtual ProjectionGenerations GenerationsOn(IEventStore store) => new();
 
     internal async ValueTask ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, EventTypeMap types, CancellationToken cancellationToken)
     {

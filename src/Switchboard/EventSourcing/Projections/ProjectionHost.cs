@@ -5,34 +5,42 @@ using Switchboard.EventSourcing.Subscriptions;
 namespace Switchboard.EventSourcing.Projections;
 
 /// <summary>
-/// Runs one <see cref="Projection"/>: creates its tables and the views readers query, keeps it live as an
-/// exactly-once subscription, and rebuilds it into a new generation that is swapped in without stopping reads.
+/// Runs one <see cref="Projection"/>: creates its read model (a <see cref="SqlProjection"/>'s tables and the views
+/// readers query), keeps it live as a subscription whose checkpoint commits in a store transaction with each batch, and
+/// rebuilds it into a new generation that is swapped in without stopping reads.
 /// </summary>
 /// <remarks>
-/// Readers query the view <c>{table}</c>; the projection writes <c>{table}_g{n}</c>. A rebuild creates generation n+1,
-/// catches it up from the first event while generation n stays live, then, in one store transaction, applies the last
-/// events, points the views at n+1 and records n+1 as current. The old tables are dropped afterwards.
+/// Readers query the view <c>{table}</c>; a SQL projection writes <c>{table}_g{n}</c>. A rebuild creates generation
+/// n+1, catches it up from the first event while generation n stays live, then, in one store transaction, applies the
+/// last events, points the views at n+1 and records n+1 as current. The old tables are dropped afterwards. A projection
+/// that keeps its read model itself follows the same steps with nothing to create, point or drop.
 /// </remarks>
 public sealed class ProjectionHost : IAsyncDisposable
 {
     private readonly IEventStore _store;
+    private readonly ICheckpointStore _checkpoints;
     private readonly EventTypeMap _types;
     private readonly ILogger _logger;
-    private readonly ProjectionViews _views;
+    private readonly ProjectionGenerations _generations;
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
     private readonly SubscriptionOptions _template;
     private readonly TaskCompletionSource _liveStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EventSubscription? _live;
     private long _generation;
 
-    /// <summary>Creates a host for <paramref name="projection"/>; <see cref="StartAsync"/> starts it.</summary>
-    public ProjectionHost(IEventStore store, EventTypeMap types, Projection projection, SubscriptionOptions? options = null, ILogger? logger = null)
+    /// <summary>
+    /// Creates a host for <paramref name="projection"/> on <paramref name="store"/>, whose checkpoints are
+    /// <paramref name="checkpoints"/>; <see cref="StartAsync"/> starts it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="projection"/> is a <see cref="SqlProjection"/> and <paramref name="store"/> is not an <see cref="ISqlEventStore"/>.</exception>
+    public ProjectionHost(IEventStore store, ICheckpointStore checkpoints, EventTypeMap types, Projection projection, SubscriptionOptions? options = null, ILogger? logger = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _checkpoints = checkpoints ?? throw new ArgumentNullException(nameof(checkpoints));
         _types = types ?? throw new ArgumentNullException(nameof(types));
         Projection = projection ?? throw new ArgumentNullException(nameof(projection));
         _logger = logger ?? NullLogger.Instance;
-        _views = new ProjectionViews(projection.Name);
+        _generations = projection.GenerationsOn(store);
         _template = (options ?? new SubscriptionOptions(projection.Name)) with { Filter = projection.Filter, CheckpointMode = CheckpointMode.InTransaction };
     }
 
@@ -45,15 +53,14 @@ public sealed class ProjectionHost : IAsyncDisposable
     /// <summary>The live subscription (its position and lag); null before start.</summary>
     public EventSubscription? Subscription => _live;
 
-    /// <summary>Creates the current generation's tables and views (the first one on first start) and starts following events.</summary>
+    /// <summary>Creates the current generation's read model and views (the first one on first start) and starts following events.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var generation = await _store.LoadCheckpointAsync(ProjectionNames.Generation(Projection.Name), cancellationToken).ConfigureAwait(false) ?? 1;
+        var generation = await _checkpoints.LoadCheckpointAsync(ProjectionNames.Generation(Projection.Name), cancellationToken).ConfigureAwait(false) ?? 1;
         await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            var context = _views.Context(generation, transaction);
-            await Projection.CreateSchemaAsync(context, cancellationToken).ConfigureAwait(false);
-            await _views.PointAtAsync(context, cancellationToken).ConfigureAwait(false);
+            await _generations.CreateAsync(generation, transaction, cancellationToken).ConfigureAwait(false);
+            await _generations.PointAtAsync(generation, transaction, cancellationToken).ConfigureAwait(false);
             await transaction.SaveCheckpointAsync(ProjectionNames.Generation(Projection.Name), generation, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -90,9 +97,8 @@ public sealed class ProjectionHost : IAsyncDisposable
 
             await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                var context = _views.Context(next, transaction);
-                await _views.DropTablesAsync(context, cancellationToken).ConfigureAwait(false);
-                await Projection.CreateSchemaAsync(context, cancellationToken).ConfigureAwait(false);
+                await _generations.DropAsync(next, transaction, cancellationToken).ConfigureAwait(false);
+                await _generations.CreateAsync(next, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.SaveCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, next), 0, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -116,11 +122,11 @@ public sealed class ProjectionHost : IAsyncDisposable
 
             await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                await _views.DropTablesAsync(_views.Context(old, transaction), cancellationToken).ConfigureAwait(false);
+                await _generations.DropAsync(old, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await _store.DeleteCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, old), cancellationToken).ConfigureAwait(false);
+            await _checkpoints.DeleteCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, old), cancellationToken).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 _logger.LogInformation("Projection {Projection} now serves generation {Generation}", name, next);
@@ -156,6 +162,7 @@ public sealed class ProjectionHost : IAsyncDisposable
     {
         var live = new EventSubscription(
             _store,
+            _checkpoints,
             _template with { Name = ProjectionNames.Checkpoint(Projection.Name, generation) },
             new Applier(this, generation),
             _logger);
@@ -183,7 +190,7 @@ public sealed class ProjectionHost : IAsyncDisposable
             await transaction.SaveCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, generation), position, cancellationToken).ConfigureAwait(false);
             if (final && page.IsEnd)
             {
-                await _views.PointAtAsync(_views.Context(generation, transaction), cancellationToken).ConfigureAwait(false);
+                await _generations.PointAtAsync(generation, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.SaveCheckpointAsync(ProjectionNames.Generation(Projection.Name), generation, cancellationToken).ConfigureAwait(false);
             }
 
@@ -198,6 +205,6 @@ public sealed class ProjectionHost : IAsyncDisposable
     private sealed class Applier(ProjectionHost host, long generation) : IEventBatchHandler
     {
         public ValueTask HandleAsync(EventBatch batch, CancellationToken cancellationToken) =>
-            host.Projection.ApplyAsync(host._views.Context(generation, batch.Transaction!), batch.Events, host._types, cancellationToken);
+            host.Projection.ApplyAsync(host._generations.Context(generation, batch.Transaction!), batch.Events, host._types, cancellationToken);
     }
 }

@@ -8,9 +8,9 @@ namespace Switchboard.EventSourcing.Subscriptions;
 
 /// <summary>
 /// Reads all events (or a filtered part) from a durable checkpoint, hands them to a handler in batches, then follows
-/// live appends: it waits on the store's signal (in-process, <c>LISTEN/NOTIFY</c>) or polls every
-/// <see cref="SubscriptionOptions.MaxWait"/>. A failing batch is retried with back-off and never skipped. Its lag
-/// (events readable but not yet handled) is the gauge <c>switchboard.subscription.lag</c>.
+/// live appends: it waits for the store's signal (<see cref="IEventStoreReader.WaitForEventsAsync"/>) at most
+/// <see cref="SubscriptionOptions.MaxWait"/> and reads again. A failing batch is retried with back-off and never
+/// skipped. Its lag (events readable but not yet handled) is the gauge <c>switchboard.subscription.lag</c>.
 /// </summary>
 public sealed class EventSubscription : IAsyncDisposable
 {
@@ -18,7 +18,11 @@ public sealed class EventSubscription : IAsyncDisposable
 
     private static readonly ConcurrentDictionary<EventSubscription, bool> Running = new();
 
-    private readonly IEventStore _store;
+    private readonly IEventStoreReader _events;
+    private readonly ICheckpointStore _checkpoints;
+
+    // Set with CheckpointMode.InTransaction only: the store whose transactions hold each batch with its checkpoint.
+    private readonly IEventStore? _transactions;
     private readonly IEventBatchHandler _handler;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -38,12 +42,25 @@ public sealed class EventSubscription : IAsyncDisposable
             "{event}",
             "Events an event subscription has not handled yet.");
 
-    /// <summary>Creates a subscription; <see cref="StartAsync"/> starts it.</summary>
-    public EventSubscription(IEventStore store, SubscriptionOptions options, IEventBatchHandler handler, ILogger? logger = null, TimeProvider? time = null)
+    /// <summary>
+    /// Creates a subscription that reads <paramref name="events"/> and keeps its checkpoint in
+    /// <paramref name="checkpoints"/>, the same store's; <see cref="StartAsync"/> starts it. With
+    /// <see cref="CheckpointMode.InTransaction"/>, <paramref name="events"/> is an <see cref="IEventStore"/>, whose
+    /// transactions hold each batch with its checkpoint.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="CheckpointMode.InTransaction"/> with a reader that has no transactions.</exception>
+    public EventSubscription(IEventStoreReader events, ICheckpointStore checkpoints, SubscriptionOptions options, IEventBatchHandler handler, ILogger? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
-        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _checkpoints = checkpoints ?? throw new ArgumentNullException(nameof(checkpoints));
+        if (options.CheckpointMode == CheckpointMode.InTransaction)
+        {
+            _transactions = events as IEventStore
+                ?? throw new ArgumentException($"Subscription '{options.Name}' keeps its checkpoint in the store transaction of each batch, but the reader it was given is not an event store with transactions.", nameof(events));
+        }
+
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         Options = options;
         _logger = logger ?? NullLogger.Instance;
@@ -70,8 +87,8 @@ public sealed class EventSubscription : IAsyncDisposable
             throw new InvalidOperationException($"Subscription '{Name}' is already started.");
         }
 
-        var checkpoint = await _store.LoadCheckpointAsync(Name, cancellationToken).ConfigureAwait(false);
-        _position = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await _store.GetEndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
+        var checkpoint = await _checkpoints.LoadCheckpointAsync(Name, cancellationToken).ConfigureAwait(false);
+        _position = checkpoint ?? (Options.StartFrom == SubscriptionStart.End ? await _events.GetEndPositionAsync(cancellationToken).ConfigureAwait(false) : 0);
 
         // Without a checkpoint, the start is saved at the first chance: a subscription that starts from the end and
         // stops before any event arrives must not start from a later end next time.
@@ -135,7 +152,7 @@ public sealed class EventSubscription : IAsyncDisposable
                 failures = 0;
                 if (isEnd)
                 {
-                    await _store.WaitForEventsAsync(_position, Options.MaxWait, stopping).ConfigureAwait(false);
+                    await _events.WaitForEventsAsync(_position, Options.MaxWait, stopping).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -171,12 +188,12 @@ public sealed class EventSubscription : IAsyncDisposable
     // One page: handled (and checkpointed as the mode says). True when the page reached the end of the store.
     private async Task<bool> ReadAndHandleAsync(CancellationToken stopping)
     {
-        var page = await _store.ReadAllAsync(_position, Options.BatchSize, Options.Filter, stopping).ConfigureAwait(false);
+        var page = await _events.ReadAllAsync(_position, Options.BatchSize, Options.Filter, stopping).ConfigureAwait(false);
         if (page.Events.Count > 0)
         {
-            if (Options.CheckpointMode == CheckpointMode.InTransaction)
+            if (_transactions is not null)
             {
-                await using var transaction = await _store.BeginTransactionAsync(stopping).ConfigureAwait(false);
+                await using var transaction = await _transactions.BeginTransactionAsync(stopping).ConfigureAwait(false);
                 await _handler.HandleAsync(new EventBatch(page.Events, transaction), stopping).ConfigureAwait(false);
                 await transaction.SaveCheckpointAsync(Name, page.NextPosition, stopping).ConfigureAwait(false);
                 await transaction.CommitAsync(stopping).ConfigureAwait(false);
@@ -229,13 +246,13 @@ public sealed class EventSubscription : IAsyncDisposable
         }
 
         _lastLagCount = now;
-        Volatile.Write(ref _lag, await _store.CountEventsAfterAsync(_position, LagCountLimit, stopping).ConfigureAwait(false));
+        Volatile.Write(ref _lag, await _events.CountEventsAfterAsync(_position, LagCountLimit, stopping).ConfigureAwait(false));
     }
 
     private async Task SaveCheckpointAsync(CancellationToken cancellationToken)
     {
         var position = _position;
-        await _store.SaveCheckpointAsync(Name, position, cancellationToken).ConfigureAwait(false);
+        await _checkpoints.SaveCheckpointAsync(Name, position, cancellationToken).ConfigureAwait(false);
         _savedPosition = position;
         _lastSave = _time.GetUtcNow();
     }
