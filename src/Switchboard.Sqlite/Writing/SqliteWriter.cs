@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Queues an operation; waits while the writer's queue is full.</summary>
     public ValueTask EnqueueAsync(WriteOperation operation, CancellationToken cancellationToken = default)
     {
+        operation.QueuedAt = Stopwatch.GetTimestamp();
         if (_pending.Writer.TryWrite(operation))
         {
             return ValueTask.CompletedTask;
@@ -96,6 +98,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private void Commit(SqliteConnection connection, WriteBatch batch, List<WriteOperation> operations)
     {
         var failed = new Dictionary<WriteOperation, Exception>();
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             failed.Clear();
@@ -141,7 +144,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
         }
 
-        WriterMetrics.Committed(operations);
+        WriterMetrics.Committed(operations, started);
         foreach (var operation in operations)
         {
             if (failed.TryGetValue(operation, out var error))

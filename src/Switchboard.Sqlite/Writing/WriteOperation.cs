@@ -18,6 +18,9 @@ internal abstract class WriteOperation
     /// <summary>What kind of write this is, for metrics (the type's name: a small fixed set).</summary>
     public string Kind => GetType().Name;
 
+    /// <summary>When it was queued (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for the writer's wait metric.</summary>
+    public long QueuedAt { get; set; }
+
     /// <summary>The transaction committed (and this operation's <see cref="Execute"/> did not throw).</summary>
     public abstract void Succeed();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Switchboard.Diagnostics;
 
@@ -17,22 +18,56 @@ internal static class WriterMetrics
     public static Counter<long> Commits { get; } = SwitchboardDiagnostics.Meter.CreateCounter<long>(
         "switchboard.sqlite.writer.commits", "{commit}", "Transactions the SQLite writer committed.");
 
-    /// <summary>Counts a committed batch.</summary>
-    public static void Committed(List<WriteOperation> operations)
+    /// <summary>
+    /// How long a group commit took, from <c>BEGIN</c> to the end of its <c>COMMIT</c> (the fsync included): the time
+    /// every operation in it waits at least, on top of the commit before it.
+    /// </summary>
+    public static Histogram<double> CommitDuration { get; } = SwitchboardDiagnostics.Meter.CreateHistogram<double>(
+        "switchboard.sqlite.writer.commit.duration", "s", "Time the SQLite writer took for one group commit.");
+
+    /// <summary>Operations per group commit.</summary>
+    public static Histogram<int> BatchSize { get; } = SwitchboardDiagnostics.Meter.CreateHistogram<int>(
+        "switchboard.sqlite.writer.batch.size", "{operation}", "Operations in one SQLite group commit.");
+
+    /// <summary>
+    /// How long operations waited for their commit, from being queued to the end of the commit that contains them,
+    /// tagged <c>switchboard.sqlite.operation</c>: what a unit of work, a claim or an acknowledgement adds to a message's time.
+    /// </summary>
+    public static Histogram<double> Wait { get; } = SwitchboardDiagnostics.Meter.CreateHistogram<double>(
+        "switchboard.sqlite.writer.wait", "s", "Time from queueing a write to the end of its commit.");
+
+    /// <summary>Counts and times a committed batch that began at <paramref name="started"/>.</summary>
+    public static void Committed(List<WriteOperation> operations, long started)
     {
+        var now = Stopwatch.GetTimestamp();
         if (Commits.Enabled)
         {
             Commits.Add(1);
         }
 
-        if (!Operations.Enabled)
+        if (CommitDuration.Enabled)
+        {
+            CommitDuration.Record(Stopwatch.GetElapsedTime(started, now).TotalSeconds);
+        }
+
+        if (BatchSize.Enabled)
+        {
+            BatchSize.Record(operations.Count);
+        }
+
+        if (!Operations.Enabled && !Wait.Enabled)
         {
             return;
         }
 
         foreach (var operation in operations)
         {
-            Operations.Add(1, new KeyValuePair<string, object?>("switchboard.sqlite.operation", operation.Kind));
+            var kind = new KeyValuePair<string, object?>("switchboard.sqlite.operation", operation.Kind);
+            Operations.Add(1, kind);
+            if (operation.QueuedAt != 0)
+            {
+                Wait.Record(Stopwatch.GetElapsedTime(operation.QueuedAt, now).TotalSeconds, kind);
+            }
         }
     }
 }
