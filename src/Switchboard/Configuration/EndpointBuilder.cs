@@ -71,7 +71,7 @@ public sealed class EndpointBuilder
 
     /// <summary>
     /// Handles every message in a unit of work of the bus's store: the handlers' own database changes (through
-    /// <see cref="IUnitOfWork"/>), saga state, the inbox record and the messages they send commit together, and a
+    /// <see cref="ISqlUnitOfWork"/> on a store with a database), saga state, the inbox record and the messages they send commit together, and a
     /// redelivered message is acknowledged without running the handlers again.
     /// </summary>
     public EndpointBuilder Transactional(Func<TransactionalOptions, TransactionalOptions>? change = null)
