@@ -13,8 +13,8 @@ public abstract class IncomingMessage
 
     /// <summary>
     /// How many times the broker has delivered this message, counting this delivery (1 on the first). After
-    /// <see cref="DeferAsync"/> the in-memory and SQLite transports go on counting; RabbitMQ redelivers a new copy,
-    /// whose count starts again at 1 (the retry round travels in the <c>sb-delayed-retries</c> header on every transport).
+    /// <see cref="DeferAsync"/> a transport either goes on counting or delivers a new copy whose count starts again at 1
+    /// (docs/transports.md says which does which); the retry round travels in the <c>sb-delayed-retries</c> header on every transport.
     /// </summary>
     public abstract int DeliveryCount { get; }
 
