@@ -31,15 +31,10 @@ internal sealed class EnlistedAppend(PostgreSqlEventStore store, string streamId
         var batch = new NpgsqlBatch(transaction.Connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            batch.BatchCommands.Add(EventAppend.Command(store.Sql, streamId, expected, events, created, ordinal));
             (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
             try
             {
-                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    outcome = await EventAppend.ReadOutcomeAsync(reader, streamId, events, cancellationToken).ConfigureAwait(false);
-                }
+                outcome = await EventAppend.ExecuteAsync(batch, EventAppend.Command(store.Sql, streamId, expected, events, created, ordinal), streamId, events, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (PostgreSqlMessageStore.IsConflict(e))
             {

@@ -98,11 +98,26 @@ internal static class EventAppend
     }
 
     /// <summary>
+    /// Runs <paramref name="command"/>, an append statement, alone in <paramref name="batch"/>, and reads what its rows
+    /// say (see <see cref="ReadOutcomeAsync"/>). Database errors reach the caller, which maps them for its context.
+    /// </summary>
+    public static async ValueTask<(AppendResult? Result, DuplicateEventIdException? Duplicate)> ExecuteAsync(
+        NpgsqlBatch batch, NpgsqlBatchCommand command, string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        batch.BatchCommands.Add(command);
+        var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await ReadOutcomeAsync(reader, streamId, events, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// What the statement's rows say: the append's result, the earlier append's result when the batch repeats it
     /// exactly, a <see cref="DuplicateEventIdException"/> for any other reuse of an id, or null when the stream was not
     /// at the expected version (the caller looks up the version for the exception).
     /// </summary>
-    public static async ValueTask<(AppendResult? Result, DuplicateEventIdException? Duplicate)> ReadOutcomeAsync(
+    private static async ValueTask<(AppendResult? Result, DuplicateEventIdException? Duplicate)> ReadOutcomeAsync(
         NpgsqlDataReader reader, string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         Dictionary<string, (string StreamId, long Version, long Position)>? stored = null;

@@ -17,10 +17,8 @@ internal sealed class EventStoreSql
     // reads with.
     private const string Bound = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)";
 
-    private readonly string[] _append = new string[4];
-    private readonly string[] _appendOne = new string[4];
-    private readonly string[] _appendChecked = new string[4];
-    private readonly string[] _appendOneChecked = new string[4];
+    // Indexed by AppendIndex: the expected version's kind, single-event form, checked form.
+    private readonly string[] _appends = new string[16];
     private readonly string[] _readAll = new string[4];
 
     public EventStoreSql(string schema)
@@ -64,10 +62,13 @@ internal sealed class EventStoreSql
         ];
         foreach (var kind in new[] { ExpectedVersionKind.Any, ExpectedVersionKind.NoStream, ExpectedVersionKind.StreamExists, ExpectedVersionKind.Exact })
         {
-            _append[(int)kind] = Append(s, streams[(int)kind], single: false, check: false);
-            _appendOne[(int)kind] = Append(s, streams[(int)kind], single: true, check: false);
-            _appendChecked[(int)kind] = Append(s, streams[(int)kind], single: false, check: true);
-            _appendOneChecked[(int)kind] = Append(s, streams[(int)kind], single: true, check: true);
+            foreach (var single in new[] { false, true })
+            {
+                foreach (var check in new[] { false, true })
+                {
+                    _appends[AppendIndex(kind, single, check)] = Append(s, streams[(int)kind], single, check);
+                }
+            }
         }
 
         StreamVersion = $"SELECT version FROM {s}.event_streams WHERE stream_id = $1";
@@ -152,8 +153,9 @@ internal sealed class EventStoreSql
     /// <c>division_by_zero</c> when the stream is not at the expected version (as
     /// <see cref="StoreSql.RecordHandledChecked"/>), with <c>cardinality_violation</c> when one of its ids is in use.
     /// </summary>
-    public string AppendFor(ExpectedVersionKind kind, bool single, bool check = false) =>
-        (check ? single ? _appendOneChecked : _appendChecked : single ? _appendOne : _append)[(int)kind];
+    public string AppendFor(ExpectedVersionKind kind, bool single, bool check = false) => _appends[AppendIndex(kind, single, check)];
+
+    private static int AppendIndex(ExpectedVersionKind kind, bool single, bool check) => (int)kind | (single ? 4 : 0) | (check ? 8 : 0);
 
     /// <summary>The read of all events for a filter.</summary>
     public string ReadAllFor(bool byCategory, bool byType) => _readAll[(byCategory ? 1 : 0) | (byType ? 2 : 0)];

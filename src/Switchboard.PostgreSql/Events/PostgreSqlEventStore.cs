@@ -132,15 +132,10 @@ public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISn
             var batch = _statements.CreateBatch();
             await using (batch.ConfigureAwait(false))
             {
-                batch.BatchCommands.Add(EventAppend.Command(Sql, streamId, expectedVersion, events, Now));
                 (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
                 try
                 {
-                    var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        outcome = await EventAppend.ReadOutcomeAsync(reader, streamId, events, cancellationToken).ConfigureAwait(false);
-                    }
+                    outcome = await EventAppend.ExecuteAsync(batch, EventAppend.Command(Sql, streamId, expectedVersion, events, Now), streamId, events, cancellationToken).ConfigureAwait(false);
                 }
                 catch (PostgresException e) when (IsDuplicateIdRace(e) && attempt < DuplicateRaceRetries)
                 {

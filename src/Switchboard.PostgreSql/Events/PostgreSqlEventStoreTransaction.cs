@@ -42,15 +42,10 @@ internal sealed class PostgreSqlEventStoreTransaction(PostgreSqlEventStore store
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            batch.BatchCommands.Add(EventAppend.Command(store.Sql, streamId, expectedVersion, events, store.Now, _ordinal));
             (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
             try
             {
-                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    outcome = await EventAppend.ReadOutcomeAsync(reader, streamId, events, cancellationToken).ConfigureAwait(false);
-                }
+                outcome = await EventAppend.ExecuteAsync(batch, EventAppend.Command(store.Sql, streamId, expectedVersion, events, store.Now, _ordinal), streamId, events, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e)
             {

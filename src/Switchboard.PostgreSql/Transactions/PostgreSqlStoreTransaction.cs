@@ -30,8 +30,8 @@ namespace Switchboard.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) : ISqlStoreTransaction
 {
-    // What runs once the commit is durable (waking event stores' listeners); none of it throws.
-    private readonly List<Action> _afterCommit = [];
+    // The event stores this unit of work appended to, whose listeners wake once the commit is durable.
+    private List<PostgreSqlEventStore>? _appendedTo;
     private StoreTransactionMode _mode = new DeferredMode(store);
     private bool _ended;
     private Exception? _failure;
@@ -118,10 +118,10 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
             throw;
         }
 
-        Action appended = eventStore.Appended;
-        if (!_afterCommit.Contains(appended))
+        _appendedTo ??= [];
+        if (!_appendedTo.Contains(eventStore))
         {
-            _afterCommit.Add(appended);
+            _appendedTo.Add(eventStore);
         }
     }
 
@@ -139,9 +139,14 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
         // Whatever happens next, this unit of work is over: a failed commit is not tried again.
         _ended = true;
         await _mode.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var action in _afterCommit)
+        if (_appendedTo is null)
         {
-            action();
+            return;
+        }
+
+        foreach (var eventStore in _appendedTo)
+        {
+            eventStore.Appended();
         }
     }
 

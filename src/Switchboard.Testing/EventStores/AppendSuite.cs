@@ -11,6 +11,20 @@ namespace Switchboard.Testing.EventStores;
 public abstract class AppendSuite<TFactory> : EventStoreSuite<TFactory>
     where TFactory : IEventStoreFactory, new()
 {
+    /// <summary>
+    /// Disposing an event store a second time is harmless: the container disposes it once per contract it was resolved
+    /// as (the suite disposes it a third time at the end of the test).
+    /// </summary>
+    [Fact]
+    public async Task Disposing_an_event_store_twice_is_harmless()
+    {
+        var store = await OpenStoreAsync();
+        await store.AppendAsync(NewStreamId(), ExpectedVersion.NoStream, [NewEvent(1)]);
+
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+    }
+
     /// <summary>Appends to a new stream get versions 1..N across appends; each result names the last event's version and position.</summary>
     [Fact]
     public async Task Appends_number_a_streams_events_from_1_and_report_the_last_version_and_position()

@@ -160,7 +160,10 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
     /// retry that already took effect, as for <see cref="IEventStoreWriter.AppendAsync"/>: it writes nothing, and the unit commits.
     /// </summary>
     [Fact]
-    public async Task An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits()
+    public Task An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits() => An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits_in(UnitOfWorkMode.Deferred);
+
+    /// <summary>The body of <see cref="An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits"/>, in <paramref name="mode"/>.</summary>
+    protected async Task An_enlisted_exact_repeat_of_a_committed_append_writes_nothing_and_the_unit_commits_in(UnitOfWorkMode mode)
     {
         var (store, enlistment) = await OpenEnlistingStoreAsync();
         var messages = await OpenMessageStoreAsync();
@@ -169,11 +172,11 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
         await store.AppendAsync(stream, ExpectedVersion.NoStream, appended);
         var messageId = NewId();
 
-        await using (var unit = await messages.BeginAsync())
+        await using (var unit = await BeginAsync(messages, mode))
         {
             Assert.True(await unit.TryRecordHandledAsync(Endpoint, messageId));
             await enlistment.EnlistAppendAsync(unit, stream, ExpectedVersion.NoStream, appended);
-            await unit.CommitAsync();
+            await CommitAsync(unit, mode);
         }
 
         await AssertStreamAsync(store, stream, Ids(appended));
@@ -185,7 +188,10 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
     /// concurrency conflict (running the message again would not mend it), and leaves nothing of it.
     /// </summary>
     [Fact]
-    public async Task An_enlisted_append_that_reuses_a_committed_event_id_fails_the_unit_and_leaves_nothing_of_it()
+    public Task An_enlisted_append_that_reuses_a_committed_event_id_fails_the_unit_and_leaves_nothing_of_it() => An_enlisted_append_that_reuses_a_committed_event_id_fails_the_unit_and_leaves_nothing_of_it_in(UnitOfWorkMode.Deferred);
+
+    /// <summary>The body of <see cref="An_enlisted_append_that_reuses_a_committed_event_id_fails_the_unit_and_leaves_nothing_of_it"/>, in <paramref name="mode"/>.</summary>
+    protected async Task An_enlisted_append_that_reuses_a_committed_event_id_fails_the_unit_and_leaves_nothing_of_it_in(UnitOfWorkMode mode)
     {
         var (store, enlistment) = await OpenEnlistingStoreAsync();
         var messages = await OpenMessageStoreAsync();
@@ -197,11 +203,11 @@ public abstract class EnlistmentSuite<TFactory> : EventStoreSuite<TFactory>
 
         Exception? refused;
         Exception? commit;
-        await using (var unit = await messages.BeginAsync())
+        await using (var unit = await BeginAsync(messages, mode))
         {
             Assert.True(await unit.TryRecordHandledAsync(Endpoint, messageId));
             refused = await OutcomeAsync(() => enlistment.EnlistAppendAsync(unit, other, ExpectedVersion.NoStream, [first]).AsTask());
-            commit = await OutcomeAsync(() => unit.CommitAsync().AsTask());
+            commit = await OutcomeAsync(() => CommitAsync(unit, mode));
         }
 
         Assert.True(commit is not null, "The unit of work committed although one of its appends reused a committed event id.");

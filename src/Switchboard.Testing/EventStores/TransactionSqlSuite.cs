@@ -1,5 +1,5 @@
-using System.Data.Common;
 using Switchboard.EventSourcing;
+using Switchboard.Persistence;
 using Xunit;
 
 namespace Switchboard.Testing.EventStores;
@@ -72,7 +72,7 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
         await using var transaction = await store.BeginTransactionAsync();
         await InsertRowAsync(transaction, table, "mine", 7);
 
-        Assert.Equal(7L, Convert.ToInt64(await ScalarAsync(transaction, $"SELECT value FROM {table} WHERE id = @id", "mine"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(7L, Convert.ToInt64(await ScalarAsync(transaction, $"SELECT value FROM {table} WHERE id = @p0", "mine"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Empty(await Database.ReadTestTableAsync(table));
     }
 
@@ -82,40 +82,19 @@ public abstract class TransactionSqlSuite<TFactory> : EventStoreSuite<TFactory>
     /// <summary>Inserts <c>(id, value)</c> into a test table through the transaction's connection; <paramref name="table"/> is a test constant.</summary>
     private static async Task InsertRowAsync(ISqlEventStoreTransaction transaction, string table, string id, long value)
     {
-        var command = CreateCommand(transaction, $"INSERT INTO {table} (id, value) VALUES (@id, @value)");
+        var command = PositionalCommand.Create(transaction.Connection, transaction.Transaction, $"INSERT INTO {table} (id, value) VALUES (@p0, @p1)", id, value);
         await using (command.ConfigureAwait(false))
         {
-            AddParameter(command, "@id", id);
-            AddParameter(command, "@value", value);
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
     }
 
     private static async Task<object?> ScalarAsync(ISqlEventStoreTransaction transaction, string sql, string id)
     {
-        var command = CreateCommand(transaction, sql);
+        var command = PositionalCommand.Create(transaction.Connection, transaction.Transaction, sql, id);
         await using (command.ConfigureAwait(false))
         {
-            AddParameter(command, "@id", id);
             return await command.ExecuteScalarAsync();
         }
-    }
-
-    private static DbCommand CreateCommand(ISqlEventStoreTransaction transaction, string sql)
-    {
-        var command = transaction.Connection.CreateCommand();
-        command.Transaction = transaction.Transaction;
-#pragma warning disable CA2100 // The table names are the suite's constants; values are parameters.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        return command;
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

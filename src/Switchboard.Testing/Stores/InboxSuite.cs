@@ -12,6 +12,20 @@ public abstract class InboxSuite<TFactory> : StoreSuite<TFactory>
 {
     private const string Endpoint = "inbox-orders";
 
+    /// <summary>
+    /// Disposing a store a second time is harmless: the container disposes it once per contract it was resolved as
+    /// (the suite disposes it a third time at the end of the test).
+    /// </summary>
+    [Fact]
+    public async Task Disposing_a_store_twice_is_harmless()
+    {
+        var store = await OpenStoreAsync();
+        Assert.False(await store.WasHandledAsync(Endpoint, "m-dispose"));
+
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+    }
+
     /// <summary>A committed record is handled: seen outside any transaction, and a duplicate in a new transaction.</summary>
     [Fact]
     public async Task A_committed_record_is_handled_and_a_second_record_is_a_duplicate()

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 
