@@ -1,18 +1,22 @@
 namespace Switchboard.Sqlite;
 
-/// <summary>The two ways a message enters <c>sb_messages</c>, shared by the writer and by transactional sends.</summary>
+/// <summary>
+/// A transactional send's insert on the caller's connection, in SQL alone: each row in its queue's range
+/// (<see cref="QueueRanges"/>). The writer inserts through <see cref="Writing.MessageRows"/> instead.
+/// </summary>
 internal static class MessageInserts
 {
     /// <summary>Into one declared queue. Parameters: <c>$queue</c>, <c>$visible_at</c>, then the envelope. No row when the queue does not exist.</summary>
     public const string Send = $"""
-        INSERT INTO sb_messages (queue, visible_at, {SqliteSchema.EnvelopeColumnList})
-        SELECT $queue, $visible_at, {EnvelopeColumns.ParameterList} WHERE EXISTS (SELECT 1 FROM sb_queues WHERE name = $queue)
+        INSERT INTO sb_messages (seq, queue, visible_at, {SqliteSchema.EnvelopeColumnList})
+        SELECT {QueueRanges.NextRowid}, q.name, $visible_at, {EnvelopeColumns.ParameterList} FROM sb_queues q WHERE q.name = $queue
         """;
 
     /// <summary>One copy per subscribed queue. Parameters: <c>$topic</c>, <c>$visible_at</c>, then the envelope. Returns the queues.</summary>
     public const string Publish = $"""
-        INSERT INTO sb_messages (queue, visible_at, {SqliteSchema.EnvelopeColumnList})
-        SELECT s.queue, $visible_at, {EnvelopeColumns.ParameterList} FROM sb_subscriptions s WHERE s.topic = $topic
+        INSERT INTO sb_messages (seq, queue, visible_at, {SqliteSchema.EnvelopeColumnList})
+        SELECT {QueueRanges.NextRowid}, s.queue, $visible_at, {EnvelopeColumns.ParameterList}
+        FROM sb_subscriptions s LEFT JOIN sb_queues q ON q.name = s.queue WHERE s.topic = $topic
         RETURNING queue
         """;
 }

@@ -85,16 +85,12 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
             }
 
             var letters = ReadAll(select);
-            var send = batch.Statements.Send;
             using var delete = batch.CreateCommand();
             delete.CommandText = "DELETE FROM sb_dead_letters WHERE seq = $seq";
             var deleteSeq = delete.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
             foreach (var letter in letters)
             {
-                send.Parameters[0].Value = queue;
-                send.Parameters[1].Value = batch.Now;
-                EnvelopeColumns.Bind(send.Parameters, 2, DeadLetterEnvelope.ForRedrive(letter.Envelope));
-                if (send.ExecuteNonQuery() == 0)
+                if (!batch.Messages.Send(queue, batch.Now, DeadLetterEnvelope.ForRedrive(letter.Envelope)))
                 {
                     throw new UnroutableMessageException($"Queue '{queue}' does not exist; cannot re-drive into it.");
                 }

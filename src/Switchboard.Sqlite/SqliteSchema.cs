@@ -1,11 +1,19 @@
+using Microsoft.Data.Sqlite;
+
 namespace Switchboard.Sqlite;
 
 /// <summary>The transport's tables. Applied idempotently at start-up by whichever process comes first.</summary>
+/// <remarks>
+/// Each queue owns a range of <c>sb_messages</c>' rowids (<see cref="QueueRanges"/>), so that a queue's rows share
+/// B-tree pages: claiming and deleting one queue's messages then dirties that queue's pages, not pages shared with
+/// every other queue's newest rows. Files from before the ranges gain the <c>number</c> column here.
+/// </remarks>
 internal static class SqliteSchema
 {
-    public const string Create = """
+    private const string Create = """
         CREATE TABLE IF NOT EXISTS sb_queues (
-            name TEXT PRIMARY KEY
+            name TEXT PRIMARY KEY,
+            number INTEGER
         ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS sb_subscriptions (
@@ -48,6 +56,38 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS sb_dead_letters_by_queue ON sb_dead_letters (queue, seq);
         """;
+
+    /// <summary>Creates the tables, or brings an older file's up to date, in one write transaction.</summary>
+    public static void Apply(SqliteConnection connection)
+    {
+        SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            SqliteConnections.Execute(connection, Create);
+            if (!HasColumn(connection, "sb_queues", "number"))
+            {
+                SqliteConnections.Execute(connection, "ALTER TABLE sb_queues ADD COLUMN number INTEGER");
+            }
+
+            SqliteConnections.Execute(connection, "CREATE UNIQUE INDEX IF NOT EXISTS sb_queues_by_number ON sb_queues (number)");
+            QueueRanges.NumberUnnumbered(connection);
+            SqliteConnections.Execute(connection, "COMMIT");
+        }
+        catch
+        {
+            SqliteConnections.Execute(connection, "ROLLBACK");
+            throw;
+        }
+    }
+
+    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
+        command.Parameters.AddWithValue("$table", table);
+        command.Parameters.AddWithValue("$column", column);
+        return (long)command.ExecuteScalar()! > 0;
+    }
 
     /// <summary>The envelope columns, in the order <see cref="EnvelopeColumns"/> binds and reads them.</summary>
     public const string EnvelopeColumnList = "message_id, message_type, correlation_id, causation_id, traceparent, sent_at, content_type, headers, body";

@@ -60,7 +60,7 @@ public sealed class SqliteTransport : ITransport
             {
                 SqliteConnections.Execute(connection, "PRAGMA journal_mode = WAL");
                 SqliteConnections.Execute(connection, $"PRAGMA journal_size_limit = {_options.WalTruncateThreshold}");
-                SqliteConnections.Execute(connection, "BEGIN IMMEDIATE;" + SqliteSchema.Create + "COMMIT;");
+                SqliteSchema.Apply(connection);
             }
 
             var logger = _loggers.CreateLogger("Switchboard.Sqlite");
@@ -76,7 +76,7 @@ public sealed class SqliteTransport : ITransport
         await Writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
         {
             using var queue = batch.CreateCommand();
-            queue.CommandText = "INSERT OR IGNORE INTO sb_queues (name) VALUES ($queue)";
+            queue.CommandText = QueueRanges.Declare;
             queue.Parameters.AddWithValue("$queue", endpoint.Queue);
             queue.ExecuteNonQuery();
             using var subscription = batch.CreateCommand();

@@ -7,16 +7,12 @@ internal sealed class PublishOperation(string topic, Envelope envelope, long vis
 {
     public override void Execute(WriteBatch batch)
     {
-        var command = batch.Statements.Publish;
-        command.Parameters[0].Value = topic;
-        command.Parameters[1].Value = visibleAt;
-        EnvelopeColumns.Bind(command.Parameters, 2, envelope);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var queues = batch.Messages.Publish(topic, visibleAt, envelope);
+        if (visibleAt <= batch.Now)
         {
-            if (visibleAt <= batch.Now)
+            foreach (var queue in queues)
             {
-                batch.MessagesBecameVisible(reader.GetString(0));
+                batch.MessagesBecameVisible(queue);
             }
         }
     }

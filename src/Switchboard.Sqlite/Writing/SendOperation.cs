@@ -8,11 +8,7 @@ internal sealed class SendOperation(string queue, Envelope envelope, long visibl
 {
     public override void Execute(WriteBatch batch)
     {
-        var command = batch.Statements.Send;
-        command.Parameters[0].Value = queue;
-        command.Parameters[1].Value = visibleAt;
-        EnvelopeColumns.Bind(command.Parameters, 2, envelope);
-        if (command.ExecuteNonQuery() == 0)
+        if (!batch.Messages.Send(queue, visibleAt, envelope))
         {
             throw new UnroutableMessageException($"Queue '{queue}' does not exist; no endpoint declared it.");
         }

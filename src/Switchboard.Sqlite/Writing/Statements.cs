@@ -10,8 +10,11 @@ internal sealed class Statements : IDisposable
 
     public Statements(SqliteConnection connection)
     {
-        Send = Create(connection, MessageInserts.Send, "$queue", "$visible_at");
-        Publish = Create(connection, MessageInserts.Publish, "$topic", "$visible_at");
+        Insert = Create(connection, $"""
+            INSERT INTO sb_messages (seq, queue, visible_at, {Envelope}) VALUES ($seq, $queue, $visible_at, {Values})
+            """, "$seq", "$queue", "$visible_at");
+        QueueRange = Create(connection, QueueRanges.Range, "$queue");
+        Subscribers = Create(connection, "SELECT queue FROM sb_subscriptions WHERE topic = $topic", "$topic");
         Claim = Create(connection, $"""
             UPDATE sb_messages SET visible_at = $until, delivery_count = delivery_count + 1, lease = $lease
             WHERE seq IN (SELECT seq FROM sb_messages WHERE queue = $queue AND visible_at <= $now ORDER BY visible_at, seq LIMIT $limit)
@@ -27,11 +30,14 @@ internal sealed class Statements : IDisposable
             """, "$queue", "$at");
     }
 
-    /// <summary>$queue, $visible_at, then the envelope.</summary>
-    public SqliteCommand Send { get; }
+    /// <summary>$seq (NULL: SQLite's next rowid), $queue, $visible_at, then the envelope. Used through <see cref="MessageRows"/>.</summary>
+    public SqliteCommand Insert { get; }
 
-    /// <summary>$topic, $visible_at, then the envelope; returns one row per subscribed queue.</summary>
-    public SqliteCommand Publish { get; }
+    /// <summary>$queue; see <see cref="QueueRanges.Range"/>.</summary>
+    public SqliteCommand QueueRange { get; }
+
+    /// <summary>$topic; the subscribed queues.</summary>
+    public SqliteCommand Subscribers { get; }
 
     public SqliteCommand Claim { get; }
 
@@ -48,7 +54,7 @@ internal sealed class Statements : IDisposable
     /// <summary>$queue, $at, then the envelope.</summary>
     public SqliteCommand InsertDeadLetter { get; }
 
-    private SqliteCommand[] All => [Send, Publish, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
+    private SqliteCommand[] All => [Insert, QueueRange, Subscribers, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
 
     /// <summary>Points every statement at the batch's transaction.</summary>
     public void Enlist(SqliteTransaction transaction)

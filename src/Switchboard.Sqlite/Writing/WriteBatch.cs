@@ -16,6 +16,9 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
 
     public Statements Statements => statements;
 
+    /// <summary>Inserts messages into queues, in the batch's transaction.</summary>
+    public MessageRows Messages { get; } = new(statements);
+
     /// <summary>Unix milliseconds at the start of the batch: one clock reading for all its operations.</summary>
     public long Now { get; private set; }
 
@@ -29,6 +32,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
         Now = now;
         Transaction = transaction;
         statements.Enlist(transaction);
+        Messages.Reset();
         _touched.Clear();
     }
 
