@@ -17,7 +17,8 @@ internal static class QueueRanges
 
     /// <summary>
     /// The rowid of a new row for the queue whose <c>sb_queues</c> row is aliased <c>q</c>; NULL lets SQLite choose.
-    /// A range is 2^40 rowids, room for about 10^12 messages sent while the queue's newest message waits; past that, SQLite's own rowid. The maximum over a range is one seek from its end.
+    /// A range is 2^40 rowids, room for about 10^12 messages sent while the queue's newest message waits; past that,
+    /// SQLite's own rowid. The maximum over a range is one seek from its end.
     /// </summary>
     public const string NextRowid = """
         (SELECT nullif(coalesce(max(m.seq), q.number << 40) + 1, (q.number + 1) << 40)
@@ -36,9 +37,13 @@ internal static class QueueRanges
     /// <summary>The rowid after <paramref name="rowid"/> in its range; null when <paramref name="rowid"/> is the range's last.</summary>
     public static long? After(long rowid) => ((rowid + 1) >> RangeBits) == (rowid >> RangeBits) ? rowid + 1 : null;
 
-    /// <summary>Declares queue <c>$queue</c> with the next free number, or numbers it if it had none. Idempotent.</summary>
+    /// <summary>
+    /// Declares queue <c>$queue</c> with the next free number, or numbers it if it had none. Idempotent. Numbers stop
+    /// at 2^22 (a range past it would not fit in a rowid); a queue declared after that has none.
+    /// </summary>
     public const string Declare = """
-        INSERT INTO sb_queues (name, number) VALUES ($queue, (SELECT coalesce(max(number), 0) + 1 FROM sb_queues))
+        INSERT INTO sb_queues (name, number)
+        VALUES ($queue, (SELECT nullif(coalesce(max(number), 0) + 1, 4194305) FROM sb_queues))
         ON CONFLICT (name) DO UPDATE SET number = coalesce(sb_queues.number, excluded.number)
         """;
 

@@ -136,6 +136,30 @@ public abstract class ProjectionSuite<TFactory> : EventSourcingSuite<TFactory>
         Assert.Equal(expected, await ReadTalliesAsync(host));
     }
 
+    /// <summary>
+    /// A rebuild after a failed one does not resume the failed generation (whose read model holds what it applied before
+    /// failing, which a replay would count twice): it builds a generation of its own, and every event counts once.
+    /// </summary>
+    [Fact]
+    public async Task A_rebuild_after_a_failed_one_counts_every_event_once()
+    {
+        var store = await OpenStoreAsync();
+        var expected = await AppendTalliesAsync(store, streams: 3, perStream: 10);
+        var rules = new TallyRules();
+        var host = await StartAsync(store, NewProjection(rules));
+        var all = await ReadEverythingAsync(store);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+        rules.FailOnceAt(all[12].Position);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.RebuildAsync());
+
+        rules.Multiplier = 10;
+        await host.RebuildAsync().WaitAsync(Patience);
+        await host.WaitForPositionAsync(all[^1].Position).WaitAsync(Patience);
+
+        Assert.Equal(3, host.Generation);
+        Assert.Equal(expected.ToDictionary(t => t.Key, t => t.Value * 10), await ReadTalliesAsync(host));
+    }
+
     /// <summary>The read model the projection serves: here the in-memory tallies of the host's current generation.</summary>
     protected virtual Task<Dictionary<string, long>> ReadTalliesAsync(ProjectionHost host) =>
         Task.FromResult(new Dictionary<string, long>(_memory.Read(host.Generation)));

@@ -12,8 +12,10 @@ namespace Switchboard.EventSourcing.Projections;
 /// <remarks>
 /// Readers query the view <c>{table}</c>; a SQL projection writes <c>{table}_g{n}</c>. A rebuild creates generation
 /// n+1, catches it up from the first event while generation n stays live, then, in one store transaction, applies the
-/// last events, points the views at n+1 and records n+1 as current. The old tables are dropped afterwards. A projection
-/// that keeps its read model itself follows the same steps with nothing to create, point or drop.
+/// last events, points the views at n+1 and records n+1 as current. The old tables are dropped afterwards. A number is
+/// never used twice: after a failed rebuild the next one drops the failed generation's tables and builds n+2. A
+/// projection that keeps its read model itself follows the same steps with nothing to create, point or drop; what it
+/// keeps for a generation other than <see cref="Generation"/> it may discard.
 /// </remarks>
 public sealed class ProjectionHost : IAsyncDisposable
 {
@@ -89,7 +91,11 @@ public sealed class ProjectionHost : IAsyncDisposable
         {
             var name = Projection.Name;
             var old = Generation;
-            var next = old + 1;
+
+            // A number is never used twice: a read model the projection keeps itself may still hold what a failed
+            // rebuild applied to its generation, and a rebuild into it again would apply those events twice.
+            var lastTried = await _checkpoints.LoadCheckpointAsync(ProjectionNames.LastRebuilt(name), cancellationToken).ConfigureAwait(false) ?? old;
+            var next = Math.Max(old, lastTried) + 1;
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 _logger.LogInformation("Rebuilding projection {Projection} into generation {Generation}", name, next);
@@ -97,10 +103,20 @@ public sealed class ProjectionHost : IAsyncDisposable
 
             await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                await _generations.DropAsync(next, transaction, cancellationToken).ConfigureAwait(false);
+                for (var abandoned = old + 1; abandoned < next; abandoned++)
+                {
+                    await _generations.DropAsync(abandoned, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 await _generations.CreateAsync(next, transaction, cancellationToken).ConfigureAwait(false);
-                await transaction.SaveCheckpointAsync(ProjectionNames.Checkpoint(Projection.Name, next), 0, cancellationToken).ConfigureAwait(false);
+                await transaction.SaveCheckpointAsync(ProjectionNames.Checkpoint(name, next), 0, cancellationToken).ConfigureAwait(false);
+                await transaction.SaveCheckpointAsync(ProjectionNames.LastRebuilt(name), next, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var abandoned = old + 1; abandoned < next; abandoned++)
+            {
+                await _checkpoints.DeleteCheckpointAsync(ProjectionNames.Checkpoint(name, abandoned), cancellationToken).ConfigureAwait(false);
             }
 
             var position = await CatchUpAsync(next, 0, final: false, cancellationToken).ConfigureAwait(false);

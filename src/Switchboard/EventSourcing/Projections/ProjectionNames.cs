@@ -14,6 +14,9 @@ internal static class ProjectionNames
     // The generation readers see, kept as a checkpoint value so providers need no table for it.
     public static string Generation(string projection) => $"projection:{projection}:generation";
 
+    // The highest generation a rebuild started, finished or not.
+    public static string LastRebuilt(string projection) => $"projection:{projection}:last-rebuilt";
+
     // Table names go into SQL text, so they are restricted to what needs no quoting anywhere.
     public static void ValidateIdentifier(string name)
     {
