@@ -65,10 +65,14 @@ internal sealed class RetryStep(RetryPolicy policy, ILogger logger) : IReceiveSt
             {
                 failure = e;
                 CountFailure(context, e);
-                logger.LogWarning(e, "Handling {MessageType} {MessageId} at {Endpoint} failed (attempt {Attempt})", context.Envelope.MessageType, context.Envelope.MessageId, context.Endpoint, context.Attempts);
                 if (policy.IsPermanent(e))
                 {
                     break;
+                }
+
+                if (attempt < policy.ImmediateRetries)
+                {
+                    LogRetry(context, e, TimeSpan.Zero);
                 }
             }
         }
@@ -76,19 +80,46 @@ internal sealed class RetryStep(RetryPolicy policy, ILogger logger) : IReceiveSt
         var attempts = delayedSoFar * (policy.ImmediateRetries + 1) + context.Attempts;
         if (policy.IsPermanent(failure!))
         {
+            LogGivingUp(context, failure!);
             context.DeadLetter(DeadLetterReason.FromException("permanent failure", failure!, attempts));
         }
         else if (delayedSoFar < policy.DelayedRetries)
         {
             var round = delayedSoFar + 1;
             var envelope = context.Envelope.WithHeader(HeaderNames.DelayedRetries, round.ToString(CultureInfo.InvariantCulture));
-            context.Defer(policy.DelayFor(round), envelope);
+            var delay = policy.DelayFor(round);
+            LogRetry(context, failure!, delay);
+            context.Defer(delay, envelope);
         }
         else
         {
+            LogGivingUp(context, failure!);
             context.DeadLetter(DeadLetterReason.FromException("retries exhausted", failure!, attempts));
         }
     }
+
+    // A failure that will be retried is one line: a transient fault (a gateway's timeout) would otherwise fill the log
+    // with stack traces of attempts that then succeed. The last failure carries the exception.
+    private void LogRetry(ReceiveContext context, Exception failure, TimeSpan delay)
+    {
+        var envelope = context.Envelope;
+        var error = failure.GetType().FullName;
+        if (delay == TimeSpan.Zero)
+        {
+            logger.LogWarning(
+                "Handling {MessageType} {MessageId} at {Endpoint} failed (attempt {Attempt}), retrying now: {ErrorType}: {ErrorMessage}",
+                envelope.MessageType, envelope.MessageId, context.Endpoint, context.Attempts, error, failure.Message);
+        }
+        else
+        {
+            logger.LogWarning(
+                "Handling {MessageType} {MessageId} at {Endpoint} failed (attempt {Attempt}), retrying in {Delay}: {ErrorType}: {ErrorMessage}",
+                envelope.MessageType, envelope.MessageId, context.Endpoint, context.Attempts, delay, error, failure.Message);
+        }
+    }
+
+    private void LogGivingUp(ReceiveContext context, Exception failure) =>
+        logger.LogWarning(failure, "Handling {MessageType} {MessageId} at {Endpoint} failed (attempt {Attempt}) and is not retried", context.Envelope.MessageType, context.Envelope.MessageId, context.Endpoint, context.Attempts);
 
     private static int DelayedRetriesSoFar(Envelope envelope) =>
         envelope.Headers.TryGetValue(HeaderNames.DelayedRetries, out var value)
