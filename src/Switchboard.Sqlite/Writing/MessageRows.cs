@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Switchboard.Messages;
 
 namespace Switchboard.Sqlite.Writing;
@@ -28,9 +27,7 @@ internal sealed class MessageRows(Statements statements)
             return false;
         }
 
-        var insert = statements.Insert;
-        insert.Parameters[2].Value = visibleAt;
-        EnvelopeColumns.Bind(insert.Parameters, 3, envelope);
+        statements.Insert.Begin(visibleAt, envelope);
         Insert(queue, rowid);
         return true;
     }
@@ -39,9 +36,7 @@ internal sealed class MessageRows(Statements statements)
     public IReadOnlyList<string> Publish(string topic, long visibleAt, Envelope envelope)
     {
         var queues = Subscribers(topic);
-        var insert = statements.Insert;
-        insert.Parameters[2].Value = visibleAt;
-        EnvelopeColumns.Bind(insert.Parameters, 3, envelope);
+        statements.Insert.Begin(visibleAt, envelope);
         foreach (var queue in queues)
         {
             // A subscription without a declared queue was always delivered; it gets SQLite's rowid.
@@ -53,20 +48,12 @@ internal sealed class MessageRows(Statements statements)
 
     private void Insert(string queue, long? rowid)
     {
-        var insert = statements.Insert;
-        insert.Parameters[0].Value = (object?)rowid ?? DBNull.Value;
-        insert.Parameters[1].Value = queue;
-        try
-        {
-            insert.ExecuteNonQuery();
-        }
-        catch (SqliteException exception) when (rowid is not null && exception.SqliteExtendedErrorCode == SqlitePrimaryKeyViolation)
+        if (!statements.Insert.TryRun(queue, rowid))
         {
             // Something else on this connection inserted into the range (a transactional send inside a unit of
             // work computes its rowid in SQL): read the range again for the rows after this one.
             _next.Remove(queue);
-            insert.Parameters[0].Value = DBNull.Value;
-            insert.ExecuteNonQuery();
+            statements.Insert.TryRun(queue, null);
         }
     }
 
@@ -110,6 +97,4 @@ internal sealed class MessageRows(Statements statements)
         _next[queue] = rowid is { } taken ? QueueRanges.After(taken) : null;
         return true;
     }
-
-    private const int SqlitePrimaryKeyViolation = 1555;
 }

@@ -10,9 +10,7 @@ internal sealed class Statements : IDisposable
 
     public Statements(SqliteConnection connection)
     {
-        Insert = Create(connection, $"""
-            INSERT INTO sb_messages (seq, queue, visible_at, {Envelope}) VALUES ($seq, $queue, $visible_at, {Values})
-            """, "$seq", "$queue", "$visible_at");
+        Insert = new MessageInsert(connection);
         QueueRange = Create(connection, QueueRanges.Range, "$queue");
         Subscribers = Create(connection, "SELECT queue FROM sb_subscriptions WHERE topic = $topic", "$topic");
         Claim = Create(connection, $"""
@@ -30,8 +28,8 @@ internal sealed class Statements : IDisposable
             """, "$queue", "$at");
     }
 
-    /// <summary>$seq (NULL: SQLite's next rowid), $queue, $visible_at, then the envelope. Used through <see cref="MessageRows"/>.</summary>
-    public SqliteCommand Insert { get; }
+    /// <summary>A message's row. Used through <see cref="MessageRows"/>.</summary>
+    public MessageInsert Insert { get; }
 
     /// <summary>$queue; see <see cref="QueueRanges.Range"/>.</summary>
     public SqliteCommand QueueRange { get; }
@@ -54,7 +52,7 @@ internal sealed class Statements : IDisposable
     /// <summary>$queue, $at, then the envelope.</summary>
     public SqliteCommand InsertDeadLetter { get; }
 
-    private SqliteCommand[] All => [Insert, QueueRange, Subscribers, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
+    private SqliteCommand[] All => [QueueRange, Subscribers, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
 
     /// <summary>Points every statement at the batch's transaction.</summary>
     public void Enlist(SqliteTransaction transaction)
@@ -71,6 +69,8 @@ internal sealed class Statements : IDisposable
         {
             command.Dispose();
         }
+
+        Insert.Dispose();
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
