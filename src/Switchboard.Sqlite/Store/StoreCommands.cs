@@ -14,9 +14,9 @@ internal static class StoreCommands
         """;
 
     /// <summary>Opens a savepoint in the writer's batch (prepared once, unlike <c>SqliteTransaction.Save</c>).</summary>
-    public static void Savepoint(WriteBatch batch, string name) => batch.Prepared("SAVEPOINT " + name).ExecuteNonQuery();
+    public static void Savepoint(WriteBatch batch, string name) => batch.Raw("SAVEPOINT " + name).Execute();
 
-    public static void Release(WriteBatch batch, string name) => batch.Prepared("RELEASE " + name).ExecuteNonQuery();
+    public static void Release(WriteBatch batch, string name) => batch.Raw("RELEASE " + name).Execute();
 
     public static void RollbackTo(WriteBatch batch, string name)
     {
@@ -35,11 +35,8 @@ internal static class StoreCommands
     /// <summary>False when the endpoint had recorded the message already.</summary>
     public static bool RecordHandled(WriteBatch batch, string endpoint, string messageId)
     {
-        var command = batch.Prepared("INSERT OR IGNORE INTO sb_inbox (endpoint, message_id, handled_at) VALUES ($endpoint, $id, $now)");
-        command.Parameters.AddWithValue("$endpoint", endpoint);
-        command.Parameters.AddWithValue("$id", messageId);
-        command.Parameters.AddWithValue("$now", batch.Now);
-        return command.ExecuteNonQuery() == 1;
+        return batch.Raw("INSERT OR IGNORE INTO sb_inbox (endpoint, message_id, handled_at) VALUES (?1, ?2, ?3)")
+            .Bind(1, endpoint).Bind(2, messageId).Bind(3, batch.Now).Execute() == 1;
     }
 
     public static SagaRecord? LoadSaga(SqliteConnection connection, SqliteTransaction? transaction, string saga, string key)
@@ -55,16 +52,16 @@ internal static class StoreCommands
     /// <exception cref="ConcurrencyConflictException">It was created or changed meanwhile.</exception>
     public static void SaveSaga(WriteBatch batch, SagaRecord record, long expectedVersion)
     {
-        var command = batch.Prepared(expectedVersion == 0
-            ? "INSERT OR IGNORE INTO sb_sagas (saga, key, version, state, completed, updated_at) VALUES ($saga, $key, 1, $state, $completed, $now)"
-            : "UPDATE sb_sagas SET version = $expected + 1, state = $state, completed = $completed, updated_at = $now WHERE saga = $saga AND key = $key AND version = $expected");
-        command.Parameters.AddWithValue("$saga", record.Saga);
-        command.Parameters.AddWithValue("$key", record.Key);
-        command.Parameters.AddWithValue("$state", record.State);
-        command.Parameters.AddWithValue("$completed", record.Completed ? 1 : 0);
-        command.Parameters.AddWithValue("$now", batch.Now);
-        command.Parameters.AddWithValue("$expected", expectedVersion);
-        if (command.ExecuteNonQuery() == 0)
+        var statement = batch.Raw(expectedVersion == 0
+            ? "INSERT OR IGNORE INTO sb_sagas (saga, key, version, state, completed, updated_at) VALUES (?1, ?2, 1, ?3, ?4, ?5)"
+            : "UPDATE sb_sagas SET version = ?6 + 1, state = ?3, completed = ?4, updated_at = ?5 WHERE saga = ?1 AND key = ?2 AND version = ?6");
+        statement.Bind(1, record.Saga).Bind(2, record.Key).Bind(3, record.State).Bind(4, record.Completed ? 1 : 0).Bind(5, batch.Now);
+        if (expectedVersion != 0)
+        {
+            statement.Bind(6, expectedVersion);
+        }
+
+        if (statement.Execute() == 0)
         {
             throw new ConcurrencyConflictException(expectedVersion == 0
                 ? $"Saga '{record.Saga}' {record.Key} was created by another unit of work."

@@ -8,6 +8,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, IDisposable> _kept = [];
+    private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
 
@@ -77,6 +78,22 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     }
 
     /// <summary>
+    /// A <see cref="RawStatement"/> for <paramref name="sql"/> (parameters <c>?1</c>, <c>?2</c>, …), prepared once and kept
+    /// for the writer's lifetime: for the store's statements that run for every message. Bindings carry over from the
+    /// previous run, so the caller binds every parameter.
+    /// </summary>
+    public RawStatement Raw(string sql)
+    {
+        if (!_raw.TryGetValue(sql, out var statement))
+        {
+            statement = new RawStatement(connection, sql);
+            _raw[sql] = statement;
+        }
+
+        return statement;
+    }
+
+    /// <summary>
     /// An object bound to the writer's connection (a raw prepared statement of a hot path), created on first use and
     /// disposed with the writer; one per type.
     /// </summary>
@@ -100,6 +117,12 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
         }
 
         _prepared.Clear();
+        foreach (var statement in _raw.Values)
+        {
+            statement.Dispose();
+        }
+
+        _raw.Clear();
         foreach (var kept in _kept.Values)
         {
             kept.Dispose();

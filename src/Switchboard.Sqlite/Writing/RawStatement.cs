@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Switchboard.Sqlite.Writing;
+
+/// <summary>
+/// A statement of the writer's hot path prepared once on its connection and bound by index (<c>?1</c>, <c>?2</c>, …):
+/// through <see cref="SqliteCommand"/> every run paid for a data reader and new parameters bound by name. It runs in
+/// whatever transaction the connection has open, which on the writer is the batch's.
+/// </summary>
+internal sealed class RawStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public RawStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
+        SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    public RawStatement Bind(int index, string value)
+    {
+        raw.sqlite3_bind_text(_statement, index, value);
+        return this;
+    }
+
+    public RawStatement Bind(int index, long value)
+    {
+        raw.sqlite3_bind_int64(_statement, index, value);
+        return this;
+    }
+
+    /// <summary>Runs the statement and returns the rows it changed; a failure throws <see cref="SqliteException"/> with the primary code.</summary>
+    public int Execute()
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                // The primary code, as the writer's retry filter expects.
+                SqliteException.ThrowExceptionForRC(rc & 0xFF, _db);
+            }
+
+            return raw.sqlite3_changes(_db);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+}
