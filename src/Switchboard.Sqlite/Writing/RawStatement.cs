@@ -26,6 +26,20 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
+    public RawStatement BindOrNull(int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(_statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text(_statement, index, value);
+        }
+
+        return this;
+    }
+
     public RawStatement Bind(int index, long value)
     {
         raw.sqlite3_bind_int64(_statement, index, value);
