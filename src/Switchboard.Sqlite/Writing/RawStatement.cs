@@ -46,7 +46,39 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
-    /// <summary>Runs the statement and returns the rows it changed; a failure throws <see cref="SqliteException"/> with the primary code.</summary>
+    public RawStatement BindOrNull(int index, long? value)
+    {
+        if (value is { } number)
+        {
+            raw.sqlite3_bind_int64(_statement, index, number);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(_statement, index);
+        }
+
+        return this;
+    }
+
+    /// <summary>Binds a blob; an empty one binds a zero-length blob, not NULL.</summary>
+    public RawStatement Bind(int index, ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            raw.sqlite3_bind_zeroblob(_statement, index, 0);
+        }
+        else
+        {
+            raw.sqlite3_bind_blob(_statement, index, value);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Runs the statement and returns the rows it changed; a failure throws <see cref="SqliteException"/> with the
+    /// primary code (and the extended one in <see cref="SqliteException.SqliteExtendedErrorCode"/>).
+    /// </summary>
     public int Execute()
     {
         try
