@@ -103,9 +103,10 @@ public sealed class ProjectionHost : IAsyncDisposable
 
             await using (var transaction = await _store.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                for (var abandoned = old + 1; abandoned < next; abandoned++)
+                // The failed generations' tables, and any of next's (a rebuild of an older version failed into it).
+                for (var stale = old + 1; stale <= next; stale++)
                 {
-                    await _generations.DropAsync(abandoned, transaction, cancellationToken).ConfigureAwait(false);
+                    await _generations.DropAsync(stale, transaction, cancellationToken).ConfigureAwait(false);
                 }
 
                 await _generations.CreateAsync(next, transaction, cancellationToken).ConfigureAwait(false);
