@@ -26,18 +26,15 @@ public static class DevelopmentSigningKey
             Create(path);
         }
 
-        // A key that another process has just created may still be being written for a moment: it reads short.
-        for (var attempt = 1; ; attempt++)
+        // A key that another process has just created may still be being written for a moment: it reads short. The
+        // check is on what was read (the file only grows to its full length), not on the file's length afterwards,
+        // which the writer may have completed between the read and the check.
+        for (var attempt = 1; attempt < 100 && File.ReadAllText(path).Trim().Length < Base64Length; attempt++)
         {
-            try
-            {
-                return Load(path);
-            }
-            catch (ArgumentException) when (attempt < 100 && new FileInfo(path).Length < Base64Length)
-            {
-                Thread.Sleep(10);
-            }
+            Thread.Sleep(10);
         }
+
+        return Load(path);
     }
 
     /// <summary>The key in <paramref name="path"/>; <see cref="ArgumentException"/> naming the file when it is missing, malformed or readable by others.</summary>
