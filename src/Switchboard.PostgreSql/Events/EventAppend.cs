@@ -98,8 +98,9 @@ internal static class EventAppend
     }
 
     /// <summary>
-    /// Runs <paramref name="command"/>, an append statement, alone in <paramref name="batch"/>, and reads what its rows
-    /// say (see <see cref="ReadOutcomeAsync"/>). Database errors reach the caller, which maps them for its context.
+    /// Runs <paramref name="command"/>, an append statement, last in <paramref name="batch"/> (after what the caller
+    /// added, in the batch's one transaction), and reads what its rows say (see <see cref="ReadOutcomeAsync"/>).
+    /// Database errors reach the caller, which maps them for its context.
     /// </summary>
     public static async ValueTask<(AppendResult? Result, DuplicateEventIdException? Duplicate)> ExecuteAsync(
         NpgsqlBatch batch, NpgsqlBatchCommand command, string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
@@ -108,6 +109,12 @@ internal static class EventAppend
         var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
+            // Past the results of what the caller put before the append (the stream's lock).
+            for (var skipped = 1; skipped < batch.BatchCommands.Count; skipped++)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return await ReadOutcomeAsync(reader, streamId, events, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -118,6 +118,16 @@ internal sealed class EventStoreSql
     /// <summary>Wakes the schema's listeners.</summary>
     public string Notify { get; }
 
+    /// <summary>
+    /// Waits for the stream's lock (<c>$1</c> the stream id) until the transaction ends, without giving the transaction
+    /// an id. Run before an append's statement in the same transaction, it makes appends to one stream take their
+    /// transaction ids, and so their positions, in the order of their versions: an append that waits on the stream's
+    /// row instead already holds an id taken before it waited, and a later-numbered append that got the row first would
+    /// end up with the lower versions at the higher positions. Advisory locks of two keys (this class) do not overlap
+    /// the one-key locks of migrations.
+    /// </summary>
+    public const string StreamLock = "SELECT pg_catalog.pg_advisory_xact_lock(1397850691, pg_catalog.hashtext($1))";
+
     public string StreamVersion { get; }
 
     /// <summary>The stored events with ids in $1 (an array): event id, stream, version, position.</summary>

@@ -132,6 +132,9 @@ public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISn
             var batch = _statements.CreateBatch();
             await using (batch.ConfigureAwait(false))
             {
+                var streamLock = new NpgsqlBatchCommand(EventStoreSql.StreamLock);
+                streamLock.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
+                batch.BatchCommands.Add(streamLock);
                 (AppendResult? Result, DuplicateEventIdException? Duplicate) outcome;
                 try
                 {
