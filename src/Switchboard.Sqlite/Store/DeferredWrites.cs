@@ -78,7 +78,7 @@ internal sealed class DeferredWrites
     /// <summary>Removes a delivered message if its lease is still the one given (as the transport's own acknowledgement does).</summary>
     public static void Complete(WriteBatch batch, long seq, long lease)
     {
-        batch.Statements.Complete.Bind(1, seq).Bind(2, lease).Execute();
+        batch.Raw("DELETE FROM sb_messages WHERE seq = ?1 AND lease = ?2").Bind(1, seq).Bind(2, lease).Execute();
     }
 
     /// <summary>Appends in the unit's transaction; a stream not at <paramref name="expected"/> is a lost race of the unit.</summary>

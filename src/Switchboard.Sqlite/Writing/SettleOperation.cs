@@ -55,7 +55,7 @@ internal sealed class SettleOperation : WriteOperation<bool>
                 Run(s.Complete);
                 break;
             case SettleKind.Abandon:
-                s.Abandon.Bind(3, _at);
+                s.Abandon.Parameters[2].Value = _at;
                 if (Run(s.Abandon) && _at <= batch.Now)
                 {
                     batch.MessagesBecameVisible(_queue);
@@ -63,11 +63,12 @@ internal sealed class SettleOperation : WriteOperation<bool>
 
                 break;
             case SettleKind.Defer:
-                s.Defer.Bind(3, _at).BindOrNull(4, _envelope!.Headers.Count == 0 ? null : HeadersJson.Write(_envelope.Headers));
+                s.Defer.Parameters[2].Value = _at;
+                s.Defer.Parameters[3].Value = _envelope!.Headers.Count == 0 ? DBNull.Value : HeadersJson.Write(_envelope.Headers);
                 Run(s.Defer);
                 break;
             case SettleKind.Renew:
-                s.Renew.Bind(3, _at);
+                s.Renew.Parameters[2].Value = _at;
                 Run(s.Renew);
                 break;
             case SettleKind.DeadLetter:
@@ -85,9 +86,11 @@ internal sealed class SettleOperation : WriteOperation<bool>
         }
     }
 
-    private bool Run(RawStatement statement)
+    private bool Run(Microsoft.Data.Sqlite.SqliteCommand command)
     {
-        Result = statement.Bind(1, _seq).Bind(2, _lease).Execute() == 1;
+        command.Parameters[0].Value = _seq;
+        command.Parameters[1].Value = _lease;
+        Result = command.ExecuteNonQuery() == 1;
         return Result;
     }
 }

@@ -19,10 +19,10 @@ internal sealed class Statements : IDisposable
             RETURNING seq, delivery_count, {Envelope}
             """, "$until", "$lease", "$queue", "$now", "$limit");
         NextVisible = Create(connection, "SELECT MIN(visible_at) FROM sb_messages WHERE queue = $queue", "$queue");
-        Complete = new RawStatement(connection, "DELETE FROM sb_messages WHERE seq = ?1 AND lease = ?2");
-        Abandon = new RawStatement(connection, "UPDATE sb_messages SET visible_at = ?3, lease = NULL WHERE seq = ?1 AND lease = ?2");
-        Defer = new RawStatement(connection, "UPDATE sb_messages SET visible_at = ?3, lease = NULL, headers = ?4 WHERE seq = ?1 AND lease = ?2");
-        Renew = new RawStatement(connection, "UPDATE sb_messages SET visible_at = ?3 WHERE seq = ?1 AND lease = ?2");
+        Complete = Create(connection, "DELETE FROM sb_messages WHERE seq = $seq AND lease = $lease", "$seq", "$lease");
+        Abandon = Create(connection, "UPDATE sb_messages SET visible_at = $at, lease = NULL WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$at");
+        Defer = Create(connection, "UPDATE sb_messages SET visible_at = $at, lease = NULL, headers = $headers WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$at", "$headers");
+        Renew = Create(connection, "UPDATE sb_messages SET visible_at = $until WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$until");
         InsertDeadLetter = Create(connection, $"""
             INSERT INTO sb_dead_letters (queue, dead_lettered_at, {Envelope}) VALUES ($queue, $at, {Values})
             """, "$queue", "$at");
@@ -41,19 +41,18 @@ internal sealed class Statements : IDisposable
 
     public SqliteCommand NextVisible { get; }
 
-    /// <summary>The settlements: ?1 seq and ?2 lease, then ?3 visible at and ?4 headers where they set them.</summary>
-    public RawStatement Complete { get; }
+    public SqliteCommand Complete { get; }
 
-    public RawStatement Abandon { get; }
+    public SqliteCommand Abandon { get; }
 
-    public RawStatement Defer { get; }
+    public SqliteCommand Defer { get; }
 
-    public RawStatement Renew { get; }
+    public SqliteCommand Renew { get; }
 
     /// <summary>$queue, $at, then the envelope.</summary>
     public SqliteCommand InsertDeadLetter { get; }
 
-    private SqliteCommand[] All => [QueueRange, Subscribers, Claim, NextVisible, InsertDeadLetter];
+    private SqliteCommand[] All => [QueueRange, Subscribers, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
 
     /// <summary>Points every statement at the batch's transaction.</summary>
     public void Enlist(SqliteTransaction transaction)
@@ -72,10 +71,6 @@ internal sealed class Statements : IDisposable
         }
 
         Insert.Dispose();
-        foreach (var statement in new[] { Complete, Abandon, Defer, Renew })
-        {
-            statement.Dispose();
-        }
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
