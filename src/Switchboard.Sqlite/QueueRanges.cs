@@ -15,20 +15,21 @@ internal static class QueueRanges
 {
     private const int RangeBits = 40;
 
+    // The rows of sb_messages (aliased m) in the range of the queue whose sb_queues row is aliased q.
+    private const string InRange = "m.seq >= q.number << 40 AND m.seq < (q.number + 1) << 40";
+
     /// <summary>
     /// The rowid of a new row for the queue whose <c>sb_queues</c> row is aliased <c>q</c>; NULL lets SQLite choose.
     /// A range is 2^40 rowids, room for about 10^12 messages sent while the queue's newest message waits; past that,
     /// SQLite's own rowid. The maximum over a range is one seek from its end.
     /// </summary>
-    public const string NextRowid = """
-        (SELECT nullif(coalesce(max(m.seq), q.number << 40) + 1, (q.number + 1) << 40)
-         FROM sb_messages m WHERE m.seq >= q.number << 40 AND m.seq < (q.number + 1) << 40)
+    public const string NextRowid = $"""
+        (SELECT nullif(coalesce(max(m.seq), q.number << 40) + 1, (q.number + 1) << 40) FROM sb_messages m WHERE {InRange})
         """;
 
     /// <summary>A queue's number and the highest rowid in its range: <c>$queue</c>; no row when it was never declared.</summary>
-    public const string Range = """
-        SELECT q.number, (SELECT max(m.seq) FROM sb_messages m WHERE m.seq >= q.number << 40 AND m.seq < (q.number + 1) << 40)
-        FROM sb_queues q WHERE q.name = $queue
+    public const string Range = $"""
+        SELECT q.number, (SELECT max(m.seq) FROM sb_messages m WHERE {InRange}) FROM sb_queues q WHERE q.name = $queue
         """;
 
     /// <summary>The rowid after <paramref name="highest"/> in range <paramref name="number"/> (its first when empty); null when the range is full.</summary>
