@@ -52,6 +52,11 @@ public static class OrderServiceExtensions
         bus.Services.TryAddSingleton(database);
         bus.Services.AddSingleton(options);
         bus.Services.TryAddSingleton(sp => new OrderQueries(sp.GetRequiredService<ShopDatabase>()));
+        bus.Services.TryAddSingleton(sp => new OrderKeys(
+            sp.GetRequiredService<IEventStoreReader>(),
+            sp.GetRequiredService<IEventStoreWriter>(),
+            sp.GetRequiredService<EventTypeMap>(),
+            sp.GetRequiredService<TimeProvider>()));
 
         return bus
             .Message<OrderStuckTimeout>("shop.order-stuck-timeout.v1")
@@ -82,6 +87,7 @@ public static class OrderServiceExtensions
                 .Event<OrderMarkedCancelled>("order-marked-cancelled")
                 .Event<OrderMarkedRefunded>("order-marked-refunded")
                 .Event<OrderMarkedShipmentCancelled>("order-marked-shipment-cancelled")
+                .Event<OrderKeyUsed>("order-key-used")
                 .Event<OrderCreated>(ContractEventNames[0])
                 .Event<OrderCompleted>(ContractEventNames[1])
                 .Event<OrderFailed>(ContractEventNames[2])

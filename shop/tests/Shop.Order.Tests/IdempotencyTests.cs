@@ -150,6 +150,53 @@ public sealed class IdempotencyTests
         Assert.Equal($"/orders/{id:D}", response.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task A_keyed_order_gets_a_time_ordered_id_recorded_under_its_key()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+
+        using var first = await host.PostAsync(OrderServiceHost.ValidOrder(), "key-ordered-1");
+        using var second = await host.PostAsync(OrderServiceHost.ValidOrder(), "key-ordered-2");
+
+        var firstId = Guid.Parse(first.Headers.Location!.OriginalString["/orders/".Length..]);
+        var secondId = Guid.Parse(second.Headers.Location!.OriginalString["/orders/".Length..]);
+        Assert.Equal(7, firstId.Version);
+        Assert.Equal(7, secondId.Version);
+        Assert.True(string.CompareOrdinal(firstId.ToString("D"), secondId.ToString("D")) < 0, "the later order's id sorts after the earlier one's");
+        var key = await host.Store.ReadStreamAsync($"orderkey-{OrderIds.FromIdempotencyKey("cust-1", "key-ordered-1"):D}", 1, ReadDirection.Forwards, 10);
+        var used = Assert.Single(key);
+        Assert.Equal("order-key-used", used.Type);
+        Assert.Equal(firstId, JsonSerializer.Deserialize<OrderKeyUsed>(used.Data.Span, JsonSerializerOptions.Web)!.OrderId);
+    }
+
+    [Fact]
+    public async Task A_key_recorded_before_a_crash_that_lost_its_order_places_the_order_under_the_recorded_id()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+        var recorded = Guid.CreateVersion7();
+        var used = JsonSerializer.SerializeToUtf8Bytes(new OrderKeyUsed(recorded, DateTimeOffset.UtcNow), JsonSerializerOptions.Web);
+        await host.Store.AppendAsync($"orderkey-{OrderIds.FromIdempotencyKey("cust-1", "key-crashed"):D}", ExpectedVersion.NoStream, [new EventData(Guid.NewGuid().ToString(), "order-key-used", used, EventMetadata.Empty)]);
+
+        using var retry = await host.PostAsync(OrderServiceHost.ValidOrder(), "key-crashed");
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal($"/orders/{recorded:D}", retry.Headers.Location!.OriginalString);
+        await AssertOneOrderCreatedAsync(host, recorded);
+    }
+
+    [Fact]
+    public async Task The_same_key_of_another_customer_is_another_order()
+    {
+        await using var host = await OrderServiceHost.StartAsync();
+
+        using var mine = await host.PostAsync(OrderServiceHost.ValidOrder("cust-1"), "shared-key", "cust-1");
+        using var theirs = await host.PostAsync(OrderServiceHost.ValidOrder("cust-2"), "shared-key", "cust-2");
+
+        Assert.Equal(HttpStatusCode.Accepted, mine.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, theirs.StatusCode);
+        Assert.NotEqual(mine.Headers.Location, theirs.Headers.Location);
+    }
+
     private static async Task AssertOneOrderCreatedAsync(OrderServiceHost host, Guid id)
     {
         await Eventually.HoldsAsync(() => host.Published.Of<OrderCreated>().Any(m => m.Message.OrderId == id), "OrderCreated");

@@ -73,7 +73,9 @@ internal static class OrderEndpoints
         // The key is the customer's: the same key from another customer names another order, so nobody learns of, or
         // gets, an order under someone else's key.
         var time = services.GetRequiredService<TimeProvider>();
-        var orderId = idempotencyKey is null ? OrderIds.New() : OrderIds.FromIdempotencyKey(customerId, idempotencyKey);
+        var orderId = idempotencyKey is null
+            ? OrderIds.New()
+            : await services.GetRequiredService<OrderKeys>().OrderIdAsync(customerId, idempotencyKey, cancellationToken).ConfigureAwait(false);
         var lines = request.Lines!.Select(l => new OrderLine(l!.Sku!, l.Quantity!.Value, Catalog.Find(l.Sku!)!.Price)).ToList();
         var address = request.ShippingAddress!;
         var now = time.GetUtcNow();

@@ -84,3 +84,11 @@ public sealed record OrderMarkedRefunded(Guid OrderId, string PaymentId, decimal
 /// <param name="Reason">Why (the cancellation's reason).</param>
 /// <param name="CancelledAt">When it was voided.</param>
 public sealed record OrderMarkedShipmentCancelled(Guid OrderId, string ShipmentId, string Reason, DateTimeOffset CancelledAt);
+
+/// <summary>
+/// A customer's <c>Idempotency-Key</c> was first used, for the order <paramref name="OrderId"/>: the one event of the key's
+/// stream (<c>OrderKeys</c>), so that every request under the key names that order.
+/// </summary>
+/// <param name="OrderId">The order the key names.</param>
+/// <param name="UsedAt">When the key was first used.</param>
+public sealed record OrderKeyUsed(Guid OrderId, DateTimeOffset UsedAt);
