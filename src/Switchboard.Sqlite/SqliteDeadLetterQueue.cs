@@ -99,11 +99,6 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
                 delete.ExecuteNonQuery();
             }
 
-            if (letters.Count > 0)
-            {
-                batch.MessagesBecameVisible(queue);
-            }
-
             return letters.Count;
         }), cancellationToken);
 

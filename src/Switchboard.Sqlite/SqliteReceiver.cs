@@ -37,6 +37,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
         _logger = logger;
         _buffer = Channel.CreateBounded<SqliteDelivery>(new BoundedChannelOptions(receiverOptions.Prefetch) { SingleWriter = true });
         _room = new SemaphoreSlim(receiverOptions.Prefetch, receiverOptions.Prefetch);
+        writer.Receivers.Add(queue, this);
         _pump = Task.Run(PumpAsync);
         _renewal = Task.Run(RenewAsync);
     }
@@ -47,6 +48,32 @@ internal sealed class SqliteReceiver : ITransportReceiver
         return read.IsCompletedSuccessfully ? ValueTask.FromResult<IncomingMessage>(read.Result) : Await(read);
 
         static async ValueTask<IncomingMessage> Await(ValueTask<SqliteDelivery> pending) => await pending.ConfigureAwait(false);
+    }
+
+    /// <summary>The queue this receiver consumes.</summary>
+    internal string Queue => _queue;
+
+    /// <summary>How long a claim or a hand-off leases a message.</summary>
+    internal long LeaseMilliseconds => (long)_options.LeaseDuration.TotalMilliseconds;
+
+    /// <summary>Takes one slot of room for a hand-off (on the writer's thread); false when the receiver is full or stopping.</summary>
+    internal bool TryReserve() => !_stop.IsCancellationRequested && _room.Wait(0);
+
+    /// <summary>Gives back a slot <see cref="TryReserve"/> took for a hand-off that did not commit.</summary>
+    internal void Unreserve() => _room.Release();
+
+    /// <summary>
+    /// Takes a message the writer inserted already leased to this receiver (a hand-off), after its commit, into the
+    /// slot <see cref="TryReserve"/> took. A receiver that stopped meanwhile leaves it to its lease, as a crash would.
+    /// </summary>
+    internal void Deliver(long seq, long lease, Messages.Envelope envelope)
+    {
+        var delivery = new SqliteDelivery(this, _queue, new ClaimedMessage(seq, 1, envelope), lease);
+        _held[seq] = delivery;
+        if (!_buffer.Writer.TryWrite(delivery))
+        {
+            _held.TryRemove(seq, out _);
+        }
     }
 
     /// <summary>The file's writer (a unit of work that writes through it can remove this queue's messages in its commit).</summary>
@@ -70,6 +97,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
 
     public async ValueTask DisposeAsync()
     {
+        _writer.Receivers.Remove(_queue, this);
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_pump, _renewal).ConfigureAwait(false);
         _buffer.Writer.TryComplete();

@@ -120,9 +120,10 @@ public sealed class QueueRangeTests : IAsyncLifetime
         await using (var connection = Open())
         {
             using var statements = new Statements(connection);
-            var rows = new MessageRows(statements);
+            var rows = new MessageRows(statements, new LocalReceivers(), _ => { });
             using var transaction = connection.BeginTransaction();
             statements.Enlist(transaction);
+            rows.Reset(UnixMilliseconds.Now());
 
             Assert.True(rows.Send("orders", 0, Envelope("writer-1")));
             await SqliteTransactionalSender.WriteAsync(connection, transaction, new OutgoingMessage(OutgoingKind.Send, "orders", Envelope("in-sql"), null));

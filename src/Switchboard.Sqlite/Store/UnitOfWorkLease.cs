@@ -42,6 +42,7 @@ internal sealed class UnitOfWorkLease : WriteOperation<bool>
         }
 
         batch.Transaction.Save(Savepoint);
+        var handOffs = batch.Messages.HandOffCount;
         _granted.TrySetResult(batch);
         while (!_finished.Wait(WarnEvery))
         {
@@ -57,6 +58,7 @@ internal sealed class UnitOfWorkLease : WriteOperation<bool>
         {
             batch.Transaction.Rollback(Savepoint);
             batch.Transaction.Release(Savepoint);
+            batch.Messages.ReleaseHandOffs(handOffs); // their rows are gone with the savepoint
             Result = false;
         }
     }

@@ -29,6 +29,11 @@ internal sealed class ClaimOperation(string queue, int limit, TimeSpan leaseDura
             }
         }
 
+        if (messages.Count < limit)
+        {
+            batch.Messages.Drained(queue);
+        }
+
         long? next = null;
         if (messages.Count == 0)
         {

@@ -7,17 +7,43 @@ namespace Switchboard.Sqlite.Writing;
 /// and a topic's subscribers are read once per batch: the batch holds the file's write lock, so no other process
 /// inserts meanwhile, and the following rows of the batch take the next rowids without a lookup.
 /// </summary>
-internal sealed class MessageRows(Statements statements)
+/// <remarks>
+/// A message due now for a queue whose local receiver is drained (its last claim found fewer messages than it had room
+/// for, and no message became visible there since) and still has room is handed off: inserted already leased to that
+/// receiver, and given to it once the batch commits (<see cref="DeliverHandOffs"/>). It is never claimed, so it does
+/// not overtake a message waiting in the queue; a crash before the receiver settles it leaves a lease that expires, as
+/// after a claim.
+/// </remarks>
+internal sealed class MessageRows(Statements statements, LocalReceivers receivers, Action<string> becameVisible)
 {
     private readonly Dictionary<string, long?> _next = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _subscribers = new(StringComparer.Ordinal);
 
-    /// <summary>Forgets what the previous batch read: between batches other processes may write.</summary>
-    public void Reset()
+    // Kept across batches: only this thread claims for, and inserts into, its receivers' queues.
+    private readonly HashSet<string> _drained = new(StringComparer.Ordinal);
+    private readonly List<HandOff> _handOffs = [];
+    private long _now;
+
+    /// <summary>Hand-offs of the batch so far; <see cref="ReleaseHandOffs"/> takes back those after a mark.</summary>
+    public int HandOffCount => _handOffs.Count;
+
+    /// <summary>
+    /// Forgets what the previous batch read (between batches other processes may write), and takes back hand-offs that
+    /// were never delivered.
+    /// </summary>
+    public void Reset(long now)
     {
+        ReleaseHandOffs(0);
         _next.Clear();
         _subscribers.Clear();
+        _now = now;
     }
+
+    /// <summary>A claim of <paramref name="queue"/> found fewer visible messages than it asked for: none is left waiting.</summary>
+    public void Drained(string queue) => _drained.Add(queue);
+
+    /// <summary>A message of <paramref name="queue"/> waits in the table: later ones go there behind it, not to the receiver.</summary>
+    public void Waiting(string queue) => _drained.Remove(queue);
 
     /// <summary>Inserts the message into <paramref name="queue"/>; false when no endpoint declared the queue.</summary>
     public bool Send(string queue, long visibleAt, Envelope envelope)
@@ -27,8 +53,8 @@ internal sealed class MessageRows(Statements statements)
             return false;
         }
 
-        statements.Insert.Begin(visibleAt, envelope);
-        Insert(queue, rowid);
+        statements.Insert.Begin(envelope);
+        Insert(queue, rowid, visibleAt, envelope);
         return true;
     }
 
@@ -36,24 +62,67 @@ internal sealed class MessageRows(Statements statements)
     public IReadOnlyList<string> Publish(string topic, long visibleAt, Envelope envelope)
     {
         var queues = Subscribers(topic);
-        statements.Insert.Begin(visibleAt, envelope);
+        statements.Insert.Begin(envelope);
         foreach (var queue in queues)
         {
             // A subscription without a declared queue was always delivered; it gets SQLite's rowid.
-            Insert(queue, TryNextRowid(queue, out var rowid) ? rowid : null);
+            Insert(queue, TryNextRowid(queue, out var rowid) ? rowid : null, visibleAt, envelope);
         }
 
         return queues;
     }
 
-    private void Insert(string queue, long? rowid)
+    /// <summary>After the commit: gives each handed-off message to its receiver.</summary>
+    public void DeliverHandOffs()
     {
-        if (!statements.Insert.TryRun(queue, rowid))
+        foreach (var handOff in _handOffs)
         {
-            // Something else on this connection inserted into the range (a transactional send inside a unit of
-            // work computes its rowid in SQL): read the range again for the rows after this one.
-            _next.Remove(queue);
-            statements.Insert.TryRun(queue, null);
+            handOff.Receiver.Deliver(handOff.Seq, handOff.Lease, handOff.Envelope);
+            WriterMetrics.HandOffs.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", handOff.Receiver.Queue));
+        }
+
+        _handOffs.Clear();
+    }
+
+    /// <summary>Takes back the hand-offs after <paramref name="mark"/> (their operation or their batch failed): the receivers' room is free again.</summary>
+    public void ReleaseHandOffs(int mark)
+    {
+        for (var i = _handOffs.Count - 1; i >= mark; i--)
+        {
+            _handOffs[i].Receiver.Unreserve();
+            _handOffs.RemoveAt(i);
+        }
+    }
+
+    private void Insert(string queue, long? rowid, long visibleAt, Envelope envelope)
+    {
+        var due = visibleAt <= _now;
+        var receiver = due && _drained.Contains(queue) && receivers.TryGet(queue, out var local) && local.TryReserve() ? local : null;
+        long? lease = receiver is null ? null : Random.Shared.NextInt64(1, long.MaxValue);
+        var rowVisibleAt = receiver is null ? visibleAt : _now + receiver.LeaseMilliseconds;
+        try
+        {
+            if (!statements.Insert.TryRun(queue, rowid, rowVisibleAt, lease))
+            {
+                // Something else on this connection inserted into the range (a transactional send inside a unit of
+                // work computes its rowid in SQL): read the range again for the rows after this one.
+                _next.Remove(queue);
+                statements.Insert.TryRun(queue, null, rowVisibleAt, lease);
+            }
+        }
+        catch
+        {
+            receiver?.Unreserve();
+            throw;
+        }
+
+        if (receiver is not null)
+        {
+            _handOffs.Add(new HandOff(receiver, statements.Insert.LastRowid, lease!.Value, envelope));
+        }
+        else if (due)
+        {
+            becameVisible(queue);
         }
     }
 
@@ -97,4 +166,6 @@ internal sealed class MessageRows(Statements statements)
         _next[queue] = rowid is { } taken ? QueueRanges.After(taken) : null;
         return true;
     }
+
+    private readonly record struct HandOff(SqliteReceiver Receiver, long Seq, long Lease, Envelope Envelope);
 }

@@ -12,10 +12,5 @@ internal sealed class SendOperation(string queue, Envelope envelope, long visibl
         {
             throw new UnroutableMessageException($"Queue '{queue}' does not exist; no endpoint declared it.");
         }
-
-        if (visibleAt <= batch.Now)
-        {
-            batch.MessagesBecameVisible(queue);
-        }
     }
 }

@@ -39,6 +39,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _thread.Start();
     }
 
+    /// <summary>This process's receivers, which the writer hands new messages to (<see cref="MessageRows"/>).</summary>
+    public LocalReceivers Receivers { get; } = new();
+
     /// <summary>Queues an operation; waits while the writer's queue is full.</summary>
     public ValueTask EnqueueAsync(WriteOperation operation, CancellationToken cancellationToken = default)
     {
@@ -70,7 +73,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             using var connection = _connections.Open();
             using var statements = new Statements(connection);
-            using var batch = new WriteBatch(connection, statements);
+            using var batch = new WriteBatch(connection, statements, Receivers);
             var operations = new List<WriteOperation>(_options.MaxBatch);
             var reader = _pending.Reader;
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -109,12 +112,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 batch.Begin(UnixMilliseconds.Now(), transaction);
                 foreach (var operation in operations)
                 {
+                    var handOffs = batch.Messages.HandOffCount;
                     try
                     {
                         operation.Execute(batch);
                     }
                     catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_NOMEM })
                     {
+                        batch.Messages.ReleaseHandOffs(handOffs);
                         failed[operation] = e;
                     }
                 }
@@ -128,6 +133,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 // Busy beyond the timeout, or an I/O error: nothing of this batch was committed, so it is safe to run
                 // again, except for units of work whose callers ran their part already: those fail and retry themselves.
                 TryRollback(transaction);
+                batch.Messages.ReleaseHandOffs(0);
                 FailWhatCannotRunAgain(operations, e);
                 _logger.LogWarning(e, "SQLite batch of {Count} operation(s) failed (attempt {Attempt}); retrying", operations.Count, attempt);
                 Thread.Sleep(TimeSpan.FromMilliseconds(10 * attempt));
@@ -135,6 +141,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             catch (Exception e)
             {
                 TryRollback(transaction);
+                batch.Messages.ReleaseHandOffs(0);
                 foreach (var operation in operations)
                 {
                     operation.Fail(e);
@@ -157,6 +164,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
         }
 
+        batch.Messages.DeliverHandOffs();
         foreach (var queue in batch.Touched)
         {
             _signals.Pulse(queue);

@@ -3,22 +3,32 @@ using Microsoft.Data.Sqlite;
 namespace Switchboard.Sqlite.Writing;
 
 /// <summary>What an operation sees while its batch's transaction is open.</summary>
-internal sealed class WriteBatch(SqliteConnection connection, Statements statements) : IDisposable
+internal sealed class WriteBatch : IDisposable
 {
+    private readonly SqliteConnection _connection;
+    private readonly Statements _statements;
+
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, IDisposable> _kept = [];
     private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
 
-    public SqliteConnection Connection => connection;
+    public WriteBatch(SqliteConnection connection, Statements statements, LocalReceivers receivers)
+    {
+        _connection = connection;
+        _statements = statements;
+        Messages = new MessageRows(statements, receivers, MessagesBecameVisible);
+    }
+
+    public SqliteConnection Connection => _connection;
 
     /// <summary>The batch's transaction: every command on the connection must carry it.</summary>
     public SqliteTransaction Transaction { get; private set; } = null!;
 
-    public Statements Statements => statements;
+    public Statements Statements => _statements;
 
     /// <summary>Inserts messages into queues, in the batch's transaction.</summary>
-    public MessageRows Messages { get; } = new(statements);
+    public MessageRows Messages { get; }
 
     /// <summary>Unix milliseconds at the start of the batch: one clock reading for all its operations.</summary>
     public long Now { get; private set; }
@@ -26,14 +36,18 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     /// <summary>Queues that got deliverable messages in this batch; their local receivers are woken after commit.</summary>
     public IReadOnlyCollection<string> Touched => _touched;
 
-    public void MessagesBecameVisible(string queue) => _touched.Add(queue);
+    public void MessagesBecameVisible(string queue)
+    {
+        _touched.Add(queue);
+        Messages.Waiting(queue);
+    }
 
     public void Begin(long now, SqliteTransaction transaction)
     {
         Now = now;
         Transaction = transaction;
-        statements.Enlist(transaction);
-        Messages.Reset();
+        _statements.Enlist(transaction);
+        Messages.Reset(now);
         _touched.Clear();
     }
 
@@ -45,7 +59,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     {
         if (!_prepared.TryGetValue(sql, out var command))
         {
-            command = connection.CreateCommand();
+            command = _connection.CreateCommand();
             command.CommandText = sql;
             _prepared[sql] = command;
         }
@@ -63,7 +77,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     {
         if (!_prepared.TryGetValue(sql, out var command))
         {
-            command = connection.CreateCommand();
+            command = _connection.CreateCommand();
             command.CommandText = sql;
             foreach (var name in parameters)
             {
@@ -86,7 +100,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     {
         if (!_raw.TryGetValue(sql, out var statement))
         {
-            statement = new RawStatement(connection, sql);
+            statement = new RawStatement(_connection, sql);
             _raw[sql] = statement;
         }
 
@@ -102,7 +116,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     {
         if (!_kept.TryGetValue(typeof(T), out var kept))
         {
-            kept = create(connection);
+            kept = create(_connection);
             _kept[typeof(T)] = kept;
         }
 
@@ -134,7 +148,7 @@ internal sealed class WriteBatch(SqliteConnection connection, Statements stateme
     /// <summary>A command in the batch's transaction, for operations without a prepared statement.</summary>
     public SqliteCommand CreateCommand()
     {
-        var command = connection.CreateCommand();
+        var command = _connection.CreateCommand();
         command.Transaction = Transaction;
         return command;
     }

@@ -36,6 +36,13 @@ internal static class WriterMetrics
     public static Histogram<double> Wait { get; } = SwitchboardDiagnostics.Meter.CreateHistogram<double>(
         "switchboard.sqlite.writer.wait", "s", "Time from queueing a write to the end of its commit.");
 
+    /// <summary>
+    /// Messages the writer inserted already leased to an idle local receiver and gave it after the commit, tagged
+    /// <c>messaging.destination.name</c>: deliveries that took no claim.
+    /// </summary>
+    public static Counter<long> HandOffs { get; } = SwitchboardDiagnostics.Meter.CreateCounter<long>(
+        "switchboard.sqlite.writer.hand_offs", "{message}", "Messages the SQLite writer handed to a local receiver without a claim.");
+
     /// <summary>Counts and times a committed batch that began at <paramref name="started"/>.</summary>
     public static void Committed(List<WriteOperation> operations, long started)
     {
