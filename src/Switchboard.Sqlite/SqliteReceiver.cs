@@ -22,7 +22,9 @@ internal sealed class SqliteReceiver : ITransportReceiver
     private readonly SqliteTransportOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<SqliteDelivery> _buffer;
-    private readonly ConcurrentDictionary<long, SqliteDelivery> _held = new();
+    // By rowid and lease: an emptied queue's next message reuses the rowid of the last one, which may still be on its
+    // way out of here (settled by a unit of work's commit, not yet removed) when the writer hands the new one over.
+    private readonly ConcurrentDictionary<(long Seq, long Lease), SqliteDelivery> _held = new();
     private readonly SemaphoreSlim _room;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
@@ -69,10 +71,10 @@ internal sealed class SqliteReceiver : ITransportReceiver
     internal void Deliver(long seq, long lease, Messages.Envelope envelope)
     {
         var delivery = new SqliteDelivery(this, _queue, new ClaimedMessage(seq, 1, envelope), lease);
-        _held[seq] = delivery;
+        _held[(seq, lease)] = delivery;
         if (!_buffer.Writer.TryWrite(delivery))
         {
-            _held.TryRemove(seq, out _);
+            _held.TryRemove((seq, lease), out _);
         }
     }
 
@@ -89,7 +91,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
     /// <summary><paramref name="delivery"/> is settled (by its own operation, or by a unit of work's commit): it no longer takes room.</summary>
     internal void Settled(SqliteDelivery delivery)
     {
-        if (_held.TryRemove(delivery.Seq, out _))
+        if (_held.TryRemove((delivery.Seq, delivery.Lease), out _))
         {
             _room.Release();
         }
@@ -151,7 +153,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
                 foreach (var message in claimed.Messages)
                 {
                     var delivery = new SqliteDelivery(this, _queue, message, claimed.Lease);
-                    _held[message.Seq] = delivery;
+                    _held[(message.Seq, claimed.Lease)] = delivery;
                     _buffer.Writer.TryWrite(delivery);
                 }
 
