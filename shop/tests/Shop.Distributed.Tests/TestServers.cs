@@ -54,7 +54,20 @@ internal static class TestServers
         await using var connection = new NpgsqlConnection(PostgresConnection);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                // FORCE may not terminate a backend of another role that is still connected (an autovacuum worker, the
+                // last connection of a service process on its way out): it goes soon, so the drop is tried again.
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
