@@ -9,7 +9,8 @@ namespace Switchboard.Sqlite;
 /// <summary>
 /// Consumes one queue: a pump claims batches of visible messages under a lease into a buffer of
 /// <see cref="ReceiverOptions.Prefetch"/> entries, renews the leases of everything it holds, and sleeps when the
-/// queue is empty until a local commit, a commit by another process, or the next scheduled message wakes it.
+/// queue is empty until a local commit, a commit by another process, or the next scheduled message wakes it. While it
+/// is drained and has room, the writer hands it this process's new messages directly (<see cref="Deliver"/>).
 /// Disposing it makes everything it holds unsettled visible again.
 /// </summary>
 internal sealed class SqliteReceiver : ITransportReceiver

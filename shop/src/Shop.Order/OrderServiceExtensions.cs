@@ -52,11 +52,7 @@ public static class OrderServiceExtensions
         bus.Services.TryAddSingleton(database);
         bus.Services.AddSingleton(options);
         bus.Services.TryAddSingleton(sp => new OrderQueries(sp.GetRequiredService<ShopDatabase>()));
-        bus.Services.TryAddSingleton(sp => new OrderKeys(
-            sp.GetRequiredService<IEventStoreReader>(),
-            sp.GetRequiredService<IEventStoreWriter>(),
-            sp.GetRequiredService<EventTypeMap>(),
-            sp.GetRequiredService<TimeProvider>()));
+        bus.Services.TryAddSingleton<OrderKeys>();
 
         return bus
             .Message<OrderStuckTimeout>("shop.order-stuck-timeout.v1")
