@@ -19,6 +19,7 @@ internal sealed class ShopProcess : IAsyncDisposable
     private const int KeptLines = 3000;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Stopwatch _age = Stopwatch.StartNew();
 
     private readonly ShopTokens? _tokens;
 
@@ -110,6 +111,11 @@ internal sealed class ShopProcess : IAsyncDisposable
         start.Environment.Remove("SWITCHBOARD_RABBITMQ_URI");
         start.Environment.Remove("SWITCHBOARD_RABBITMQ_MANAGEMENT");
         start.Environment.Remove("SWITCHBOARD_POSTGRES_CONNECTION");
+        // Warnings only, but the host's and the bus's lifecycle too, so a failure's output shows where a start or a
+        // stop stood.
+        start.Environment["Logging__LogLevel__Switchboard"] = "Information";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        start.Environment["Logging__LogLevel__Microsoft.Extensions.Hosting"] = "Debug";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -287,7 +293,8 @@ internal sealed class ShopProcess : IAsyncDisposable
             return;
         }
 
-        _output.Enqueue(line);
+        // Stamped with the process's age: a failure's log shows how long each step took, a slow stop included.
+        _output.Enqueue($"[{_age.Elapsed.TotalSeconds,7:F2}s] {line}");
         while (_output.Count > KeptLines && _output.TryDequeue(out _))
         {
         }

@@ -20,6 +20,7 @@ public sealed class EventSourcingRuntime
     private readonly StartupLoop _storeStartup;
     private readonly StartupLoop _subscriptionsStartup;
     private readonly Task _busStarted;
+    private readonly ILogger _logger;
     private bool _storeReady;
 
     internal EventSourcingRuntime(IEventStore store, IReadOnlyList<RunnerRegistration> runners, Task busStarted, BusOptions options, TimeProvider time, ILogger logger)
@@ -27,6 +28,7 @@ public sealed class EventSourcingRuntime
         _store = store;
         _runners = runners;
         _busStarted = busStarted;
+        _logger = logger;
         _storeStartup = new StartupLoop("Event sourcing", StartStoreAndProjectionsAsync, options, time, logger);
         _subscriptionsStartup = new StartupLoop("Event subscriptions", StartSubscriptionsAsync, options, time, logger);
     }
@@ -73,6 +75,7 @@ public sealed class EventSourcingRuntime
             }
         }
 
+        _logger.LogInformation("Event sourcing stopped");
         if (failures.Count == 1)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
