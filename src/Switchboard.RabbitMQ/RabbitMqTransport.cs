@@ -23,7 +23,6 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     private readonly SemaphoreSlim _starting = new(1, 1);
     private IConnection? _connection;
     private AmqpPublisher? _publisher;
-    private DelayQueues? _delays;
     private RabbitMqDeadLetterQueue? _deadLetters;
 
     /// <inheritdoc />
@@ -58,6 +57,11 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
             try
             {
                 await ProvideAsync(connection, RabbitMqTopology.Events(settings), cancellationToken).ConfigureAwait(false);
+
+                // The delay chain (38 quorum queues, about 150 declarations) with the start, not at the first delayed
+                // message: that one is sent after a commit or settles a retry, where the wait cannot be cut short and a
+                // stopping endpoint would wait for it.
+                await ProvideAsync(connection, RabbitMqTopology.DelayChain(), cancellationToken).ConfigureAwait(false);
                 _publisher = await AmqpPublisher.CreateAsync(connection, settings, cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -67,7 +71,6 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
                 throw;
             }
 
-            _delays = new DelayQueues(() => ProvideAsync(connection, RabbitMqTopology.DelayChain(), CancellationToken.None));
             _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher);
             _connection = connection;
         }
@@ -198,7 +201,6 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
 
     private async ValueTask PublishDelayedAsync(string routingKey, Envelope envelope, CancellationToken cancellationToken)
     {
-        await _delays!.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await Publisher.PublishAsync(RabbitMqTopology.DelayExchange, routingKey, envelope, mandatory: true, cancellationToken).ConfigureAwait(false);
     }
 

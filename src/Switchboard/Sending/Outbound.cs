@@ -40,13 +40,23 @@ internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
 
     /// <summary>
     /// Dispatches what a unit of work committed into <paramref name="outbox"/>, then removes it from there. Never
-    /// throws: the commit stands, and a failure only leaves the messages to the relay.
+    /// throws: the commit stands, and a failure only leaves the messages to the relay. So does
+    /// <paramref name="cancellationToken"/> (an endpoint that stops and will not wait any longer).
     /// </summary>
-    public async ValueTask DispatchCommittedAsync(IOutboxStore outbox, OutgoingMessage[] committed)
+    public async ValueTask DispatchCommittedAsync(IOutboxStore outbox, OutgoingMessage[] committed, CancellationToken cancellationToken)
     {
         try
         {
-            await dispatcher.DispatchAllAsync(committed, CancellationToken.None).ConfigureAwait(false);
+            await dispatcher.DispatchAllAsync(committed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.LogInformation("Dispatching {Count} committed message(s) was cancelled; the outbox relay will send them", committed.Length);
+            }
+
+            return;
         }
         catch (Exception e)
         {

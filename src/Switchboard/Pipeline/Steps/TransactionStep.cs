@@ -82,8 +82,9 @@ internal sealed class TransactionStep(IMessageStore store, Outbound outbound, Tr
             {
                 if (toDispatch is not null)
                 {
-                    // Committed already: a failure here only leaves the messages to the relay.
-                    await outbound.DispatchCommittedAsync(store.Outbox, toDispatch).ConfigureAwait(false);
+                    // Committed already: a failure here only leaves the messages to the relay, and so does an
+                    // endpoint that stops and no longer waits for its handlers.
+                    await outbound.DispatchCommittedAsync(store.Outbox, toDispatch, cancellationToken).ConfigureAwait(false);
                 }
 
                 await unitOfWork.CommittedAsync(CancellationToken.None).ConfigureAwait(false);
