@@ -145,8 +145,19 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
 
         if (_connection is not null)
         {
-            await _connection.CloseAsync().ConfigureAwait(false);
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _connection.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or global::RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException or TimeoutException)
+            {
+                // Gone already, or a broker that does not answer the close: the socket is closed below all the same,
+                // and a process that stops does not fail for it.
+            }
+            finally
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         _connection = null;
