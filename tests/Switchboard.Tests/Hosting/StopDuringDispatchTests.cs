@@ -38,6 +38,7 @@ public sealed class StopDuringDispatchTests
                 .UseInMemoryStore(store)
                 .Configure(o => o with { ShutdownTimeout = TimeSpan.FromMilliseconds(200) })
                 .Endpoint("ping", e => e.Handle<Ping, PingToPongHandler>().Transactional()),
+            network: network,
             logs: logs);
         network.Declare("pong", []);
         await first.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(7));
