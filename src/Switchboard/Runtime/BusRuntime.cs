@@ -45,7 +45,12 @@ internal sealed class BusRuntime
 
     public Task StartAsync(CancellationToken cancellationToken) => _startup.StartAsync(Task.CompletedTask, "waiting", cancellationToken);
 
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops the endpoints (each waits for its handlers up to <see cref="BusOptions.ShutdownTimeout"/>, see
+    /// <see cref="ReceiveEndpoint.StopAsync"/>), then the relay. <paramref name="cancellationToken"/> is the host's
+    /// patience: once it is cancelled, no endpoint waits any longer.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         // Each step whatever the one before it did: endpoints that run must stop, the relay must end.
         try
@@ -58,7 +63,7 @@ internal sealed class BusRuntime
             _running = [];
             try
             {
-                await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
+                await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout, cancellationToken))).ConfigureAwait(false);
             }
             finally
             {
@@ -114,7 +119,7 @@ internal sealed class BusRuntime
         catch
         {
             // The next attempt starts them all again.
-            await Task.WhenAll(started.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout))).ConfigureAwait(false);
+            await Task.WhenAll(started.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout, CancellationToken.None))).ConfigureAwait(false);
             throw;
         }
 

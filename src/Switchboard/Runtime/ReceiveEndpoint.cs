@@ -31,20 +31,25 @@ internal sealed class ReceiveEndpoint(EndpointDefinition definition, ReceiveDele
         }
     }
 
-    public async Task StopAsync(TimeSpan timeout)
+    /// <summary>
+    /// Stops pulling, waits up to <paramref name="timeout"/> for the messages in flight, then cancels their handlers and
+    /// waits up to <paramref name="timeout"/> again, then closes the receiver. When <paramref name="hostStopping"/> is
+    /// cancelled (the host's own shutdown timeout passed), either wait ends at once.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout, CancellationToken hostStopping)
     {
         await _stopReceiving.CancelAsync().ConfigureAwait(false);
         var all = Task.WhenAll(_workers);
-        if (await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) != all)
+        if (!await FinishesAsync(all, timeout, hostStopping).ConfigureAwait(false))
         {
-            logger.LogWarning("Endpoint {Endpoint}: in-flight messages did not finish within {Timeout}; cancelling them", Queue, timeout);
+            logger.LogWarning("Endpoint {Endpoint}: in-flight messages did not finish within {Timeout} (or the host's shutdown timeout); cancelling them", Queue, timeout);
             await _abortHandlers.CancelAsync().ConfigureAwait(false);
 
             // A handler that ignores its token must not hold shutdown forever: after one more timeout the receiver
             // is closed anyway, which returns its messages to the queue; their late settlements are ignored.
-            if (await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) != all)
+            if (!await FinishesAsync(all, timeout, hostStopping).ConfigureAwait(false))
             {
-                logger.LogError("Endpoint {Endpoint}: handlers ignored cancellation for {Timeout}; closing the receiver, their messages go back to the queue", Queue, timeout);
+                logger.LogError("Endpoint {Endpoint}: handlers ignored cancellation for {Timeout} (or past the host's shutdown timeout); closing the receiver, their messages go back to the queue", Queue, timeout);
             }
         }
 
@@ -55,6 +60,15 @@ internal sealed class ReceiveEndpoint(EndpointDefinition definition, ReceiveDele
 
         _stopReceiving.Dispose();
         _abortHandlers.Dispose();
+    }
+
+    private static async Task<bool> FinishesAsync(Task work, TimeSpan timeout, CancellationToken hostStopping)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
+        var waited = Task.Delay(timeout, patience.Token);
+        var first = await Task.WhenAny(work, waited).ConfigureAwait(false);
+        await patience.CancelAsync().ConfigureAwait(false);
+        return first == work;
     }
 
     private async Task WorkAsync(ITransportReceiver receiver)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
 using Switchboard.Pipeline;
@@ -152,6 +153,39 @@ public sealed class BusBehaviourTests
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Before the fix this never returned: the worker waited for the handler forever.
+        await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var seen = new Seen();
+        using var second = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(seen),
+            network);
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 1, "the redelivery");
+        Assert.Equal(["first:1"], seen.Entries);
+        await second.StopAsync();
+        first.Dispose();
+    }
+
+    [Fact]
+    public async Task The_hosts_shutdown_timeout_bounds_the_stop_when_it_is_shorter_than_the_bus_s()
+    {
+        var stuck = new Seen();
+        var never = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        stuck.OnPing = (_, _) =>
+        {
+            started.TrySetResult();
+            return never.Task;
+        };
+        using var network = new InMemoryNetwork();
+        var first = await TestHost.StartAsync(
+            bus => Messages(bus).Configure(o => o with { ShutdownTimeout = TimeSpan.FromHours(1) }).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(stuck).Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)),
+            network);
+        await first.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The bus alone would wait two hours for this handler; the host allows 300 ms.
         await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         var seen = new Seen();
