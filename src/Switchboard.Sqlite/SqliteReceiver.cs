@@ -26,6 +26,7 @@ internal sealed class SqliteReceiver : ITransportReceiver
     // By rowid and lease: an emptied queue's next message reuses the rowid of the last one, which may still be on its
     // way out of here (settled by a unit of work's commit, not yet removed) when the writer hands the new one over.
     private readonly ConcurrentDictionary<(long Seq, long Lease), SqliteDelivery> _held = new();
+    private int _claiming;
     private readonly SemaphoreSlim _room;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
@@ -59,8 +60,12 @@ internal sealed class SqliteReceiver : ITransportReceiver
     /// <summary>How long a claim or a hand-off leases a message.</summary>
     internal long LeaseMilliseconds => (long)_options.LeaseDuration.TotalMilliseconds;
 
-    /// <summary>Takes one slot of room for a hand-off (on the writer's thread); false when the receiver is full or stopping.</summary>
-    internal bool TryReserve() => !_stop.IsCancellationRequested && _room.Wait(0);
+    /// <summary>
+    /// Takes one slot of room for a hand-off (on the writer's thread); false when the receiver is full or stopping, or
+    /// while a claim's messages are on their way into the buffer: they reach it on the pump's thread after the
+    /// writer's commit, and a hand-off delivered meanwhile would overtake them.
+    /// </summary>
+    internal bool TryReserve() => !_stop.IsCancellationRequested && Volatile.Read(ref _claiming) == 0 && _room.Wait(0);
 
     /// <summary>Gives back a slot <see cref="TryReserve"/> took for a hand-off that did not commit.</summary>
     internal void Unreserve() => _room.Release();
@@ -144,18 +149,27 @@ internal sealed class SqliteReceiver : ITransportReceiver
                 }
 
                 var wake = _signals.Next(_queue);
-                var claimed = await _writer.ExecuteAsync(new ClaimOperation(_queue, want, _options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
+                ClaimResult claimed;
+                Interlocked.Increment(ref _claiming);
+                try
+                {
+                    claimed = await _writer.ExecuteAsync(new ClaimOperation(_queue, want, _options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
+                    foreach (var message in claimed.Messages)
+                    {
+                        var delivery = new SqliteDelivery(this, _queue, message, claimed.Lease);
+                        _held[(message.Seq, claimed.Lease)] = delivery;
+                        _buffer.Writer.TryWrite(delivery);
+                    }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _claiming);
+                }
+
                 var unused = want - claimed.Messages.Count;
                 if (unused > 0)
                 {
                     _room.Release(unused);
-                }
-
-                foreach (var message in claimed.Messages)
-                {
-                    var delivery = new SqliteDelivery(this, _queue, message, claimed.Lease);
-                    _held[(message.Seq, claimed.Lease)] = delivery;
-                    _buffer.Writer.TryWrite(delivery);
                 }
 
                 if (claimed.Messages.Count == 0)
