@@ -133,71 +133,15 @@ public sealed class BusBehaviourTests
         await host.StopAsync();
     }
 
+    // Before the fix the stop never returned: the worker waited for the handler forever.
     [Fact]
-    public async Task A_handler_that_ignores_cancellation_does_not_hold_shutdown_and_its_message_is_redelivered()
-    {
-        var stuck = new Seen();
-        var never = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        stuck.OnPing = (_, _) =>
-        {
-            started.TrySetResult();
-            return never.Task;
-        };
-        using var network = new InMemoryNetwork();
-        var first = await TestHost.StartAsync(
-            bus => Messages(bus).Configure(o => o with { ShutdownTimeout = TimeSpan.FromMilliseconds(200) }).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
-            services => services.AddSingleton(stuck),
-            network);
-        await first.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(1));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    public Task A_handler_that_ignores_cancellation_does_not_hold_shutdown_and_its_message_is_redelivered() =>
+        StopWithAStuckHandlerAsync(busShutdownTimeout: TimeSpan.FromMilliseconds(200), hostShutdownTimeout: null);
 
-        // Before the fix this never returned: the worker waited for the handler forever.
-        await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-
-        var seen = new Seen();
-        using var second = await TestHost.StartAsync(
-            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
-            services => services.AddSingleton(seen),
-            network);
-        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 1, "the redelivery");
-        Assert.Equal(["first:1"], seen.Entries);
-        await second.StopAsync();
-        first.Dispose();
-    }
-
+    // The bus alone would wait two hours for the handler; the host allows 300 ms.
     [Fact]
-    public async Task The_hosts_shutdown_timeout_bounds_the_stop_when_it_is_shorter_than_the_bus_s()
-    {
-        var stuck = new Seen();
-        var never = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        stuck.OnPing = (_, _) =>
-        {
-            started.TrySetResult();
-            return never.Task;
-        };
-        using var network = new InMemoryNetwork();
-        var first = await TestHost.StartAsync(
-            bus => Messages(bus).Configure(o => o with { ShutdownTimeout = TimeSpan.FromHours(1) }).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
-            services => services.AddSingleton(stuck).Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)),
-            network);
-        await first.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(1));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
-        // The bus alone would wait two hours for this handler; the host allows 300 ms.
-        await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-
-        var seen = new Seen();
-        using var second = await TestHost.StartAsync(
-            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
-            services => services.AddSingleton(seen),
-            network);
-        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 1, "the redelivery");
-        Assert.Equal(["first:1"], seen.Entries);
-        await second.StopAsync();
-        first.Dispose();
-    }
+    public Task The_hosts_shutdown_timeout_bounds_the_stop_when_it_is_shorter_than_the_bus_s() =>
+        StopWithAStuckHandlerAsync(busShutdownTimeout: TimeSpan.FromHours(1), hostShutdownTimeout: TimeSpan.FromMilliseconds(300));
 
     [Fact]
     public void Handling_an_unregistered_message_type_fails_at_configuration()
@@ -234,5 +178,45 @@ public sealed class BusBehaviourTests
             await next(context);
             seen.Entries.Enqueue("audit-after");
         }
+    }
+
+    // A handler that never returns and ignores its token: the host stops all the same, and a second host gets the
+    // message again.
+    private static async Task StopWithAStuckHandlerAsync(TimeSpan busShutdownTimeout, TimeSpan? hostShutdownTimeout)
+    {
+        var stuck = new Seen();
+        var never = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        stuck.OnPing = (_, _) =>
+        {
+            started.TrySetResult();
+            return never.Task;
+        };
+        using var network = new InMemoryNetwork();
+        var first = await TestHost.StartAsync(
+            bus => Messages(bus).Configure(o => o with { ShutdownTimeout = busShutdownTimeout }).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services =>
+            {
+                services.AddSingleton(stuck);
+                if (hostShutdownTimeout is { } timeout)
+                {
+                    services.Configure<HostOptions>(o => o.ShutdownTimeout = timeout);
+                }
+            },
+            network);
+        await first.Services.GetRequiredService<IBus>().SendAsync("ping", new Ping(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var seen = new Seen();
+        using var second = await TestHost.StartAsync(
+            bus => Messages(bus).Endpoint("ping", e => e.Handle<Ping, FirstPingHandler>()),
+            services => services.AddSingleton(seen),
+            network);
+        await TestHost.WaitUntilAsync(() => seen.Entries.Count == 1, "the redelivery");
+        Assert.Equal(["first:1"], seen.Entries);
+        await second.StopAsync();
+        first.Dispose();
     }
 }
