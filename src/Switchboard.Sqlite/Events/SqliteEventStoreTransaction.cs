@@ -19,6 +19,13 @@ internal sealed class SqliteEventStoreTransaction(UnitOfWorkLease lease, WriteBa
 
     public DbTransaction Transaction => batch.Transaction;
 
+    /// <summary>On the writer's connection, prepared once per text and kept (<see cref="HandlerStatements"/>).</summary>
+    public ValueTask<int> ExecuteAsync(string sql, object?[] parameters, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        return ValueTask.FromResult(batch.Kept(connection => new HandlerStatements(connection)).Execute(batch.Transaction, sql, parameters));
+    }
+
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
         EnsureOpen();

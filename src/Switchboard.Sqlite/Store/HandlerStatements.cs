@@ -1,32 +1,34 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Switchboard.Persistence;
 
 namespace Switchboard.Sqlite.Store;
 
 /// <summary>
-/// Runs handlers' <see cref="StoreWrite"/>s on the writer's connection. The same few statements come back for every
-/// message, so each SQL text is prepared once and kept, up to a bound: beyond it (a handler that builds its SQL text
-/// per message) statements are prepared per use, so the cache cannot grow without limit.
+/// Runs handlers' <see cref="StoreWrite"/>s and projections' statements on the writer's connection. The same few
+/// statements come back for every message or event, so each SQL text is prepared once and kept, up to a bound: beyond
+/// it (a handler that builds its SQL text per message) statements are prepared per use, so the cache cannot grow
+/// without limit.
 /// </summary>
 internal sealed class HandlerStatements(SqliteConnection connection) : IDisposable
 {
     private const int MaxKept = 256;
-    private static readonly string[] Names = Enumerable.Range(0, 32).Select(i => "@p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-
     private readonly Dictionary<string, SqliteCommand> _kept = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="write"/> in <paramref name="transaction"/> and checks its row count.</summary>
-    public void Run(SqliteTransaction transaction, StoreWrite write)
+    public void Run(SqliteTransaction transaction, StoreWrite write) =>
+        write.Check(Execute(transaction, write.Sql, write.Parameters));
+
+    /// <summary>Runs <paramref name="sql"/> in <paramref name="transaction"/> with <c>@p0</c>, <c>@p1</c>, … bound to <paramref name="parameters"/>; returns the rows it changed.</summary>
+    public int Execute(SqliteTransaction transaction, string sql, object?[] parameters)
     {
-        var kept = _kept.TryGetValue(write.Sql, out var command);
+        var kept = _kept.TryGetValue(sql, out var command);
         if (!kept)
         {
             command = connection.CreateCommand();
-            command.CommandText = write.Sql;
+            command.CommandText = sql;
             if (_kept.Count < MaxKept)
             {
-                _kept[write.Sql] = command;
+                _kept[sql] = command;
                 kept = true;
             }
         }
@@ -35,13 +37,12 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
         {
             command!.Transaction = transaction;
             command.Parameters.Clear();
-            for (var index = 0; index < write.Parameters.Length; index++)
+            for (var index = 0; index < parameters.Length; index++)
             {
-                var name = index < Names.Length ? Names[index] : "@p" + index.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(name, write.Parameters[index] ?? DBNull.Value);
+                command.Parameters.AddWithValue(PositionalCommand.ParameterName(index), parameters[index] ?? DBNull.Value);
             }
 
-            write.Check(command.ExecuteNonQuery());
+            return command.ExecuteNonQuery();
         }
         finally
         {

@@ -13,15 +13,21 @@ internal static class StoreCommands
         VALUES ($kind, $destination, $deliver_at, $now, $now, {EnvelopeColumns.ParameterList})
         """;
 
-    /// <summary>Opens a savepoint in the writer's batch (prepared once, unlike <c>SqliteTransaction.Save</c>).</summary>
-    public static void Savepoint(WriteBatch batch, string name) => batch.Raw("SAVEPOINT " + name).Execute();
+    // The unit of work's savepoint; its statements are constants so that the batch finds them prepared without
+    // building a string per unit.
+    private const string UnitSavepoint = "SAVEPOINT sb_unit";
+    private const string UnitRelease = "RELEASE sb_unit";
+    private const string UnitRollback = "ROLLBACK TO sb_unit";
 
-    public static void Release(WriteBatch batch, string name) => batch.Raw("RELEASE " + name).Execute();
+    /// <summary>Opens the unit of work's savepoint in the writer's batch (prepared once, unlike <c>SqliteTransaction.Save</c>).</summary>
+    public static void SavepointUnit(WriteBatch batch) => batch.Raw(UnitSavepoint).Execute();
 
-    public static void RollbackTo(WriteBatch batch, string name)
+    public static void ReleaseUnit(WriteBatch batch) => batch.Raw(UnitRelease).Execute();
+
+    public static void RollbackUnit(WriteBatch batch)
     {
-        batch.Prepared("ROLLBACK TO " + name).ExecuteNonQuery();
-        Release(batch, name);
+        batch.Prepared(UnitRollback).ExecuteNonQuery();
+        ReleaseUnit(batch);
     }
 
     public const string WasHandledSql = "SELECT 1 FROM sb_inbox WHERE endpoint = $endpoint AND message_id = $id";

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Switchboard.Persistence;
+using Switchboard.Sqlite.Writing;
 
 namespace Switchboard.Sqlite.Store;
 
@@ -19,9 +20,7 @@ internal sealed class StoreReaders(SqliteConnections connections) : IDisposable
         var reader = Rent();
         try
         {
-            reader.WasHandled.Parameters[0].Value = endpoint;
-            reader.WasHandled.Parameters[1].Value = messageId;
-            return reader.WasHandled.ExecuteScalar() is not null;
+            return reader.WasHandled.Bind(1, endpoint).Bind(2, messageId).QueryFirst(static _ => true, false);
         }
         finally
         {
@@ -34,10 +33,9 @@ internal sealed class StoreReaders(SqliteConnections connections) : IDisposable
         var reader = Rent();
         try
         {
-            reader.LoadSaga.Parameters[0].Value = saga;
-            reader.LoadSaga.Parameters[1].Value = key;
-            using var rows = reader.LoadSaga.ExecuteReader();
-            return rows.Read() ? new SagaRecord(saga, key, rows.GetInt64(0), rows.GetString(1), rows.GetInt64(2) != 0) : null;
+            var row = reader.LoadSaga.Bind(1, saga).Bind(2, key).QueryFirst<(long Version, string State, bool Completed)?>(
+                static r => (r.Int64(0), r.Text(1), r.Int64(2) != 0), null);
+            return row is { } found ? new SagaRecord(saga, key, found.Version, found.State, found.Completed) : null;
         }
         finally
         {
@@ -72,33 +70,22 @@ internal sealed class StoreReaders(SqliteConnections connections) : IDisposable
         public Reader(SqliteConnection connection)
         {
             Connection = connection;
-            WasHandled = Command(StoreCommands.WasHandledSql, "$endpoint", "$id");
-            LoadSaga = Command(StoreCommands.LoadSagaSql, "$saga", "$key");
+            // Their named parameters are numbered in order of appearance: $endpoint, $id and $saga, $key are 1, 2.
+            WasHandled = new RawStatement(connection, StoreCommands.WasHandledSql);
+            LoadSaga = new RawStatement(connection, StoreCommands.LoadSagaSql);
         }
 
         public SqliteConnection Connection { get; }
 
-        public SqliteCommand WasHandled { get; }
+        public RawStatement WasHandled { get; }
 
-        public SqliteCommand LoadSaga { get; }
+        public RawStatement LoadSaga { get; }
 
         public void Dispose()
         {
             WasHandled.Dispose();
             LoadSaga.Dispose();
             Connection.Dispose();
-        }
-
-        private SqliteCommand Command(string sql, params string[] parameters)
-        {
-            var command = Connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            return command;
         }
     }
 }

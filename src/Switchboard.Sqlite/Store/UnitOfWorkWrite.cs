@@ -13,21 +13,19 @@ namespace Switchboard.Sqlite.Store;
 /// </summary>
 internal sealed class UnitOfWorkWrite(DeferredWrites deferred, bool direct) : WriteOperation<bool>
 {
-    private const string Savepoint = "sb_unit";
-
     public override void Execute(WriteBatch batch)
     {
-        StoreCommands.Savepoint(batch, Savepoint);
+        StoreCommands.SavepointUnit(batch);
         try
         {
             deferred.WriteTo(batch, direct);
         }
         catch
         {
-            StoreCommands.RollbackTo(batch, Savepoint);
+            StoreCommands.RollbackUnit(batch);
             throw;
         }
 
-        StoreCommands.Release(batch, Savepoint);
+        StoreCommands.ReleaseUnit(batch);
     }
 }

@@ -4,9 +4,10 @@ using SQLitePCL;
 namespace Switchboard.Sqlite.Writing;
 
 /// <summary>
-/// A statement of the writer's hot path prepared once on its connection and bound by index (<c>?1</c>, <c>?2</c>, …):
-/// through <see cref="SqliteCommand"/> every run paid for a data reader and new parameters bound by name. It runs in
-/// whatever transaction the connection has open, which on the writer is the batch's.
+/// A statement of a hot path (the writer's, and the readers' inbox check and saga load) prepared once on its
+/// connection and bound by index (<c>?1</c>, <c>?2</c>, …): through <see cref="SqliteCommand"/> every run paid for a
+/// data reader and new parameters bound by name. It runs in whatever transaction the connection has open, which on
+/// the writer is the batch's.
 /// </summary>
 internal sealed class RawStatement : IDisposable
 {
@@ -97,6 +98,39 @@ internal sealed class RawStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    /// <summary>
+    /// Runs a query and returns its first row as <paramref name="read"/> makes it (read with <see cref="Int64"/> and
+    /// <see cref="Text"/>), or <paramref name="none"/> when there is no row.
+    /// </summary>
+    public T QueryFirst<T>(Func<RawStatement, T> read, T none)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc == raw.SQLITE_ROW)
+            {
+                return read(this);
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc & 0xFF, _db);
+            }
+
+            return none;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>Column <paramref name="column"/> (from 0) of the current row as an integer.</summary>
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>Column <paramref name="column"/> (from 0) of the current row as text.</summary>
+    public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     /// <summary>The rowid of the last row inserted on the connection.</summary>
     public long LastInsertRowid => raw.sqlite3_last_insert_rowid(_db);

@@ -9,6 +9,13 @@ namespace Switchboard.Persistence;
 /// </summary>
 public static class PositionalCommand
 {
+    // Named with the prefix the SQL uses: SQLite then finds each parameter at once, where a bare "p0" made it try
+    // "@p0", "$p0" and ":p0" (three new strings per parameter per run); PostgreSQL accepts either.
+    private static readonly string[] Names = Enumerable.Range(0, 32).Select(NameOf).ToArray();
+
+    /// <summary>The name of the parameter at <paramref name="index"/>: <c>@p0</c>, <c>@p1</c>, …</summary>
+    public static string ParameterName(int index) => index < Names.Length ? Names[index] : NameOf(index);
+
     /// <summary>A command on <paramref name="connection"/>, in <paramref name="transaction"/>, with <paramref name="parameters"/> bound to <c>@p0</c>, <c>@p1</c>, … (null as <see cref="DBNull"/>).</summary>
     public static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql, params object?[] parameters)
     {
@@ -20,11 +27,13 @@ public static class PositionalCommand
         for (var index = 0; index < parameters.Length; index++)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = "p" + index.ToString(CultureInfo.InvariantCulture);
+            parameter.ParameterName = ParameterName(index);
             parameter.Value = parameters[index] ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
 
         return command;
     }
+
+    private static string NameOf(int index) => "@p" + index.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,11 +9,13 @@ namespace Switchboard.EventSourcing.Projections;
 /// </summary>
 public sealed class SqlProjectionContext : ProjectionContext
 {
+    private readonly ISqlEventStoreTransaction _transaction;
     private readonly HashSet<string> _tables;
 
     internal SqlProjectionContext(long generation, ISqlEventStoreTransaction transaction, HashSet<string> tables)
         : base(generation, transaction)
     {
+        _transaction = transaction;
         Connection = transaction.Connection;
         Transaction = transaction.Transaction;
         _tables = tables;
@@ -40,10 +42,11 @@ public sealed class SqlProjectionContext : ProjectionContext
     /// <summary>A command on the connection, in the transaction, with parameters <c>@p0</c>, <c>@p1</c>, … bound to <paramref name="parameters"/>.</summary>
     public DbCommand Command(string sql, params object?[] parameters) => PositionalCommand.Create(Connection, Transaction, sql, parameters);
 
-    /// <summary>Runs <paramref name="sql"/> (see <see cref="Command"/>) and returns the number of rows it changed.</summary>
-    public async ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
-    {
-        await using var command = Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Runs <paramref name="sql"/> (parameters as <see cref="Command"/>) and returns the number of rows it changed. The
+    /// store may keep the statement prepared (<see cref="ISqlEventStoreTransaction.ExecuteAsync"/>), so a projection
+    /// that runs the same text for every event parses it once.
+    /// </summary>
+    public ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+        _transaction.ExecuteAsync(sql, parameters, cancellationToken);
 }
