@@ -226,7 +226,8 @@ public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISn
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Text, streamId));
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Bigint, fromVersion));
             command.Parameters.Add(EventColumns.Parameter(NpgsqlDbType.Integer, maxCount));
-            var events = new List<RecordedEvent>(Math.Min(maxCount, 256));
+            // Most streams are short (an aggregate's): the list grows if this one is not.
+            var events = new List<RecordedEvent>(Math.Min(maxCount, 16));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

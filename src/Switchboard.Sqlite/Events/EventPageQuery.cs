@@ -6,10 +6,12 @@ using Switchboard.EventSourcing;
 namespace Switchboard.Sqlite.Events;
 
 /// <summary>
-/// A read of all events as a raw prepared statement on a reader connection: catch-up reads millions of rows, and
+/// A read of events as a raw prepared statement on a reader connection: catch-up reads millions of rows, and
 /// reading the columns straight from SQLite lets consecutive rows share one string for a repeated stream id or type
-/// instead of decoding it again for every event. Parameters: ?1 the position to read after, ?2 the page size, then
-/// the filter's values in order.
+/// instead of decoding it again for every event; an aggregate's load reads its stream for nearly every message, and
+/// skips the data reader <see cref="SqliteCommand"/> would allocate. Parameters of a page of all events
+/// (<see cref="Read"/>): ?1 the position to read after, ?2 the page size, then the filter's values in order; of a
+/// stream (<see cref="ReadStream"/>): ?1 the stream, ?2 the version to start from, ?3 the most events.
 /// </summary>
 internal sealed class EventPageQuery : IDisposable
 {
@@ -24,17 +26,35 @@ internal sealed class EventPageQuery : IDisposable
 
     public List<RecordedEvent> Read(long afterPosition, int maxCount, IReadOnlyList<string> filterValues)
     {
-        var events = new List<RecordedEvent>(Math.Min(maxCount, 4096));
+        raw.sqlite3_bind_int64(_statement, 1, afterPosition);
+        raw.sqlite3_bind_int64(_statement, 2, maxCount);
+        for (var index = 0; index < filterValues.Count; index++)
+        {
+            raw.sqlite3_bind_text(_statement, index + 3, filterValues[index]);
+        }
+
+        return ReadRows(Math.Min(maxCount, 4096), "");
+    }
+
+    public List<RecordedEvent> ReadStream(string streamId, long fromVersion, int maxCount)
+    {
+        raw.sqlite3_bind_text(_statement, 1, streamId);
+        raw.sqlite3_bind_int64(_statement, 2, fromVersion);
+        raw.sqlite3_bind_int64(_statement, 3, maxCount);
+        // Most streams are short (an aggregate's): the list grows if this one is not.
+        return ReadRows(Math.Min(maxCount, 16), streamId);
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    // Steps through the bound statement and resets it; stream starts as the expected stream id, so that a stream's
+    // own read decodes it for no row.
+    private List<RecordedEvent> ReadRows(int capacity, string stream)
+    {
+        var events = new List<RecordedEvent>(capacity);
         try
         {
-            raw.sqlite3_bind_int64(_statement, 1, afterPosition);
-            raw.sqlite3_bind_int64(_statement, 2, maxCount);
-            for (var index = 0; index < filterValues.Count; index++)
-            {
-                raw.sqlite3_bind_text(_statement, index + 3, filterValues[index]);
-            }
-
-            string stream = "", type = "";
+            var type = "";
             int rc;
             while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
             {
@@ -66,8 +86,6 @@ internal sealed class EventPageQuery : IDisposable
 
         return events;
     }
-
-    public void Dispose() => _statement.Dispose();
 
     // Text columns are read as their UTF-8 bytes (column_blob does not convert them).
     private string Reuse(int column, string previous)

@@ -22,20 +22,10 @@ internal sealed class EventReader : IDisposable
 
     public List<RecordedEvent> ReadStream(string streamId, long fromVersion, ReadDirection direction, int maxCount)
     {
-        var command = direction == ReadDirection.Forwards
-            ? Command($"SELECT {Columns} FROM sb_events WHERE stream_id = $stream_id AND version >= $from ORDER BY version LIMIT $max", "$stream_id", "$from", "$max")
-            : Command($"SELECT {Columns} FROM sb_events WHERE stream_id = $stream_id AND version <= $from ORDER BY version DESC LIMIT $max", "$stream_id", "$from", "$max");
-        command.Parameters[0].Value = streamId;
-        command.Parameters[1].Value = fromVersion;
-        command.Parameters[2].Value = maxCount;
-        var events = new List<RecordedEvent>(Math.Min(maxCount, 256));
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            events.Add(EventRows.Read(reader, streamId));
-        }
-
-        return events;
+        var query = Query(direction == ReadDirection.Forwards
+            ? $"SELECT {Columns} FROM sb_events WHERE stream_id = ?1 AND version >= ?2 ORDER BY version LIMIT ?3"
+            : $"SELECT {Columns} FROM sb_events WHERE stream_id = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3");
+        return query.ReadStream(streamId, fromVersion, maxCount);
     }
 
     public long StreamVersion(string streamId)
@@ -133,14 +123,18 @@ internal sealed class EventReader : IDisposable
         }
 
         sql.Append(" ORDER BY position LIMIT ?2");
-        var text = sql.ToString();
-        if (!_pages.TryGetValue(text, out var query))
+        return (Query(sql.ToString()), values);
+    }
+
+    private EventPageQuery Query(string sql)
+    {
+        if (!_pages.TryGetValue(sql, out var query))
         {
-            query = new EventPageQuery(_connection, text);
-            _pages[text] = query;
+            query = new EventPageQuery(_connection, sql);
+            _pages[sql] = query;
         }
 
-        return (query, values);
+        return query;
     }
 
     private static string Parameter(int index) => "?" + (index + 3).ToString(CultureInfo.InvariantCulture);

@@ -6,9 +6,9 @@ namespace Switchboard.Sqlite.Events;
 /// <summary>Reads rows selected with <see cref="EventStoreSchema.EventColumns"/> as recorded events.</summary>
 internal static class EventRows
 {
-    /// <summary>One event; <paramref name="streamId"/>, when the caller knows it, saves allocating it again per row.</summary>
-    public static RecordedEvent Read(SqliteDataReader reader, string? streamId = null) => new(
-        streamId ?? reader.GetString(1),
+    /// <summary>One event.</summary>
+    public static RecordedEvent Read(SqliteDataReader reader) => new(
+        reader.GetString(1),
         reader.GetInt64(2),
         reader.GetInt64(0),
         reader.GetString(3),
