@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Switchboard.EventSourcing;
+using Switchboard.Sqlite.Writing;
 
 namespace Switchboard.Sqlite.Events;
 
@@ -17,6 +18,7 @@ internal sealed class EventReader : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventPageQuery> _pages = new(StringComparer.Ordinal);
+    private RawStatement? _snapshot;
 
     public EventReader(SqliteConnection connection) => _connection = connection;
 
@@ -75,10 +77,10 @@ internal sealed class EventReader : IDisposable
 
     public Snapshot? LoadSnapshot(string streamId)
     {
-        var command = Command("SELECT version, type, data FROM sb_event_snapshots WHERE stream_id = $stream_id", "$stream_id");
-        command.Parameters[0].Value = streamId;
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new Snapshot(streamId, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)) : null;
+        // Raw: an aggregate with snapshots looks for one at every load.
+        _snapshot ??= new RawStatement(_connection, "SELECT version, type, data FROM sb_event_snapshots WHERE stream_id = ?1");
+        var row = _snapshot.Bind(1, streamId).QueryFirst<(long Version, string Type, byte[] Data)?>(static r => (r.Int64(0), r.Text(1), r.Blob(2)), null);
+        return row is { } found ? new Snapshot(streamId, found.Version, found.Type, found.Data) : null;
     }
 
     public void Dispose()
@@ -92,6 +94,8 @@ internal sealed class EventReader : IDisposable
         {
             query.Dispose();
         }
+
+        _snapshot?.Dispose();
 
         _connection.Dispose();
     }

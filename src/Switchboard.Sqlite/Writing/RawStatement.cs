@@ -100,8 +100,8 @@ internal sealed class RawStatement : IDisposable
     }
 
     /// <summary>
-    /// Runs a query and returns its first row as <paramref name="read"/> makes it (read with <see cref="Int64"/> and
-    /// <see cref="Text"/>), or <paramref name="none"/> when there is no row.
+    /// Runs a query and returns its first row as <paramref name="read"/> makes it (read with <see cref="Int64"/>,
+    /// <see cref="Text"/> and <see cref="Blob"/>), or <paramref name="none"/> when there is no row.
     /// </summary>
     public T QueryFirst<T>(Func<RawStatement, T> read, T none)
     {
@@ -131,6 +131,9 @@ internal sealed class RawStatement : IDisposable
 
     /// <summary>Column <paramref name="column"/> (from 0) of the current row as text.</summary>
     public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    /// <summary>Column <paramref name="column"/> (from 0) of the current row as bytes.</summary>
+    public byte[] Blob(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
     /// <summary>The rowid of the last row inserted on the connection.</summary>
     public long LastInsertRowid => raw.sqlite3_last_insert_rowid(_db);
