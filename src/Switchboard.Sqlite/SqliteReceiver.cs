@@ -26,7 +26,6 @@ internal sealed class SqliteReceiver : ITransportReceiver
     // By rowid and lease: an emptied queue's next message reuses the rowid of the last one, which may still be on its
     // way out of here (settled by a unit of work's commit, not yet removed) when the writer hands the new one over.
     private readonly ConcurrentDictionary<(long Seq, long Lease), SqliteDelivery> _held = new();
-    private int _claiming;
     private readonly SemaphoreSlim _room;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
@@ -60,27 +59,24 @@ internal sealed class SqliteReceiver : ITransportReceiver
     /// <summary>How long a claim or a hand-off leases a message.</summary>
     internal long LeaseMilliseconds => (long)_options.LeaseDuration.TotalMilliseconds;
 
-    /// <summary>
-    /// Takes one slot of room for a hand-off (on the writer's thread); false when the receiver is full or stopping, or
-    /// while a claim's messages are on their way into the buffer: they reach it on the pump's thread after the
-    /// writer's commit, and a hand-off delivered meanwhile would overtake them.
-    /// </summary>
-    internal bool TryReserve() => !_stop.IsCancellationRequested && Volatile.Read(ref _claiming) == 0 && _room.Wait(0);
+    /// <summary>Takes one slot of room for a hand-off (on the writer's thread); false when the receiver is full or stopping.</summary>
+    internal bool TryReserve() => !_stop.IsCancellationRequested && _room.Wait(0);
 
-    /// <summary>Gives back a slot <see cref="TryReserve"/> took for a hand-off that did not commit.</summary>
-    internal void Unreserve() => _room.Release();
+    /// <summary>Gives back room taken for a hand-off that did not commit, or for a claim that found fewer messages.</summary>
+    internal void Unreserve(int count = 1) => _room.Release(count);
 
     /// <summary>
-    /// Takes a message the writer inserted already leased to this receiver (a hand-off), after its commit, into the
-    /// slot <see cref="TryReserve"/> took. A receiver that stopped meanwhile leaves it to its lease, as a crash would.
+    /// Takes a message leased to this receiver, a claim's or a hand-off's, into room taken for it. Only the writer's
+    /// thread calls it, after the commit and in the order of the batch's operations, so the buffer gets messages in
+    /// the order they were claimed and sent. A receiver that stopped meanwhile leaves it to its lease, as a crash would.
     /// </summary>
-    internal void Deliver(long seq, long lease, Messages.Envelope envelope)
+    internal void Deliver(ClaimedMessage message, long lease)
     {
-        var delivery = new SqliteDelivery(this, _queue, new ClaimedMessage(seq, 1, envelope), lease);
-        _held[(seq, lease)] = delivery;
+        var delivery = new SqliteDelivery(this, _queue, message, lease);
+        _held[(message.Seq, lease)] = delivery;
         if (!_buffer.Writer.TryWrite(delivery))
         {
-            _held.TryRemove((seq, lease), out _);
+            _held.TryRemove((message.Seq, lease), out _);
         }
     }
 
@@ -149,27 +145,17 @@ internal sealed class SqliteReceiver : ITransportReceiver
                 }
 
                 var wake = _signals.Next(_queue);
+                var claim = new ClaimOperation(this, want, _options.LeaseDuration);
                 ClaimResult claimed;
-                Interlocked.Increment(ref _claiming);
                 try
                 {
-                    claimed = await _writer.ExecuteAsync(new ClaimOperation(_queue, want, _options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
-                    foreach (var message in claimed.Messages)
-                    {
-                        var delivery = new SqliteDelivery(this, _queue, message, claimed.Lease);
-                        _held[(message.Seq, claimed.Lease)] = delivery;
-                        _buffer.Writer.TryWrite(delivery);
-                    }
+                    // The writer puts the claimed messages into the buffer and gives back the room they did not fill.
+                    claimed = await _writer.ExecuteAsync(claim, CancellationToken.None).ConfigureAwait(false);
                 }
-                finally
+                catch
                 {
-                    Interlocked.Decrement(ref _claiming);
-                }
-
-                var unused = want - claimed.Messages.Count;
-                if (unused > 0)
-                {
-                    _room.Release(unused);
+                    claim.ReturnRoomUnclaimed();
+                    throw;
                 }
 
                 if (claimed.Messages.Count == 0)

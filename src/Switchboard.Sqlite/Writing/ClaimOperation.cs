@@ -8,11 +8,20 @@ internal readonly record struct ClaimedMessage(long Seq, int DeliveryCount, Enve
 /// <summary>The messages claimed, or when none was ready, when the next one becomes visible.</summary>
 internal sealed record ClaimResult(List<ClaimedMessage> Messages, long Lease, long? NextVisibleAt);
 
-/// <summary>Claims up to <c>limit</c> visible messages of a queue under a new lease.</summary>
-internal sealed class ClaimOperation(string queue, int limit, TimeSpan leaseDuration) : WriteOperation<ClaimResult>
+/// <summary>
+/// Claims up to <c>limit</c> visible messages of the receiver's queue under a new lease, into <c>limit</c> slots of
+/// room the receiver took for it. The claimed messages go into the receiver's buffer on the writer's thread right
+/// after the commit, in the order of the batch's operations (<see cref="SqliteWriter"/> delivers each operation's
+/// hand-offs after it): a message handed off later cannot overtake them. The room the claim did not fill, or all of
+/// it when the claim fails, is given back then too.
+/// </summary>
+internal sealed class ClaimOperation(SqliteReceiver receiver, int limit, TimeSpan leaseDuration) : WriteOperation<ClaimResult>
 {
+    private int _roomReturned;
+
     public override void Execute(WriteBatch batch)
     {
+        var queue = receiver.Queue;
         var lease = Random.Shared.NextInt64(1, long.MaxValue);
         var command = batch.Statements.Claim;
         command.Parameters[0].Value = batch.Now + (long)leaseDuration.TotalMilliseconds;
@@ -47,5 +56,33 @@ internal sealed class ClaimOperation(string queue, int limit, TimeSpan leaseDura
         }
 
         Result = new ClaimResult(messages, lease, next);
+    }
+
+    public override void Succeed()
+    {
+        foreach (var message in Result.Messages)
+        {
+            receiver.Deliver(message, Result.Lease);
+        }
+
+        ReturnRoom(limit - Result.Messages.Count);
+        base.Succeed();
+    }
+
+    public override void Fail(Exception error)
+    {
+        ReturnRoom(limit);
+        base.Fail(error);
+    }
+
+    /// <summary>Gives back all the room when the claim never reached the writer (its queue closed); nothing after it ran.</summary>
+    public void ReturnRoomUnclaimed() => ReturnRoom(limit);
+
+    private void ReturnRoom(int count)
+    {
+        if (Interlocked.Exchange(ref _roomReturned, 1) == 0 && count > 0)
+        {
+            receiver.Unreserve(count);
+        }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class MessageRows(Statements statements, LocalReceivers receiver
     // Kept across batches: only this thread claims for, and inserts into, its receivers' queues.
     private readonly HashSet<string> _drained = new(StringComparer.Ordinal);
     private readonly List<HandOff> _handOffs = [];
+    private int _delivered;
     private long _now;
 
     /// <summary>Hand-offs of the batch so far; <see cref="ReleaseHandOffs"/> takes back those after a mark.</summary>
@@ -72,16 +73,25 @@ internal sealed class MessageRows(Statements statements, LocalReceivers receiver
         return queues;
     }
 
-    /// <summary>After the commit: gives each handed-off message to its receiver.</summary>
-    public void DeliverHandOffs()
+    /// <summary>
+    /// After the commit: gives the handed-off messages before <paramref name="end"/> (the <see cref="HandOffCount"/>
+    /// after an operation ran) to their receivers, so that they arrive in the order of the batch's operations.
+    /// </summary>
+    public void DeliverHandOffs(int end)
     {
-        foreach (var handOff in _handOffs)
+        for (; _delivered < end; _delivered++)
         {
-            handOff.Receiver.Deliver(handOff.Seq, handOff.Lease, handOff.Envelope);
+            var handOff = _handOffs[_delivered];
+            handOff.Receiver.Deliver(new ClaimedMessage(handOff.Seq, 1, handOff.Envelope), handOff.Lease);
             WriterMetrics.HandOffs.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", handOff.Receiver.Queue));
         }
+    }
 
+    /// <summary>After the commit's deliveries: the batch's hand-offs are done with.</summary>
+    public void ClearDelivered()
+    {
         _handOffs.Clear();
+        _delivered = 0;
     }
 
     /// <summary>Takes back the hand-offs after <paramref name="mark"/> (their operation or their batch failed): the receivers' room is free again.</summary>

@@ -22,6 +22,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Per operation of the batch being committed: the hand-off count after it ran (only the writer's thread uses it).
+    private readonly List<int> _handOffEnds = [];
     private long _commits;
 
     public SqliteWriter(SqliteConnections connections, SqliteTransportOptions options, QueueSignals signals, ILogger logger)
@@ -110,6 +112,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
                 batch.Begin(UnixMilliseconds.Now(), transaction);
+                _handOffEnds.Clear();
                 foreach (var operation in operations)
                 {
                     var handOffs = batch.Messages.HandOffCount;
@@ -122,6 +125,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
                         batch.Messages.ReleaseHandOffs(handOffs);
                         failed[operation] = e;
                     }
+
+                    _handOffEnds.Add(batch.Messages.HandOffCount);
                 }
 
                 transaction.Commit();
@@ -152,19 +157,23 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         WriterMetrics.Committed(operations, started);
-        foreach (var operation in operations)
+        // In operation order, each one's hand-offs right after it: a claim delivers its messages in Succeed, and a
+        // message handed off by a later operation must reach the receiver after them.
+        for (var i = 0; i < operations.Count; i++)
         {
-            if (failed.TryGetValue(operation, out var error))
+            if (failed.TryGetValue(operations[i], out var error))
             {
-                operation.Fail(error);
+                operations[i].Fail(error);
             }
             else
             {
-                operation.Succeed();
+                operations[i].Succeed();
             }
+
+            batch.Messages.DeliverHandOffs(_handOffEnds[i]);
         }
 
-        batch.Messages.DeliverHandOffs();
+        batch.Messages.ClearDelivered();
         foreach (var queue in batch.Touched)
         {
             _signals.Pulse(queue);
