@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Switchboard.Messages;
 using Switchboard.Transport;
@@ -10,30 +9,11 @@ public sealed class ClaimFailureTests : IAsyncLifetime
 {
     private readonly string _path = TestDatabase.NewPath();
     private readonly string _queue = "claim-failure-" + Guid.NewGuid().ToString("N");
-    private readonly MeterListener _listener = new();
-    private long _claims;
+    private readonly TaggedCounter _claims = new("switchboard.sqlite.writer.operations", "switchboard.sqlite.operation", "ClaimOperation");
     private SqliteTransport? _transport;
 
     public async Task InitializeAsync()
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Name == "switchboard.sqlite.writer.operations")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "switchboard.sqlite.operation" && Equals(tag.Value, "ClaimOperation"))
-                {
-                    Interlocked.Add(ref _claims, value);
-                }
-            }
-        });
-        _listener.Start();
         _transport = new SqliteTransport(new SqliteTransportOptions { Path = _path });
         await _transport.StartAsync();
         await _transport.DeclareEndpointAsync(new EndpointDeclaration(_queue, []));
@@ -41,7 +21,7 @@ public sealed class ClaimFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
+        _claims.Dispose();
         if (_transport is not null)
         {
             await _transport.DisposeAsync();
@@ -57,9 +37,9 @@ public sealed class ClaimFailureTests : IAsyncLifetime
 
         // Without its table every claim fails (no such table): the receiver's first one does.
         Execute("ALTER TABLE sb_messages RENAME TO sb_messages_away");
-        var claimsBefore = Interlocked.Read(ref _claims);
+        var claimsBefore = _claims.Total;
         await using var receiver = await _transport!.CreateReceiverAsync(_queue, new ReceiverOptions(4));
-        while (Interlocked.Read(ref _claims) == claimsBefore)
+        while (_claims.Total == claimsBefore)
         {
             await Task.Delay(10, patience.Token);
         }

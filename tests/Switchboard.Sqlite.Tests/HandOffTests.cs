@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Switchboard.Messages;
 using Switchboard.Transport;
 
@@ -14,30 +13,13 @@ public sealed class HandOffTests : IAsyncLifetime
 
     private readonly string _path = TestDatabase.NewPath();
     private readonly string _queue = "hand-off-" + Guid.NewGuid().ToString("N");
-    private readonly MeterListener _listener = new();
-    private long _handOffs;
+    private readonly TaggedCounter _handOffs;
     private SqliteTransport? _transport;
+
+    public HandOffTests() => _handOffs = new TaggedCounter("switchboard.sqlite.writer.hand_offs", "messaging.destination.name", _queue);
 
     public async Task InitializeAsync()
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Name == "switchboard.sqlite.writer.hand_offs")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "messaging.destination.name" && Equals(tag.Value, _queue))
-                {
-                    Interlocked.Add(ref _handOffs, value);
-                }
-            }
-        });
-        _listener.Start();
         _transport = new SqliteTransport(new SqliteTransportOptions { Path = _path });
         await _transport.StartAsync();
         await _transport.DeclareEndpointAsync(new EndpointDeclaration(_queue, []));
@@ -45,7 +27,7 @@ public sealed class HandOffTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
+        _handOffs.Dispose();
         if (_transport is not null)
         {
             await _transport.DisposeAsync();
@@ -63,7 +45,7 @@ public sealed class HandOffTests : IAsyncLifetime
         // The receiver's first claim, on an empty queue, may still be pending when the first message is sent; once it
         // ran, the next message is a hand-off.
         var sent = 0;
-        while (Interlocked.Read(ref _handOffs) == 0)
+        while (_handOffs.Total == 0)
         {
             await _transport.SendAsync(_queue, Envelope($"m{sent++}"), cancellationToken: patience.Token);
             var message = await receiver.ReceiveAsync(patience.Token);
@@ -98,7 +80,7 @@ public sealed class HandOffTests : IAsyncLifetime
         }
 
         Assert.Equal(ids, received);
-        Assert.InRange(Interlocked.Read(ref _handOffs), 0, 2);
+        Assert.InRange(_handOffs.Total, 0, 2);
     }
 
     [Fact]
@@ -112,7 +94,7 @@ public sealed class HandOffTests : IAsyncLifetime
         {
             await _transport.SendAsync(_queue, Envelope($"m{sent++}"), cancellationToken: patience.Token);
             held = await receiver.ReceiveAsync(patience.Token);
-            if (Interlocked.Read(ref _handOffs) > 0)
+            if (_handOffs.Total > 0)
             {
                 break;
             }
