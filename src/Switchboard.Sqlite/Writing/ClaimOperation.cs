@@ -75,7 +75,7 @@ internal sealed class ClaimOperation(SqliteReceiver receiver, int limit, TimeSpa
         base.Fail(error);
     }
 
-    /// <summary>Gives back all the room when the claim never reached the writer (its queue closed); nothing after it ran.</summary>
+    /// <summary>Gives back all the room unless the writer did (for a claim that never reached it: its queue was closed).</summary>
     public void ReturnRoomUnclaimed() => ReturnRoom(limit);
 
     private void ReturnRoom(int count)

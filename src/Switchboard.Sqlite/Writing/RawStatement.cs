@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace Switchboard.Sqlite.Writing;
 
 /// <summary>
-/// A statement of a hot path (the writer's, and the readers' inbox check and saga load) prepared once on its
+/// A statement of a hot path (the writer's, and the reads that run for nearly every message) prepared once on its
 /// connection and bound by index (<c>?1</c>, <c>?2</c>, …): through <see cref="SqliteCommand"/> every run paid for a
 /// data reader and new parameters bound by name. It runs in whatever transaction the connection has open, which on
 /// the writer is the batch's.
