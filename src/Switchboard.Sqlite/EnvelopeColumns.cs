@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Switchboard.Messages;
+using Switchboard.Sqlite.Writing;
 
 namespace Switchboard.Sqlite;
 
@@ -43,6 +44,24 @@ internal static class EnvelopeColumns
         ContentType = reader.GetString(first + 6),
         Headers = reader.IsDBNull(first + 7) ? Envelope.EmptyHeaders : HeadersJson.Read(reader.GetString(first + 7)),
         Body = reader.IsDBNull(first + 8) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(first + 8),
+    };
+
+    /// <summary>
+    /// Reads an envelope from the nine envelope columns of <paramref name="row"/> starting at <paramref name="first"/>;
+    /// its message and content types share the strings of <paramref name="previous"/> (the row before) when they are
+    /// the same.
+    /// </summary>
+    public static Envelope Read(RawStatement row, int first, Envelope? previous) => new()
+    {
+        MessageId = row.Text(first),
+        MessageType = previous is null ? row.Text(first + 1) : row.Text(first + 1, previous.MessageType),
+        CorrelationId = row.IsNull(first + 2) ? null : row.Text(first + 2),
+        CausationId = row.IsNull(first + 3) ? null : row.Text(first + 3),
+        TraceParent = row.IsNull(first + 4) ? null : row.Text(first + 4),
+        SentAt = new DateTimeOffset(row.Int64(first + 5), TimeSpan.Zero),
+        ContentType = previous is null ? row.Text(first + 6) : row.Text(first + 6, previous.ContentType),
+        Headers = row.IsNull(first + 7) ? Envelope.EmptyHeaders : HeadersJson.Read(row.Text(first + 7)),
+        Body = row.IsNull(first + 8) ? ReadOnlyMemory<byte>.Empty : row.Blob(first + 8),
     };
 
     private static byte[] Body(ReadOnlyMemory<byte> body) =>

@@ -87,15 +87,5 @@ internal sealed class EventPageQuery : IDisposable
         return events;
     }
 
-    // Text columns are read as their UTF-8 bytes (column_blob does not convert them).
-    private string Reuse(int column, string previous)
-    {
-        var utf8 = raw.sqlite3_column_blob(_statement, column);
-        Span<byte> buffer = stackalloc byte[StreamNames.MaxLength * 3];
-        return utf8.Length <= buffer.Length
-            && Encoding.UTF8.TryGetBytes(previous, buffer, out var written)
-            && buffer[..written].SequenceEqual(utf8)
-                ? previous
-                : Encoding.UTF8.GetString(utf8);
-    }
+    private string Reuse(int column, string previous) => Utf8Text.Reuse(raw.sqlite3_column_blob(_statement, column), previous);
 }

@@ -101,7 +101,7 @@ internal sealed class RawStatement : IDisposable
 
     /// <summary>
     /// Runs a query and returns its first row as <paramref name="read"/> makes it (read with <see cref="Int64"/>,
-    /// <see cref="Text"/> and <see cref="Blob"/>), or <paramref name="none"/> when there is no row.
+    /// <see cref="Text(int)"/> and <see cref="Blob"/>), or <paramref name="none"/> when there is no row.
     /// </summary>
     public T QueryFirst<T>(Func<RawStatement, T> read, T none)
     {
@@ -126,11 +126,45 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a query and calls <paramref name="row"/> for each row it returns (for an <c>UPDATE … RETURNING</c>, after
+    /// SQLite made all its changes in the first step).
+    /// </summary>
+    public void ForEachRow<TState>(TState state, Action<RawStatement, TState> row)
+    {
+        try
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            {
+                row(this, state);
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc & 0xFF, _db);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>Whether column <paramref name="column"/> (from 0) of the current row is NULL.</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
     /// <summary>Column <paramref name="column"/> (from 0) of the current row as an integer.</summary>
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
 
     /// <summary>Column <paramref name="column"/> (from 0) of the current row as text.</summary>
     public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    /// <summary>
+    /// Column <paramref name="column"/> as text, or <paramref name="previous"/> itself when it is the same text: rows
+    /// that repeat a value (a message type, a content type) share one string.
+    /// </summary>
+    public string Text(int column, string previous) => Utf8Text.Reuse(raw.sqlite3_column_blob(_statement, column), previous);
 
     /// <summary>Column <paramref name="column"/> (from 0) of the current row as bytes.</summary>
     public byte[] Blob(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();

@@ -13,11 +13,6 @@ internal sealed class Statements : IDisposable
         Insert = new MessageInsert(connection);
         QueueRange = Create(connection, QueueRanges.Range, "$queue");
         Subscribers = Create(connection, "SELECT queue FROM sb_subscriptions WHERE topic = $topic", "$topic");
-        Claim = Create(connection, $"""
-            UPDATE sb_messages SET visible_at = $until, delivery_count = delivery_count + 1, lease = $lease
-            WHERE seq IN (SELECT seq FROM sb_messages WHERE queue = $queue AND visible_at <= $now ORDER BY visible_at, seq LIMIT $limit)
-            RETURNING seq, delivery_count, {Envelope}
-            """, "$until", "$lease", "$queue", "$now", "$limit");
         NextVisible = Create(connection, "SELECT MIN(visible_at) FROM sb_messages WHERE queue = $queue", "$queue");
         Complete = Create(connection, "DELETE FROM sb_messages WHERE seq = $seq AND lease = $lease", "$seq", "$lease");
         Abandon = Create(connection, "UPDATE sb_messages SET visible_at = $at, lease = NULL WHERE seq = $seq AND lease = $lease", "$seq", "$lease", "$at");
@@ -37,8 +32,6 @@ internal sealed class Statements : IDisposable
     /// <summary>$topic; the subscribed queues.</summary>
     public SqliteCommand Subscribers { get; }
 
-    public SqliteCommand Claim { get; }
-
     public SqliteCommand NextVisible { get; }
 
     public SqliteCommand Complete { get; }
@@ -52,7 +45,7 @@ internal sealed class Statements : IDisposable
     /// <summary>$queue, $at, then the envelope.</summary>
     public SqliteCommand InsertDeadLetter { get; }
 
-    private SqliteCommand[] All => [QueueRange, Subscribers, Claim, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
+    private SqliteCommand[] All => [QueueRange, Subscribers, NextVisible, Complete, Abandon, Defer, Renew, InsertDeadLetter];
 
     /// <summary>Points every statement at the batch's transaction.</summary>
     public void Enlist(SqliteTransaction transaction)
