@@ -55,7 +55,7 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : ISqlSto
         }
 
         return ValueTask.FromResult(_batch is { } batch
-            ? StoreCommands.LoadSaga(batch.Connection, batch.Transaction, saga, key)
+            ? StoreCommands.LoadSaga(batch.Raw(StoreCommands.LoadSagaSql), saga, key)
             : store.LoadSaga(saga, key));
     }
 

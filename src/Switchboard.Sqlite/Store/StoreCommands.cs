@@ -30,9 +30,9 @@ internal static class StoreCommands
         ReleaseUnit(batch);
     }
 
-    public const string WasHandledSql = "SELECT 1 FROM sb_inbox WHERE endpoint = $endpoint AND message_id = $id";
+    public const string WasHandledSql = "SELECT 1 FROM sb_inbox WHERE endpoint = ?1 AND message_id = ?2";
 
-    public const string LoadSagaSql = "SELECT version, state, completed FROM sb_sagas WHERE saga = $saga AND key = $key";
+    public const string LoadSagaSql = "SELECT version, state, completed FROM sb_sagas WHERE saga = ?1 AND key = ?2";
 
     /// <summary>Runs a handler's statement in the batch; a row count other than expected throws <see cref="ConcurrencyConflictException"/>.</summary>
     public static void RunWrite(WriteBatch batch, StoreWrite write) =>
@@ -45,13 +45,16 @@ internal static class StoreCommands
             .Bind(1, endpoint).Bind(2, messageId).Bind(3, batch.Now).Execute() == 1;
     }
 
-    public static SagaRecord? LoadSaga(SqliteConnection connection, SqliteTransaction? transaction, string saga, string key)
+    /// <summary>Whether <paramref name="endpoint"/> recorded <paramref name="messageId"/>, through <paramref name="statement"/> (of <see cref="WasHandledSql"/>).</summary>
+    public static bool WasHandled(RawStatement statement, string endpoint, string messageId) =>
+        statement.Bind(1, endpoint).Bind(2, messageId).QueryFirst(static _ => true, false);
+
+    /// <summary>The saga instance, through <paramref name="statement"/> (of <see cref="LoadSagaSql"/>, on a reader or the writer's connection).</summary>
+    public static SagaRecord? LoadSaga(RawStatement statement, string saga, string key)
     {
-        using var command = Command(connection, transaction, LoadSagaSql);
-        command.Parameters.AddWithValue("$saga", saga);
-        command.Parameters.AddWithValue("$key", key);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new SagaRecord(saga, key, reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0) : null;
+        var row = statement.Bind(1, saga).Bind(2, key).QueryFirst<(long Version, string State, bool Completed)?>(
+            static r => (r.Int64(0), r.Text(1), r.Int64(2) != 0), null);
+        return row is { } found ? new SagaRecord(saga, key, found.Version, found.State, found.Completed) : null;
     }
 
     /// <summary>Inserts (expected version 0) or updates the instance at the expected version.</summary>
@@ -97,13 +100,5 @@ internal static class StoreCommands
         EnvelopeColumns.AddParameters(command);
         EnvelopeColumns.Bind(command.Parameters, first, message.Envelope);
         command.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }

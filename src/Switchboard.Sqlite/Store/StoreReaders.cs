@@ -20,7 +20,7 @@ internal sealed class StoreReaders(SqliteConnections connections) : IDisposable
         var reader = Rent();
         try
         {
-            return reader.WasHandled.Bind(1, endpoint).Bind(2, messageId).QueryFirst(static _ => true, false);
+            return StoreCommands.WasHandled(reader.WasHandled, endpoint, messageId);
         }
         finally
         {
@@ -33,9 +33,7 @@ internal sealed class StoreReaders(SqliteConnections connections) : IDisposable
         var reader = Rent();
         try
         {
-            var row = reader.LoadSaga.Bind(1, saga).Bind(2, key).QueryFirst<(long Version, string State, bool Completed)?>(
-                static r => (r.Int64(0), r.Text(1), r.Int64(2) != 0), null);
-            return row is { } found ? new SagaRecord(saga, key, found.Version, found.State, found.Completed) : null;
+            return StoreCommands.LoadSaga(reader.LoadSaga, saga, key);
         }
         finally
         {
@@ -70,7 +68,6 @@ internal sealed class StoreReaders(SqliteConnections connections) : IDisposable
         public Reader(SqliteConnection connection)
         {
             Connection = connection;
-            // Their named parameters are numbered in order of appearance: $endpoint, $id and $saga, $key are 1, 2.
             WasHandled = new RawStatement(connection, StoreCommands.WasHandledSql);
             LoadSaga = new RawStatement(connection, StoreCommands.LoadSagaSql);
         }
