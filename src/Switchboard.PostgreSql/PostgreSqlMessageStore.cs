@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Switchboard.Persistence;
@@ -13,10 +12,13 @@ namespace Switchboard.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Connections: the store keeps one <see cref="NpgsqlDataSource"/> (pool), built from
+/// Connections: the store keeps two <see cref="NpgsqlDataSource"/>s (pools), built from
 /// <see cref="PostgreSqlStoreOptions.ConnectionString"/> with the store's schema first on the search path, and disposes
-/// it with the store; handlers' unqualified table names resolve to that schema first, then to the connection string's
-/// search path (PostgreSQL's default <c>"$user", public</c>). A unit of work holds no connection while its handlers
+/// them with the store: one for its own statements, whose connections skip Npgsql's session reset when they go back
+/// to the pool, and one for the transactions it hands to handlers, which keep it. Both prepare the statements they run
+/// often (<c>Max Auto Prepare</c> 32, unless the connection string sets it). A <see cref="PostgreSqlStoreOptions.DataSource"/>
+/// passed in serves both, as configured. Handlers' unqualified table names resolve to the store's schema first, then to
+/// the connection string's search path (PostgreSQL's default <c>"$user", public</c>). A unit of work holds no connection while its handlers
 /// run: its reads take a pooled connection per query, its writes wait for the commit, which sends them in one batch
 /// (one round trip, one implicit transaction). Only when a handler asks for the database transaction does the unit of
 /// work take a connection with a READ COMMITTED transaction, until it commits or is disposed (see
@@ -34,7 +36,11 @@ namespace Switchboard.PostgreSql;
 /// </remarks>
 public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
 {
+    // Statements are few and run for every message: prepared once per pooled connection.
+    private const int AutoPrepare = 32;
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _statements;
     private readonly bool _ownsDataSource;
     private readonly TimeProvider _time;
     private readonly UnhandledHints _unhandledHints = new();
@@ -49,19 +55,13 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     internal PostgreSqlMessageStore(PostgreSqlStoreOptions options, TimeProvider? busTime)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var schema = options.Schema;
-        PostgreSqlNames.Quote(schema); // validates
-        if (Encoding.UTF8.GetByteCount(schema) > 63)
-        {
-            throw new ArgumentException($"The schema name '{schema}' is longer than PostgreSQL's 63 bytes.", nameof(options));
-        }
-
-        Schema = schema;
-        Sql = new StoreSql(schema);
+        PostgreSqlDataSources.ValidateSchema(options.Schema, nameof(options));
+        Schema = options.Schema;
+        Sql = new StoreSql(Schema);
         _time = options.TimeProvider ?? busTime ?? TimeProvider.System;
         if (options.DataSource is { } dataSource)
         {
-            _dataSource = dataSource;
+            _dataSource = _statements = dataSource;
         }
         else
         {
@@ -70,13 +70,12 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
                 throw new ArgumentException("The PostgreSQL store needs a ConnectionString or a DataSource.", nameof(options));
             }
 
-            var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-            if (options.SchemaOnSearchPath)
-            {
-                connection.SearchPath = SearchPath(schema, connection.SearchPath);
-            }
+            _dataSource = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare);
 
-            _dataSource = NpgsqlDataSource.Create(connection);
+            // The store's own statements change no session state, so their connections skip the reset Npgsql sends
+            // when a connection goes back to the pool (a DISCARD ALL per inbox check, saga read, commit and outbox
+            // clean-up). Connections handed to application code (a live unit of work's transaction) keep the reset.
+            _statements = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare, resetOnClose: false);
             _ownsDataSource = true;
         }
 
@@ -96,6 +95,9 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
 
     internal NpgsqlDataSource DataSource => _dataSource;
 
+    /// <summary>The pool for the store's own statements, which leave no session state behind (<see cref="DataSource"/> when one was passed in).</summary>
+    internal NpgsqlDataSource Statements => _statements;
+
     /// <summary>The database of the store's connections.</summary>
     internal PostgreSqlDatabase Database { get; }
 
@@ -111,7 +113,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     /// <summary>Whether <paramref name="endpoint"/> has committed <paramref name="messageId"/>: one query on a pooled connection.</summary>
     internal async ValueTask<bool> QueryHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken)
     {
-        var command = _dataSource.CreateCommand(Sql.WasHandled);
+        var command = _statements.CreateCommand(Sql.WasHandled);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, endpoint));
@@ -174,7 +176,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     /// <inheritdoc />
     public async ValueTask<int> PurgeInboxAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        var command = _dataSource.CreateCommand(Sql.PurgeInbox);
+        var command = _statements.CreateCommand(Sql.PurgeInbox);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, before.ToUniversalTime()));
@@ -191,7 +193,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
         }
 
         var now = Now;
-        var command = _dataSource.CreateCommand(Sql.ClaimDue);
+        var command = _statements.CreateCommand(Sql.ClaimDue);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, now));
@@ -222,7 +224,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
             return;
         }
 
-        var command = _dataSource.CreateCommand(Sql.MarkDispatched);
+        var command = _statements.CreateCommand(Sql.MarkDispatched);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Array | NpgsqlDbType.Text, messageIds.ToArray()));
@@ -233,7 +235,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     /// <inheritdoc />
     public async ValueTask MarkFailedAsync(string messageId, string error, DateTimeOffset retryAt, bool quarantine, CancellationToken cancellationToken = default)
     {
-        var command = _dataSource.CreateCommand(Sql.MarkFailed);
+        var command = _statements.CreateCommand(Sql.MarkFailed);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, messageId));
@@ -247,7 +249,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     /// <inheritdoc />
     public async ValueTask<OutboxStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
-        var command = _dataSource.CreateCommand(Sql.Statistics);
+        var command = _statements.CreateCommand(Sql.Statistics);
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -270,7 +272,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
             return [];
         }
 
-        var command = _dataSource.CreateCommand(Sql.ListQuarantined);
+        var command = _statements.CreateCommand(Sql.ListQuarantined);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Integer, max));
@@ -296,7 +298,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
             return 0;
         }
 
-        var command = _dataSource.CreateCommand(messageIds is null ? Sql.ReleaseAllQuarantined : Sql.ReleaseQuarantined);
+        var command = _statements.CreateCommand(messageIds is null ? Sql.ReleaseAllQuarantined : Sql.ReleaseQuarantined);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, Now));
@@ -315,6 +317,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
         if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+            await _statements.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -545,6 +545,48 @@ public sealed class StoreTests : SchemaTest
     }
 
     [Fact]
+    public async Task Session_state_a_handler_leaves_on_its_transaction_reaches_no_later_unit_of_work()
+    {
+        await using (var transaction = await _store.BeginAsync())
+        {
+            var db = await transaction.GetDbTransactionAsync();
+            await using var command = db.Connection!.CreateCommand();
+            command.Transaction = db;
+            command.CommandText = "SET SESSION search_path = pg_catalog";
+            await command.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+
+        // The pool hands the same connection back: Npgsql's reset must have undone the handler's SET.
+        await using (var transaction = await _store.BeginAsync())
+        {
+            var db = await transaction.GetDbTransactionAsync();
+            await using var show = db.Connection!.CreateCommand();
+            show.Transaction = db;
+            show.CommandText = "SHOW search_path";
+            Assert.Equal($"\"{Schema}\", \"$user\", public", await show.ExecuteScalarAsync());
+        }
+
+        Assert.True(await RecordAsync("e", "after"));
+        Assert.True(await _store.WasHandledAsync("e", "after"));
+    }
+
+    [Fact]
+    public async Task The_stores_own_statements_are_prepared_on_connections_that_keep_them()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False(await _store.WasHandledAsync("e", $"m{i}"));
+        }
+
+        // One caller at a time: every check ran on the one pooled connection that this opens again.
+        await using var connection = await _store.Statements.OpenConnectionAsync();
+        await using var prepared = connection.CreateCommand();
+        prepared.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%inbox%'";
+        Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_data_source_of_ones_own_stays_open()
     {
         await using var dataSource = NpgsqlDataSource.Create(TestServer.ConnectionString);

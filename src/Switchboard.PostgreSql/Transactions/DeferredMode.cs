@@ -57,7 +57,7 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         var own = _sagas.FindLast(s => s.Record.Saga == saga && s.Record.Key == key);
         return own.Record is not null
             ? ValueTask.FromResult<SagaRecord?>(own.Record)
-            : ReadSagaAsync(Store.DataSource.CreateCommand(Store.Sql.LoadSaga), saga, key, cancellationToken);
+            : ReadSagaAsync(Store.Statements.CreateCommand(Store.Sql.LoadSaga), saga, key, cancellationToken);
     }
 
     public override ValueTask SaveSagaAsync(SagaRecord record, long expectedVersion, CancellationToken cancellationToken)
@@ -88,7 +88,7 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         }
 
         var commands = Commands(check: true, Store.Now);
-        var batch = Store.DataSource.CreateBatch();
+        var batch = Store.Statements.CreateBatch();
         await using (batch.ConfigureAwait(false))
         {
             foreach (var (command, _) in commands)
