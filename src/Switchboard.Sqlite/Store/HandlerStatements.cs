@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Switchboard.Persistence;
+using Switchboard.Sqlite.Writing;
 
 namespace Switchboard.Sqlite.Store;
 
@@ -9,10 +11,19 @@ namespace Switchboard.Sqlite.Store;
 /// it (a handler that builds its SQL text per message) statements are prepared per use, so the cache cannot grow
 /// without limit.
 /// </summary>
+/// <remarks>
+/// A text that is one <c>INSERT</c>, <c>UPDATE</c> or <c>DELETE</c> with parameters <c>@p0</c>, <c>@p1</c>, … runs as a
+/// <see cref="RawStatement"/>, bound by index, whenever its values are text, integers, booleans or nulls: the types
+/// whose binding Microsoft.Data.Sqlite leaves as they are. Everything else (several statements in one text, a
+/// statement that returns rows, other parameter names, a <see cref="decimal"/>, <see cref="Guid"/> or date) goes
+/// through a kept <see cref="SqliteCommand"/>, with Microsoft.Data.Sqlite's conversions and errors. Through the command,
+/// every run cost a data reader, a binder per parameter and the parameters' names looked up again, on the writer's
+/// thread, which every unit of work waits for.
+/// </remarks>
 internal sealed class HandlerStatements(SqliteConnection connection) : IDisposable
 {
     private const int MaxKept = 256;
-    private readonly Dictionary<string, SqliteCommand> _kept = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Statement> _kept = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="write"/> in <paramref name="transaction"/> and checks its row count.</summary>
     public void Run(SqliteTransaction transaction, StoreWrite write) =>
@@ -21,45 +32,164 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
     /// <summary>Runs <paramref name="sql"/> in <paramref name="transaction"/> with <c>@p0</c>, <c>@p1</c>, … bound to <paramref name="parameters"/>; returns the rows it changed.</summary>
     public int Execute(SqliteTransaction transaction, string sql, object?[] parameters)
     {
-        var kept = _kept.TryGetValue(sql, out var command);
-        if (!kept)
+        if (_kept.TryGetValue(sql, out var kept))
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            if (_kept.Count < MaxKept)
-            {
-                _kept[sql] = command;
-                kept = true;
-            }
+            return kept.Execute(transaction, parameters);
         }
 
-        try
+        var statement = new Statement(connection, sql);
+        if (_kept.Count < MaxKept)
         {
-            command!.Transaction = transaction;
-            command.Parameters.Clear();
-            for (var index = 0; index < parameters.Length; index++)
-            {
-                command.Parameters.AddWithValue(PositionalCommand.ParameterName(index), parameters[index] ?? DBNull.Value);
-            }
-
-            return command.ExecuteNonQuery();
+            _kept[sql] = statement;
+            return statement.Execute(transaction, parameters);
         }
-        finally
+
+        using (statement)
         {
-            if (!kept)
-            {
-                command!.Dispose();
-            }
+            return statement.Execute(transaction, parameters);
         }
     }
 
     public void Dispose()
     {
-        foreach (var command in _kept.Values)
+        foreach (var statement in _kept.Values)
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
         _kept.Clear();
+    }
+
+    /// <summary>One SQL text: raw when it qualifies (see the remarks on the class), else, or for values it cannot bind, a command.</summary>
+    private sealed class Statement : IDisposable
+    {
+        private static readonly object Missing = new();
+
+        private readonly SqliteConnection _connection;
+        private readonly string _sql;
+        private readonly RawStatement? _raw;
+
+        // For each of the raw statement's parameters (SQLite numbers them from 1), which value it takes.
+        private readonly int[] _values = [];
+        private SqliteCommand? _command;
+
+        public Statement(SqliteConnection connection, string sql)
+        {
+            _connection = connection;
+            _sql = sql;
+            if (!IsWrite(sql))
+            {
+                return;
+            }
+
+            var raw = new RawStatement(connection, sql, out var tail);
+            var values = ValueIndexes(raw);
+            if (raw.IsEmpty || !string.IsNullOrWhiteSpace(tail) || raw.ColumnCount != 0 || raw.IsReadOnly || values is null)
+            {
+                raw.Dispose();
+                return;
+            }
+
+            _raw = raw;
+            _values = values;
+        }
+
+        public int Execute(SqliteTransaction transaction, object?[] parameters) =>
+            _raw is not null && TryBind(_raw, parameters) ? _raw.Execute() : ExecuteCommand(transaction, parameters);
+
+        public void Dispose()
+        {
+            _raw?.Dispose();
+            _command?.Dispose();
+        }
+
+        // The statements Microsoft.Data.Sqlite reports the changed rows of as SQLite counts them (a CREATE or a
+        // PRAGMA would report whatever the statement before it changed).
+        private static bool IsWrite(string sql)
+        {
+            var text = sql.AsSpan().TrimStart();
+            return text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
+                || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+                || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)
+                || text.StartsWith("REPLACE", StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Null when a parameter is not one of @p0, @p1, … as PositionalCommand names them (a $p0 or @p01 the command
+        // would not bind, and reports).
+        private static int[]? ValueIndexes(RawStatement raw)
+        {
+            var values = new int[raw.ParameterCount];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var name = raw.ParameterName(i + 1);
+                if (name is null
+                    || !name.StartsWith("@p", StringComparison.Ordinal)
+                    || !int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out values[i])
+                    || name != PositionalCommand.ParameterName(values[i]))
+                {
+                    return null;
+                }
+            }
+
+            return values;
+        }
+
+        private bool TryBind(RawStatement raw, object?[] parameters)
+        {
+            for (var i = 0; i < _values.Length; i++)
+            {
+                var index = i + 1;
+                var value = (uint)_values[i] < (uint)parameters.Length ? parameters[_values[i]] : Missing;
+                switch (value)
+                {
+                    case null or DBNull:
+                        raw.BindNull(index);
+                        break;
+                    case string text:
+                        raw.Bind(index, text);
+                        break;
+                    case long number:
+                        raw.Bind(index, number);
+                        break;
+                    case int number:
+                        raw.Bind(index, number);
+                        break;
+                    case short number:
+                        raw.Bind(index, number);
+                        break;
+                    case byte number:
+                        raw.Bind(index, number);
+                        break;
+                    case bool flag:
+                        raw.Bind(index, flag ? 1L : 0L);
+                        break;
+                    default:
+                        // A value the command converts (or a parameter nobody gave, which the command reports).
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        private int ExecuteCommand(SqliteTransaction transaction, object?[] parameters)
+        {
+            _command ??= CreateCommand();
+            _command.Transaction = transaction;
+            _command.Parameters.Clear();
+            for (var index = 0; index < parameters.Length; index++)
+            {
+                _command.Parameters.AddWithValue(PositionalCommand.ParameterName(index), parameters[index] ?? DBNull.Value);
+            }
+
+            return _command.ExecuteNonQuery();
+        }
+
+        private SqliteCommand CreateCommand()
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = _sql;
+            return command;
+        }
     }
 }

@@ -15,10 +15,37 @@ internal sealed class RawStatement : IDisposable
     private readonly sqlite3_stmt _statement;
 
     public RawStatement(SqliteConnection connection, string sql)
+        : this(connection, sql, out _)
+    {
+    }
+
+    /// <summary>Prepares the first statement of <paramref name="sql"/>; <paramref name="tail"/> is the text after it.</summary>
+    public RawStatement(SqliteConnection connection, string sql, out string tail)
     {
         _db = connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement, out tail);
         SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    /// <summary>Whether the text held no statement at all (only blanks or comments).</summary>
+    public bool IsEmpty => _statement is null || _statement.IsInvalid;
+
+    /// <summary>How many parameters the statement has (the highest index, as SQLite numbers them).</summary>
+    public int ParameterCount => raw.sqlite3_bind_parameter_count(_statement);
+
+    /// <summary>The name of parameter <paramref name="index"/> (from 1) with its prefix (<c>@p0</c>), or null for a nameless <c>?</c>.</summary>
+    public string? ParameterName(int index) => raw.sqlite3_bind_parameter_name(_statement, index).utf8_to_string();
+
+    /// <summary>How many columns a row of the statement's result has (0 for a statement that returns none).</summary>
+    public int ColumnCount => raw.sqlite3_column_count(_statement);
+
+    /// <summary>Whether the statement leaves the database as it is.</summary>
+    public bool IsReadOnly => raw.sqlite3_stmt_readonly(_statement) != 0;
+
+    public RawStatement BindNull(int index)
+    {
+        raw.sqlite3_bind_null(_statement, index);
+        return this;
     }
 
     public RawStatement Bind(int index, string value)
