@@ -148,17 +148,8 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
                     case string text:
                         raw.Bind(index, text);
                         break;
-                    case long number:
-                        raw.Bind(index, number);
-                        break;
-                    case int number:
-                        raw.Bind(index, number);
-                        break;
-                    case short number:
-                        raw.Bind(index, number);
-                        break;
-                    case byte number:
-                        raw.Bind(index, number);
+                    case long or int or short or byte:
+                        raw.Bind(index, Convert.ToInt64(value, CultureInfo.InvariantCulture));
                         break;
                     case bool flag:
                         raw.Bind(index, flag ? 1L : 0L);
