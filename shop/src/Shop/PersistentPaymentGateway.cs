@@ -53,10 +53,13 @@ public sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedPay
                 null,
                 "INSERT INTO gateway_charges (idempotency_key, charge_id, decline_reason, amount_cents, refunded_cents) VALUES (@p0, @p1, @p2, @p3, 0) ON CONFLICT (idempotency_key) DO NOTHING",
                 idempotencyKey, result.ChargeId, result.DeclineReason, Money.ToCents(amount));
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return result;
+            }
         }
 
-        // Another instance may have charged the same key meanwhile: the first result recorded is the gateway's answer.
+        // Another instance charged the same key meanwhile: the first result recorded is the gateway's answer.
         return await FindChargeAsync(idempotencyKey, cancellationToken).ConfigureAwait(false) ?? result;
     }
 
