@@ -7,8 +7,8 @@ namespace Shop.Analytics;
 
 /// <summary>
 /// Records one fact per order and event kind, as a statement of the unit of work (the embedded store writes it at the
-/// commit, with the inbox record). The endpoint's inbox skips a redelivered
-/// message; the (order, kind) key makes a second copy under another message id a no-op.
+/// commit, with the acknowledgement). The (order, kind) key makes every further copy a no-op, a redelivered message
+/// and the same event under another message id alike, so the endpoint needs no inbox.
 /// </summary>
 internal sealed class AnalyticsHandlers(ISqlUnitOfWork unitOfWork) :
     IMessageHandler<OrderCreated>,

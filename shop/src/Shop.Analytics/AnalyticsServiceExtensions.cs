@@ -15,14 +15,17 @@ public static class AnalyticsServiceExtensions
 {
     /// <summary>
     /// Declares the transactional <c>analytics</c> endpoint, subscribed to every Shop event, which records each one once
-    /// in <c>analytics_facts</c>, and creates that table at start-up.
+    /// in <c>analytics_facts</c> (keyed by order and event kind, without an inbox), and creates that table at start-up.
     /// </summary>
     public static SwitchboardBuilder AddAnalyticsService(this SwitchboardBuilder bus, ShopDatabase database, AnalyticsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(database);
         options ??= new AnalyticsOptions();
+        // No inbox: a fact's (order, kind) key already makes every further copy of an event a no-op, redelivered or
+        // republished, and the endpoint sends nothing; an inbox record per event would be a second write for the same.
         return bus.AddShopEndpoint("analytics", database, AnalyticsSchema.Sql, options, e => e
+            .Transactional(t => t with { Inbox = false })
             .Handle<OrderCreated, AnalyticsHandlers>()
             .Handle<PaymentProcessed, AnalyticsHandlers>()
             .Handle<PaymentFailed, AnalyticsHandlers>()
