@@ -83,8 +83,8 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
             }
 
             var raw = new RawStatement(connection, sql, out var tail);
-            var values = ValueIndexes(raw);
-            if (raw.IsEmpty || !string.IsNullOrWhiteSpace(tail) || raw.ColumnCount != 0 || raw.IsReadOnly || values is null)
+            var values = raw.IsEmpty ? null : ValueIndexes(raw);
+            if (values is null || !string.IsNullOrWhiteSpace(tail) || raw.ColumnCount != 0 || raw.IsReadOnly)
             {
                 raw.Dispose();
                 return;

@@ -199,5 +199,5 @@ internal sealed class RawStatement : IDisposable
     /// <summary>The rowid of the last row inserted on the connection.</summary>
     public long LastInsertRowid => raw.sqlite3_last_insert_rowid(_db);
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose() => _statement?.Dispose();
 }
