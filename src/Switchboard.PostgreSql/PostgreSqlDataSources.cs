@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Npgsql;
 
@@ -48,7 +49,7 @@ internal static class PostgreSqlDataSources
             connection.SearchPath = PostgreSqlMessageStore.SearchPath(schema, connection.SearchPath);
         }
 
-        if (autoPrepare > 0 && connection.MaxAutoPrepare == 0)
+        if (autoPrepare > 0 && !Sets(connectionString, "maxautoprepare"))
         {
             connection.MaxAutoPrepare = autoPrepare;
         }
@@ -59,5 +60,21 @@ internal static class PostgreSqlDataSources
         }
 
         return NpgsqlDataSource.Create(connection);
+    }
+
+    // Whether the connection string gives the keyword a value of its own (an explicit 0 included: behind a pooler
+    // that cannot keep prepared statements, Max Auto Prepare=0 must stay 0). Npgsql matches keywords without case or spaces.
+    private static bool Sets(string connectionString, string keyword)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+        {
+            if (string.Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

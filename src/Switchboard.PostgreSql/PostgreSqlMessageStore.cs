@@ -316,8 +316,14 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDataSource)
         {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-            await _statements.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _dataSource.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await _statements.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

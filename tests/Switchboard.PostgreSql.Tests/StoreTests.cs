@@ -547,13 +547,14 @@ public sealed class StoreTests : SchemaTest
     [Fact]
     public async Task Session_state_a_handler_leaves_on_its_transaction_reaches_no_later_unit_of_work()
     {
+        object? backend;
         await using (var transaction = await _store.BeginAsync())
         {
             var db = await transaction.GetDbTransactionAsync();
             await using var command = db.Connection!.CreateCommand();
             command.Transaction = db;
-            command.CommandText = "SET SESSION search_path = pg_catalog";
-            await command.ExecuteNonQueryAsync();
+            command.CommandText = "SET SESSION search_path = pg_catalog; SELECT pg_backend_pid()";
+            backend = await command.ExecuteScalarAsync();
             await transaction.CommitAsync();
         }
 
@@ -563,8 +564,11 @@ public sealed class StoreTests : SchemaTest
             var db = await transaction.GetDbTransactionAsync();
             await using var show = db.Connection!.CreateCommand();
             show.Transaction = db;
-            show.CommandText = "SHOW search_path";
-            Assert.Equal($"\"{Schema}\", \"$user\", public", await show.ExecuteScalarAsync());
+            show.CommandText = "SELECT current_setting('search_path'), pg_backend_pid()";
+            await using var reader = await show.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(backend, reader.GetValue(1));
+            Assert.Equal($"\"{Schema}\", \"$user\", public", reader.GetString(0));
         }
 
         Assert.True(await RecordAsync("e", "after"));
@@ -580,10 +584,31 @@ public sealed class StoreTests : SchemaTest
         }
 
         // One caller at a time: every check ran on the one pooled connection that this opens again.
-        await using var connection = await _store.Statements.OpenConnectionAsync();
-        await using var prepared = connection.CreateCommand();
-        prepared.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%inbox%'";
-        Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+        await using (var connection = await _store.Statements.OpenConnectionAsync())
+        {
+            await using var prepared = connection.CreateCommand();
+            prepared.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%inbox%'; SET application_name = 'kept'";
+            Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+        }
+
+        // And that connection skips Npgsql's reset: what a session sets stays (nothing the store runs sets anything).
+        await using (var connection = await _store.Statements.OpenConnectionAsync())
+        {
+            await using var show = connection.CreateCommand();
+            show.CommandText = "SHOW application_name";
+            Assert.Equal("kept", await show.ExecuteScalarAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData("", 32)]
+    [InlineData(";Max Auto Prepare=0", 0)]
+    [InlineData(";maxautoprepare=5", 5)]
+    public void The_stores_pools_prepare_unless_the_connection_string_says_otherwise(string setting, int expected)
+    {
+        var store = NewStore(o => o.ConnectionString = TestServer.ConnectionString + setting);
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.Statements.ConnectionString).MaxAutoPrepare);
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.DataSource.ConnectionString).MaxAutoPrepare);
     }
 
     [Fact]

@@ -63,6 +63,7 @@ public sealed class HandlerStatementsTests : IDisposable
         }
 
         Assert.Equal(Scalar("SELECT typeof(v) || ':' || quote(v) FROM expected"), Scalar("SELECT typeof(v) || ':' || quote(v) FROM t"));
+        Assert.Equal(value is null or string or long or int or short or byte or bool ? 1 : 0, _statements.RawRuns);
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public sealed class HandlerStatementsTests : IDisposable
         Assert.Equal(0, _statements.Execute(transaction, "DELETE FROM t WHERE id = @p0", [9L]));
         Assert.Equal(1, _statements.Execute(transaction, "  delete from t where id = @p0", [1L]));
         Assert.Equal(1, _statements.Execute(transaction, "UPDATE t SET v = @p0 WHERE id = @p0 - 1 RETURNING id", [3L]));
+        Assert.Equal(6, _statements.RawRuns); // all but the RETURNING one, which the command runs
     }
 
     [Fact]
@@ -125,6 +127,23 @@ public sealed class HandlerStatementsTests : IDisposable
         Assert.Equal(19, failure.SqliteErrorCode); // SQLITE_CONSTRAINT
         Assert.Equal(1555, failure.SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_PRIMARYKEY
         Assert.Equal(1, _statements.Execute(transaction, Insert, [2L, "b"]));
+    }
+
+    [Fact]
+    public void After_SQLite_rolled_the_transaction_back_a_write_refuses_to_run_as_Microsoft_Data_Sqlite_does()
+    {
+        Execute("CREATE TRIGGER t_refuses BEFORE INSERT ON t WHEN NEW.v = 'refused' BEGIN SELECT RAISE(ROLLBACK, 'refused'); END");
+        const string Insert = "INSERT INTO t (id, v) VALUES (@p0, @p1)";
+        using (var transaction = _connection.BeginTransaction())
+        {
+            _statements.Execute(transaction, Insert, [1L, "kept"]);
+            Assert.Throws<SqliteException>(() => _statements.Execute(transaction, Insert, [2L, "refused"]));
+
+            // Outside any transaction now: running would commit on its own.
+            Assert.Throws<InvalidOperationException>(() => _statements.Execute(transaction, Insert, [3L, "after"]));
+        }
+
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM t"));
     }
 
     [Fact]

@@ -34,21 +34,24 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
     {
         if (_kept.TryGetValue(sql, out var kept))
         {
-            return kept.Execute(transaction, parameters);
+            return Execute(kept, transaction, parameters);
         }
 
         var statement = new Statement(connection, sql);
         if (_kept.Count < MaxKept)
         {
             _kept[sql] = statement;
-            return statement.Execute(transaction, parameters);
+            return Execute(statement, transaction, parameters);
         }
 
         using (statement)
         {
-            return statement.Execute(transaction, parameters);
+            return Execute(statement, transaction, parameters);
         }
     }
+
+    /// <summary>How many runs went the raw way (for tests).</summary>
+    internal int RawRuns { get; private set; }
 
     public void Dispose()
     {
@@ -58,6 +61,17 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
         }
 
         _kept.Clear();
+    }
+
+    private int Execute(Statement statement, SqliteTransaction transaction, object?[] parameters)
+    {
+        if (statement.TryExecuteRaw(parameters, out var rows))
+        {
+            RawRuns++;
+            return rows;
+        }
+
+        return statement.ExecuteCommand(transaction, parameters);
     }
 
     /// <summary>One SQL text: raw when it qualifies (see the remarks on the class), else, or for values it cannot bind, a command.</summary>
@@ -94,8 +108,13 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
             _values = values;
         }
 
-        public int Execute(SqliteTransaction transaction, object?[] parameters) =>
-            _raw is not null && TryBind(_raw, parameters) ? _raw.Execute() : ExecuteCommand(transaction, parameters);
+        // Outside a transaction (SQLite rolled it back on its own), the command refuses to run, as it must: the raw
+        // statement would commit on its own.
+        public bool TryExecuteRaw(object?[] parameters, out int rows)
+        {
+            rows = _raw is not null && !_raw.OutsideTransaction && TryBind(_raw, parameters) ? _raw.Execute() : -1;
+            return rows >= 0;
+        }
 
         public void Dispose()
         {
@@ -163,7 +182,7 @@ internal sealed class HandlerStatements(SqliteConnection connection) : IDisposab
             return true;
         }
 
-        private int ExecuteCommand(SqliteTransaction transaction, object?[] parameters)
+        public int ExecuteCommand(SqliteTransaction transaction, object?[] parameters)
         {
             _command ??= CreateCommand();
             _command.Transaction = transaction;

@@ -49,6 +49,12 @@ internal sealed class UnitOfWorkLease : WriteOperation<bool>
             Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_logger, "A unit of work has held the SQLite writer for {Seconds} s; every write in this process waits for it. Make external calls before touching the database.", WarnEvery.TotalSeconds);
         }
 
+        if (batch.TransactionEnded)
+        {
+            // The holder's SQL ended the transaction (and the savepoint); the writer unwinds the batch.
+            throw new InvalidOperationException("A unit of work's SQL ended the SQLite writer's transaction (a ROLLBACK, INSERT OR ROLLBACK or RAISE(ROLLBACK)); nothing of the unit was kept.");
+        }
+
         if (_commit)
         {
             batch.Transaction.Release(Savepoint);

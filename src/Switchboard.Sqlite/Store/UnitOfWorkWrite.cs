@@ -22,7 +22,12 @@ internal sealed class UnitOfWorkWrite(DeferredWrites deferred, bool direct) : Wr
         }
         catch
         {
-            StoreCommands.RollbackUnit(batch);
+            // A write that ended the transaction itself took the savepoint with it; the writer unwinds the batch.
+            if (!batch.TransactionEnded)
+            {
+                StoreCommands.RollbackUnit(batch);
+            }
+
             throw;
         }
 

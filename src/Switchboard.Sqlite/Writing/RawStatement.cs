@@ -39,18 +39,21 @@ internal sealed class RawStatement : IDisposable
     /// <summary>How many columns a row of the statement's result has (0 for a statement that returns none).</summary>
     public int ColumnCount => raw.sqlite3_column_count(_statement);
 
+    /// <summary>Whether the connection has no transaction open (so the statement would commit on its own).</summary>
+    public bool OutsideTransaction => raw.sqlite3_get_autocommit(_db) != 0;
+
     /// <summary>Whether the statement leaves the database as it is.</summary>
     public bool IsReadOnly => raw.sqlite3_stmt_readonly(_statement) != 0;
 
     public RawStatement BindNull(int index)
     {
-        raw.sqlite3_bind_null(_statement, index);
+        Check(raw.sqlite3_bind_null(_statement, index));
         return this;
     }
 
     public RawStatement Bind(int index, string value)
     {
-        raw.sqlite3_bind_text(_statement, index, value);
+        Check(raw.sqlite3_bind_text(_statement, index, value));
         return this;
     }
 
@@ -58,11 +61,11 @@ internal sealed class RawStatement : IDisposable
     {
         if (value is null)
         {
-            raw.sqlite3_bind_null(_statement, index);
+            Check(raw.sqlite3_bind_null(_statement, index));
         }
         else
         {
-            raw.sqlite3_bind_text(_statement, index, value);
+            Check(raw.sqlite3_bind_text(_statement, index, value));
         }
 
         return this;
@@ -70,7 +73,7 @@ internal sealed class RawStatement : IDisposable
 
     public RawStatement Bind(int index, long value)
     {
-        raw.sqlite3_bind_int64(_statement, index, value);
+        Check(raw.sqlite3_bind_int64(_statement, index, value));
         return this;
     }
 
@@ -78,11 +81,11 @@ internal sealed class RawStatement : IDisposable
     {
         if (value is { } number)
         {
-            raw.sqlite3_bind_int64(_statement, index, number);
+            Check(raw.sqlite3_bind_int64(_statement, index, number));
         }
         else
         {
-            raw.sqlite3_bind_null(_statement, index);
+            Check(raw.sqlite3_bind_null(_statement, index));
         }
 
         return this;
@@ -93,11 +96,11 @@ internal sealed class RawStatement : IDisposable
     {
         if (value.IsEmpty)
         {
-            raw.sqlite3_bind_zeroblob(_statement, index, 0);
+            Check(raw.sqlite3_bind_zeroblob(_statement, index, 0));
         }
         else
         {
-            raw.sqlite3_bind_blob(_statement, index, value);
+            Check(raw.sqlite3_bind_blob(_statement, index, value));
         }
 
         return this;
@@ -200,4 +203,13 @@ internal sealed class RawStatement : IDisposable
     public long LastInsertRowid => raw.sqlite3_last_insert_rowid(_db);
 
     public void Dispose() => _statement?.Dispose();
+
+    // A value SQLite refuses (longer than its limit) fails the bind; the statement must not run with NULL instead.
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
 }

@@ -124,6 +124,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     {
                         batch.Messages.ReleaseHandOffs(handOffs);
                         failed[operation] = e;
+                        if (batch.TransactionEnded)
+                        {
+                            throw new BatchRolledBack(operation, e);
+                        }
                     }
 
                     _handOffEnds.Add(batch.Messages.HandOffCount);
@@ -132,6 +136,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 transaction.Commit();
                 transaction.Dispose();
                 break;
+            }
+            catch (BatchRolledBack rolledBack)
+            {
+                // The operation's SQL ended the transaction, and everything written before it in this batch with it: it
+                // fails, the operations that cannot run again fail too, and the rest run again in a new transaction.
+                TryRollback(transaction);
+                batch.Messages.ReleaseHandOffs(0);
+                operations.Remove(rolledBack.Operation);
+                rolledBack.Operation.Fail(rolledBack.Error);
+                FailWhatCannotRunAgain(operations, new InvalidOperationException("Another operation in the SQLite writer's batch rolled its transaction back.", rolledBack.Error));
+                _logger.LogWarning(rolledBack.Error, "A write in a SQLite batch of {Count} operation(s) rolled the batch's transaction back; it fails, and the others run again", operations.Count + 1);
             }
             catch (SqliteException e) when (attempt < MaxTransactionAttempts)
             {
@@ -245,5 +260,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             operation.Fail(e);
         }
+    }
+
+    // Unwinds an attempt whose transaction SQLite rolled back while an operation ran.
+    private sealed class BatchRolledBack(WriteOperation operation, Exception error) : Exception(null, error)
+    {
+        public WriteOperation Operation { get; } = operation;
+
+        public Exception Error { get; } = error;
     }
 }

@@ -30,6 +30,13 @@ internal sealed class WriteBatch : IDisposable
     /// <summary>Inserts messages into queues, in the batch's transaction.</summary>
     public MessageRows Messages { get; }
 
+    /// <summary>
+    /// Whether SQLite has left the batch's transaction on its own: a statement or a trigger rolled it back
+    /// (<c>ROLLBACK</c>, <c>INSERT OR ROLLBACK</c>, <c>RAISE(ROLLBACK)</c>). Nothing the batch wrote is left then, and a
+    /// further statement would run, and commit, outside it.
+    /// </summary>
+    public bool TransactionEnded => SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) != 0;
+
     /// <summary>Unix milliseconds at the start of the batch: one clock reading for all its operations.</summary>
     public long Now { get; private set; }
 
