@@ -36,12 +36,9 @@ namespace Switchboard.PostgreSql;
 /// </remarks>
 public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
 {
-    // Statements are few and run for every message: prepared once per pooled connection.
-    private const int AutoPrepare = 32;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _statements;
-    private readonly bool _ownsDataSource;
+    private readonly StorePools _pools;
     private readonly TimeProvider _time;
     private readonly UnhandledHints _unhandledHints = new();
     private int _disposed;
@@ -59,26 +56,9 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
         Schema = options.Schema;
         Sql = new StoreSql(Schema);
         _time = options.TimeProvider ?? busTime ?? TimeProvider.System;
-        if (options.DataSource is { } dataSource)
-        {
-            _dataSource = _statements = dataSource;
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            {
-                throw new ArgumentException("The PostgreSQL store needs a ConnectionString or a DataSource.", nameof(options));
-            }
-
-            _dataSource = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare);
-
-            // The store's own statements change no session state, so their connections skip the reset Npgsql sends
-            // when a connection goes back to the pool (a DISCARD ALL per inbox check, saga read, commit and outbox
-            // clean-up). Connections handed to application code (a live unit of work's transaction) keep the reset.
-            _statements = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare, resetOnClose: false);
-            _ownsDataSource = true;
-        }
-
+        _pools = StorePools.For(options.DataSource, options.ConnectionString, Schema, options.SchemaOnSearchPath, "store", nameof(options));
+        _dataSource = _pools.Shared;
+        _statements = _pools.Statements;
         Database = PostgreSqlDatabase.Of(_dataSource);
     }
 
@@ -314,16 +294,9 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
     /// <summary>Disposes the store's own data source (closing its pooled connections); a data source passed in options stays open.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDataSource)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            try
-            {
-                await _dataSource.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                await _statements.DisposeAsync().ConfigureAwait(false);
-            }
+            await _pools.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -39,13 +39,11 @@ namespace Switchboard.PostgreSql;
 /// </remarks>
 public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISnapshotStore, IEventStoreEnlistment
 {
-    // Statements are few and run often: prepared once per pooled connection.
-    private const int AutoPrepare = 32;
     private const int DuplicateRaceRetries = 3;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _statements;
-    private readonly bool _ownsDataSource;
+    private readonly StorePools _pools;
     private readonly TimeProvider _time;
     private readonly AppendListener? _listener;
     private readonly AppendNotifier _notifier;
@@ -65,25 +63,9 @@ public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISn
         Schema = options.Schema;
         Sql = new EventStoreSql(Schema);
         _time = options.TimeProvider ?? busTime ?? TimeProvider.System;
-        if (options.DataSource is { } dataSource)
-        {
-            _dataSource = _statements = dataSource;
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            {
-                throw new ArgumentException("The PostgreSQL event store needs a ConnectionString or a DataSource.", nameof(options));
-            }
-
-            _dataSource = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare);
-
-            // The store's own statements change no session state, so their connections skip the reset Npgsql sends
-            // when a connection goes back to the pool (a round trip's worth of server work per append). Connections
-            // handed to application code (BeginTransactionAsync) keep the reset.
-            _statements = PostgreSqlDataSources.Create(options.ConnectionString, Schema, options.SchemaOnSearchPath, AutoPrepare, resetOnClose: false);
-            _ownsDataSource = true;
-        }
+        _pools = StorePools.For(options.DataSource, options.ConnectionString, Schema, options.SchemaOnSearchPath, "event store", nameof(options));
+        _dataSource = _pools.Shared;
+        _statements = _pools.Statements;
 
         if (options.ListenForAppends)
         {
@@ -474,11 +456,7 @@ public sealed class PostgreSqlEventStore : ISqlEventStore, ICheckpointStore, ISn
             await _listener.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_ownsDataSource)
-        {
-            await _statements.DisposeAsync().ConfigureAwait(false);
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-        }
+        await _pools.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Binds a checkpoint's name, position and time ($1 to $3 of <see cref="EventStoreSql.SaveCheckpoint"/>).</summary>
