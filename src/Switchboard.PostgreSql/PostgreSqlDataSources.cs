@@ -37,11 +37,12 @@ internal static class PostgreSqlDataSources
     }
 
     /// <summary>
-    /// A data source on <paramref name="connectionString"/>, the schema first on its search path when asked; without
-    /// <paramref name="resetOnClose"/>, pooled connections skip Npgsql's session reset (only for connections whose
-    /// users change no session state).
+    /// A data source on <paramref name="connectionString"/>, the schema first on its search path when asked, preparing
+    /// up to <paramref name="autoPrepare"/> statements per connection unless the connection string says otherwise;
+    /// without <paramref name="resetOnClose"/>, pooled connections skip Npgsql's session reset (only for connections
+    /// whose users change no session state).
     /// </summary>
-    public static NpgsqlDataSource Create(string connectionString, string schema, bool schemaOnSearchPath, int autoPrepare = 0, bool resetOnClose = true)
+    public static NpgsqlDataSource Create(string connectionString, string schema, bool schemaOnSearchPath, int autoPrepare, bool resetOnClose)
     {
         var connection = new NpgsqlConnectionStringBuilder(connectionString);
         if (schemaOnSearchPath)
@@ -49,7 +50,7 @@ internal static class PostgreSqlDataSources
             connection.SearchPath = PostgreSqlMessageStore.SearchPath(schema, connection.SearchPath);
         }
 
-        if (autoPrepare > 0 && !Sets(connectionString, "maxautoprepare"))
+        if (!Sets(connectionString, "maxautoprepare"))
         {
             connection.MaxAutoPrepare = autoPrepare;
         }

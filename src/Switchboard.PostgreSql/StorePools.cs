@@ -45,7 +45,7 @@ internal sealed class StorePools : IAsyncDisposable
         }
 
         return new StorePools(
-            PostgreSqlDataSources.Create(connectionString, schema, schemaOnSearchPath, AutoPrepare),
+            PostgreSqlDataSources.Create(connectionString, schema, schemaOnSearchPath, AutoPrepare, resetOnClose: true),
             PostgreSqlDataSources.Create(connectionString, schema, schemaOnSearchPath, AutoPrepare, resetOnClose: false),
             owned: true);
     }

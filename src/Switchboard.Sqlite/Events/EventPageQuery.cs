@@ -1,7 +1,6 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 using Switchboard.EventSourcing;
+using Switchboard.Sqlite.Writing;
 
 namespace Switchboard.Sqlite.Events;
 
@@ -13,24 +12,16 @@ namespace Switchboard.Sqlite.Events;
 /// (<see cref="Read"/>): ?1 the position to read after, ?2 the page size, then the filter's values in order; of a
 /// stream (<see cref="ReadStream"/>): ?1 the stream, ?2 the version to start from, ?3 the most events.
 /// </summary>
-internal sealed class EventPageQuery : IDisposable
+internal sealed class EventPageQuery(SqliteConnection connection, string sql) : IDisposable
 {
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
-
-    public EventPageQuery(SqliteConnection connection, string sql)
-    {
-        _db = connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
-    }
+    private readonly RawStatement _statement = new(connection, sql);
 
     public List<RecordedEvent> Read(long afterPosition, int maxCount, IReadOnlyList<string> filterValues)
     {
-        raw.sqlite3_bind_int64(_statement, 1, afterPosition);
-        raw.sqlite3_bind_int64(_statement, 2, maxCount);
+        _statement.Bind(1, afterPosition).Bind(2, maxCount);
         for (var index = 0; index < filterValues.Count; index++)
         {
-            raw.sqlite3_bind_text(_statement, index + 3, filterValues[index]);
+            _statement.Bind(index + 3, filterValues[index]);
         }
 
         return ReadRows(Math.Min(maxCount, 4096), "");
@@ -38,54 +29,31 @@ internal sealed class EventPageQuery : IDisposable
 
     public List<RecordedEvent> ReadStream(string streamId, long fromVersion, int maxCount)
     {
-        raw.sqlite3_bind_text(_statement, 1, streamId);
-        raw.sqlite3_bind_int64(_statement, 2, fromVersion);
-        raw.sqlite3_bind_int64(_statement, 3, maxCount);
+        _statement.Bind(1, streamId).Bind(2, fromVersion).Bind(3, maxCount);
         // Most streams are short (an aggregate's): the list grows if this one is not.
         return ReadRows(Math.Min(maxCount, 16), streamId);
     }
 
     public void Dispose() => _statement.Dispose();
 
-    // Steps through the bound statement and resets it; stream starts as the expected stream id, so that a stream's
-    // own read decodes it for no row.
+    // Each row shares the stream id and type of the row before when they repeat; the first row compares its stream id
+    // with the expected one, so that a stream's own read decodes it for no row.
     private List<RecordedEvent> ReadRows(int capacity, string stream)
     {
         var events = new List<RecordedEvent>(capacity);
-        try
+        _statement.ForEachRow((Events: events, Stream: stream), static (row, read) =>
         {
-            var type = "";
-            int rc;
-            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
-            {
-                stream = Reuse(1, stream);
-                type = Reuse(4, type);
-                var metadata = raw.sqlite3_column_type(_statement, 6) == raw.SQLITE_NULL
-                    ? EventMetadata.Empty
-                    : EventMetadataJson.Read(Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, 6)));
-                events.Add(new RecordedEvent(
-                    stream,
-                    raw.sqlite3_column_int64(_statement, 2),
-                    raw.sqlite3_column_int64(_statement, 0),
-                    Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, 3)),
-                    type,
-                    raw.sqlite3_column_blob(_statement, 5).ToArray(),
-                    metadata,
-                    DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(_statement, 7))));
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc & 0xFF, _db);
-            }
-        }
-        finally
-        {
-            raw.sqlite3_reset(_statement);
-        }
-
+            var previous = read.Events.Count == 0 ? null : read.Events[^1];
+            read.Events.Add(new RecordedEvent(
+                row.Text(1, previous?.StreamId ?? read.Stream),
+                row.Int64(2),
+                row.Int64(0),
+                row.Text(3),
+                row.Text(4, previous?.Type ?? ""),
+                row.Blob(5),
+                row.IsNull(6) ? EventMetadata.Empty : EventMetadataJson.Read(row.Text(6)),
+                DateTimeOffset.FromUnixTimeMilliseconds(row.Int64(7))));
+        });
         return events;
     }
-
-    private string Reuse(int column, string previous) => Utf8Text.Reuse(raw.sqlite3_column_blob(_statement, column), previous);
 }

@@ -140,13 +140,7 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
     [Fact]
     public async Task A_message_delivered_twice_one_after_the_other_takes_effect_once()
     {
-        Behavior.Before = async (message, context, ct) =>
-        {
-            if (message is TestCommand command)
-            {
-                await context.SendAsync(new FollowUp(command.Number), SendOptions.To(FollowUps), ct);
-            }
-        };
+        EachCommandSendsAFollowUp();
         var bus = await StartBusAsync(b => b
             .Endpoint(Orders, Recording(transactional: true))
             .Endpoint(FollowUps, Recording()));
@@ -165,6 +159,36 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
         Assert.Equal(0, await bus.DeadLetters.CountAsync(Orders));
         var store = await OpenStoreAsync();
         Assert.True(await store.WasHandledAsync(Orders, id));
+    }
+
+    /// <summary>
+    /// An endpoint whose unit of work has no inbox (<see cref="TransactionalOptions.Inbox"/> off: its handlers are
+    /// idempotent on their own) runs a message delivered twice twice: each unit of work commits what it sent, and the
+    /// inbox records nothing.
+    /// </summary>
+    [Fact]
+    public async Task Without_an_inbox_a_message_delivered_twice_runs_twice_and_is_not_recorded()
+    {
+        EachCommandSendsAFollowUp();
+        var bus = await StartBusAsync(b => b
+            .Endpoint(Orders, e =>
+            {
+                Recording(transactional: true)(e);
+                e.Transactional(t => t with { Inbox = false });
+            })
+            .Endpoint(FollowUps, Recording()));
+        var id = NewId();
+        var options = new SendOptions { Destination = Orders, MessageId = id };
+
+        await bus.Bus.SendAsync(new TestCommand(4), options);
+        await WaitForAsync(() => Settlements.Count(Orders, id) == 1, "the first copy to be acknowledged");
+        await bus.Bus.SendAsync(new TestCommand(4), options);
+        await Recorder.WaitUntilAsync(all => all.Count(h => h.Message is FollowUp) == 2, Patience, "both copies' follow-ups");
+
+        Assert.Equal(2, Recorder.All.Count(h => h.Message is TestCommand));
+        Assert.Equal(0, await bus.DeadLetters.CountAsync(Orders));
+        var store = await OpenStoreAsync();
+        Assert.False(await store.WasHandledAsync(Orders, id));
     }
 
     /// <summary>
@@ -444,4 +468,14 @@ public abstract class UnitOfWorkSuite<TFactory> : StoreSuite<TFactory>
             Assert.Equal(0, await bus.DeadLetters.CountAsync(queue));
         }
     }
+
+    // The handler's effect the duplicate tests count: a follow-up sent in the unit of work.
+    private void EachCommandSendsAFollowUp() =>
+        Behavior.Before = async (message, context, ct) =>
+        {
+            if (message is TestCommand command)
+            {
+                await context.SendAsync(new FollowUp(command.Number), SendOptions.To(FollowUps), ct);
+            }
+        };
 }
