@@ -1,0 +1,26 @@
+namespace Shop.AppHost;
+
+/// <summary>What the command line chose: the layout, and where on the servers this Shop lives.</summary>
+public sealed record AppHostOptions
+{
+    /// <summary>Instances per service and the APIs' ports.</summary>
+    public required ShopLayout Layout { get; init; }
+
+    /// <summary>The RabbitMQ vhost (created when missing).</summary>
+    public string Vhost { get; init; } = "shop";
+
+    /// <summary>The PostgreSQL database (created when missing); each service keeps its state in a schema of its own.</summary>
+    public string Database { get; init; } = "shop";
+
+    /// <summary>The broker users' names: this, then the service's name.</summary>
+    public string BrokerUserPrefix { get; init; } = "shop-";
+
+    /// <summary>The connections the whole Shop may open to PostgreSQL (<see cref="ConnectionBudget"/>).</summary>
+    public int PostgresConnections { get; init; } = ConnectionBudget.DefaultBudget;
+
+    /// <summary>Where the services' broker credentials (owner-only files) and the shared signing key are kept.</summary>
+    public string DataDirectory { get; init; } = Path.Combine("data", "distributed");
+
+    /// <summary>The development signing key every process shares.</summary>
+    public string SigningKeyFile => Path.GetFullPath(Path.Combine(DataDirectory, Http.DevelopmentSigningKey.FileName));
+}
