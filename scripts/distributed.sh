@@ -42,6 +42,7 @@ status=0
 wait "$apphost" || status=$?
 # A signal interrupts the first wait; the second one waits for the AppHost's own stop.
 if kill -0 "$apphost" 2>/dev/null; then
+  status=0
   wait "$apphost" || status=$?
 fi
 exit "$status"

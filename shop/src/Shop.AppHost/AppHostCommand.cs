@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.AppHost;
 
@@ -70,7 +72,20 @@ internal static class AppHostCommand
             var builder = DistributedApplication.CreateBuilder([]);
             builder.AddShop(shop, servers, options, brokerUsers);
             await using var app = builder.Build();
+            var processes = new ServiceProcesses(app.Services.GetRequiredService<ResourceNotificationService>());
+            using var stopWatching = new CancellationTokenSource();
+            var watching = processes.WatchAsync(stopWatching.Token);
             await app.RunAsync(cancellationToken);
+
+            var running = await processes.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            await stopWatching.CancelAsync();
+            await watching;
+            if (running.Count > 0)
+            {
+                Console.Error.WriteLine("shop-apphost: still running a minute after the stop: " + string.Join(", ", running));
+                return 1;
+            }
+
             return 0;
         });
         return root;

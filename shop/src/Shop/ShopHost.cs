@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Shop.Contracts;
 using Shop.Infrastructure;
 using Shop.Invariants;
+using Shop.ServiceDefaults;
 using Switchboard.Configuration;
 using Switchboard.PostgreSql;
 using Switchboard.Sqlite;
@@ -41,6 +42,7 @@ public static class ShopHost
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         }
 
+        builder.AddShopServiceDefaults();
         builder.AddShopReadiness();
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBody);

@@ -12,76 +12,87 @@ using Xunit.Abstractions;
 namespace Shop.Distributed.Tests;
 
 /// <summary>
-/// Shop in its distributed mode, for real: one <c>shop run</c> process per service (two of Payment and two of
-/// Inventory competing on their queues) on RabbitMQ and PostgreSQL, each service's state in its own schema of a fresh
-/// database, on a fresh vhost, each service with its own least-privilege broker user that the shipped
-/// <c>shop broker-users</c> command creates (and the topology it provisions). Orders go through the Order process's HTTP API with the demo's mix (declined cards,
-/// transient card failures, SKUs that run out, repeated idempotency keys); this process runs a small bus on the same
-/// vhost with the audit endpoint (<see cref="EventLedgerEndpoint.AddEventLedger"/>) that sees every event, reads stock
-/// and notifications over HTTP, and requires every invariant.
+/// Shop in its distributed mode, for real and started as the README says: <c>scripts/distributed.sh</c>, whose Aspire
+/// AppHost provisions the vhost, the database and one least-privilege broker user per service (the shipped <c>shop
+/// broker-users</c>), then runs one <c>shop run</c> process per service instance (two of Payment and two of Inventory
+/// competing on their queues) on RabbitMQ and PostgreSQL, each service's state in its own schema. Orders go through the
+/// Order process's HTTP API with the demo's mix (declined cards, transient card failures, SKUs that run out, repeated
+/// idempotency keys); this process runs a small bus on the same vhost with the audit endpoint
+/// (<see cref="EventLedgerEndpoint.AddEventLedger"/>) that sees every event, reads stock and notifications over HTTP,
+/// requires every invariant, then stops the launcher with SIGTERM (Ctrl+C) and requires a clean stop.
 /// </summary>
 public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int MixRequests = 500;
     private const int ScarceOrders = 20;
-    private const int MaxPoolSize = 4;
     private const int Concurrency = 16;
-    private static readonly string[] Layout = ["order", "payment", "payment", "inventory", "inventory", "shipping", "notification", "analytics"];
+    private static readonly Dictionary<string, int> Instances = new(StringComparer.Ordinal) { ["payment"] = 2, ["inventory"] = 2 };
 
     private readonly TestEnvironment _environment = new("dist");
     private IHost? _audit;
-    private BrokerUsersCommand? _brokerUsers;
+    private LaunchedShop? _shop;
+
+    private string UserPrefix => $"dist-{_environment.Id}-";
 
     public Task InitializeAsync() => _environment.InitializeAsync();
 
     public async Task DisposeAsync()
     {
+        if (_shop is not null)
+        {
+            await _shop.DisposeAsync();
+        }
+
         if (_audit is not null)
         {
             await _audit.StopAsync();
             _audit.Dispose();
         }
 
-        if (_brokerUsers is not null)
+        foreach (var service in ShopServices.Names)
         {
-            await _brokerUsers.DeleteAsync();
+            await TestServers.DeleteUserAsync(UserPrefix + service);
         }
 
         await _environment.DisposeAsync();
     }
 
     [Fact]
-    public Task Every_order_finishes_and_the_invariants_hold_with_one_process_per_service() =>
-        ShopProcess.WithOutputOnFailureAsync(_environment.Processes, output, RunAsync);
+    public async Task Every_order_finishes_and_the_invariants_hold_with_one_process_per_service_started_by_the_launcher()
+    {
+        try
+        {
+            await RunAsync();
+        }
+        catch when (_shop is not null)
+        {
+            output.WriteLine("===== scripts/distributed.sh =====");
+            output.WriteLine(_shop.Output());
+            throw;
+        }
+    }
 
     private async Task RunAsync()
     {
         var clock = Stopwatch.StartNew();
-        var rabbitMq = TestServers.AmqpUriFor(_environment.Vhost);
-        _brokerUsers = new BrokerUsersCommand(_environment.Vhost, $"dist-{_environment.Id}-", Path.Combine(_environment.Directory.FullName, "broker-users"));
-        var users = await _brokerUsers.RunAsync();
-        var postgres = TestServers.PostgresConnectionFor(_environment.Database, MaxPoolSize);
 
         // The audit bus first: its queue is bound to every Shop event before any order exists.
         var ledger = new EventLedger();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
-        builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseRabbitMq(rabbitMq).AddEventLedger(ledger));
+        builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseRabbitMq(TestServers.AmqpUriFor(_environment.Vhost)).AddEventLedger(ledger));
         _audit = builder.Build();
         await _audit.StartAsync();
 
-        // All eight at once: two instances of a service start together on one schema, and validate tokens with one key.
-        var signingKeyFile = Path.Combine(_environment.Directory.FullName, DevelopmentSigningKey.FileName);
-        var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(signingKeyFile));
-        var instances = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var service in Layout)
-        {
-            instances[service] = instances.GetValueOrDefault(service) + 1;
-            _environment.Processes.Add(ShopProcess.Start(service, instances[service], users[service], postgres, _environment.Directory.FullName, signingKeyFile, tokens));
-        }
+        // The key the launcher creates for its processes; the test signs its tokens with it.
+        var data = Path.Combine(_environment.Directory.FullName, "distributed");
+        var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(Path.Combine(data, DevelopmentSigningKey.FileName)));
+        _shop = LaunchedShop.Start(Instances, ["--vhost", _environment.Vhost, "--database", _environment.Database, "--broker-user-prefix", UserPrefix, "--data", data], tokens);
 
-        // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues).
-        await Task.WhenAll(_environment.Processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+        // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues). The launcher
+        // builds the AppHost first (nothing to do after the test command's build) and starts the processes together.
+        var connections = new PeakConnections(_environment.Database);
+        await _shop.WaitReadyAsync(TimeSpan.FromMinutes(4));
         var started = clock.Elapsed;
         var order = Single("order");
 
@@ -97,7 +108,6 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         var placed = new PlacedOrders();
-        var connections = new PeakConnections(_environment.Database);
         using (var gate = new SemaphoreSlim(Concurrency))
         {
             await Task.WhenAll(requests.Select(async request =>
@@ -126,7 +136,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         while (Terminal(ledger) < placed.Accepted.Count)
         {
             Assert.True(patience.Elapsed < TimeSpan.FromSeconds(150), $"{Terminal(ledger)} of {placed.Accepted.Count} orders terminal after {patience.Elapsed}.");
-            Assert.All(_environment.Processes, p => Assert.False(p.HasExited, $"{p.Name} exited with {(p.HasExited ? p.ExitCode : 0)}"));
+            Assert.False(_shop.HasExited, "scripts/distributed.sh exited while orders were in flight.");
             await Task.Delay(250);
         }
 
@@ -135,7 +145,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         var peak = await connections.StopAsync();
 
         // Stock: the two Inventory processes share the schema shop_inventory, so both answer the same table.
-        var inventories = _environment.Processes.Where(p => p.Service == "inventory").ToList();
+        var inventories = _shop.Instances.Where(p => p.Service == "inventory").ToList();
         var stock = await ApiRequests.GetAsync<List<StockLevel>>(inventories[0].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
         var stockOfSecond = await ApiRequests.GetAsync<List<StockLevel>>(inventories[1].Http, "/inventory", tokens.ForOperator(), CancellationToken.None) ?? [];
         Assert.Equal(stock, stockOfSecond);
@@ -154,43 +164,49 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             + $"{notifications.Count} notifications, {ledger.Count} events. Processes serving after {started.TotalSeconds:F1} s, orders placed in "
             + $"{placing.TotalSeconds:F1} s, all terminal {(terminal - started).TotalSeconds:F1} s after the first, quiet at {clock.Elapsed.TotalSeconds:F1} s; "
             + $"at most {peak} PostgreSQL connections to the test database.");
-        foreach (var (process, health) in _environment.Processes.Zip(healths))
+        foreach (var (process, health) in _shop.Instances.Zip(healths))
         {
             output.WriteLine($"{process.Name} (pid {health.ProcessId}): handled {string.Join(", ", health.Handled.Select(h => $"{h.Key}={h.Value}"))}; "
                 + $"{health.FailedAttempts} failed attempt(s), {health.DeadLettered} dead-lettered");
         }
 
         Assert.True(report.Passed, "Invariants broken:\n" + string.Join('\n', report.Violations));
+
+        // The AppHost sizes every process's pools so that the whole Shop stays within its default budget of connections.
+        Assert.True(peak <= 80, $"{peak} PostgreSQL connections at once; the AppHost's default budget is 80.");
         Assert.Equal(placed.Accepted.Count, report.Completed + report.Failed + report.Cancelled);
         Assert.True(report.Failed > 0 && report.Refunds > 0, "The run produced no failed order or no refund: it did not exercise compensation.");
         Assert.Equal(placed.Accepted.Count, notifications.Count(n => n.EventKey.EndsWith(":order-created", StringComparison.Ordinal)));
 
         // Competing consumers: both instances of Payment and of Inventory took messages from their shared queue.
-        foreach (var (process, health) in _environment.Processes.Zip(healths))
+        foreach (var (process, health) in _shop.Instances.Zip(healths))
         {
             Assert.Equal(0, health.DeadLettered);
             Assert.True(health.Handled.GetValueOrDefault(process.Service) > 0, $"{process.Name} handled no message: {JsonSerializer.Serialize(health.Handled)}");
         }
 
-        // Graceful stop: each process exits 0 when its standard input closes.
-        var stopped = await Task.WhenAll(_environment.Processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
-        Assert.All(_environment.Processes.Zip(stopped), pair => Assert.True(pair.Second && pair.First.ExitCode == 0, $"{pair.First.Name} did not stop cleanly"));
+        // A graceful stop, as on Ctrl+C: the AppHost stops every process, the launcher exits 0, nothing listens any more,
+        // and no service is still connected to the broker.
+        var exitCode = await _shop.StopAsync(TimeSpan.FromSeconds(90));
+        Assert.True(exitCode == 0, $"scripts/distributed.sh {(exitCode is null ? "did not stop within 90 s" : $"exited with {exitCode}")}.");
+        Assert.All(_shop.Instances, i => Assert.False(i.Listening(), $"{i.Name} still listens on {i.Url}."));
+        await TestServers.WaitForNoConnectionsAsync(UserPrefix, TimeSpan.FromSeconds(30));
     }
 
-    private ShopProcess Single(string service) => _environment.Processes.Single(p => p.Service == service);
+    private LaunchedShop.Instance Single(string service) => _shop!.Instances.Single(p => p.Service == service);
 
     // Waits until no process's endpoints handle or fail anything for five seconds (longer than the services' delayed
     // retries wait between the rounds that matter here); the last health of each process.
     private async Task<ShopProcess.Health[]> QuietAsync()
     {
         var patience = Stopwatch.StartNew();
-        var last = await Task.WhenAll(_environment.Processes.Select(p => p.HealthAsync()));
+        var last = await Task.WhenAll(_shop!.Instances.Select(p => p.HealthAsync()));
         var quietSince = Stopwatch.StartNew();
         while (quietSince.Elapsed < TimeSpan.FromSeconds(5))
         {
             Assert.True(patience.Elapsed < TimeSpan.FromSeconds(60), "The processes kept handling messages for a minute after every order was terminal.");
             await Task.Delay(500);
-            var now = await Task.WhenAll(_environment.Processes.Select(p => p.HealthAsync()));
+            var now = await Task.WhenAll(_shop!.Instances.Select(p => p.HealthAsync()));
             if (!now.Zip(last).All(pair => pair.First.Handled.Values.Sum() == pair.Second.Handled.Values.Sum() && pair.First.FailedAttempts == pair.Second.FailedAttempts))
             {
                 quietSince.Restart();

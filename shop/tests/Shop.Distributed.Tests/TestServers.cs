@@ -70,6 +70,25 @@ internal static class TestServers
         }
     }
 
+    /// <summary>Waits until no broker connection belongs to a user whose name starts with <paramref name="userPrefix"/>; throws with their names when the time is up.</summary>
+    public static async Task WaitForNoConnectionsAsync(string userPrefix, TimeSpan patience)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var json = await Management.Value.GetStringAsync("api/connections?columns=name,user");
+            var users = System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray()
+                .Select(c => c.GetProperty("user").GetString() ?? "").Where(u => u.StartsWith(userPrefix, StringComparison.Ordinal)).ToList();
+            if (users.Count == 0)
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < patience, $"{users.Count} broker connection(s) still open after {patience}: {string.Join(", ", users)}");
+            await Task.Delay(500);
+        }
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static HttpClient CreateManagementClient()
