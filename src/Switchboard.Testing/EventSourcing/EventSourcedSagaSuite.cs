@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing;
@@ -18,15 +19,23 @@ public abstract class EventSourcedSagaSuite<TFactory> : StoreSuite<TFactory>
 {
     private const string Accounts = "es-saga-accounts";
     private const string Notices = "es-saga-notices";
+    private ActivityTraceId _traceId;
 
-    /// <summary>The saga's events are in its stream, with the message as their cause, and the message it sent was delivered.</summary>
+    /// <summary>
+    /// The saga's events are in its stream, with the message as their cause and its trace as theirs, and the message it
+    /// sent was delivered.
+    /// </summary>
     [Fact]
     public async Task The_events_a_saga_raises_commit_with_the_messages_it_sends()
     {
         var bus = await StartAsync();
         var messageId = Guid.NewGuid().ToString();
 
-        await bus.Bus.SendAsync(new Deposit("alice", 5, Notify: true), new SendOptions { MessageId = messageId, CorrelationId = "conversation-1" });
+        using (var trace = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            await bus.Bus.SendAsync(new Deposit("alice", 5, Notify: true), new SendOptions { MessageId = messageId, CorrelationId = "conversation-1" });
+            _traceId = trace.TraceId;
+        }
 
         await Recorder.WaitUntilAsync(h => h.Any(m => m.Message is DepositNoticed { Account: "alice" }), Patience, "the notice");
         var stream = await ReadStreamAsync(bus, "alice");
@@ -34,6 +43,7 @@ public abstract class EventSourcedSagaSuite<TFactory> : StoreSuite<TFactory>
         Assert.Equal("counted", recorded.Type);
         Assert.Equal(messageId, recorded.Metadata.CausationId);
         Assert.Equal("conversation-1", recorded.Metadata.CorrelationId);
+        Assert.Equal(_traceId, ActivityContext.Parse(recorded.Metadata.TraceParent!, null).TraceId);
     }
 
     /// <summary>A saga that throws after raising events and sending leaves nothing: no event, no message, the message dead-lettered.</summary>

@@ -90,7 +90,7 @@ public abstract class ReadStreamSuite<TFactory> : EventStoreSuite<TFactory>
 
     /// <summary>
     /// Everything recorded comes back, from the stream and from all events, also through another store instance:
-    /// id, type, JSON data (non-ASCII included), correlation, causation, headers and a creation time around the
+    /// id, type, JSON data (non-ASCII included), correlation, causation, traceparent, headers and a creation time around the
     /// append; events without metadata come back without it.
     /// </summary>
     [Fact]
@@ -102,6 +102,7 @@ public abstract class ReadStreamSuite<TFactory> : EventStoreSuite<TFactory>
         {
             CorrelationId = "correlation-é-1",
             CausationId = "command-42",
+            TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
             Headers = new Dictionary<string, string> { ["tenant"] = "acme", ["note"] = "Zoë \"quoted\" ✓", ["empty"] = "" },
         };
         var rich = new EventData(NewEventId(), "order-placed", Json("""{"orderId":"o-1","lines":[{"sku":"a-1","quantity":2,"price":12.5}],"note":"Zoë ✓","paid":false,"coupon":null}"""), metadata);
@@ -124,6 +125,7 @@ public abstract class ReadStreamSuite<TFactory> : EventStoreSuite<TFactory>
             AssertSameJson(rich.Data, r.Data);
             Assert.Equal("correlation-é-1", r.Metadata.CorrelationId);
             Assert.Equal("command-42", r.Metadata.CausationId);
+            Assert.Equal(metadata.TraceParent, r.Metadata.TraceParent);
             Assert.NotNull(r.Metadata.Headers);
             Assert.Equal(metadata.Headers.OrderBy(h => h.Key, StringComparer.Ordinal), r.Metadata.Headers.OrderBy(h => h.Key, StringComparer.Ordinal));
             AssertCreatedAround(r.Created, before, after);

@@ -16,6 +16,12 @@ public sealed record EventMetadata
     /// <summary>The id of the message or command that caused the event.</summary>
     public string? CausationId { get; init; }
 
+    /// <summary>
+    /// W3C trace context <c>traceparent</c> of the span that appended the event (an HTTP request, a message's handling),
+    /// so that the messages forwarding it continue that trace (<see cref="Subscriptions.BusForwarder"/>).
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Free application headers.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }

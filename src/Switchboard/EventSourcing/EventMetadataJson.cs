@@ -12,7 +12,7 @@ public static class EventMetadataJson
 {
     /// <summary>Whether there is nothing to store.</summary>
     public static bool IsEmpty(EventMetadata metadata) =>
-        metadata.CorrelationId is null && metadata.CausationId is null && (metadata.Headers is null || metadata.Headers.Count == 0);
+        metadata.CorrelationId is null && metadata.CausationId is null && metadata.TraceParent is null && (metadata.Headers is null || metadata.Headers.Count == 0);
 
     /// <summary>The JSON object, or null when <paramref name="metadata"/> is empty.</summary>
     public static string? Write(EventMetadata metadata)
@@ -34,6 +34,11 @@ public static class EventMetadataJson
             if (metadata.CausationId is { } causation)
             {
                 writer.WriteString("causationId", causation);
+            }
+
+            if (metadata.TraceParent is { } traceParent)
+            {
+                writer.WriteString("traceparent", traceParent);
             }
 
             if (metadata.Headers is { Count: > 0 } headers)
@@ -58,6 +63,7 @@ public static class EventMetadataJson
     {
         string? correlation = null;
         string? causation = null;
+        string? traceParent = null;
         Dictionary<string, string>? headers = null;
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
         reader.Read();
@@ -73,6 +79,9 @@ public static class EventMetadataJson
                 case "causationId":
                     causation = reader.GetString();
                     break;
+                case "traceparent":
+                    traceParent = reader.GetString();
+                    break;
                 case "headers":
                     headers = ReadHeaders(ref reader);
                     break;
@@ -82,7 +91,7 @@ public static class EventMetadataJson
             }
         }
 
-        return new EventMetadata { CorrelationId = correlation, CausationId = causation, Headers = headers };
+        return new EventMetadata { CorrelationId = correlation, CausationId = causation, TraceParent = traceParent, Headers = headers };
     }
 
     private static Dictionary<string, string> ReadHeaders(ref Utf8JsonReader reader)

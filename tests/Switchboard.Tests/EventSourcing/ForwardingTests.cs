@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -76,10 +77,37 @@ public sealed class ForwardingTests
         }
     }
 
-    internal sealed class CountedRecorder(ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)> received) : IMessageHandler<Counted>
+    [Fact]
+    public async Task A_forwarded_event_continues_the_trace_it_was_appended_in()
+    {
+        var store = new InMemoryEventStore();
+        var received = new ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)>();
+        var traces = new ConcurrentQueue<string?>();
+        using var host = await TestHost.StartAsync(
+            bus => bus
+                .Message<Counted>("counted")
+                .Endpoint("tally-view", e => e.Handle<Counted, CountedRecorder>())
+                .UseInMemoryEventStore(store)
+                .EventSourcing(es => es
+                    .Event<Counted>("counted")
+                    .ForwardToBus(configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })),
+            services => services.AddSingleton(received).AddSingleton(traces));
+
+        var appendedIn = ActivityTraceId.CreateRandom();
+        var traceParent = $"00-{appendedIn}-{ActivitySpanId.CreateRandom()}-01";
+        await store.AppendAsync("tally-1", ExpectedVersion.Any, [Types.ToEventData(new Counted(1), metadata: new EventMetadata { TraceParent = traceParent })]);
+        await store.AppendAsync("tally-2", ExpectedVersion.Any, [Types.ToEventData(new Counted(2))]);
+
+        await TestHost.WaitUntilAsync(() => traces.Count >= 2, "both forwarded events");
+        var traced = Assert.Single(traces, t => t is not null && ActivityContext.Parse(t, null).TraceId == appendedIn);
+        Assert.NotEqual(traceParent, traced);
+    }
+
+    internal sealed class CountedRecorder(ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)> received, IServiceProvider services) : IMessageHandler<Counted>
     {
         public ValueTask HandleAsync(Counted message, IMessageContext context, CancellationToken cancellationToken)
         {
+            services.GetService<ConcurrentQueue<string?>>()?.Enqueue(context.Envelope.TraceParent);
             received.Enqueue((message, context.MessageId, context.CorrelationId, context.Headers.GetValueOrDefault(BusForwarder.CausationHeader)));
             return ValueTask.CompletedTask;
         }

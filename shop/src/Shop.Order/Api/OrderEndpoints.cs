@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -93,7 +94,7 @@ internal static class OrderEndpoints
         var order = new OrderAggregate();
         order.Place(command);
         var types = services.GetRequiredService<EventTypeMap>();
-        var metadata = new EventMetadata { CorrelationId = OrderSummaries.Key(orderId) };
+        var metadata = new EventMetadata { CorrelationId = OrderSummaries.Key(orderId), TraceParent = Activity.Current?.Id };
         var stream = StreamNames.For("order", OrderSummaries.Key(orderId));
         long position;
         string status = OrderStatus.Received;

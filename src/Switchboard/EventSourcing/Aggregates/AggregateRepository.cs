@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -88,8 +89,18 @@ public sealed class AggregateRepository
         var loader = Loader.For(aggregate);
         var changes = loader.Changes(aggregate);
         var stream = StreamNames.For(OptionsOf(aggregate.GetType()).Category, loader.Id(aggregate));
-        var events = changes.Count == 0 ? [] : changes.Select(e => _types.ToEventData(e, metadata: metadata)).ToList();
-        return (stream, loader.Version(aggregate), events);
+        if (changes.Count == 0)
+        {
+            return (stream, loader.Version(aggregate), []);
+        }
+
+        // Events appended inside a trace remember it, so that the messages forwarding them continue it.
+        if (metadata?.TraceParent is null && Activity.Current?.Id is { } traceParent)
+        {
+            metadata = (metadata ?? EventMetadata.Empty) with { TraceParent = traceParent };
+        }
+
+        return (stream, loader.Version(aggregate), changes.Select(e => _types.ToEventData(e, metadata: metadata)).ToList());
     }
 
     /// <summary>

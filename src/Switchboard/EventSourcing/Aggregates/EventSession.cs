@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 
@@ -57,7 +58,7 @@ internal sealed class EventSession : IEventSession, IUnitOfWorkParticipant
 
     public async ValueTask BeforeCommitAsync(IStoreTransaction transaction, Envelope envelope, CancellationToken cancellationToken)
     {
-        var metadata = new EventMetadata { CorrelationId = envelope.CorrelationId, CausationId = envelope.MessageId };
+        var metadata = new EventMetadata { CorrelationId = envelope.CorrelationId, CausationId = envelope.MessageId, TraceParent = Activity.Current?.Id ?? envelope.TraceParent };
         foreach (var aggregate in _loaded.Values)
         {
             var (stream, version, events) = _aggregates.Pending(aggregate, metadata);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Switchboard.Diagnostics;
 
 namespace Switchboard.EventSourcing.Subscriptions;
 
@@ -33,8 +35,23 @@ public sealed class BusForwarder(IBus bus, EventTypeMap types, ILogger<BusForwar
                 continue;
             }
 
+            using var trace = ContinueTrace(recorded);
             await bus.PublishAsync(@event, Options(recorded), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // The publish joins the trace the event was appended in (an HTTP request, a message's handling): one order is one
+    // trace from its request to its last event's consumers. Without a listener here, a bare activity still carries the
+    // trace id to the envelope's traceparent, for the consumers' processes.
+    private static Activity? ContinueTrace(RecordedEvent recorded)
+    {
+        if (recorded.Metadata.TraceParent is not { } traceParent || !ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent))
+        {
+            return null;
+        }
+
+        return SwitchboardDiagnostics.ActivitySource.StartActivity("forward " + recorded.Type, ActivityKind.Internal, parent)
+            ?? new Activity("forward").SetParentId(traceParent).Start();
     }
 
     private static PublishOptions Options(RecordedEvent recorded)
