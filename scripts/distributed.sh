@@ -26,7 +26,8 @@ for service in rabbitmq postgresql; do
   if ! bash "scripts/services/$service.sh" status >/dev/null 2>&1; then
     started+=("$service")
   fi
-  env_file=$(bash "scripts/services/$service.sh" start)
+  # A server this script creates is durable; one the test command started is not (the AppHost says so).
+  env_file=$(SWITCHBOARD_POSTGRES_DURABLE=1 bash "scripts/services/$service.sh" start)
   # shellcheck source=/dev/null
   source "$env_file"
 done

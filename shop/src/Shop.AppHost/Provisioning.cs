@@ -30,6 +30,12 @@ public static class Provisioning
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        await using var fsync = new NpgsqlCommand("SHOW fsync", connection);
+        if (await fsync.ExecuteScalarAsync(cancellationToken) is "off")
+        {
+            Console.Error.WriteLine("shop-apphost: PostgreSQL runs with fsync off (a server started for the tests?): its commits do not survive a power loss.");
+        }
+
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)
         {
