@@ -16,12 +16,21 @@ internal static class AppHostCommand
         var database = new Option<string>("--database") { Description = "The PostgreSQL database (created when missing)", DefaultValueFactory = _ => "shop" };
         var prefix = new Option<string>("--broker-user-prefix") { Description = "The services' broker users are this followed by the service's name", DefaultValueFactory = _ => "shop-" };
         var connections = new Option<int>("--postgres-connections") { Description = "The PostgreSQL connections the whole Shop may open; each process's pools are sized from it", DefaultValueFactory = _ => ConnectionBudget.DefaultBudget };
+        var gatewayLatency = new Option<string?>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (passed to the Payment processes; default 0)" };
         var data = new Option<string>("--data") { Description = "Directory for the services' broker credentials and the shared development signing key", DefaultValueFactory = _ => Path.Combine("data", "distributed") };
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1024 or > 65535 - 60)
             {
                 r.AddError("--port must be between 1024 and 65475.");
+            }
+        });
+        gatewayLatency.Validators.Add(r =>
+        {
+            // The Payment processes parse it (shop run --gateway-latency); a value they would refuse is refused here first.
+            if (r.GetValueOrDefault<string?>() is { } text && !System.Text.RegularExpressions.Regex.IsMatch(text, @"^(\d+(\.\d+)?(ms|s)|\d{1,2}:\d{2}:\d{2}(\.\d+)?)$"))
+            {
+                r.AddError($"--gateway-latency takes a duration such as 50ms, 2s or 00:00:00.050, not '{text}'.");
             }
         });
         connections.Validators.Add(r =>
@@ -35,7 +44,7 @@ internal static class AppHostCommand
         var root = new RootCommand("Shop's distributed mode: every service as processes of its own on RabbitMQ and PostgreSQL, with the Aspire dashboard. "
             + "The servers come from SWITCHBOARD_RABBITMQ_MANAGEMENT, SWITCHBOARD_RABBITMQ_URI and SWITCHBOARD_POSTGRES_CONNECTION.")
         {
-            port, vhost, database, prefix, connections, data,
+            port, vhost, database, prefix, connections, gatewayLatency, data,
         };
         foreach (var option in instances.Values)
         {
@@ -55,6 +64,7 @@ internal static class AppHostCommand
                     Database = result.GetRequiredValue(database),
                     BrokerUserPrefix = result.GetRequiredValue(prefix),
                     PostgresConnections = result.GetValue(connections),
+                    GatewayLatency = result.GetValue(gatewayLatency),
                     DataDirectory = result.GetRequiredValue(data),
                 };
                 servers = ShopServers.FromEnvironment();

@@ -18,6 +18,9 @@ public sealed record AppHostOptions
     /// <summary>The connections the whole Shop may open to PostgreSQL (<see cref="ConnectionBudget"/>).</summary>
     public int PostgresConnections { get; init; } = ConnectionBudget.DefaultBudget;
 
+    /// <summary>How long each call to the simulated payment gateway takes, passed to the Payment processes (<c>--gateway-latency</c>).</summary>
+    public string? GatewayLatency { get; init; }
+
     /// <summary>Where the services' broker credentials (owner-only files) and the shared signing key are kept.</summary>
     public string DataDirectory { get; init; } = Path.Combine("data", "distributed");
 

@@ -20,8 +20,14 @@ public static class ShopResources
         var workingDirectory = Path.GetFullPath(options.DataDirectory);
         foreach (var process in options.Layout.Processes())
         {
-            builder.AddExecutable(process.Name, ShopExecutable.Host, workingDirectory, shop.Dll, "run", "--services", process.Service, "--url", process.Url.ToString().TrimEnd('/'),
-                    "--transport", "rabbitmq", "--rabbitmq-provisioned", "--store", "postgres", "--signing-key-file", options.SigningKeyFile)
+            string[] arguments = [shop.Dll, "run", "--services", process.Service, "--url", process.Url.ToString().TrimEnd('/'),
+                "--transport", "rabbitmq", "--rabbitmq-provisioned", "--store", "postgres", "--signing-key-file", options.SigningKeyFile];
+            if (process.Service == "payment" && options.GatewayLatency is { } latency)
+            {
+                arguments = [.. arguments, "--gateway-latency", latency];
+            }
+
+            builder.AddExecutable(process.Name, ShopExecutable.Host, workingDirectory, arguments)
                 .WithEnvironment(ShopServers.AmqpVariable, rabbitMq[process.Service])
                 .WithEnvironment(ShopServers.PostgresVariable, postgres)
                 .WithHttpEndpoint(port: process.Port, targetPort: process.Port, isProxied: false)

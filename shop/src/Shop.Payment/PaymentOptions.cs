@@ -18,11 +18,14 @@ public sealed record PaymentOptions : ShopEndpointOptions
         Retry = new RetryPolicy { ImmediateRetries = 2, DelayedRetries = 3, BaseDelay = TimeSpan.FromSeconds(1) };
     }
 
-    /// <summary>Shortest simulated gateway round trip. Default 2 ms; zero in tests.</summary>
-    public TimeSpan GatewayMinLatency { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// Shortest simulated gateway round trip. Default zero: benchmarks measure Shop, not a sleep; <c>shop run
+    /// --gateway-latency 50ms</c> simulates a real gateway's tens of milliseconds, where more Payment instances matter.
+    /// </summary>
+    public TimeSpan GatewayMinLatency { get; init; }
 
-    /// <summary>Longest simulated gateway round trip. Default 8 ms; zero in tests.</summary>
-    public TimeSpan GatewayMaxLatency { get; init; } = TimeSpan.FromMilliseconds(8);
+    /// <summary>Longest simulated gateway round trip (each call takes a random time between the two). Default zero.</summary>
+    public TimeSpan GatewayMaxLatency { get; init; }
 
     /// <summary>How many calls with one idempotency key fail transiently for <c>tok_chargeDeclinedProcessingError</c> before it approves. Default 1.</summary>
     public int GatewayTransientFailures { get; init; } = 1;

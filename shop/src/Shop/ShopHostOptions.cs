@@ -53,6 +53,9 @@ public sealed record ShopHostOptions
     /// <summary>How long an order may stay unfinished before the Order Service cancels and compensates it.</summary>
     public TimeSpan? StuckOrderTimeout { get; init; }
 
+    /// <summary>How long each call to the simulated payment gateway takes (a real one takes tens of milliseconds). Default zero.</summary>
+    public TimeSpan GatewayLatency { get; init; }
+
     /// <summary>Whether to run the audit endpoint that records every Shop event for the invariant check (the demo does).</summary>
     public bool Audit { get; init; }
 

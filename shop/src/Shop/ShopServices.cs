@@ -28,7 +28,7 @@ public static class ShopServices
     // restart, or by another Payment instance, finds the charge.
     private static void AddPayment(SwitchboardBuilder bus, ShopDatabase database, ShopHostOptions options)
     {
-        var payment = new PaymentOptions();
+        var payment = new PaymentOptions { GatewayMinLatency = options.GatewayLatency, GatewayMaxLatency = options.GatewayLatency };
         var gateway = database.Kind == ShopDatabaseKind.PostgreSql
             ? ShopDatabase.PostgreSql(options.Postgres!, PersistentPaymentGateway.Schema)
             : ShopDatabase.Sqlite(Path.Combine(options.DataDirectory, PersistentPaymentGateway.SqliteFileName));

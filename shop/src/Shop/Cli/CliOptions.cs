@@ -49,6 +49,26 @@ internal static class CliOptions
         return url;
     }
 
+    /// <summary>A duration from zero to a minute: <c>50ms</c>, <c>2s</c>, or <c>hh:mm:ss[.fff]</c>.</summary>
+    public static TimeSpan Duration(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value.Trim();
+        TimeSpan? value = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) => TimeSpan.FromMilliseconds(ms),
+            _ when text.EndsWith('s') && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) => TimeSpan.FromSeconds(s),
+            _ when TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) => span,
+            _ => null,
+        };
+        if (value is not { } duration || duration < TimeSpan.Zero || duration > TimeSpan.FromMinutes(1))
+        {
+            result.AddError($"{Name(result)} takes a duration from 0 to 1 minute such as 50ms, 2s or 00:00:00.050, not '{text}'.");
+            return TimeSpan.Zero;
+        }
+
+        return duration;
+    }
+
     public static T Choice<T>(ArgumentResult result, IReadOnlyDictionary<string, T> choices)
         where T : struct
     {

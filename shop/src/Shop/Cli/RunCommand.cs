@@ -34,13 +34,14 @@ internal static class RunCommand
         var smtpFrom = new Option<string?>("--smtp-from") { Description = "The notifications' sender address (default: $SHOP_SMTP_FROM)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_FROM") };
         var smtpTls = new Option<string?>("--smtp-tls") { Description = "none, starttls or sslonconnect (default: $SHOP_SMTP_TLS, else starttls); a user and password come from $SHOP_SMTP_USERNAME and $SHOP_SMTP_PASSWORD", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_TLS") };
         var stuckOrderTimeout = new Option<TimeSpan?>("--stuck-order-timeout") { Description = "How long an order may stay unfinished before Order cancels and compensates it (hh:mm:ss; default 00:02:00)" };
+        var gatewayLatency = new Option<TimeSpan>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (default 0)", CustomParser = CliOptions.Duration };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least level logged: Trace, Debug, Information, Warning, Error, Critical, None", DefaultValueFactory = _ => LogLevel.Information };
         var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gracefully when standard input ends (for a parent process that owns this one; SIGTERM and Ctrl+C always stop it)" };
 
         var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).")
         {
             services, transport, store, data, durability, url, allowNonLoopback, rabbitMq, rabbitMqProvisioned, postgres, signingKeyFile, authority, audience,
-            roleClaim, burst, rate, smtp, smtpFrom, smtpTls, stuckOrderTimeout, logLevel, stopOnEof,
+            roleClaim, burst, rate, smtp, smtpFrom, smtpTls, stuckOrderTimeout, gatewayLatency, logLevel, stopOnEof,
         };
         AtLeastOne(burst);
         AtLeastOne(rate);
@@ -90,6 +91,7 @@ internal static class RunCommand
                     RabbitMqProvisioned = result.GetValue(rabbitMqProvisioned),
                     Postgres = result.GetValue(postgres),
                     StuckOrderTimeout = result.GetValue(stuckOrderTimeout),
+                    GatewayLatency = result.GetValue(gatewayLatency),
                     Authentication = new ShopAuthenticationOptions
                     {
                         SigningKeyFile = result.GetValue(signingKeyFile),

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Shop.Distributed.Tests;
+
+/// <summary>
+/// The AppHost (shop/src/Shop.AppHost, as scripts/distributed.sh runs it) refuses what it cannot do with one line on
+/// standard error and exit code 2, before it provisions or starts anything.
+/// </summary>
+public sealed class AppHostCommandLineTests
+{
+    [Theory]
+    [InlineData("--payment 11", "--payment takes 1 to 10 instances.")]
+    [InlineData("--order 0", "--order takes 1 to 10 instances.")]
+    [InlineData("--port 80", "--port must be between 1024 and 65475.")]
+    [InlineData("--postgres-connections 5", "--postgres-connections must be at least 10.")]
+    [InlineData("--gateway-latency soon", "--gateway-latency takes a duration such as 50ms")]
+    [InlineData("--kafka", "shop-apphost: ")]
+    public async Task What_the_apphost_cannot_do_is_refused_with_one_line_and_exit_code_2(string arguments, string expected)
+    {
+        var (exitCode, error) = await RunAsync(arguments.Split(' '), new Dictionary<string, string?>());
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}; stderr: {error}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SWITCHBOARD_RABBITMQ_MANAGEMENT", "set SWITCHBOARD_RABBITMQ_MANAGEMENT to the management API's URI")]
+    [InlineData("SWITCHBOARD_POSTGRES_CONNECTION", "set SWITCHBOARD_POSTGRES_CONNECTION to an Npgsql connection string")]
+    public async Task Without_the_servers_it_says_which_variable_is_missing(string missing, string expected)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["SWITCHBOARD_RABBITMQ_MANAGEMENT"] = "http://admin:secret@127.0.0.1:1/",
+            ["SWITCHBOARD_RABBITMQ_URI"] = "amqp://127.0.0.1:1/",
+            ["SWITCHBOARD_POSTGRES_CONNECTION"] = "Host=127.0.0.1;Port=1",
+            [missing] = null,
+        };
+
+        var (exitCode, error) = await RunAsync([], environment);
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}; stderr: {error}");
+        Assert.Contains(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Error)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+        start.ArgumentList.Add(AppHostDll());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The AppHost ran instead of refusing: " + await error);
+        }
+
+        return (process.ExitCode, await error);
+    }
+
+    // The AppHost as the launcher builds it, in this assembly's configuration.
+    private static string AppHostDll()
+    {
+        var configuration = typeof(AppHostCommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var dll = Path.Combine(directory?.FullName ?? ".", "shop", "src", "Shop.AppHost", "bin", configuration, "net10.0", "Shop.AppHost.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is not built: build Switchboard.slnx first.");
+    }
+}
