@@ -21,6 +21,9 @@ public sealed record AppHostOptions
     /// <summary>How long each call to the simulated payment gateway takes, passed to the Payment processes (<c>--gateway-latency</c>).</summary>
     public string? GatewayLatency { get; init; }
 
+    /// <summary>Whether the processes send their logs, traces and metrics to the dashboard (OTLP); their console output always reaches it.</summary>
+    public bool Telemetry { get; init; } = true;
+
     /// <summary>Where the services' broker credentials (owner-only files) and the shared signing key are kept.</summary>
     public string DataDirectory { get; init; } = Path.Combine("data", "distributed");
 

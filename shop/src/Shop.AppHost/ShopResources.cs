@@ -9,7 +9,7 @@ public static class ShopResources
     /// <summary>
     /// Each process of <paramref name="options"/>' layout runs <c>shop run --services SERVICE</c> on RabbitMQ (as its
     /// service's broker user, on the provisioned topology) and PostgreSQL (pools sized by <see cref="ConnectionBudget"/>),
-    /// sends its logs, traces and metrics to the dashboard (OTLP), and is healthy when <c>/health/ready</c> answers 200.
+    /// sends its logs, traces and metrics to the dashboard (OTLP; unless <see cref="AppHostOptions.Telemetry"/> is off), and is healthy when <c>/health/ready</c> answers 200.
     /// Credentials reach the processes as secret parameters in their environment, never on a command line.
     /// </summary>
     public static void AddShop(this IDistributedApplicationBuilder builder, ShopExecutable shop, ShopServers servers, AppHostOptions options, IReadOnlyDictionary<string, Uri> brokerUsers)
@@ -27,12 +27,15 @@ public static class ShopResources
                 arguments = [.. arguments, "--gateway-latency", latency];
             }
 
-            builder.AddExecutable(process.Name, ShopExecutable.Host, workingDirectory, arguments)
+            var resource = builder.AddExecutable(process.Name, ShopExecutable.Host, workingDirectory, arguments)
                 .WithEnvironment(ShopServers.AmqpVariable, rabbitMq[process.Service])
                 .WithEnvironment(ShopServers.PostgresVariable, postgres)
                 .WithHttpEndpoint(port: process.Port, targetPort: process.Port, isProxied: false)
-                .WithHttpHealthCheck("/health/ready")
-                .WithOtlpExporter();
+                .WithHttpHealthCheck("/health/ready");
+            if (options.Telemetry)
+            {
+                resource.WithOtlpExporter();
+            }
         }
     }
 }
