@@ -371,7 +371,9 @@ start_node() {
     "RABBITMQ_MNESIA_BASE=$state_dir/mnesia"
     "RABBITMQ_LOG_BASE=$state_dir/log"
     "RABBITMQ_PID_FILE=$state_dir/rabbitmq.pid"
-    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
+    # No busy-waiting of idle schedulers (+sbwt none ...): on a small machine shared with its clients, the spinning
+    # takes CPU they need (docs/scale-out.md).
+    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
     "RABBITMQ_CTL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
     "ERL_EPMD_ADDRESS=127.0.0.1"
   )

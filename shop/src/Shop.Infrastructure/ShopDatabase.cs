@@ -50,7 +50,9 @@ public sealed class ShopDatabase
     /// <summary>The PostgreSQL database of <paramref name="connectionString"/>, tables in <paramref name="schema"/>.</summary>
     public static ShopDatabase PostgreSql(string connectionString, string schema)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema };
+        // No session reset when a connection goes back to the pool: Shop's own statements change no session state (the
+        // schema is on the search path of the connection string), and the reset was a DISCARD ALL per read.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, NoResetOnClose = true };
         return new(ShopDatabaseKind.PostgreSql, builder.ToString(), schema);
     }
 
