@@ -42,15 +42,15 @@ stop_services() {
   bash "$postgresql" stop </dev/null >&2 || echo "warning: PostgreSQL did not stop cleanly" >&2
 }
 trap stop_services EXIT
-no_test_ran() { # $1: what did not start; its start log has been printed
-  echo "ERROR: $1 for the tests did not start (log above); no test ran" >&2
+no_test_ran() { # $1: what went wrong; its log has been printed
+  echo "ERROR: $1 (log above); no test ran" >&2
   trap - EXIT
   stop_services # first, so that the summary stays the last line
   echo "0 passed, 1 failed"
   exit 1
 }
 
-dotnet build Switchboard.slnx -c Release -nologo -clp:ErrorsOnly
+dotnet build Switchboard.slnx -c Release -nologo -clp:ErrorsOnly || no_test_ran "the build failed"
 
 if wait "$rabbitmq_start"; then
   cat "$results/rabbitmq-start.log" >&2
@@ -60,7 +60,7 @@ if wait "$rabbitmq_start"; then
     SWITCHBOARD_RABBITMQ_TLS_URI SWITCHBOARD_RABBITMQ_CA SWITCHBOARD_RABBITMQ_CLIENT_CERT SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD
 else
   cat "$results/rabbitmq-start.log" >&2
-  no_test_ran "the RabbitMQ node"
+  no_test_ran "the RabbitMQ node for the tests did not start"
 fi
 
 if wait "$postgresql_start"; then
@@ -70,7 +70,7 @@ if wait "$postgresql_start"; then
   export SWITCHBOARD_POSTGRES_CONNECTION
 else
   cat "$results/postgresql-start.log" >&2
-  no_test_ran "the PostgreSQL server"
+  no_test_ran "the PostgreSQL server for the tests did not start"
 fi
 
 set +e

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -13,25 +12,21 @@ namespace Shop.Distributed.Tests;
 /// </summary>
 internal sealed class LaunchedShop : IAsyncDisposable
 {
-    private const int KeptLines = 3000;
-
     // The AppHost's port layout (shop/src/Shop.AppHost/ShopLayout.cs): service k from BasePort + 10 k, one port per instance.
     private static readonly string[] Services = ["order", "payment", "inventory", "shipping", "notification", "analytics"];
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly Stopwatch _age = Stopwatch.StartNew();
+    private readonly ChildProcess _child;
 
     private LaunchedShop(Process process, IReadOnlyList<Instance> instances)
     {
-        _process = process;
+        _child = new ChildProcess(process);
         Instances = instances;
     }
 
     /// <summary>Every process the launcher runs, with an HTTP client on its API.</summary>
     public IReadOnlyList<Instance> Instances { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _child.Process.HasExited;
 
     /// <summary>
     /// Starts <c>scripts/distributed.sh</c> with <paramref name="instances"/> per service (one where not named) and
@@ -48,18 +43,11 @@ internal sealed class LaunchedShop : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         var list = Services.SelectMany((service, k) => Enumerable.Range(1, instances.GetValueOrDefault(service, 1))
             .Select(i => new Instance(service, i, new Uri($"http://127.0.0.1:{basePort + (10 * k) + i - 1}"), tokens))).ToList();
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var shop = new LaunchedShop(process, list);
-        process.OutputDataReceived += (_, e) => shop.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => shop.Keep(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return shop;
+        return new LaunchedShop(new Process { StartInfo = start, EnableRaisingEvents = true }, list);
     }
 
     /// <summary>Waits until every instance's <c>/health/ready</c> answers 200; throws with the launcher's output when it exits or the time is up.</summary>
@@ -70,9 +58,9 @@ internal sealed class LaunchedShop : IAsyncDisposable
         {
             while (!await instance.ReadyAsync())
             {
-                if (_process.HasExited)
+                if (_child.Process.HasExited)
                 {
-                    throw new InvalidOperationException($"scripts/distributed.sh exited with {_process.ExitCode} before {instance.Name} was ready:\n{Output()}");
+                    throw new InvalidOperationException($"scripts/distributed.sh exited with {_child.Process.ExitCode} before {instance.Name} was ready:\n{Output()}");
                 }
 
                 if (clock.Elapsed > patience)
@@ -88,7 +76,7 @@ internal sealed class LaunchedShop : IAsyncDisposable
     /// <summary>Sends SIGTERM and waits for the launcher to end; its exit code, or null when it had to be killed.</summary>
     public async Task<int?> StopAsync(TimeSpan patience)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-TERM", _child.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
@@ -96,24 +84,24 @@ internal sealed class LaunchedShop : IAsyncDisposable
         using var timeout = new CancellationTokenSource(patience);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
-            return _process.ExitCode;
+            await _child.Process.WaitForExitAsync(timeout.Token);
+            return _child.Process.ExitCode;
         }
         catch (OperationCanceledException)
         {
-            Kill();
+            _child.Kill();
             return null;
         }
     }
 
-    public string Output() => string.Join('\n', _output);
+    public string Output() => _child.Output();
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        _child.Kill();
         try
         {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            await _child.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
         }
         catch (TimeoutException)
         {
@@ -124,34 +112,7 @@ internal sealed class LaunchedShop : IAsyncDisposable
             instance.Http.Dispose();
         }
 
-        _process.Dispose();
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue($"[{_age.Elapsed.TotalSeconds,7:F2}s] {line}");
-        while (_output.Count > KeptLines && _output.TryDequeue(out _))
-        {
-        }
+        _child.Process.Dispose();
     }
 
     private static string RepositoryRoot()
@@ -192,13 +153,6 @@ internal sealed class LaunchedShop : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>One service process of the launched Shop.</summary>

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Reflection;
 using Shop.Http;
 using Xunit.Abstractions;
@@ -16,10 +14,7 @@ namespace Shop.Distributed.Tests;
 /// </summary>
 internal sealed class ShopProcess : IAsyncDisposable
 {
-    private const int KeptLines = 3000;
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly Stopwatch _age = Stopwatch.StartNew();
+    private readonly ChildProcess _child;
 
     private readonly ShopTokens? _tokens;
 
@@ -29,7 +24,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         Service = service;
         Instance = instance;
         Url = url;
-        _process = process;
+        _child = new ChildProcess(process);
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -43,9 +38,9 @@ internal sealed class ShopProcess : IAsyncDisposable
 
     public string Name => $"{Service}#{Instance}";
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _child.Process.HasExited;
 
-    public int ExitCode => _process.ExitCode;
+    public int ExitCode => _child.Process.ExitCode;
 
     /// <summary>
     /// The shop executable: the copy the build puts next to this test assembly (the project reference brings it with its
@@ -103,7 +98,7 @@ internal sealed class ShopProcess : IAsyncDisposable
     /// </summary>
     public static ShopProcess Start(string services, int instance, IEnumerable<string> arguments, string workingDirectory, ShopTokens? tokens, Uri? url = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        url ??= new Uri($"http://127.0.0.1:{FreePort()}");
+        url ??= new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}");
         var start = StartInfo(["run", "--services", services, "--url", url.ToString().TrimEnd('/'), "--log-level", "Warning", "--stop-on-stdin-eof", .. arguments]);
         start.WorkingDirectory = workingDirectory;
 
@@ -121,14 +116,7 @@ internal sealed class ShopProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var shop = new ShopProcess(services, instance, url, process, tokens);
-        process.OutputDataReceived += (_, e) => shop.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => shop.Keep(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return shop;
+        return new ShopProcess(services, instance, url, new Process { StartInfo = start, EnableRaisingEvents = true }, tokens);
     }
 
     /// <summary>Runs <paramref name="test"/>; when it fails, writes the output of every process in <paramref name="processes"/> to the test's log first.</summary>
@@ -188,9 +176,9 @@ internal sealed class ShopProcess : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (_process.HasExited)
+            if (_child.Process.HasExited)
             {
-                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before it served:\n{Output()}");
+                throw new InvalidOperationException($"{Name} exited with {_child.Process.ExitCode} before it served:\n{Output()}");
             }
 
             try
@@ -222,14 +210,14 @@ internal sealed class ShopProcess : IAsyncDisposable
     /// <summary>Closes standard input and waits for the process to exit; false when it had to be killed.</summary>
     public async Task<bool> StopAsync(TimeSpan patience)
     {
-        if (_process.HasExited)
+        if (_child.Process.HasExited)
         {
             return true;
         }
 
         try
         {
-            _process.StandardInput.Close();
+            _child.Process.StandardInput.Close();
         }
         catch (IOException)
         {
@@ -238,73 +226,38 @@ internal sealed class ShopProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(patience);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await _child.Process.WaitForExitAsync(timeout.Token);
             return true;
         }
         catch (OperationCanceledException)
         {
-            Kill();
+            _child.Kill();
             return false;
         }
     }
 
-    public string Output() => string.Join('\n', _output);
+    public string Output() => _child.Output();
 
     /// <summary>Kills the process at once (SIGKILL: no shutdown code runs, as in a crash) and waits until it is gone.</summary>
     public async Task KillAsync()
     {
-        Kill();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        _child.Kill();
+        await _child.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        _child.Kill();
         try
         {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await _child.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (TimeoutException)
         {
         }
 
         Http.Dispose();
-        _process.Dispose();
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        // Stamped with the process's age: a failure's log shows how long each step took, a slow stop included.
-        _output.Enqueue($"[{_age.Elapsed.TotalSeconds,7:F2}s] {line}");
-        while (_output.Count > KeptLines && _output.TryDequeue(out _))
-        {
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        _child.Process.Dispose();
     }
 
     /// <summary>A shop process's <c>GET /health</c>.</summary>
