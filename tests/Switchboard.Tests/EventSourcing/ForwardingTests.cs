@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing;
@@ -20,15 +21,7 @@ public sealed class ForwardingTests
     {
         var store = new InMemoryEventStore();
         var received = new ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)>();
-        using var host = await TestHost.StartAsync(
-            bus => bus
-                .Message<Counted>("counted")
-                .Endpoint("tally-view", e => e.Handle<Counted, CountedRecorder>())
-                .UseInMemoryEventStore(store)
-                .EventSourcing(es => es
-                    .Event<Counted>("counted")
-                    .ForwardToBus(configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })),
-            services => services.AddSingleton(received));
+        using var host = await StartForwardingAsync(store, services => services.AddSingleton(received));
 
         var metadata = new EventMetadata { CorrelationId = "conversation-1", CausationId = "command-1" };
         var appended = new List<EventData>();
@@ -81,17 +74,8 @@ public sealed class ForwardingTests
     public async Task A_forwarded_event_continues_the_trace_it_was_appended_in()
     {
         var store = new InMemoryEventStore();
-        var received = new ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)>();
         var traces = new ConcurrentQueue<string?>();
-        using var host = await TestHost.StartAsync(
-            bus => bus
-                .Message<Counted>("counted")
-                .Endpoint("tally-view", e => e.Handle<Counted, CountedRecorder>())
-                .UseInMemoryEventStore(store)
-                .EventSourcing(es => es
-                    .Event<Counted>("counted")
-                    .ForwardToBus(configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })),
-            services => services.AddSingleton(received).AddSingleton(traces));
+        using var host = await StartForwardingAsync(store, services => services.AddSingleton(new ConcurrentQueue<(Counted, string, string?, string?)>()).AddSingleton(traces));
 
         var appendedIn = ActivityTraceId.CreateRandom();
         var traceParent = $"00-{appendedIn}-{ActivitySpanId.CreateRandom()}-01";
@@ -102,6 +86,18 @@ public sealed class ForwardingTests
         var traced = Assert.Single(traces, t => t is not null && ActivityContext.Parse(t, null).TraceId == appendedIn);
         Assert.NotEqual(traceParent, traced);
     }
+
+    // A bus whose endpoint tally-view records what it receives, forwarding the store's events to itself.
+    private static Task<IHost> StartForwardingAsync(InMemoryEventStore store, Action<IServiceCollection> services) =>
+        TestHost.StartAsync(
+            bus => bus
+                .Message<Counted>("counted")
+                .Endpoint("tally-view", e => e.Handle<Counted, CountedRecorder>())
+                .UseInMemoryEventStore(store)
+                .EventSourcing(es => es
+                    .Event<Counted>("counted")
+                    .ForwardToBus(configure: o => o with { MaxWait = TimeSpan.FromMilliseconds(100) })),
+            services);
 
     internal sealed class CountedRecorder(ConcurrentQueue<(Counted Message, string MessageId, string? CorrelationId, string? Causation)> received, IServiceProvider services) : IMessageHandler<Counted>
     {
