@@ -88,7 +88,9 @@ public static class OrderServiceExtensions
                 .Event<OrderCompleted>(ContractEventNames[1])
                 .Event<OrderFailed>(ContractEventNames[2])
                 .Event<OrderCancelled>(ContractEventNames[3])
-                .Aggregate<OrderAggregate>("order", a => a with { SnapshotEvery = 50 })
+                // No snapshots: an order's stream holds about ten events, so a snapshot every 50 was never taken, and each
+                // load looked for one in vain (a round trip per order-saga message in the distributed mode).
+                .Aggregate<OrderAggregate>("order")
                 .Projection<OrderSummaries>()
                 .ForwardToBus(ForwarderName, new EventFilter { Categories = ["order"], EventTypes = ContractEventNames }));
     }

@@ -67,6 +67,8 @@ internal sealed class BusRuntime
             }
             finally
             {
+                // What the endpoints dispatched leaves the outbox before the relay ends (else a restart sends it again).
+                await _services.GetRequiredService<Outbound>().DrainAsync().ConfigureAwait(false);
                 if (_relay is not null)
                 {
                     await _relay.DisposeAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Switchboard.Messages;
 using Switchboard.Persistence;
@@ -13,6 +14,7 @@ namespace Switchboard.Sending;
 internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger("Switchboard.Outbox");
+    private readonly ConcurrentDictionary<IOutboxStore, OutboxCleanup> _cleanups = new();
 
     /// <summary>Hands <paramref name="message"/> to the transport now.</summary>
     public ValueTask DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
@@ -39,7 +41,8 @@ internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
     }
 
     /// <summary>
-    /// Dispatches what a unit of work committed into <paramref name="outbox"/>, then removes it from there. Never
+    /// Dispatches what a unit of work committed into <paramref name="outbox"/>, then removes it from there (with other
+    /// units' rows, see <see cref="OutboxCleanup"/>). Never
     /// throws: the commit stands, and a failure only leaves the messages to the relay. So does
     /// <paramref name="cancellationToken"/> (an endpoint that stops and will not wait any longer).
     /// </summary>
@@ -64,13 +67,29 @@ internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
             return;
         }
 
+        var ids = Array.ConvertAll(committed, m => m.Envelope.MessageId);
+        if (await _cleanups.GetOrAdd(outbox, o => new OutboxCleanup(o, _logger)).RemoveAsync(ids).ConfigureAwait(false))
+        {
+            return;
+        }
+
         try
         {
-            await outbox.MarkDispatchedAsync(Array.ConvertAll(committed, m => m.Envelope.MessageId), CancellationToken.None).ConfigureAwait(false);
+            await outbox.MarkDispatchedAsync(ids, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _logger.LogWarning(e, "Removing {Count} dispatched message(s) from the outbox failed; the relay will send them again", committed.Length);
+        }
+    }
+
+    /// <summary>Removes every dispatched message still queued for removal (the bus is stopping; its endpoints have stopped).</summary>
+    public async Task DrainAsync()
+    {
+        foreach (var (outbox, cleanup) in _cleanups)
+        {
+            _cleanups.TryRemove(outbox, out _);
+            await cleanup.StopAsync().ConfigureAwait(false);
         }
     }
 }
