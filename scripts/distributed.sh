@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shop's distributed mode in one command: RabbitMQ and PostgreSQL on loopback (scripts/services/*.sh: installed with
-# apt-get when missing, started when not running), then the AppHost (shop/src/Shop.AppHost), which provisions the
+# apt-get when missing, started when not running; like the test servers they are throwaway: stopping them deletes
+# their data), then the AppHost (shop/src/Shop.AppHost), which provisions the
 # vhost, the database and one broker user per service, and starts every service as processes of its own with the
 # Aspire dashboard on http://127.0.0.1:18888 (its login URL is printed). Ctrl+C (or SIGTERM) stops the processes, then
 # the servers this script started; servers that were already running are left running.
@@ -39,11 +40,11 @@ dotnet build shop/src/Shop.AppHost -c Release -nologo -clp:ErrorsOnly -v quiet >
 dotnet shop/src/Shop.AppHost/bin/Release/net10.0/Shop.AppHost.dll "$@" &
 apphost=$!
 trap 'kill -TERM "$apphost" 2>/dev/null || true' INT TERM
+# A signal interrupts `wait` (status > 128) while the AppHost is still stopping: wait again until it has ended (a
+# zombie still answers kill -0), then its own exit code is the last wait's.
 status=0
-wait "$apphost" || status=$?
-# A signal interrupts the first wait; the second one waits for the AppHost's own stop.
-if kill -0 "$apphost" 2>/dev/null; then
+while kill -0 "$apphost" 2>/dev/null; do
   status=0
   wait "$apphost" || status=$?
-fi
+done
 exit "$status"

@@ -29,9 +29,9 @@ internal static class AppHostCommand
         gatewayLatency.Validators.Add(r =>
         {
             // The Payment processes parse it (shop run --gateway-latency); a value they would refuse is refused here first.
-            if (r.GetValueOrDefault<string?>() is { } text && !System.Text.RegularExpressions.Regex.IsMatch(text, @"^(\d+(\.\d+)?(ms|s)|\d{1,2}:\d{2}:\d{2}(\.\d+)?)$"))
+            if (r.GetValueOrDefault<string?>() is { } text && !LatencyText.IsValid(text))
             {
-                r.AddError($"--gateway-latency takes a duration such as 50ms, 2s or 00:00:00.050, not '{text}'.");
+                r.AddError($"--gateway-latency takes a duration from 0 to 1 minute such as 50ms, 2s or 00:00:00.050, not '{text}'.");
             }
         });
         connections.Validators.Add(r =>
@@ -80,6 +80,13 @@ internal static class AppHostCommand
             var shop = ShopExecutable.Find();
             var brokerUsers = await Provisioning.RunAsync(shop, servers, options, cancellationToken);
 
+            // The orchestrator passes this process's environment on to the services: the administrator's credentials
+            // must not reach them (each gets its own below).
+            foreach (var name in new[] { ShopServers.ManagementVariable, ShopServers.AmqpVariable, ShopServers.PostgresVariable })
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+
             Dashboard.DefaultToLoopback();
             var builder = DistributedApplication.CreateBuilder([]);
             builder.AddShop(shop, servers, options, brokerUsers);
@@ -94,7 +101,7 @@ internal static class AppHostCommand
             await watching;
             if (running.Count > 0)
             {
-                Console.Error.WriteLine("shop-apphost: still running a minute after the stop: " + string.Join(", ", running));
+                Console.Error.WriteLine("shop-apphost: killed, still running a minute after the stop: " + string.Join(", ", running));
                 return 1;
             }
 

@@ -2,9 +2,9 @@ namespace Shop.AppHost;
 
 /// <summary>
 /// How large each process's PostgreSQL pools may grow so that the whole Shop fits in the server's connections. A Shop
-/// process opens at most <see cref="PoolsPerProcess"/> pools (the message and event stores' two, the service's own
-/// tables, and Payment's gateway), so with <c>P</c> processes and a budget of <c>B</c> connections each pool gets
-/// <c>B / (P × 4)</c>, at least <see cref="MinPoolSize"/> and at most <see cref="MaxPoolSize"/>. The default budget, 80,
+/// process opens at most <see cref="PoolsPerProcess"/> pools (two each for the message store and the event store, the
+/// service's own tables, and Payment's gateway), so with <c>P</c> processes and a budget of <c>B</c> connections each
+/// pool gets <c>B / (P × 6)</c>, at least <see cref="MinPoolSize"/> and at most <see cref="MaxPoolSize"/>. The default budget, 80,
 /// leaves 20 of PostgreSQL's default <c>max_connections</c> (100) to superusers, administrators and other clients.
 /// </summary>
 public static class ConnectionBudget
@@ -13,7 +13,7 @@ public static class ConnectionBudget
     public const int DefaultBudget = 80;
 
     /// <summary>The most pools one Shop process opens.</summary>
-    public const int PoolsPerProcess = 4;
+    public const int PoolsPerProcess = 6;
 
     /// <summary>The least pool size: a unit of work and a read beside it.</summary>
     public const int MinPoolSize = 2;

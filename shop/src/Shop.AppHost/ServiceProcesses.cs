@@ -35,7 +35,7 @@ internal sealed class ServiceProcesses(ResourceNotificationService notifications
         }
     }
 
-    /// <summary>Waits until every recorded process has exited; the names of those still running after <paramref name="patience"/>.</summary>
+    /// <summary>Waits until every recorded process has exited; kills those still running after <paramref name="patience"/> and names them.</summary>
     public async Task<IReadOnlyList<string>> WaitForExitAsync(TimeSpan patience)
     {
         using var timeout = new CancellationTokenSource(patience);
@@ -53,10 +53,25 @@ internal sealed class ServiceProcesses(ResourceNotificationService notifications
             }
             catch (OperationCanceledException)
             {
+                // Not before the launcher stops the servers under it.
                 running.Add($"{resource} (pid {processId})");
+                KillTree(processId);
             }
         }
 
         return running;
+    }
+
+    private static void KillTree(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Gone meanwhile.
+        }
     }
 }

@@ -26,6 +26,9 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
     private const int MixRequests = 500;
     private const int ScarceOrders = 20;
     private const int Concurrency = 16;
+
+    // Eight processes of at most six pools: the AppHost's smallest pools (2) need 96 connections.
+    private const int Budget = 100;
     private static readonly Dictionary<string, int> Instances = new(StringComparer.Ordinal) { ["payment"] = 2, ["inventory"] = 2 };
 
     private readonly TestEnvironment _environment = new("dist");
@@ -87,7 +90,7 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         // The key the launcher creates for its processes; the test signs its tokens with it.
         var data = Path.Combine(_environment.Directory.FullName, "distributed");
         var tokens = new ShopTokens(DevelopmentSigningKey.LoadOrCreate(Path.Combine(data, DevelopmentSigningKey.FileName)));
-        _shop = LaunchedShop.Start(Instances, ["--vhost", _environment.Vhost, "--database", _environment.Database, "--broker-user-prefix", UserPrefix, "--data", data], tokens);
+        _shop = LaunchedShop.Start(Instances, ["--vhost", _environment.Vhost, "--database", _environment.Database, "--broker-user-prefix", UserPrefix, "--data", data, "--postgres-connections", Budget.ToString(System.Globalization.CultureInfo.InvariantCulture)], tokens);
 
         // Ready, not only alive: every queue is declared (a published event finds its subscribers' queues). The launcher
         // builds the AppHost first (nothing to do after the test command's build) and starts the processes together.
@@ -172,8 +175,18 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.True(report.Passed, "Invariants broken:\n" + string.Join('\n', report.Violations));
 
-        // The AppHost sizes every process's pools so that the whole Shop stays within its default budget of connections.
-        Assert.True(peak <= 80, $"{peak} PostgreSQL connections at once; the AppHost's default budget is 80.");
+        // The AppHost sizes every process's pools so that the whole Shop stays within its budget of connections.
+        Assert.True(peak <= Budget, $"{peak} PostgreSQL connections at once; the AppHost's budget was {Budget}.");
+
+        // Each process holds its own service's broker user, and neither the administrator's credentials nor the test
+        // servers' connection strings (the AppHost's environment, which the orchestrator passes on).
+        foreach (var (process, health) in _shop.Instances.Zip(healths))
+        {
+            var environment = File.ReadAllText($"/proc/{health.ProcessId}/environ").Split('\0');
+            Assert.DoesNotContain(environment, v => v.StartsWith("SWITCHBOARD_RABBITMQ_MANAGEMENT=", StringComparison.Ordinal));
+            var amqp = new Uri(Assert.Single(environment, v => v.StartsWith("SWITCHBOARD_RABBITMQ_URI=", StringComparison.Ordinal))["SWITCHBOARD_RABBITMQ_URI=".Length..]);
+            Assert.Equal(UserPrefix + process.Service, Uri.UnescapeDataString(amqp.UserInfo.Split(':')[0]));
+        }
         Assert.Equal(placed.Accepted.Count, report.Completed + report.Failed + report.Cancelled);
         Assert.True(report.Failed > 0 && report.Refunds > 0, "The run produced no failed order or no refund: it did not exercise compensation.");
         Assert.Equal(placed.Accepted.Count, notifications.Count(n => n.EventKey.EndsWith(":order-created", StringComparison.Ordinal)));

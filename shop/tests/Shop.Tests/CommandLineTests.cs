@@ -37,6 +37,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("run --gateway-latency fast", "shop: --gateway-latency takes a duration from 0 to 1 minute such as 50ms")]
     [InlineData("run --gateway-latency 2m", "not '2m'")]
     [InlineData("run --gateway-latency -5ms", "not '-5ms'")]
+    [InlineData("run --gateway-latency NaNms", "not 'NaNms'")]
+    [InlineData("run --gateway-latency 1e300s", "not '1e300s'")]
     [InlineData("broker-users --amqp http://rabbit:5672/shop", "shop: --amqp takes an amqp:// or amqps:// URL")]
     [InlineData("broker-users --amqp http://admin:s3cret@rabbit:5672/shop", "not 'http://***@rabbit:5672/shop'")]
     [InlineData("run --url http://admin:s3cret@127.0.0.1:5999", "not 'http://***@127.0.0.1:5999'")]

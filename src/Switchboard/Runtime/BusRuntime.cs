@@ -68,7 +68,7 @@ internal sealed class BusRuntime
             finally
             {
                 // What the endpoints dispatched leaves the outbox before the relay ends (else a restart sends it again).
-                await _services.GetRequiredService<Outbound>().DrainAsync().ConfigureAwait(false);
+                await _services.GetRequiredService<Outbound>().DrainAsync(cancellationToken).ConfigureAwait(false);
                 if (_relay is not null)
                 {
                     await _relay.DisposeAsync().ConfigureAwait(false);
@@ -126,6 +126,7 @@ internal sealed class BusRuntime
         }
 
         Volatile.Write(ref _running, started);
+        _services.GetRequiredService<Outbound>().Resume();
         if (store is not null)
         {
             _relay = new OutboxRelay(store, _services.GetRequiredService<Outbound>(), _services.GetRequiredService<StoreOptions>(), _services.GetRequiredService<TimeProvider>(), _loggers.CreateLogger("Switchboard.Outbox"));

@@ -14,7 +14,8 @@ namespace Switchboard.Sending;
 internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger("Switchboard.Outbox");
-    private readonly ConcurrentDictionary<IOutboxStore, OutboxCleanup> _cleanups = new();
+    private readonly ConcurrentDictionary<IOutboxStore, Lazy<OutboxCleanup>> _cleanups = new();
+    private volatile bool _drained;
 
     /// <summary>Hands <paramref name="message"/> to the transport now.</summary>
     public ValueTask DispatchAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
@@ -67,8 +68,9 @@ internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
             return;
         }
 
+        // After the bus drained (a handler that outlived its endpoint's stop), the delete runs here.
         var ids = Array.ConvertAll(committed, m => m.Envelope.MessageId);
-        if (await _cleanups.GetOrAdd(outbox, o => new OutboxCleanup(o, _logger)).RemoveAsync(ids).ConfigureAwait(false))
+        if (!_drained && await _cleanups.GetOrAdd(outbox, o => new Lazy<OutboxCleanup>(() => new OutboxCleanup(o, _logger))).Value.RemoveAsync(ids).ConfigureAwait(false))
         {
             return;
         }
@@ -83,13 +85,20 @@ internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
         }
     }
 
-    /// <summary>Removes every dispatched message still queued for removal (the bus is stopping; its endpoints have stopped).</summary>
-    public async Task DrainAsync()
+    /// <summary>
+    /// Removes every dispatched message still queued for removal (the bus is stopping; its endpoints have stopped) until
+    /// <paramref name="cancellationToken"/> says to wait no longer; later dispatches delete their rows themselves.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
     {
+        _drained = true;
         foreach (var (outbox, cleanup) in _cleanups)
         {
             _cleanups.TryRemove(outbox, out _);
-            await cleanup.StopAsync().ConfigureAwait(false);
+            await cleanup.Value.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The bus starts (again): dispatched rows are removed in batches.</summary>
+    public void Resume() => _drained = false;
 }

@@ -53,20 +53,22 @@ internal static class CliOptions
     public static TimeSpan Duration(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value.Trim();
-        TimeSpan? value = text switch
+        double? seconds = text switch
         {
-            _ when text.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) => TimeSpan.FromMilliseconds(ms),
-            _ when text.EndsWith('s') && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) => TimeSpan.FromSeconds(s),
-            _ when TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) => span,
+            _ when text.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) => ms / 1000,
+            _ when text.EndsWith('s') && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) => s,
+            _ when TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) => span.TotalSeconds,
             _ => null,
         };
-        if (value is not { } duration || duration < TimeSpan.Zero || duration > TimeSpan.FromMinutes(1))
+
+        // Checked before any conversion: NaN, infinities and huge numbers are refused, not thrown on.
+        if (seconds is not { } value || !double.IsFinite(value) || value is < 0 or > 60)
         {
             result.AddError($"{Name(result)} takes a duration from 0 to 1 minute such as 50ms, 2s or 00:00:00.050, not '{text}'.");
             return TimeSpan.Zero;
         }
 
-        return duration;
+        return TimeSpan.FromSeconds(value);
     }
 
     public static T Choice<T>(ArgumentResult result, IReadOnlyDictionary<string, T> choices)
