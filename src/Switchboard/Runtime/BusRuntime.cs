@@ -59,8 +59,10 @@ internal sealed class BusRuntime
         }
         finally
         {
-            var running = _running;
-            _running = [];
+            // Taken at once: a host may stop twice at the same time (Host.WaitForShutdownAsync stops the host itself
+            // when the application stops, while the code that asked it to stop stops it too), and an endpoint is
+            // stopped by one of them only.
+            var running = Interlocked.Exchange(ref _running, []);
             try
             {
                 await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout, cancellationToken))).ConfigureAwait(false);
@@ -69,10 +71,9 @@ internal sealed class BusRuntime
             {
                 // What the endpoints dispatched leaves the outbox before the relay ends (else a restart sends it again).
                 await _services.GetRequiredService<Outbound>().DrainAsync(cancellationToken).ConfigureAwait(false);
-                if (_relay is not null)
+                if (Interlocked.Exchange(ref _relay, null) is { } relay)
                 {
-                    await _relay.DisposeAsync().ConfigureAwait(false);
-                    _relay = null;
+                    await relay.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }
