@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Shop.Contracts;
 using Shop.Http;
 using Shop.Invariants;
+using Shop.Payment;
 using Spectre.Console;
 
 namespace Shop;

@@ -1,7 +1,6 @@
 using Shop.Infrastructure;
-using Shop.Payment;
 
-namespace Shop;
+namespace Shop.Payment;
 
 /// <summary>
 /// The simulated payment gateway as Shop's processes see it: a remote service whose memory (charges and refunds by
@@ -20,7 +19,7 @@ public sealed class PersistentPaymentGateway(ShopDatabase database, SimulatedPay
     /// <summary>The SQLite file of the gateway's memory, in the embedded default's data directory.</summary>
     public const string SqliteFileName = "payment-gateway.db";
 
-    /// <summary>The gateway's tables, created at start-up before the bus consumes (see <see cref="ShopServices"/>).</summary>
+    /// <summary>The gateway's tables, created at start-up before the bus consumes (by the shop host, with Payment's).</summary>
     public const string TablesSql = """
         CREATE TABLE IF NOT EXISTS gateway_charges (
             idempotency_key TEXT NOT NULL PRIMARY KEY,
