@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -83,7 +82,6 @@ public static class Demo
         return report.Passed ? 0 : 1;
     }
 
-    internal static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     private static int Terminal(EventLedger ledger) =>
         ledger.Of<OrderCompleted>().Select(e => e.OrderId)

@@ -13,7 +13,7 @@ internal sealed record OrderRequest(string IdempotencyKey, string CustomerId, st
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
         {
-            Content = JsonContent.Create(new { CustomerId, Email, Lines, PaymentToken, ShippingAddress }, options: Demo.Json),
+            Content = JsonContent.Create(new { CustomerId, Email, Lines, PaymentToken, ShippingAddress }, options: ApiRequests.Json),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.ForCustomer(CustomerId));
         request.Headers.Add("Idempotency-Key", IdempotencyKey);
