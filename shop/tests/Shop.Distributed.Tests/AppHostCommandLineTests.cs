@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace Shop.Distributed.Tests;
 
@@ -91,16 +90,5 @@ public sealed class AppHostCommandLineTests
     }
 
     // The AppHost as the launcher builds it, in this assembly's configuration.
-    private static string AppHostDll()
-    {
-        var configuration = typeof(AppHostCommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        var dll = Path.Combine(directory?.FullName ?? ".", "shop", "src", "Shop.AppHost", "bin", configuration, "net10.0", "Shop.AppHost.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is not built: build Switchboard.slnx first.");
-    }
+    private static string AppHostDll() => ChildProcess.Built(Path.Combine("shop", "src", "Shop.AppHost"), "Shop.AppHost.dll");
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 
 namespace Shop.Distributed.Tests;
 
@@ -51,6 +52,29 @@ internal sealed class ChildProcess
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The checkout this test runs from: the directory above it that holds Switchboard.slnx.</summary>
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException($"No Switchboard.slnx above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>
+    /// <paramref name="dll"/> as the build puts it next to the project in <paramref name="project"/> (relative to the
+    /// checkout), in this test assembly's configuration; throws when it is not built.
+    /// </summary>
+    public static string Built(string project, string dll)
+    {
+        var configuration = typeof(ChildProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var path = Path.Combine(RepositoryRoot(), project, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is not built: build Switchboard.slnx first.");
     }
 
     private void Keep(string? line)

@@ -35,7 +35,7 @@ internal sealed class LaunchedShop : IAsyncDisposable
     public static LaunchedShop Start(IReadOnlyDictionary<string, int> instances, IEnumerable<string> arguments, ShopTokens tokens)
     {
         var basePort = FreeBlock(Services.Length * 10);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot() };
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = ChildProcess.RepositoryRoot() };
         start.ArgumentList.Add(Path.Combine("scripts", "distributed.sh"));
         foreach (var argument in arguments.Concat(["--port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
                      .Concat(instances.SelectMany(i => new[] { "--" + i.Key, i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) })))
@@ -113,17 +113,6 @@ internal sealed class LaunchedShop : IAsyncDisposable
         }
 
         _child.Process.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"No Switchboard.slnx above {AppContext.BaseDirectory}.");
     }
 
     // A random block of ports in the range Linux does not hand out as ephemeral ports, none of them listened on now.

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using Shop.Http;
 using Xunit.Abstractions;
 
@@ -56,17 +55,7 @@ internal sealed class ShopProcess : IAsyncDisposable
                 return local;
             }
 
-            var configuration = typeof(ShopProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            var dll = directory is null ? null : Path.Combine(directory.FullName, "shop", "src", "Shop", "bin", configuration, "net10.0", "shop.dll");
-            return dll is not null && File.Exists(dll)
-                ? dll
-                : throw new InvalidOperationException($"The shop executable is not built (looked for {local} and {dll}): build Switchboard.slnx first.");
+            return ChildProcess.Built(Path.Combine("shop", "src", "Shop"), "shop.dll");
         }
     }
 

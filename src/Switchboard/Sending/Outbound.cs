@@ -70,7 +70,7 @@ internal sealed class Outbound(Dispatcher dispatcher, ILoggerFactory loggers)
 
         // After the bus drained (a handler that outlived its endpoint's stop), the delete runs here.
         var ids = Array.ConvertAll(committed, m => m.Envelope.MessageId);
-        if (!_drained && await _cleanups.GetOrAdd(outbox, o => new Lazy<OutboxCleanup>(() => new OutboxCleanup(o, _logger))).Value.RemoveAsync(ids).ConfigureAwait(false))
+        if (!_drained && await _cleanups.GetOrAdd(outbox, static (o, logger) => new Lazy<OutboxCleanup>(() => new OutboxCleanup(o, logger)), _logger).Value.RemoveAsync(ids).ConfigureAwait(false))
         {
             return;
         }
