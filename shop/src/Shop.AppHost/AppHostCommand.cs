@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.Cli;
 
 namespace Shop.AppHost;
 
@@ -11,41 +13,24 @@ internal static class AppHostCommand
     public static RootCommand Create()
     {
         var instances = ShopLayout.Services.ToDictionary(s => s, Instances, StringComparer.Ordinal);
-        var port = new Option<int>("--port") { Description = "The first service's API port; service k (order, payment, inventory, shipping, notification, analytics) listens from port + 10 k, one port per instance", DefaultValueFactory = _ => 5080 };
+        var port = new Option<int>("--port") { Description = "The first service's API port; service k (order, payment, inventory, shipping, notification, analytics) listens from port + 10 k, one port per instance", DefaultValueFactory = _ => 5080, CustomParser = CliOptions.Whole(1024, 65535 - 60, "a port from 1024 to 65475") };
         var vhost = new Option<string>("--vhost") { Description = "The RabbitMQ vhost (created when missing)", DefaultValueFactory = _ => "shop" };
         var database = new Option<string>("--database") { Description = "The PostgreSQL database (created when missing)", DefaultValueFactory = _ => "shop" };
         var prefix = new Option<string>("--broker-user-prefix") { Description = "The services' broker users are this followed by the service's name", DefaultValueFactory = _ => "shop-" };
-        var connections = new Option<int>("--postgres-connections") { Description = "The PostgreSQL connections the whole Shop may open; each process's pools are sized from it", DefaultValueFactory = _ => ConnectionBudget.DefaultBudget };
-        var gatewayLatency = new Option<string?>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (passed to the Payment processes; default 0)" };
+        var connections = new Option<int>("--postgres-connections") { Description = "The PostgreSQL connections the whole Shop may open; each process's pools are sized from it", DefaultValueFactory = _ => ConnectionBudget.DefaultBudget, CustomParser = CliOptions.Whole(10, 100_000, "a whole number of at least 10") };
+        var gatewayLatency = new Option<TimeSpan?>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (passed to the Payment processes; default 0)", CustomParser = r => CliOptions.Duration(r) };
+        var concurrency = new Option<string[]>("--concurrency")
+        {
+            Description = $"Messages each process of a service handles at once, as SERVICE=N (N from 1 to {CliOptions.MaxConcurrency}; repeat the option for several services; default: each service's own)",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = Concurrency,
+        };
         var noTelemetry = new Option<bool>("--no-telemetry") { Description = "The processes export no logs, traces or metrics to the dashboard (their console output still reaches it): for throughput measurements, since the dashboard's ingestion of every span costs about a third of a core at 150 orders/s" };
         var data = new Option<string>("--data") { Description = "Directory for the services' broker credentials and the shared development signing key", DefaultValueFactory = _ => Path.Combine("data", "distributed") };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1024 or > 65535 - 60)
-            {
-                r.AddError("--port must be between 1024 and 65475.");
-            }
-        });
-        gatewayLatency.Validators.Add(r =>
-        {
-            // The Payment processes parse it (shop run --gateway-latency); a value they would refuse is refused here first.
-            if (r.GetValueOrDefault<string?>() is { } text && !LatencyText.IsValid(text))
-            {
-                r.AddError($"--gateway-latency takes a duration from 0 to 1 minute such as 50ms, 2s or 00:00:00.050, not '{text}'.");
-            }
-        });
-        connections.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 10)
-            {
-                r.AddError("--postgres-connections must be at least 10.");
-            }
-        });
-
         var root = new RootCommand("Shop's distributed mode: every service as processes of its own on RabbitMQ and PostgreSQL, with the Aspire dashboard. "
             + "The servers come from SWITCHBOARD_RABBITMQ_MANAGEMENT, SWITCHBOARD_RABBITMQ_URI and SWITCHBOARD_POSTGRES_CONNECTION.")
         {
-            port, vhost, database, prefix, connections, gatewayLatency, noTelemetry, data,
+            port, vhost, database, prefix, connections, gatewayLatency, concurrency, noTelemetry, data,
         };
         foreach (var option in instances.Values)
         {
@@ -66,6 +51,7 @@ internal static class AppHostCommand
                     BrokerUserPrefix = result.GetRequiredValue(prefix),
                     PostgresConnections = result.GetValue(connections),
                     GatewayLatency = result.GetValue(gatewayLatency),
+                    Concurrency = (result.GetValue(concurrency) ?? []).Select(c => c.Split('=')).ToDictionary(c => c[0], c => int.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal),
                     Telemetry = !result.GetValue(noTelemetry),
                     DataDirectory = result.GetRequiredValue(data),
                 };
@@ -110,16 +96,36 @@ internal static class AppHostCommand
         return root;
     }
 
-    private static Option<int> Instances(string service)
-    {
-        var option = new Option<int>("--" + service) { Description = $"Processes of the {service} service (1 to {ShopLayout.MaxInstances})", DefaultValueFactory = _ => 1 };
-        option.Validators.Add(r =>
+    private static Option<int> Instances(string service) =>
+        new("--" + service)
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > ShopLayout.MaxInstances)
+            Description = $"Processes of the {service} service (1 to {ShopLayout.MaxInstances})",
+            DefaultValueFactory = _ => 1,
+            CustomParser = CliOptions.Whole(1, ShopLayout.MaxInstances, $"1 to {ShopLayout.MaxInstances} instances"),
+        };
+
+    // SERVICE=N, each service once; checked here so that the processes never refuse what the AppHost passes on.
+    private static string[] Concurrency(ArgumentResult result)
+    {
+        var values = result.Tokens.Select(t => t.Value).ToArray();
+        foreach (var value in values)
+        {
+            var parts = value.Split('=');
+            if (parts.Length != 2 || !ShopLayout.Services.Contains(parts[0], StringComparer.Ordinal)
+                || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > CliOptions.MaxConcurrency)
             {
-                r.AddError($"--{service} takes 1 to {ShopLayout.MaxInstances} instances.");
+                result.AddError($"--concurrency takes SERVICE=N, SERVICE one of {string.Join(", ", ShopLayout.Services)} and N from 1 to {CliOptions.MaxConcurrency}, not '{value}'.");
+                return [];
             }
-        });
-        return option;
+        }
+
+        var repeated = values.GroupBy(v => v.Split('=')[0], StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            result.AddError($"--concurrency names {repeated.Key} more than once.");
+            return [];
+        }
+
+        return values;
     }
 }

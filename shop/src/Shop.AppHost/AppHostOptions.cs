@@ -19,7 +19,10 @@ public sealed record AppHostOptions
     public int PostgresConnections { get; init; } = ConnectionBudget.DefaultBudget;
 
     /// <summary>How long each call to the simulated payment gateway takes, passed to the Payment processes (<c>--gateway-latency</c>).</summary>
-    public string? GatewayLatency { get; init; }
+    public TimeSpan? GatewayLatency { get; init; }
+
+    /// <summary>Messages each process of a service handles at once, by service (<c>shop run --concurrency</c>); a service not named keeps its own default.</summary>
+    public IReadOnlyDictionary<string, int> Concurrency { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     /// <summary>Whether the processes send their logs, traces and metrics to the dashboard (OTLP); their console output always reaches it.</summary>
     public bool Telemetry { get; init; } = true;

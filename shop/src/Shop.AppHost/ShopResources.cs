@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
@@ -24,7 +25,12 @@ public static class ShopResources
                 "--transport", "rabbitmq", "--rabbitmq-provisioned", "--store", "postgres", "--signing-key-file", options.SigningKeyFile];
             if (process.Service == "payment" && options.GatewayLatency is { } latency)
             {
-                arguments = [.. arguments, "--gateway-latency", latency];
+                arguments = [.. arguments, "--gateway-latency", latency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms"];
+            }
+
+            if (options.Concurrency.TryGetValue(process.Service, out var concurrency))
+            {
+                arguments = [.. arguments, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)];
             }
 
             var resource = builder.AddExecutable(process.Name, ShopExecutable.Host, workingDirectory, arguments)

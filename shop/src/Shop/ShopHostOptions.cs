@@ -56,6 +56,13 @@ public sealed record ShopHostOptions
     /// <summary>How long each call to the simulated payment gateway takes (a real one takes tens of milliseconds). Default zero.</summary>
     public TimeSpan GatewayLatency { get; init; }
 
+    /// <summary>
+    /// Messages each of this process's service endpoints handles at once; null: each service's own default (order and
+    /// payment 32, the others 4). What one instance can do is about this divided by a message's time (50 ms a charge
+    /// with a gateway that slow): more handlers or more instances raise it.
+    /// </summary>
+    public int? Concurrency { get; init; }
+
     /// <summary>Whether to run the audit endpoint that records every Shop event for the invariant check (the demo does).</summary>
     public bool Audit { get; init; }
 

@@ -16,19 +16,19 @@ public static class ShopServices
 {
     private static readonly Dictionary<string, (Action<SwitchboardBuilder, ShopDatabase, ShopHostOptions> Add, Action<IEndpointRouteBuilder>? Map)> All = new(StringComparer.Ordinal)
     {
-        ["order"] = ((bus, db, o) => bus.AddOrderService(db, o.StuckOrderTimeout is { } timeout ? new OrderOptions { StuckOrderTimeout = timeout } : null), routes => routes.MapOrderApi()),
+        ["order"] = ((bus, db, o) => bus.AddOrderService(db, OrderSettings(o)), routes => routes.MapOrderApi()),
         ["payment"] = ((bus, db, o) => AddPayment(bus, db, o), null),
-        ["inventory"] = ((bus, db, _) => bus.AddInventoryService(db), routes => routes.MapInventoryApi()),
-        ["shipping"] = ((bus, db, _) => bus.AddShippingService(db), null),
-        ["notification"] = ((bus, db, o) => bus.AddNotificationService(db, o.Smtp is { } smtp ? new NotificationOptions { Smtp = smtp } : null), routes => routes.MapNotificationApi()),
-        ["analytics"] = ((bus, db, _) => bus.AddAnalyticsService(db), routes => routes.MapAnalyticsApi()),
+        ["inventory"] = ((bus, db, o) => bus.AddInventoryService(db, Sized(new InventoryOptions(), o)), routes => routes.MapInventoryApi()),
+        ["shipping"] = ((bus, db, o) => bus.AddShippingService(db, Sized(new ShippingOptions(), o)), null),
+        ["notification"] = ((bus, db, o) => bus.AddNotificationService(db, Sized(new NotificationOptions { Smtp = o.Smtp }, o)), routes => routes.MapNotificationApi()),
+        ["analytics"] = ((bus, db, o) => bus.AddAnalyticsService(db, Sized(new AnalyticsOptions(), o)), routes => routes.MapAnalyticsApi()),
     };
 
     // The simulated gateway remembers its charges outside Shop's processes (PersistentPaymentGateway): a refund after a
     // restart, or by another Payment instance, finds the charge.
     private static void AddPayment(SwitchboardBuilder bus, ShopDatabase database, ShopHostOptions options)
     {
-        var payment = new PaymentOptions { GatewayMinLatency = options.GatewayLatency, GatewayMaxLatency = options.GatewayLatency };
+        var payment = Sized(new PaymentOptions { GatewayMinLatency = options.GatewayLatency, GatewayMaxLatency = options.GatewayLatency }, options);
         var gateway = database.Kind == ShopDatabaseKind.PostgreSql
             ? ShopDatabase.PostgreSql(options.Postgres!, PersistentPaymentGateway.Schema)
             : ShopDatabase.Sqlite(Path.Combine(options.DataDirectory, PersistentPaymentGateway.SqliteFileName));
@@ -38,6 +38,17 @@ public static class ShopServices
         bus.AddShopTables(gateway, (gateway.Kind == ShopDatabaseKind.Sqlite ? "PRAGMA journal_mode = WAL;\n" : "") + PersistentPaymentGateway.TablesSql);
         bus.AddPaymentService(database, payment);
     }
+
+    private static OrderOptions OrderSettings(ShopHostOptions options)
+    {
+        var order = new OrderOptions();
+        order = options.StuckOrderTimeout is { } timeout ? order with { StuckOrderTimeout = timeout } : order;
+        return options.Concurrency is { } concurrency ? order with { Concurrency = concurrency } : order;
+    }
+
+    private static T Sized<T>(T service, ShopHostOptions options)
+        where T : ShopEndpointOptions =>
+        options.Concurrency is { } concurrency ? (T)(service with { Concurrency = concurrency }) : service;
 
     /// <summary>Every service name, in the order of the event flow.</summary>
     public static IReadOnlyList<string> Names { get; } = ["order", "payment", "inventory", "shipping", "notification", "analytics"];

@@ -7,6 +7,9 @@ namespace Shop.Cli;
 /// <summary>Options several commands share, and the parsers that turn a bad value into one clear parse error.</summary>
 internal static class CliOptions
 {
+    /// <summary>The most handlers <c>shop run --concurrency</c> gives an endpoint.</summary>
+    public const int MaxConcurrency = 256;
+
     public static Option<string> Data() => new("--data")
     {
         Description = "The data directory: the embedded SQLite file and the development signing key (" + DevelopmentSigningKey.FileName + ")",
@@ -70,6 +73,35 @@ internal static class CliOptions
 
         return TimeSpan.FromSeconds(value);
     }
+
+    /// <summary>
+    /// A whole number from <paramref name="min"/> to <paramref name="max"/>. Anything else (not a number, out of range)
+    /// is one parse error that names <paramref name="range"/>, e.g. "1 to 10 instances".
+    /// </summary>
+    public static Func<ArgumentResult, int> Whole(int min, int max, string range) => result =>
+    {
+        var text = result.Tokens.Single().Value;
+        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError($"{Name(result)} takes {range}, not '{text}'.");
+        return min;
+    };
+
+    /// <summary>A finite number above zero and at most <paramref name="max"/> (NaN, infinities and the rest are one parse error).</summary>
+    public static Func<ArgumentResult, double> Positive(double max) => result =>
+    {
+        var text = result.Tokens.Single().Value;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > 0 && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError($"{Name(result)} takes a number above 0 and at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not '{text}'.");
+        return max;
+    };
 
     public static T Choice<T>(ArgumentResult result, IReadOnlyDictionary<string, T> choices)
         where T : struct

@@ -7,16 +7,9 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000 };
+        var orders = new Option<int>("--orders") { Description = "Orders the demo places", DefaultValueFactory = _ => 1000, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
         var data = CliOptions.Data();
         var demo = new Command("demo", "Places orders through the real HTTP API on the embedded default, waits until every order is terminal, prints a summary and checks the invariants.") { orders, data };
-        orders.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--orders must be at least 1.");
-            }
-        });
         demo.SetAction((result, cancellationToken) => Demo.RunAsync(result.GetValue(orders), result.GetRequiredValue(data), cancellationToken));
         return demo;
     }

@@ -8,10 +8,10 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var orders = new Option<int>("--orders") { Description = "Orders to place", DefaultValueFactory = _ => 10_000 };
-        var rate = new Option<double>("--rate") { Description = "Orders per second, sent on schedule whatever the shop does (open loop)", DefaultValueFactory = _ => 500 };
+        var orders = new Option<int>("--orders") { Description = "Orders to place", DefaultValueFactory = _ => 10_000, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
+        var rate = new Option<double>("--rate") { Description = "Orders per second, sent on schedule whatever the shop does (open loop)", DefaultValueFactory = _ => 500, CustomParser = CliOptions.Positive(100_000) };
         var url = new Option<Uri>("--url") { Description = "HTTP address of the running shop", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"), CustomParser = CliOptions.HttpUrl };
-        var patience = new Option<int>("--patience") { Description = "Seconds to wait, after the last order is sent, for every order to be terminal", DefaultValueFactory = _ => 120 };
+        var patience = new Option<int>("--patience") { Description = "Seconds to wait, after the last order is sent, for every order to be terminal", DefaultValueFactory = _ => 120, CustomParser = CliOptions.Whole(0, 86_400, "0 to 86400 seconds") };
         var data = CliOptions.Data();
         var signingKeyFile = CliOptions.SigningKeyFile();
         var load = new Command("load", "Places orders at a fixed rate against a running shop (shop run) and prints one JSON line: achieved orders/s and order-to-terminal p50/p99. It signs its tokens with the shop's development key (--data or --signing-key-file).")
@@ -20,11 +20,6 @@ internal static class LoadCommand
         };
         load.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(orders) <= 0 || result.GetValue(rate) <= 0)
-            {
-                return Usage.Refuse("--orders and --rate must be positive.");
-            }
-
             ShopTokens tokens;
             try
             {

@@ -28,30 +28,22 @@ internal static class RunCommand
         var authority = new Option<Uri?>("--jwt-authority") { Description = "An identity provider's issuer URL (https; http only on loopback): accept its tokens, found through its OpenID Connect metadata, instead of development tokens", CustomParser = Authority };
         var audience = new Option<string>("--jwt-audience") { Description = "The audience the identity provider's tokens must name (default: shop)", DefaultValueFactory = _ => ShopClaims.Audience };
         var roleClaim = new Option<string>("--jwt-role-claim") { Description = "The identity provider's claim that carries roles; operators have the role operator (default: role)", DefaultValueFactory = _ => ShopClaims.Role };
-        var burst = new Option<int>("--customer-order-burst") { Description = "Orders one customer may place at once (POST /orders rate limit; default 100)", DefaultValueFactory = _ => new OrderRateLimitOptions().Burst };
-        var rate = new Option<int>("--customer-order-rate") { Description = "Orders per second one customer may place after the burst (default 50)", DefaultValueFactory = _ => new OrderRateLimitOptions().PerPeriod };
+        var burst = new Option<int>("--customer-order-burst") { Description = "Orders one customer may place at once (POST /orders rate limit; default 100)", DefaultValueFactory = _ => new OrderRateLimitOptions().Burst, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
+        var rate = new Option<int>("--customer-order-rate") { Description = "Orders per second one customer may place after the burst (default 50)", DefaultValueFactory = _ => new OrderRateLimitOptions().PerPeriod, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
         var smtp = new Option<string?>("--smtp") { Description = "SMTP server (host:port) through which Notification also emails each notification (default: $SHOP_SMTP; none: the mailbox only)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP") };
         var smtpFrom = new Option<string?>("--smtp-from") { Description = "The notifications' sender address (default: $SHOP_SMTP_FROM)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_FROM") };
         var smtpTls = new Option<string?>("--smtp-tls") { Description = "none, starttls or sslonconnect (default: $SHOP_SMTP_TLS, else starttls); a user and password come from $SHOP_SMTP_USERNAME and $SHOP_SMTP_PASSWORD", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_TLS") };
-        var stuckOrderTimeout = new Option<TimeSpan?>("--stuck-order-timeout") { Description = "How long an order may stay unfinished before Order cancels and compensates it (hh:mm:ss; default 00:02:00)" };
+        var stuckOrderTimeout = new Option<TimeSpan?>("--stuck-order-timeout") { Description = "How long an order may stay unfinished before Order cancels and compensates it (hh:mm:ss; default 00:02:00)", CustomParser = StuckOrderTimeout };
         var gatewayLatency = new Option<TimeSpan>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (default 0)", CustomParser = CliOptions.Duration };
+        var concurrency = new Option<int?>("--concurrency") { Description = $"Messages each service endpoint of this process handles at once, 1 to {CliOptions.MaxConcurrency} (default: the service's own, 32 for order and payment, 4 for the others)", CustomParser = r => CliOptions.Whole(1, CliOptions.MaxConcurrency, $"1 to {CliOptions.MaxConcurrency}")(r) };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least level logged: Trace, Debug, Information, Warning, Error, Critical, None", DefaultValueFactory = _ => LogLevel.Information };
         var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gracefully when standard input ends (for a parent process that owns this one; SIGTERM and Ctrl+C always stop it)" };
 
         var run = new Command("run", "Runs the chosen services and their APIs until stopped (Ctrl+C).")
         {
             services, transport, store, data, durability, url, allowNonLoopback, rabbitMq, rabbitMqProvisioned, postgres, signingKeyFile, authority, audience,
-            roleClaim, burst, rate, smtp, smtpFrom, smtpTls, stuckOrderTimeout, gatewayLatency, logLevel, stopOnEof,
+            roleClaim, burst, rate, smtp, smtpFrom, smtpTls, stuckOrderTimeout, gatewayLatency, concurrency, logLevel, stopOnEof,
         };
-        AtLeastOne(burst);
-        AtLeastOne(rate);
-        stuckOrderTimeout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<TimeSpan?>() is { } timeout && timeout <= TimeSpan.Zero)
-            {
-                r.AddError("--stuck-order-timeout must be positive.");
-            }
-        });
         run.SetAction(async (result, cancellationToken) =>
         {
             var address = result.GetRequiredValue(url);
@@ -92,6 +84,7 @@ internal static class RunCommand
                     Postgres = result.GetValue(postgres),
                     StuckOrderTimeout = result.GetValue(stuckOrderTimeout),
                     GatewayLatency = result.GetValue(gatewayLatency),
+                    Concurrency = result.GetValue(concurrency),
                     Authentication = new ShopAuthenticationOptions
                     {
                         SigningKeyFile = result.GetValue(signingKeyFile),
@@ -141,14 +134,17 @@ internal static class RunCommand
             },
             CancellationToken.None);
 
-    private static void AtLeastOne(Option<int> option) =>
-        option.Validators.Add(result =>
+    private static TimeSpan? StuckOrderTimeout(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero)
         {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{option.Name} must be at least 1.");
-            }
-        });
+            return timeout;
+        }
+
+        result.AddError($"--stuck-order-timeout takes a positive duration (hh:mm:ss), not '{text}'.");
+        return null;
+    }
 
     private static Uri? Authority(ArgumentResult result)
     {

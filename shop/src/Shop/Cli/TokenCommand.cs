@@ -12,7 +12,7 @@ internal static class TokenCommand
     {
         var customer = new Option<string?>("--customer") { Description = "The customer the token speaks for (its subject). " + CustomerIds.Rule };
         var @operator = new Option<bool>("--operator") { Description = "Give the token the operator role (its subject: --customer, else operator)" };
-        var lifetime = new Option<int>("--lifetime") { Description = "Minutes the token is valid (1 to 10080, a week)", DefaultValueFactory = _ => 60 };
+        var lifetime = new Option<int>("--lifetime") { Description = "Minutes the token is valid (1 to 10080, a week)", DefaultValueFactory = _ => 60, CustomParser = CliOptions.Whole(1, MaxLifetimeMinutes, $"1 to {MaxLifetimeMinutes} minutes (a week): a development token is for one machine and a short while") };
         var data = CliOptions.Data();
         var signingKeyFile = CliOptions.SigningKeyFile();
         var token = new Command("token", "Prints a bearer token signed with the shop's development key (the key of --data, which shop run creates, or --signing-key-file): curl -H \"Authorization: Bearer $(shop token --customer alice)\" ...")
@@ -24,13 +24,6 @@ internal static class TokenCommand
             if (result.GetValueOrDefault<string?>() is { } subject && !CustomerIds.IsValid(subject))
             {
                 result.AddError($"--customer '{subject}': {CustomerIds.Rule}");
-            }
-        });
-        lifetime.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > MaxLifetimeMinutes)
-            {
-                result.AddError($"--lifetime is 1 to {MaxLifetimeMinutes} minutes (a week): a development token is for one machine and a short while.");
             }
         });
         token.SetAction(result =>
