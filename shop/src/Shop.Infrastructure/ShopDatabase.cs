@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Shop.Infrastructure;
 
@@ -28,39 +26,43 @@ public sealed class ShopDatabase
 {
     private volatile bool _schemaReady;
 
-    private ShopDatabase(ShopDatabaseKind kind, string connectionString, string? schema)
+    private readonly DbDataSource _dataSource;
+
+    private ShopDatabase(ShopDatabaseKind kind, DbDataSource dataSource, string? schema)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         Kind = kind;
-        ConnectionString = connectionString;
+        _dataSource = dataSource;
         Schema = schema;
     }
 
     /// <summary>Which database.</summary>
     public ShopDatabaseKind Kind { get; }
 
-    /// <summary>The connection string (SQLite: <c>Data Source=path</c>).</summary>
-    public string ConnectionString { get; }
-
     /// <summary>The PostgreSQL schema of the process's store (first on the search path of <see cref="OpenAsync"/>'s connections); null for SQLite.</summary>
     public string? Schema { get; }
 
-    /// <summary>The SQLite file at <paramref name="path"/>.</summary>
-    public static ShopDatabase Sqlite(string path) => new(ShopDatabaseKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString(), null);
+    /// <summary>
+    /// A SQLite file through <paramref name="dataSource"/> (the embedded provider's
+    /// <c>SqliteApplicationDataSource.Create(path)</c>): Shop's services know the database only through ADO.NET, and the
+    /// host that chose the provider creates its data source.
+    /// </summary>
+    public static ShopDatabase Sqlite(DbDataSource dataSource) => new(ShopDatabaseKind.Sqlite, dataSource, null);
 
-    /// <summary>The PostgreSQL database of <paramref name="connectionString"/>, tables in <paramref name="schema"/>.</summary>
-    public static ShopDatabase PostgreSql(string connectionString, string schema)
+    /// <summary>
+    /// A PostgreSQL database through <paramref name="dataSource"/> (<c>PostgreSqlApplicationDataSource.Create(connectionString, schema)</c>:
+    /// the schema on its connections' search path), tables in <paramref name="schema"/>, which is created on first use.
+    /// </summary>
+    public static ShopDatabase PostgreSql(DbDataSource dataSource, string schema)
     {
-        // No session reset when a connection goes back to the pool: Shop's own statements change no session state (the
-        // schema is on the search path of the connection string), and the reset was a DISCARD ALL per read.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, NoResetOnClose = true };
-        return new(ShopDatabaseKind.PostgreSql, builder.ToString(), schema);
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        return new(ShopDatabaseKind.PostgreSql, dataSource, schema);
     }
 
     /// <summary>Opens a connection (SQLite: with a busy timeout, so it waits for the file's writer instead of failing; PostgreSQL: the schema created on first use).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        DbConnection connection = Kind == ShopDatabaseKind.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (Kind == ShopDatabaseKind.Sqlite)
         {
             await using var pragma = connection.CreateCommand();

@@ -3,6 +3,7 @@ using Shop.Contracts;
 using Shop.Infrastructure;
 using Switchboard.Configuration;
 using Switchboard.RabbitMQ;
+using Switchboard.Sqlite;
 
 namespace Shop;
 
@@ -22,7 +23,7 @@ public static class ShopBrokerAccess
         collection.AddSwitchboard(bus =>
         {
             bus.AddShopMessages();
-            ShopServices.Add(service, bus, ShopDatabase.Sqlite("unused.db"), new ShopHostOptions { Services = [service] });
+            ShopServices.Add(service, bus, ShopDatabase.Sqlite(SqliteApplicationDataSource.Create("unused.db")), new ShopHostOptions { Services = [service] });
             bus.UseTransport(_ => throw new InvalidOperationException("This bus is only read, never run."));
         });
         var configuration = collection.Single(d => d.ServiceType == typeof(BusConfiguration)).ImplementationInstance as BusConfiguration

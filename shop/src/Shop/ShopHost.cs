@@ -86,11 +86,12 @@ public static class ShopHost
     {
         if (options.Store == ShopStore.Postgres)
         {
-            return ShopDatabase.PostgreSql(Required(options.Postgres, "--postgres"), Schema(options));
+            var schema = Schema(options);
+            return ShopDatabase.PostgreSql(PostgreSqlApplicationDataSource.Create(Required(options.Postgres, "--postgres"), schema), schema);
         }
 
         Directory.CreateDirectory(options.DataDirectory);
-        return ShopDatabase.Sqlite(options.SqlitePath);
+        return ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(options.SqlitePath));
     }
 
     private static void UseTransportAndStores(SwitchboardBuilder bus, ShopHostOptions options)

@@ -8,6 +8,8 @@ using Shop.Payment;
 using Shop.Shipping;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
+using Switchboard.PostgreSql;
+using Switchboard.Sqlite;
 
 namespace Shop;
 
@@ -30,8 +32,8 @@ public static class ShopServices
     {
         var payment = Sized(new PaymentOptions { GatewayMinLatency = options.GatewayLatency, GatewayMaxLatency = options.GatewayLatency }, options);
         var gateway = database.Kind == ShopDatabaseKind.PostgreSql
-            ? ShopDatabase.PostgreSql(options.Postgres!, PersistentPaymentGateway.Schema)
-            : ShopDatabase.Sqlite(Path.Combine(options.DataDirectory, PersistentPaymentGateway.SqliteFileName));
+            ? ShopDatabase.PostgreSql(PostgreSqlApplicationDataSource.Create(options.Postgres!, PersistentPaymentGateway.Schema), PersistentPaymentGateway.Schema)
+            : ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(Path.Combine(options.DataDirectory, PersistentPaymentGateway.SqliteFileName)));
         bus.Services.AddSingleton<IPaymentGateway>(sp => new PersistentPaymentGateway(gateway, new SimulatedPaymentGateway(payment, sp.GetRequiredService<TimeProvider>())));
 
         // WAL on SQLite: Payment processes sharing the file read while one of them writes.

@@ -44,7 +44,7 @@ public sealed class ShippingRaceTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task A_shipment_and_a_cancellation_handled_at_once_end_in_one_decision()
     {
         var connection = TestServers.PostgresConnectionFor(_database, maxPoolSize: 20);
-        var database = ShopDatabase.PostgreSql(connection, "shop_shipping");
+        var database = ShopDatabase.PostgreSql(PostgreSqlApplicationDataSource.Create(connection, "shop_shipping"), "shop_shipping");
         var received = new Received();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Critical);

@@ -12,6 +12,7 @@ using Shop.Http;
 using Shop.Infrastructure;
 using Switchboard;
 using Switchboard.Configuration;
+using Switchboard.Sqlite;
 
 namespace Shop.Downstream.Tests;
 
@@ -76,7 +77,7 @@ public sealed class ServiceHost : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "shop-downstream-tests");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db");
-        var database = ShopDatabase.Sqlite(path);
+        var database = ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(path));
         if (before is not null)
         {
             await before(database);

@@ -11,6 +11,7 @@ using Shop.Infrastructure;
 using Switchboard;
 using Microsoft.AspNetCore.Hosting;
 using Switchboard.Configuration;
+using Switchboard.Sqlite;
 
 namespace Shop.Inventory.Tests;
 
@@ -26,7 +27,7 @@ public sealed class InventoryApiTests
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddShopHttp(new ShopAuthenticationOptions { SigningKeyFile = keyFile });
-        builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseSqlite(path).UseSqliteStore().AddInventoryService(ShopDatabase.Sqlite(path), InventoryServiceTests.Options));
+        builder.Services.AddSwitchboard(bus => bus.AddShopMessages().UseSqlite(path).UseSqliteStore().AddInventoryService(ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(path)), InventoryServiceTests.Options));
         var app = builder.Build();
         app.UseShopHttp();
         app.MapInventoryApi();

@@ -13,6 +13,7 @@ using Shop.Infrastructure;
 using Switchboard;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing;
+using Switchboard.Sqlite;
 
 namespace Shop.Order.Tests;
 
@@ -65,7 +66,7 @@ internal sealed class OrderServiceHost : IAsyncDisposable
             .UseSqlite(path)
             .UseSqliteStore()
             .UseSqliteEventStore()
-            .AddOrderService(ShopDatabase.Sqlite(path), options ?? new OrderOptions())
+            .AddOrderService(ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(path)), options ?? new OrderOptions())
             .Endpoint("probe", e => e
                 .Handle<OrderCreated, Probe>()
                 .Handle<OrderCompleted, Probe>()

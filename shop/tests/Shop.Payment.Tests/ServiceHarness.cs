@@ -56,7 +56,7 @@ public sealed class ServiceHarness : IAsyncDisposable
     private ServiceHarness(string path)
     {
         Path = path;
-        Database = ShopDatabase.Sqlite(path);
+        Database = ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(path));
     }
 
     public string Path { get; }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Shop.Infrastructure;
 using Shop.Payment;
+using Switchboard.Sqlite;
 
 namespace Shop.Tests;
 
@@ -15,7 +16,7 @@ public sealed class PersistentPaymentGatewayTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = ShopDatabase.Sqlite(Path.Combine(_data.FullName, PersistentPaymentGateway.SqliteFileName));
+        _database = ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(Path.Combine(_data.FullName, PersistentPaymentGateway.SqliteFileName)));
         await _database.ExecuteAsync("PRAGMA journal_mode = WAL;\n" + PersistentPaymentGateway.TablesSql);
     }
 
