@@ -12,7 +12,7 @@ public sealed class DemoTests : IDisposable
     [Fact]
     public async Task The_demo_finishes_every_order_and_the_invariants_hold()
     {
-        var exitCode = await Demo.RunAsync(400, _data.FullName, CancellationToken.None);
+        var exitCode = await DemoHost.RunAsync(400, _data.FullName, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
     }

@@ -1,39 +1,33 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Shop.Contracts;
 using Shop.Http;
 using Shop.Invariants;
-using Shop.Payment;
 using Spectre.Console;
 
 namespace Shop;
 
 /// <summary>
-/// <c>shop demo</c>: all six services in this process on the embedded default (a fresh <c>data/shop.db</c>), orders
-/// placed through the real HTTP API with a realistic mix — some declined cards, a card that fails transiently,
-/// SKUs that run out, repeated idempotency keys — then a wait until every order is terminal, a summary and the
-/// invariant check. Exit code 1 when an invariant fails.
+/// The demo's orders against a running shop: a realistic mix through the real HTTP API (some declined cards, a card
+/// that fails transiently, SKUs that run out, repeated idempotency keys), then a wait until every order is terminal,
+/// a summary and the invariant check. It knows nothing of how the shop is hosted: <c>shop demo</c> starts one (all six
+/// services in its process on a fresh embedded file, with the audit endpoint that feeds <see cref="EventLedger"/>).
 /// </summary>
 public static class Demo
 {
     private const int Concurrency = 16;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    /// <summary>Runs the demo; the process exit code.</summary>
-    public static async Task<int> RunAsync(int orders, string dataDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Places <paramref name="orders"/> orders through <paramref name="url"/> with customers' tokens from
+    /// <paramref name="tokens"/>, following them in <paramref name="ledger"/> (every Shop event the shop published);
+    /// prints what happened and whether every invariant holds, which it returns.
+    /// </summary>
+    public static async Task<bool> RunAsync(int orders, Uri url, ShopTokens tokens, EventLedger ledger, CancellationToken cancellationToken)
     {
-        DeleteDatabase(dataDirectory);
-        var ledger = new EventLedger();
-        var options = new ShopHostOptions { DataDirectory = dataDirectory, Url = $"http://127.0.0.1:{FreePort()}", Audit = true, StuckOrderTimeout = TimeSpan.FromSeconds(60) };
-        await using var app = ShopHost.Build(options, ledger, Microsoft.Extensions.Logging.LogLevel.Error);
-        await app.StartAsync(cancellationToken);
-        using var http = new HttpClient { BaseAddress = new Uri(options.Url) };
-        var tokens = ShopTokens.FromKeyFile(options.SigningKeyFile);
-        AnsiConsole.MarkupLine($"[bold]Shop demo[/]: {orders} orders through {options.Url}, all services in this process, data in [grey]{options.SqlitePath}[/]");
-
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(ledger);
+        using var http = new HttpClient { BaseAddress = url };
         var clock = Stopwatch.StartNew();
         var placed = new PlacedOrders();
         await AnsiConsole.Progress().StartAsync(async progress =>
@@ -78,10 +72,8 @@ public static class Demo
         var report = InvariantCheck.Check(ledger, placed.Accepted, stock, notifications);
         var analytics = await ApiRequests.GetAsync<JsonElement>(http, "/analytics", tokens.ForOperator(), cancellationToken);
         Summary.Print(placed, ledger, report, notifications.Count, analytics, elapsed);
-        await app.StopAsync(cancellationToken);
-        return report.Passed ? 0 : 1;
+        return report.Passed;
     }
-
 
     private static int Terminal(EventLedger ledger) =>
         ledger.Of<OrderCompleted>().Select(e => e.OrderId)
@@ -100,25 +92,6 @@ public static class Demo
         }
 
         return sent;
-    }
-
-    private static void DeleteDatabase(string dataDirectory)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        foreach (var file in new[] { "shop.db", PersistentPaymentGateway.SqliteFileName })
-        {
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(Path.Combine(dataDirectory, file + suffix));
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     // One notification per event: an order has at most one event of each kind.
