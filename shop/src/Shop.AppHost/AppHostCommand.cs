@@ -19,7 +19,7 @@ internal static class AppHostCommand
         var prefix = new Option<string>("--broker-user-prefix") { Description = "The services' broker users are this followed by the service's name", DefaultValueFactory = _ => "shop-" };
         var connections = new Option<int>("--postgres-connections") { Description = "The PostgreSQL connections the whole Shop may open; each process's pools are sized from it", DefaultValueFactory = _ => ConnectionBudget.DefaultBudget, CustomParser = CliOptions.Whole(10, 100_000, "a whole number of at least 10") };
         var gatewayLatency = new Option<TimeSpan?>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (passed to the Payment processes; default 0)", CustomParser = r => CliOptions.Duration(r) };
-        var concurrency = new Option<string[]>("--concurrency")
+        var concurrency = new Option<Dictionary<string, int>>("--concurrency")
         {
             Description = $"Messages each process of a service handles at once, as SERVICE=N (N from 1 to {CliOptions.MaxConcurrency}; repeat the option for several services; default: each service's own)",
             AllowMultipleArgumentsPerToken = false,
@@ -51,7 +51,7 @@ internal static class AppHostCommand
                     BrokerUserPrefix = result.GetRequiredValue(prefix),
                     PostgresConnections = result.GetValue(connections),
                     GatewayLatency = result.GetValue(gatewayLatency),
-                    Concurrency = (result.GetValue(concurrency) ?? []).Select(c => c.Split('=')).ToDictionary(c => c[0], c => int.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal),
+                    Concurrency = result.GetValue(concurrency) ?? new Dictionary<string, int>(StringComparer.Ordinal),
                     Telemetry = !result.GetValue(noTelemetry),
                     DataDirectory = result.GetRequiredValue(data),
                 };
@@ -105,27 +105,26 @@ internal static class AppHostCommand
         };
 
     // SERVICE=N, each service once; checked here so that the processes never refuse what the AppHost passes on.
-    private static string[] Concurrency(ArgumentResult result)
+    private static Dictionary<string, int> Concurrency(ArgumentResult result)
     {
-        var values = result.Tokens.Select(t => t.Value).ToArray();
-        foreach (var value in values)
+        var concurrency = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var value in result.Tokens.Select(t => t.Value))
         {
             var parts = value.Split('=');
             if (parts.Length != 2 || !ShopLayout.Services.Contains(parts[0], StringComparer.Ordinal)
                 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > CliOptions.MaxConcurrency)
             {
                 result.AddError($"--concurrency takes SERVICE=N, SERVICE one of {string.Join(", ", ShopLayout.Services)} and N from 1 to {CliOptions.MaxConcurrency}, not '{value}'.");
-                return [];
+                return concurrency;
+            }
+
+            if (!concurrency.TryAdd(parts[0], n))
+            {
+                result.AddError($"--concurrency names {parts[0]} more than once.");
+                return concurrency;
             }
         }
 
-        var repeated = values.GroupBy(v => v.Split('=')[0], StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null)
-        {
-            result.AddError($"--concurrency names {repeated.Key} more than once.");
-            return [];
-        }
-
-        return values;
+        return concurrency;
     }
 }

@@ -46,6 +46,22 @@ internal sealed class ChildProcess
         }
     }
 
+    /// <summary>Waits until the process exits; kills it (and its children) when it has not within <paramref name="patience"/>, and then returns false.</summary>
+    public async Task<bool> ExitsWithinAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await Process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            return false;
+        }
+    }
+
     /// <summary>A loopback port nothing listens on now.</summary>
     public static int FreePort()
     {

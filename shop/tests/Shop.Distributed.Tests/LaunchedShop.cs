@@ -81,17 +81,7 @@ internal sealed class LaunchedShop : IAsyncDisposable
             await kill.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(patience);
-        try
-        {
-            await _child.Process.WaitForExitAsync(timeout.Token);
-            return _child.Process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            _child.Kill();
-            return null;
-        }
+        return await _child.ExitsWithinAsync(patience) ? _child.Process.ExitCode : null;
     }
 
     public string Output() => _child.Output();

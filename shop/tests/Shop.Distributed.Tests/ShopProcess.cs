@@ -212,17 +212,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         {
         }
 
-        using var timeout = new CancellationTokenSource(patience);
-        try
-        {
-            await _child.Process.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            _child.Kill();
-            return false;
-        }
+        return await _child.ExitsWithinAsync(patience);
     }
 
     public string Output() => _child.Output();

@@ -90,6 +90,9 @@ internal static class CliOptions
         return min;
     };
 
+    /// <summary>A whole number of at least 1 (a count of orders, a rate limit).</summary>
+    public static Func<ArgumentResult, int> AtLeastOne { get; } = Whole(1, int.MaxValue, "a whole number of at least 1");
+
     /// <summary>A finite number above zero and at most <paramref name="max"/> (NaN, infinities and the rest are one parse error).</summary>
     public static Func<ArgumentResult, double> Positive(double max) => result =>
     {

@@ -8,7 +8,7 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var orders = new Option<int>("--orders") { Description = "Orders to place", DefaultValueFactory = _ => 10_000, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
+        var orders = new Option<int>("--orders") { Description = "Orders to place", DefaultValueFactory = _ => 10_000, CustomParser = CliOptions.AtLeastOne };
         var rate = new Option<double>("--rate") { Description = "Orders per second, sent on schedule whatever the shop does (open loop)", DefaultValueFactory = _ => 500, CustomParser = CliOptions.Positive(100_000) };
         var url = new Option<Uri>("--url") { Description = "HTTP address of the running shop", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"), CustomParser = CliOptions.HttpUrl };
         var patience = new Option<int>("--patience") { Description = "Seconds to wait, after the last order is sent, for every order to be terminal", DefaultValueFactory = _ => 120, CustomParser = CliOptions.Whole(0, 86_400, "0 to 86400 seconds") };

@@ -28,14 +28,14 @@ internal static class RunCommand
         var authority = new Option<Uri?>("--jwt-authority") { Description = "An identity provider's issuer URL (https; http only on loopback): accept its tokens, found through its OpenID Connect metadata, instead of development tokens", CustomParser = Authority };
         var audience = new Option<string>("--jwt-audience") { Description = "The audience the identity provider's tokens must name (default: shop)", DefaultValueFactory = _ => ShopClaims.Audience };
         var roleClaim = new Option<string>("--jwt-role-claim") { Description = "The identity provider's claim that carries roles; operators have the role operator (default: role)", DefaultValueFactory = _ => ShopClaims.Role };
-        var burst = new Option<int>("--customer-order-burst") { Description = "Orders one customer may place at once (POST /orders rate limit; default 100)", DefaultValueFactory = _ => new OrderRateLimitOptions().Burst, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
-        var rate = new Option<int>("--customer-order-rate") { Description = "Orders per second one customer may place after the burst (default 50)", DefaultValueFactory = _ => new OrderRateLimitOptions().PerPeriod, CustomParser = CliOptions.Whole(1, int.MaxValue, "a whole number of at least 1") };
+        var burst = new Option<int>("--customer-order-burst") { Description = "Orders one customer may place at once (POST /orders rate limit; default 100)", DefaultValueFactory = _ => new OrderRateLimitOptions().Burst, CustomParser = CliOptions.AtLeastOne };
+        var rate = new Option<int>("--customer-order-rate") { Description = "Orders per second one customer may place after the burst (default 50)", DefaultValueFactory = _ => new OrderRateLimitOptions().PerPeriod, CustomParser = CliOptions.AtLeastOne };
         var smtp = new Option<string?>("--smtp") { Description = "SMTP server (host:port) through which Notification also emails each notification (default: $SHOP_SMTP; none: the mailbox only)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP") };
         var smtpFrom = new Option<string?>("--smtp-from") { Description = "The notifications' sender address (default: $SHOP_SMTP_FROM)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_FROM") };
         var smtpTls = new Option<string?>("--smtp-tls") { Description = "none, starttls or sslonconnect (default: $SHOP_SMTP_TLS, else starttls); a user and password come from $SHOP_SMTP_USERNAME and $SHOP_SMTP_PASSWORD", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SHOP_SMTP_TLS") };
         var stuckOrderTimeout = new Option<TimeSpan?>("--stuck-order-timeout") { Description = "How long an order may stay unfinished before Order cancels and compensates it (hh:mm:ss; default 00:02:00)", CustomParser = StuckOrderTimeout };
         var gatewayLatency = new Option<TimeSpan>("--gateway-latency") { Description = "How long each call to the simulated payment gateway takes, e.g. 50ms (default 0)", CustomParser = CliOptions.Duration };
-        var concurrency = new Option<int?>("--concurrency") { Description = $"Messages each service endpoint of this process handles at once, 1 to {CliOptions.MaxConcurrency} (default: the service's own, 32 for order and payment, 4 for the others)", CustomParser = r => CliOptions.Whole(1, CliOptions.MaxConcurrency, $"1 to {CliOptions.MaxConcurrency}")(r) };
+        var concurrency = new Option<int?>("--concurrency") { Description = $"Messages each service endpoint of this process handles at once, 1 to {CliOptions.MaxConcurrency} (default: the service's own, 32 for order and payment, 4 for the others)", CustomParser = r => Concurrency(r) };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least level logged: Trace, Debug, Information, Warning, Error, Critical, None", DefaultValueFactory = _ => LogLevel.Information };
         var stopOnEof = new Option<bool>("--stop-on-stdin-eof") { Description = "Stop gracefully when standard input ends (for a parent process that owns this one; SIGTERM and Ctrl+C always stop it)" };
 
@@ -133,6 +133,8 @@ internal static class RunCommand
                 lifetime.StopApplication();
             },
             CancellationToken.None);
+
+    private static readonly Func<ArgumentResult, int> Concurrency = CliOptions.Whole(1, CliOptions.MaxConcurrency, $"1 to {CliOptions.MaxConcurrency}");
 
     private static TimeSpan? StuckOrderTimeout(ArgumentResult result)
     {
