@@ -28,6 +28,7 @@ public sealed class PostgreSqlStoreFactory : IEventSourcedStoreFactory
         private readonly InMemoryNetwork _network = new();
         private readonly NpgsqlDataSource _admin = NpgsqlDataSource.Create(connectionString);
         private readonly string _quoted = PostgreSqlNames.Quote(schema);
+        private readonly System.Data.Common.DbDataSource _tables = PostgreSqlApplicationDataSource.Create(connectionString, schema);
 
         // A bus's pools (its store's, and its event store's when it has one) capped, like the enlistment suite's: a test
         // with several buses must not take the test cluster's connections from the tests running beside it.
@@ -47,29 +48,20 @@ public sealed class PostgreSqlStoreFactory : IEventSourcedStoreFactory
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Schema-qualified here (the name as given, unquoted, so it folds to lower case as in the handlers' SQL);
-        // handlers name the table unqualified, and the store's search path finds it.
-        public async ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default)
-        {
-            await using var command = _admin.CreateCommand($"CREATE TABLE IF NOT EXISTS {_quoted}.{name} (id text PRIMARY KEY, value bigint NOT NULL)");
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // The way an application reaches its own tables in the store's schema: handlers' SQL names the table unqualified,
+        // and the store's search path finds it there.
+        public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default) => TestTables.CreateAsync(_tables, name, cancellationToken);
 
-        public async ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default)
-        {
-            await using var command = _admin.CreateCommand($"SELECT id, value FROM {_quoted}.{name}");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new Dictionary<string, long>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows[reader.GetString(0)] = reader.GetInt64(1);
-            }
-
-            return rows;
-        }
+        public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default) => TestTables.ReadAsync(_tables, name, cancellationToken);
 
         public async ValueTask DisposeAsync()
         {
+            // The application data source's connections sit in Npgsql's pool of its connection string, one per schema.
+            await using (var pooled = new NpgsqlConnection(_tables.ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
             await using (_admin)
             {
                 await TestServer.DropSchemaAsync(_admin, schema);

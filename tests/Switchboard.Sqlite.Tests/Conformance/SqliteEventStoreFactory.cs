@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Switchboard.EventSourcing;
 using Switchboard.Sqlite.Events;
 using Switchboard.Testing;
@@ -18,39 +17,13 @@ internal sealed class SqliteEventStoreScope(string path) : IEventStoreScope, ITe
 
     public IEventStore CreateStore() => new SqliteEventStore(new SqliteTransportOptions { Path = path });
 
-    public async ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY, value BIGINT NOT NULL)";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default) => SqliteTestTables.CreateAsync(path, name, cancellationToken);
 
-    public async ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, value FROM {name}";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new Dictionary<string, long>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return rows;
-    }
+    public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default) => SqliteTestTables.ReadAsync(path, name, cancellationToken);
 
     public ValueTask DisposeAsync()
     {
         TestDatabase.Delete(path);
         return ValueTask.CompletedTask;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        return connection;
     }
 }

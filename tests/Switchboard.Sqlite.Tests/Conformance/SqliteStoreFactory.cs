@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
 using Switchboard.Persistence;
@@ -48,40 +47,13 @@ internal sealed class SqliteStoreScope(string path, bool sharesTransportFile) : 
 
     public IMessageStore CreateStore() => new SqliteMessageStore(Options);
 
-    public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY, value BIGINT NOT NULL)";
-        command.ExecuteNonQuery();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask CreateTestTableAsync(string name, CancellationToken cancellationToken = default) => SqliteTestTables.CreateAsync(path, name, cancellationToken);
 
-    public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, value FROM {name}";
-        using var reader = command.ExecuteReader();
-        var rows = new Dictionary<string, long>();
-        while (reader.Read())
-        {
-            rows[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(rows);
-    }
+    public ValueTask<IReadOnlyDictionary<string, long>> ReadTestTableAsync(string name, CancellationToken cancellationToken = default) => SqliteTestTables.ReadAsync(path, name, cancellationToken);
 
     public ValueTask DisposeAsync()
     {
         TestDatabase.Delete(path);
         return ValueTask.CompletedTask;
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString());
-        connection.Open();
-        return connection;
     }
 }
