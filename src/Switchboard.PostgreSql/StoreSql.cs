@@ -98,5 +98,13 @@ internal sealed class StoreSql
     private static string Checked(string write) =>
         $"/* switchboard: 1/0 when nothing was written (a concurrency conflict): the batch rolls back */ WITH written AS ({write} RETURNING 1) SELECT 1 / count(*) FROM written";
 
+    /// <summary>
+    /// A handler's <paramref name="write"/> (one INSERT, UPDATE or DELETE without a RETURNING clause of its own) as a
+    /// statement that fails with <c>division_by_zero</c> (22012) when it did not change exactly
+    /// <paramref name="expectedRows"/> rows.
+    /// </summary>
+    public static string CheckedWrite(string write, int expectedRows) =>
+        $"/* switchboard: 1/0 when the write did not change {expectedRows} row(s): the batch rolls back */ WITH written AS ({write.TrimEnd().TrimEnd(';')} RETURNING 1) SELECT 1 / (CASE count(*) WHEN {expectedRows.ToString(System.Globalization.CultureInfo.InvariantCulture)} THEN 1 ELSE 0 END) FROM written";
+
     private static string Prefixed(string prefix, string columns) => string.Join(", ", columns.Split(", ").Select(c => prefix + c));
 }

@@ -24,7 +24,9 @@ namespace Switchboard.PostgreSql;
 /// stricter level can only add serialization failures, which count as conflicts too. Event appends use the event
 /// store's checked statement (<see cref="EventStoreSql.AppendFor"/>), which fails the same way when its stream is not
 /// at the expected version; when one of its event ids is in use, it fails otherwise, and the commit throws
-/// <see cref="DuplicateEventIdException"/> (running the message again would not mend it).
+/// <see cref="DuplicateEventIdException"/> (running the message again would not mend it). A handler's enlisted
+/// statement with <see cref="StoreWrite.ExpectedRows"/> goes in a checked form too (<see cref="StoreSql.CheckedWrite"/>),
+/// which divides by zero when it changed another number of rows; one without runs as written.
 /// </remarks>
 internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransactionMode(store)
 {
@@ -33,8 +35,9 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
     private readonly List<(SagaRecord Record, long ExpectedVersion)> _sagas = [];
     private readonly List<OutgoingMessage> _outgoing = [];
     private readonly List<EnlistedAppend> _appends = [];
+    private readonly List<StoreWrite> _writes = [];
 
-    private bool IsEmpty => _handled.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0 && _appends.Count == 0;
+    private bool IsEmpty => _handled.Count == 0 && _sagas.Count == 0 && _outgoing.Count == 0 && _appends.Count == 0 && _writes.Count == 0;
 
     public override async ValueTask<bool> TryRecordHandledAsync(string endpoint, string messageId, CancellationToken cancellationToken)
     {
@@ -73,6 +76,12 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         return ValueTask.CompletedTask;
     }
 
+    public override ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken)
+    {
+        _writes.Add(write);
+        return ValueTask.CompletedTask;
+    }
+
     public override ValueTask EnlistAppendAsync(EnlistedAppend append, CancellationToken cancellationToken)
     {
         _appends.Add(append);
@@ -91,9 +100,9 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         var batch = Store.Statements.CreateBatch();
         await using (batch.ConfigureAwait(false))
         {
-            foreach (var (command, _) in commands)
+            foreach (var deferred in commands)
             {
-                batch.BatchCommands.Add(command);
+                batch.BatchCommands.Add(deferred.Command);
             }
 
             try
@@ -146,6 +155,7 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         _sagas.Clear();
         _outgoing.Clear();
         _appends.Clear();
+        _writes.Clear();
     }
 
     private static ConcurrencyConflictException Lost(PostgresException e, IEnumerable<string> suspects) =>
@@ -171,18 +181,19 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         return new InvalidOperationException("An event append of the unit of work found one of its ids in use, so nothing of it was written.", e);
     }
 
-    // The deferred writes as batch commands, each with what it means when it writes nothing (null: nothing to check).
-    private List<(NpgsqlBatchCommand Command, string? Conflict)> Commands(bool check, DateTimeOffset now)
+    // The deferred writes as batch commands, checked in the statement (check: for the commit batch, whose implicit
+    // transaction must roll back on a conflict) or by the row counts after it (for a live transaction).
+    private List<DeferredCommand> Commands(bool check, DateTimeOffset now)
     {
         var sql = Store.Sql;
-        var commands = new List<(NpgsqlBatchCommand, string?)>(_handled.Count + _sagas.Count + _appends.Count + _outgoing.Count);
+        var commands = new List<DeferredCommand>(_handled.Count + _sagas.Count + _appends.Count + _writes.Count + _outgoing.Count);
 
         // The inbox first: a concurrent unit of work handling the same message ends this one before it touches a saga.
         foreach (var (endpoint, messageId) in _handled)
         {
             var command = new NpgsqlBatchCommand(check ? sql.RecordHandledChecked : sql.RecordHandled);
             BindRecordHandled(command.Parameters, endpoint, messageId, now);
-            commands.Add((command, HandledConflict(endpoint, messageId)));
+            commands.Add(new(command, HandledConflict(endpoint, messageId)));
         }
 
         foreach (var (record, expectedVersion) in _sagas)
@@ -192,7 +203,7 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
                 ? insert ? sql.InsertSagaChecked : sql.UpdateSagaChecked
                 : insert ? sql.InsertSaga : sql.UpdateSaga);
             BindSaga(command.Parameters, record, expectedVersion, now);
-            commands.Add((command, SagaConflict(record, expectedVersion)));
+            commands.Add(new(command, SagaConflict(record, expectedVersion)));
         }
 
         // Appends check themselves (also on the live transaction, where the others are checked by what they wrote).
@@ -201,14 +212,35 @@ internal sealed class DeferredMode(PostgreSqlMessageStore store) : StoreTransact
         // keep the order the appends were made in: their ordinals were given then.
         foreach (var append in _appends.OrderBy(a => a.StreamId, StringComparer.Ordinal))
         {
-            commands.Add((append.CheckedCommand(), check ? append.Conflict : null));
+            commands.Add(new(append.CheckedCommand(), check ? append.Conflict : null));
+        }
+
+        // The handlers' own statements in the order they were enlisted, after the state that versions guard: a lost
+        // race ends the batch before they take their rows' locks.
+        foreach (var write in _writes)
+        {
+            if (write.ExpectedRows is not { } expected)
+            {
+                commands.Add(new(WriteCommand(write.Sql, write), null));
+            }
+            else if (check)
+            {
+                commands.Add(new(WriteCommand(StoreSql.CheckedWrite(write.Sql, expected), write), WriteConflict(write, expected)));
+            }
+            else
+            {
+                commands.Add(new(WriteCommand(write.Sql, write), WriteConflict(write, expected), expected));
+            }
         }
 
         foreach (var message in _outgoing)
         {
-            commands.Add((EnlistCommand(sql.Enlist, message, now), null));
+            commands.Add(new(EnlistCommand(sql.Enlist, message, now), null));
         }
 
         return commands;
     }
+
+    private static string WriteConflict(StoreWrite write, int expected) =>
+        $"A unit of work's write did not change the {expected} row(s) it expected: {write.Sql}";
 }

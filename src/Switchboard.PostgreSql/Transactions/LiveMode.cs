@@ -79,6 +79,9 @@ internal sealed class LiveMode : StoreTransactionMode
         }
     }
 
+    public override ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken) =>
+        StoreWrite.RunAsync(Transaction, write, cancellationToken);
+
     public override ValueTask EnlistAppendAsync(EnlistedAppend append, CancellationToken cancellationToken) =>
         append.RunAsync(Transaction, cancellationToken);
 
@@ -98,27 +101,27 @@ internal sealed class LiveMode : StoreTransactionMode
     }
 
     /// <summary>
-    /// Writes a deferred unit of work's writes in one batch, each with what it means when it writes nothing (null:
-    /// nothing to check). A conflict among them throws, and ends the unit of work.
+    /// Writes a deferred unit of work's writes in one batch, then checks what each wrote. A conflict among them
+    /// throws, and ends the unit of work.
     /// </summary>
-    public async ValueTask WriteDeferredAsync(IReadOnlyList<(NpgsqlBatchCommand Command, string? Conflict)> commands, CancellationToken cancellationToken)
+    public async ValueTask WriteDeferredAsync(IReadOnlyList<DeferredCommand> commands, CancellationToken cancellationToken)
     {
         var batch = Batch();
         await using (batch.ConfigureAwait(false))
         {
-            foreach (var (command, _) in commands)
+            foreach (var deferred in commands)
             {
-                batch.BatchCommands.Add(command);
+                batch.BatchCommands.Add(deferred.Command);
             }
 
             await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (command, conflict) in commands)
+        foreach (var deferred in commands)
         {
-            if (conflict is not null && command.RecordsAffected == 0)
+            if (deferred.Failed(deferred.Command.RecordsAffected))
             {
-                throw new ConcurrencyConflictException(conflict);
+                throw new ConcurrencyConflictException(deferred.Conflict!);
             }
         }
     }

@@ -7,9 +7,9 @@ namespace Switchboard.PostgreSql;
 
 /// <summary>
 /// A unit of work on the PostgreSQL store, in one of two modes. Deferred (<see cref="DeferredMode"/>, the default):
-/// no connection is held while handlers run, and the writes go in one batch at the commit, a single round trip. Live
-/// (<see cref="LiveMode"/>): the first call to <see cref="GetDbTransactionAsync"/> (or <see cref="EnlistWriteAsync"/>)
-/// takes a connection from the pool with a READ COMMITTED transaction for the handler's own SQL, writes what was
+/// no connection is held while handlers run, and the writes (handlers' enlisted statements included) go in one batch
+/// at the commit, a single round trip. Live (<see cref="LiveMode"/>): the first call to
+/// <see cref="GetDbTransactionAsync"/> takes a connection from the pool with a READ COMMITTED transaction for the handler's own SQL, writes what was
 /// deferred so far on it, and from then on every statement runs on it at once. This class keeps what belongs to the
 /// unit of work whatever its mode: whether it can still be used, a failure that forbids its commit, the switch, the
 /// ordinals of its events and what runs after its commit.
@@ -76,15 +76,16 @@ internal sealed class PostgreSqlStoreTransaction(PostgreSqlMessageStore store) :
         return true;
     }
 
-    // Runs at once on the live transaction. A failed statement (also a row count the write did not expect) ends the
-    // unit of work even if the handler catches it: the commit throws, and disposing rolls everything back.
+    // Deferred: kept for the commit batch, where a row count other than the expected one rolls the whole unit back.
+    // Live: runs at once; a failed statement (also a row count the write did not expect) ends the unit of work even if
+    // the handler catches it: the commit throws, and disposing rolls everything back.
     public async ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var live = await LiveAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfUnusable();
         try
         {
-            await StoreWrite.RunAsync(live.Transaction, write, cancellationToken).ConfigureAwait(false);
+            await _mode.EnlistWriteAsync(write, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -26,6 +26,9 @@ internal abstract class StoreTransactionMode(PostgreSqlMessageStore store) : IAs
     /// <summary>Adds outgoing messages (at least one) to the outbox.</summary>
     public abstract ValueTask EnlistAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
 
+    /// <summary>A handler's own statement (<see cref="ISqlStoreTransaction.EnlistWriteAsync"/>).</summary>
+    public abstract ValueTask EnlistWriteAsync(StoreWrite write, CancellationToken cancellationToken);
+
     /// <summary>Appends events to a stream of an event store on the same database (see <see cref="EnlistedAppend"/>).</summary>
     public abstract ValueTask EnlistAppendAsync(EnlistedAppend append, CancellationToken cancellationToken);
 
@@ -64,6 +67,18 @@ internal abstract class StoreTransactionMode(PostgreSqlMessageStore store) : IAs
         parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Text, record.State));
         parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.Boolean, record.Completed));
         parameters.Add(OutboxColumns.Parameter(NpgsqlDbType.TimestampTz, now));
+    }
+
+    /// <summary><paramref name="write"/> as a batch command on <paramref name="sql"/> (its own text, or a checked form of it).</summary>
+    protected static NpgsqlBatchCommand WriteCommand(string sql, StoreWrite write)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        for (var index = 0; index < write.Parameters.Length; index++)
+        {
+            command.Parameters.Add(new NpgsqlParameter(PositionalCommand.ParameterName(index), write.Parameters[index] ?? DBNull.Value));
+        }
+
+        return command;
     }
 
     protected static NpgsqlBatchCommand EnlistCommand(string sql, OutgoingMessage message, DateTimeOffset now)

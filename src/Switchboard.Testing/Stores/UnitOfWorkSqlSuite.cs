@@ -162,6 +162,80 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
     }
 
     /// <summary>
+    /// A store that holds enlisted statements until the commit runs them on the transaction as soon as a handler asks
+    /// for it: the handler's own SQL there sees them, and one that changed another number of rows than it expects
+    /// fails the unit then (a store that runs them at once failed it at the call). An expected count over one row,
+    /// and a statement written with a final semicolon, are kept exactly.
+    /// </summary>
+    [Fact]
+    public async Task Enlisted_writes_are_seen_by_the_transaction_a_handler_asks_for_later_with_the_handlers_own_table()
+    {
+        const string table = "store_suite_enlisted_then_live";
+        await Database.CreateTestTableAsync(table);
+        var store = await OpenSqlStoreAsync();
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("enlisted-live", "m-1"));
+            await transaction.EnlistWriteAsync(new StoreWrite($"INSERT INTO {table} (id, value) VALUES (@p0, 1), (@p1, 1);", "a", "b") { ExpectedRows = 2 });
+            var own = await transaction.GetDbTransactionAsync();
+            await using (var read = PositionalCommand.Create(own.Connection!, own, $"SELECT COUNT(*) FROM {table}"))
+            {
+                Assert.Equal(2L, Convert.ToInt64(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await transaction.EnlistWriteAsync(new StoreWrite($"UPDATE {table} SET value = value + 1 WHERE value = @p0", 1L) { ExpectedRows = 2 });
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("enlisted-live", "m-2"));
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(async () =>
+            {
+                await transaction.EnlistWriteAsync(new StoreWrite($"UPDATE {table} SET value = 0 WHERE id = @p0", "a") { ExpectedRows = 2 });
+                await transaction.GetDbTransactionAsync();
+                await transaction.CommitAsync();
+            });
+            await Assert.ThrowsAnyAsync<Exception>(async () => await transaction.CommitAsync());
+        }
+
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 2, ["b"] = 2 }, await Database.ReadTestTableAsync(table));
+        Assert.True(await store.WasHandledAsync("enlisted-live", "m-1"));
+        Assert.False(await store.WasHandledAsync("enlisted-live", "m-2"));
+    }
+
+    /// <summary>
+    /// An enlisted statement takes its rows' locks no sooner than the commit: while one unit of work holds an update of
+    /// a row (its handler still running), another unit updates the same row and commits without waiting for it.
+    /// </summary>
+    [Fact]
+    public async Task Enlisted_writes_lock_nothing_before_the_commit_with_the_handlers_own_table()
+    {
+        const string table = "store_suite_enlisted_locks";
+        await Database.CreateTestTableAsync(table);
+        var store = await OpenSqlStoreAsync();
+        var update = $"UPDATE {table} SET value = value + @p1 WHERE id = @p0";
+        await using (var setup = await store.BeginAsync())
+        {
+            await setup.EnlistWriteAsync(new StoreWrite($"INSERT INTO {table} (id, value) VALUES (@p0, 0)", "row"));
+            await setup.CommitAsync();
+        }
+
+        await using var slow = await store.BeginAsync();
+        await slow.EnlistWriteAsync(new StoreWrite(update, "row", 1L) { ExpectedRows = 1 });
+        await using (var fast = await store.BeginAsync())
+        {
+            await fast.EnlistWriteAsync(new StoreWrite(update, "row", 10L) { ExpectedRows = 1 });
+            await fast.CommitAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Equal(new Dictionary<string, long> { ["row"] = 10 }, await Database.ReadTestTableAsync(table));
+        await slow.CommitAsync();
+        Assert.Equal(new Dictionary<string, long> { ["row"] = 11 }, await Database.ReadTestTableAsync(table));
+    }
+
+    /// <summary>
     /// An enlisted statement keeps the parameter values it was enlisted with: a caller that reuses its array for the
     /// next statement changes nothing already enlisted, whether the store runs statements at once or at the commit.
     /// </summary>
