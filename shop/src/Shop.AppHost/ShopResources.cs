@@ -15,7 +15,12 @@ public static class ShopResources
     /// </summary>
     public static void AddShop(this IDistributedApplicationBuilder builder, ShopExecutable shop, ShopServers servers, AppHostOptions options, IReadOnlyDictionary<string, Uri> brokerUsers)
     {
-        var poolSize = ConnectionBudget.PoolSize(options.Layout.ProcessCount, options.PostgresConnections);
+        var poolSize = ConnectionBudget.PoolSize(options.Layout, options.PostgresConnections);
+        if (ConnectionBudget.Ceiling(options.Layout, options.PostgresConnections) is var ceiling && ceiling > options.PostgresConnections)
+        {
+            Console.Error.WriteLine($"shop-apphost: {ConnectionBudget.Pools(options.Layout)} PostgreSQL pools of at least {ConnectionBudget.MinPoolSize} connections can hold {ceiling}, more than --postgres-connections {options.PostgresConnections}: raise it and the server's max_connections together.");
+        }
+
         var postgres = builder.AddParameter("postgres", servers.PostgresFor(options.Database, poolSize), secret: true);
         var rabbitMq = ShopLayout.Services.ToDictionary(s => s, s => builder.AddParameter($"rabbitmq-{s}", brokerUsers[s].ToString(), secret: true), StringComparer.Ordinal);
         var workingDirectory = Path.GetFullPath(options.DataDirectory);

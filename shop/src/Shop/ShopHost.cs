@@ -118,7 +118,11 @@ public static class ShopHost
             var connection = new Npgsql.NpgsqlConnectionStringBuilder(Required(options.Postgres, "--postgres")) { NoResetOnClose = true }.ToString();
             var schema = Schema(options);
             bus.UsePostgreSqlStore(connection, o => o.Schema = schema);
-            bus.UsePostgreSqlEventStore(connection, o => o.Schema = schema);
+            if (options.Services.Contains("order"))
+            {
+                // Only Order is event-sourced; elsewhere the event store's two pools would be opened for its migrations only.
+                bus.UsePostgreSqlEventStore(connection, o => o.Schema = schema);
+            }
         }
         else if (options.Transport == ShopTransport.RabbitMq)
         {

@@ -9,8 +9,8 @@ namespace Switchboard.PostgreSql;
 /// A unit of work on the PostgreSQL store, in one of two modes. Deferred (<see cref="DeferredMode"/>, the default):
 /// no connection is held while handlers run, and the writes (handlers' enlisted statements included) go in one batch
 /// at the commit, a single round trip. Live (<see cref="LiveMode"/>): the first call to
-/// <see cref="GetDbTransactionAsync"/> takes a connection from the pool with a READ COMMITTED transaction for the handler's own SQL, writes what was
-/// deferred so far on it, and from then on every statement runs on it at once. This class keeps what belongs to the
+/// <see cref="GetDbTransactionAsync"/> takes a connection from the pool with a READ COMMITTED transaction for the
+/// handler's own SQL, writes what was deferred so far on it, and from then on every statement runs on it at once. This class keeps what belongs to the
 /// unit of work whatever its mode: whether it can still be used, a failure that forbids its commit, the switch, the
 /// ordinals of its events and what runs after its commit.
 /// </summary>

@@ -207,7 +207,8 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
 
     /// <summary>
     /// An enlisted statement takes its rows' locks no sooner than the commit: while one unit of work holds an update of
-    /// a row (its handler still running), another unit updates the same row and commits without waiting for it.
+    /// a row (its handler still running), another unit updates the same row and commits without waiting for it. (The
+    /// row's insert ends with a semicolon, which a statement may.)
     /// </summary>
     [Fact]
     public async Task Enlisted_writes_lock_nothing_before_the_commit_with_the_handlers_own_table()
@@ -218,7 +219,7 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
         var update = $"UPDATE {table} SET value = value + @p1 WHERE id = @p0";
         await using (var setup = await store.BeginAsync())
         {
-            await setup.EnlistWriteAsync(new StoreWrite($"INSERT INTO {table} (id, value) VALUES (@p0, 0)", "row"));
+            await setup.EnlistWriteAsync(new StoreWrite($"INSERT INTO {table} (id, value) VALUES (@p0, 0);", "row"));
             await setup.CommitAsync();
         }
 
