@@ -2,7 +2,8 @@
 # One measured run of the distributed Shop: starts it with scripts/distributed.sh (its own RabbitMQ node and durable
 # PostgreSQL cluster when none is running, --no-telemetry, a fresh data directory), waits until every process's API is
 # ready and 5 s more, drives it with `shop load`, then stops everything. Prints shop load's JSON line on stdout (the
-# benchmark record: docs/benchmarks.md) and the CPU each kind of process used during the load on stderr.
+# benchmark record: docs/benchmarks.md) and the CPU each kind of process (the load command too) used during the load on
+# stderr.
 #
 #   scripts/distributed-load.sh --orders 3000 --rate 150 [--port 24080] [-- AppHost options, e.g. --payment 2 --gateway-latency 50ms]
 #
@@ -88,11 +89,15 @@ cpu() {
 before=$(cpu)
 started=$(date +%s.%N)
 status=0
-dotnet shop/src/Shop/bin/Release/net10.0/shop.dll load --url "http://127.0.0.1:$port" --signing-key-file "$data/jwt-signing.key" \
-  --orders "$orders" --rate "$rate" --patience 300 || status=$?
+# The load command's own CPU (it shares the machine): bash's `time` of it, user and system seconds.
+load_cpu=$data/load-cpu
+{ TIMEFORMAT='%U %S'; time dotnet shop/src/Shop/bin/Release/net10.0/shop.dll load --url "http://127.0.0.1:$port" --signing-key-file "$data/jwt-signing.key" \
+  --orders "$orders" --rate "$rate" --patience 300 2>&3 || status=$?; } 3>&2 2>"$load_cpu"
 after=$(cpu)
 ended=$(date +%s.%N)
 ticks=$(getconf CLK_TCK)
+load_ticks=$(awk -v ticks="$ticks" 'END { printf "%d", ($1 + $2) * ticks }' "$load_cpu")
+after=$(printf '%s\nload %s' "$after" "$load_ticks")
 # Processes that started or ended during the load count from zero or are left out; the names' sums are what matters.
 awk -v seconds="$started" -v ended="$ended" -v ticks="$ticks" '
   FNR == NR { before[$1] += $2; next }
