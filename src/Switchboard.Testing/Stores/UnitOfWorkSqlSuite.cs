@@ -237,6 +237,52 @@ public abstract class UnitOfWorkSqlSuite<TFactory> : StoreSuite<TFactory>
     }
 
     /// <summary>
+    /// A handler that ends the lent transaction itself (a <c>ROLLBACK</c> of its own) cannot make the unit of work commit
+    /// in part: whatever fails along the way (the store's next statement, or the commit), nothing of the unit is kept,
+    /// neither what the handler wrote before nor after, nor the inbox record.
+    /// </summary>
+    [Fact]
+    public async Task A_handler_that_rolls_back_the_lent_transaction_leaves_nothing_of_the_unit_with_the_handlers_own_table()
+    {
+        const string table = "store_suite_handler_rollback";
+        await Database.CreateTestTableAsync(table);
+        var store = await OpenSqlStoreAsync();
+        var insert = $"INSERT INTO {table} (id, value) VALUES (@p0, @p1)";
+
+        await using (var transaction = await store.BeginAsync())
+        {
+            Assert.True(await transaction.TryRecordHandledAsync("handler-rollback", "m-1"));
+            var own = await transaction.GetDbTransactionAsync();
+            await using (var before = PositionalCommand.Create(own.Connection!, own, insert, "before", 1L))
+            {
+                await before.ExecuteNonQueryAsync();
+            }
+
+            var committed = false;
+            try
+            {
+                await using (var rollback = PositionalCommand.Create(own.Connection!, own, "ROLLBACK"))
+                {
+                    await rollback.ExecuteNonQueryAsync();
+                }
+
+                await transaction.EnlistWriteAsync(new StoreWrite(insert, "after", 2L));
+                await transaction.CommitAsync();
+                committed = true;
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                // Expected: the store notices that its transaction was ended under it.
+            }
+
+            Assert.False(committed, "The unit of work committed after its handler rolled its transaction back.");
+        }
+
+        Assert.Empty(await Database.ReadTestTableAsync(table));
+        Assert.False(await store.WasHandledAsync("handler-rollback", "m-1"));
+    }
+
+    /// <summary>
     /// An enlisted statement keeps the parameter values it was enlisted with: a caller that reuses its array for the
     /// next statement changes nothing already enlisted, whether the store runs statements at once or at the commit.
     /// </summary>
