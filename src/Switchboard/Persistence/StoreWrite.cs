@@ -7,7 +7,7 @@ namespace Switchboard.Persistence;
 /// inbox record, saga state and outgoing messages, so the handler gets no result back. Reads belong before it, on a
 /// connection of their own, and <see cref="ExpectedRows"/> turns "somebody changed it since" into a rerun of the message.
 /// </summary>
-/// <param name="Sql">The statement (INSERT, UPDATE, DELETE).</param>
+/// <param name="Sql">The statement: one INSERT, UPDATE or DELETE, without a RETURNING clause (a store may add its own to check <see cref="ExpectedRows"/> inside the statement, as PostgreSQL's does).</param>
 /// <param name="Parameters">Its parameters: <c>Parameters[i]</c> is <c>@pi</c>; null binds as SQL NULL.</param>
 public sealed record StoreWrite(string Sql, params object?[] Parameters)
 {
