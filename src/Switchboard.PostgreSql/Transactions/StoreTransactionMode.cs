@@ -70,16 +70,7 @@ internal abstract class StoreTransactionMode(PostgreSqlMessageStore store) : IAs
     }
 
     /// <summary><paramref name="write"/> as a batch command on <paramref name="sql"/> (its own text, or a checked form of it).</summary>
-    protected static NpgsqlBatchCommand WriteCommand(string sql, StoreWrite write)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        for (var index = 0; index < write.Parameters.Length; index++)
-        {
-            command.Parameters.Add(new NpgsqlParameter(PositionalCommand.ParameterName(index), write.Parameters[index] ?? DBNull.Value));
-        }
-
-        return command;
-    }
+    protected static NpgsqlBatchCommand WriteCommand(string sql, StoreWrite write) => PositionalCommand.Bind(new NpgsqlBatchCommand(sql), write.Parameters);
 
     protected static NpgsqlBatchCommand EnlistCommand(string sql, OutgoingMessage message, DateTimeOffset now)
     {

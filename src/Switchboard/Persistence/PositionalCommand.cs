@@ -24,15 +24,29 @@ public static class PositionalCommand
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        Bind(command.Parameters, command.CreateParameter, parameters);
+        return command;
+    }
+
+    /// <summary>Binds <paramref name="parameters"/> to <c>@p0</c>, <c>@p1</c>, … of <paramref name="command"/>, a statement of a batch (null as <see cref="DBNull"/>).</summary>
+    public static TCommand Bind<TCommand>(TCommand command, params object?[] parameters)
+        where TCommand : DbBatchCommand
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(parameters);
+        Bind(command.Parameters, command.CreateParameter, parameters);
+        return command;
+    }
+
+    private static void Bind(DbParameterCollection bound, Func<DbParameter> create, object?[] parameters)
+    {
         for (var index = 0; index < parameters.Length; index++)
         {
-            var parameter = command.CreateParameter();
+            var parameter = create();
             parameter.ParameterName = ParameterName(index);
             parameter.Value = parameters[index] ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            bound.Add(parameter);
         }
-
-        return command;
     }
 
     private static string NameOf(int index) => "@p" + index.ToString(CultureInfo.InvariantCulture);
