@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Switchboard.Auditing;
 using Switchboard.Persistence;
 
 namespace Switchboard.PostgreSql;
@@ -34,7 +35,7 @@ namespace Switchboard.PostgreSql;
 /// that far ahead could take a message its committer is still dispatching (sent twice, which the inbox absorbs).
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
+public sealed class PostgreSqlMessageStore : ISqlMessageStore, IAuditLogStore, IOutboxStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _statements;
@@ -60,6 +61,7 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
         _dataSource = _pools.Shared;
         _statements = _pools.Statements;
         Database = PostgreSqlDatabase.Of(_dataSource);
+        AuditLog = new PostgreSqlAuditLog(_statements, Schema);
     }
 
     /// <inheritdoc />
@@ -67,6 +69,9 @@ public sealed class PostgreSqlMessageStore : ISqlMessageStore, IOutboxStore
 
     /// <inheritdoc />
     public IOutboxStore Outbox => this;
+
+    /// <inheritdoc />
+    public IAuditLog AuditLog { get; }
 
     /// <summary>The schema of the store's tables.</summary>
     public string Schema { get; }

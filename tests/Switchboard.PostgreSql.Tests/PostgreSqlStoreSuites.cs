@@ -9,6 +9,8 @@ public sealed class PostgreSqlInbox : InboxSuite<PostgreSqlStoreFactory>;
 
 public sealed class PostgreSqlOutbox : OutboxSuite<PostgreSqlStoreFactory>;
 
+public sealed class PostgreSqlAudit : AuditSuite<PostgreSqlStoreFactory>;
+
 public sealed class PostgreSqlUnitOfWork : UnitOfWorkSuite<PostgreSqlStoreFactory>;
 
 public sealed class PostgreSqlUnitOfWorkSql : UnitOfWorkSqlSuite<PostgreSqlStoreFactory>;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Switchboard.Auditing;
 using Switchboard.Persistence;
 using Switchboard.Sqlite.Writing;
 
@@ -10,12 +11,13 @@ namespace Switchboard.Sqlite.Store;
 /// through the outbox, e.g. when the transport is RabbitMQ). Every write goes through the file's one writer, so
 /// units of work are group-committed with the transport's own writes.
 /// </summary>
-public sealed class SqliteMessageStore : ISqlMessageStore
+public sealed class SqliteMessageStore : ISqlMessageStore, IAuditLogStore
 {
     private readonly SqliteTransport _database;
     private readonly bool _ownsDatabase;
     private int _disposed;
     private SqliteOutboxStore? _outbox;
+    private SqliteAuditLog? _auditLog;
     private StoreReaders? _readers;
 
     /// <summary>
@@ -46,6 +48,9 @@ public sealed class SqliteMessageStore : ISqlMessageStore
     /// <inheritdoc />
     public IOutboxStore Outbox => _outbox ?? throw new InvalidOperationException("The SQLite store has not been initialized.");
 
+    /// <inheritdoc />
+    public IAuditLog AuditLog => _auditLog ?? throw new InvalidOperationException("The SQLite store has not been initialized.");
+
     /// <summary>True when units of work write their messages straight into the transport's tables.</summary>
     internal bool JoinsTransport { get; }
 
@@ -63,11 +68,12 @@ public sealed class SqliteMessageStore : ISqlMessageStore
         await Writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
         {
             using var command = batch.CreateCommand();
-            command.CommandText = SqliteStoreSchema.Create;
+            command.CommandText = SqliteStoreSchema.Create + SqliteAuditLog.Schema;
             command.ExecuteNonQuery();
             return true;
         }), cancellationToken).ConfigureAwait(false);
         _outbox = new SqliteOutboxStore(Connections, Writer);
+        _auditLog = new SqliteAuditLog(Connections, Writer);
         _readers = new StoreReaders(Connections);
     }
 

@@ -1,3 +1,4 @@
+using Switchboard.Auditing;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 
@@ -8,7 +9,7 @@ namespace Switchboard.InMemory;
 /// optimistic concurrency, an inbox insert that waits for a concurrent one to commit or roll back), nothing
 /// durable. It has no database connection for handlers.
 /// </summary>
-public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
+public sealed class InMemoryMessageStore : IAuditLogStore, IOutboxStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -25,6 +26,9 @@ public sealed class InMemoryMessageStore : IMessageStore, IOutboxStore
 
     /// <inheritdoc />
     public IOutboxStore Outbox => this;
+
+    /// <inheritdoc />
+    public IAuditLog AuditLog { get; } = new InMemoryAuditLog();
 
     /// <inheritdoc />
     public ValueTask InitializeAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;

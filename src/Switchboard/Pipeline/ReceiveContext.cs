@@ -56,6 +56,9 @@ public sealed class ReceiveContext
     /// <summary>The envelope to redeliver, when <see cref="Settlement"/> is <see cref="Pipeline.Settlement.Defer"/>.</summary>
     public Envelope? DeferEnvelope { get; private set; }
 
+    /// <summary>The failure that made the message wait for a later delivery, when <see cref="Settlement"/> is <see cref="Pipeline.Settlement.Defer"/>.</summary>
+    public Exception? DeferReason { get; private set; }
+
     /// <summary>Free storage for steps that later features insert.</summary>
     public IDictionary<string, object> Items => _items ??= new Dictionary<string, object>(StringComparer.Ordinal);
 
@@ -66,12 +69,13 @@ public sealed class ReceiveContext
         DeadLetterReason = reason;
     }
 
-    /// <summary>Settles the message by redelivering <paramref name="envelope"/> after <paramref name="delay"/>.</summary>
-    public void Defer(TimeSpan delay, Envelope envelope)
+    /// <summary>Settles the message by redelivering <paramref name="envelope"/> after <paramref name="delay"/>, because of <paramref name="reason"/> when a failure is why.</summary>
+    public void Defer(TimeSpan delay, Envelope envelope, Exception? reason = null)
     {
         Settlement = Settlement.Defer;
         DeferDelay = delay;
         DeferEnvelope = envelope;
+        DeferReason = reason;
     }
 
     /// <summary>Settles the message by returning it to the queue at once.</summary>

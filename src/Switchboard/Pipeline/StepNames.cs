@@ -6,6 +6,12 @@ public static class StepNames
     /// <summary>Settles the message with the transport once the rest of the pipeline has decided.</summary>
     public const string Acknowledge = "acknowledge";
 
+    /// <summary>
+    /// Not built in: <see cref="Auditing.AuditSwitchboardBuilderExtensions.UseAudit"/> puts it just inside
+    /// <see cref="Acknowledge"/>, where it records how each delivery ended.
+    /// </summary>
+    public const string Audit = "audit";
+
     /// <summary>Process span, logging scope and metrics.</summary>
     public const string Trace = "trace";
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Auditing;
 using Switchboard.Configuration;
 using Switchboard.Persistence;
 using Switchboard.Sending;
@@ -23,6 +24,7 @@ internal sealed class BusRuntime
     private readonly StartupLoop _startup;
     private List<ReceiveEndpoint> _running = [];
     private OutboxRelay? _relay;
+    private AuditWriter? _audit;
     private bool _storeReady;
     private int _worksDone;
     private bool _declared;
@@ -75,6 +77,12 @@ internal sealed class BusRuntime
                 {
                     await relay.DisposeAsync().ConfigureAwait(false);
                 }
+
+                // The endpoints have stopped, so the audit records of everything they settled are buffered: write them.
+                if (Interlocked.Exchange(ref _audit, null) is { } audit)
+                {
+                    await audit.StopAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -89,6 +97,12 @@ internal sealed class BusRuntime
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
             _storeReady = true;
+        }
+
+        if (_audit is null && _services.GetService<AuditWriter>() is { } audit)
+        {
+            audit.Start();
+            _audit = audit;
         }
 
         var works = _services.GetServices<BeforeConsumingWork>().ToList();

@@ -10,6 +10,8 @@ public sealed class SqliteInbox : InboxSuite<SqliteSharedFileStoreFactory>;
 
 public sealed class SqliteOutbox : OutboxSuite<SqliteSharedFileStoreFactory>;
 
+public sealed class SqliteAudit : AuditSuite<SqliteSharedFileStoreFactory>;
+
 public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFactory>;
 
 public sealed class SqliteUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteSharedFileStoreFactory>;
@@ -18,6 +20,8 @@ public sealed class SqliteUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteSharedFileSto
 public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
 
 public sealed class SqliteOwnFileUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteOwnFileStoreFactory>;
+
+public sealed class SqliteOwnFileAudit : AuditSuite<SqliteOwnFileStoreFactory>;
 
 // Event-sourced sagas: the event store in the transport's file too.
 public sealed class SqliteEventSourcedSaga : EventSourcedSagaSuite<SqliteSharedFileStoreFactory>;

@@ -9,6 +9,8 @@ public sealed class InMemoryInbox : InboxSuite<InMemoryStoreFactory>;
 
 public sealed class InMemoryOutbox : OutboxSuite<InMemoryStoreFactory>;
 
+public sealed class InMemoryAudit : AuditSuite<InMemoryStoreFactory>;
+
 public sealed class InMemoryUnitOfWork : UnitOfWorkSuite<InMemoryStoreFactory>;
 
 public sealed class InMemoryEventSourcedSaga : EventSourcedSagaSuite<InMemoryStoreFactory>;

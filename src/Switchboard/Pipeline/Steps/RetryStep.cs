@@ -89,7 +89,7 @@ internal sealed class RetryStep(RetryPolicy policy, ILogger logger) : IReceiveSt
             var envelope = context.Envelope.WithHeader(HeaderNames.DelayedRetries, round.ToString(CultureInfo.InvariantCulture));
             var delay = policy.DelayFor(round);
             LogRetry(context, failure!, delay);
-            context.Defer(delay, envelope);
+            context.Defer(delay, envelope, failure);
         }
         else
         {

@@ -1,0 +1,165 @@
+using Microsoft.Data.Sqlite;
+using Switchboard.Auditing;
+using Switchboard.Messages;
+using Switchboard.Sqlite.Writing;
+
+namespace Switchboard.Sqlite.Store;
+
+/// <summary>
+/// The audit log over <c>sb_audit</c>: a batch is one operation of the file's writer (group-committed with whatever
+/// else it writes), reads go through a reader connection. Times are UTC ticks.
+/// </summary>
+internal sealed class SqliteAuditLog(SqliteConnections connections, SqliteWriter writer) : IAuditLog
+{
+    private const string Columns = """
+        seq, message_id, message_type, correlation_id, causation_id, traceparent, endpoint, service, instance, sent_at,
+        received_at, finished_at, attempts, outcome, reason, exception_type, exception_message, headers, content_type,
+        body, body_length
+        """;
+
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS sb_audit (
+            seq INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL,
+            message_type TEXT NOT NULL,
+            correlation_id TEXT,
+            causation_id TEXT,
+            traceparent TEXT,
+            endpoint TEXT NOT NULL,
+            service TEXT NOT NULL,
+            instance TEXT NOT NULL,
+            sent_at INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            finished_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            outcome INTEGER NOT NULL,
+            reason TEXT,
+            exception_type TEXT,
+            exception_message TEXT,
+            headers TEXT,
+            content_type TEXT NOT NULL,
+            body BLOB,
+            body_length INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS sb_audit_by_correlation ON sb_audit (correlation_id, seq) WHERE correlation_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS sb_audit_by_message ON sb_audit (message_id);
+        CREATE INDEX IF NOT EXISTS sb_audit_by_age ON sb_audit (finished_at);
+        """;
+
+    public async ValueTask AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
+        {
+            using var command = batch.CreateCommand();
+            command.CommandText = """
+                INSERT INTO sb_audit (message_id, message_type, correlation_id, causation_id, traceparent, endpoint, service,
+                    instance, sent_at, received_at, finished_at, attempts, outcome, reason, exception_type, exception_message,
+                    headers, content_type, body, body_length)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                """;
+            for (var i = 1; i <= 20; i++)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = "$" + i });
+            }
+
+            var p = command.Parameters;
+            foreach (var record in records)
+            {
+                p[0].Value = record.MessageId;
+                p[1].Value = record.MessageType;
+                p[2].Value = Nullable(record.CorrelationId);
+                p[3].Value = Nullable(record.CausationId);
+                p[4].Value = Nullable(record.TraceParent);
+                p[5].Value = record.Endpoint;
+                p[6].Value = record.Service;
+                p[7].Value = record.Instance;
+                p[8].Value = record.SentAt.UtcTicks;
+                p[9].Value = record.ReceivedAt.UtcTicks;
+                p[10].Value = record.FinishedAt.UtcTicks;
+                p[11].Value = record.Attempts;
+                p[12].Value = (int)record.Outcome;
+                p[13].Value = Nullable(record.Reason);
+                p[14].Value = Nullable(record.ExceptionType);
+                p[15].Value = Nullable(record.ExceptionMessage);
+                p[16].Value = record.Headers.Count == 0 ? DBNull.Value : HeadersJson.Write(record.Headers);
+                p[17].Value = record.ContentType;
+                p[18].Value = record.Body.IsEmpty ? DBNull.Value : record.Body.ToArray();
+                p[19].Value = record.BodyLength;
+                command.ExecuteNonQuery();
+            }
+
+            return true;
+        }), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyList<AuditRecord>> ReadConversationAsync(string correlationId, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        return Read($"SELECT {Columns} FROM sb_audit WHERE correlation_id = $key ORDER BY seq LIMIT $max", correlationId, max);
+    }
+
+    public ValueTask<IReadOnlyList<AuditRecord>> ReadMessageAsync(string messageId, CancellationToken cancellationToken = default) =>
+        Read($"SELECT {Columns} FROM sb_audit WHERE message_id = $key ORDER BY seq LIMIT $max", messageId, -1);
+
+    public async ValueTask<long> PruneAsync(DateTimeOffset before, long keep, CancellationToken cancellationToken = default) =>
+        await writer.ExecuteAsync(new DelegateOperation<long>(batch =>
+        {
+            using var command = batch.CreateCommand();
+            command.CommandText = """
+                DELETE FROM sb_audit WHERE finished_at < $before;
+                DELETE FROM sb_audit WHERE seq <= (SELECT seq FROM sb_audit ORDER BY seq DESC LIMIT 1 OFFSET $keep);
+                """;
+            command.Parameters.AddWithValue("$before", before.UtcTicks);
+            command.Parameters.AddWithValue("$keep", keep);
+            return command.ExecuteNonQuery();
+        }), cancellationToken).ConfigureAwait(false);
+
+    private ValueTask<IReadOnlyList<AuditRecord>> Read(string sql, string key, int max)
+    {
+        using var connection = connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$max", max);
+        var records = new List<AuditRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(new AuditRecord
+            {
+                Sequence = reader.GetInt64(0),
+                MessageId = reader.GetString(1),
+                MessageType = reader.GetString(2),
+                CorrelationId = Text(reader, 3),
+                CausationId = Text(reader, 4),
+                TraceParent = Text(reader, 5),
+                Endpoint = reader.GetString(6),
+                Service = reader.GetString(7),
+                Instance = reader.GetString(8),
+                SentAt = new DateTimeOffset(reader.GetInt64(9), TimeSpan.Zero),
+                ReceivedAt = new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
+                FinishedAt = new DateTimeOffset(reader.GetInt64(11), TimeSpan.Zero),
+                Attempts = reader.GetInt32(12),
+                Outcome = (AuditOutcome)reader.GetInt32(13),
+                Reason = Text(reader, 14),
+                ExceptionType = Text(reader, 15),
+                ExceptionMessage = Text(reader, 16),
+                Headers = reader.IsDBNull(17) ? Envelope.EmptyHeaders : HeadersJson.Read(reader.GetString(17)),
+                ContentType = reader.GetString(18),
+                Body = reader.IsDBNull(19) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(19),
+                BodyLength = reader.GetInt32(20),
+            });
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<AuditRecord>>(records);
+    }
+
+    private static object Nullable(string? value) => (object?)value ?? DBNull.Value;
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -1,0 +1,14 @@
+namespace Switchboard.Auditing;
+
+/// <summary>How one delivery of a message to an endpoint ended.</summary>
+public enum AuditOutcome
+{
+    /// <summary>The handlers succeeded (or the inbox found it handled already) and the message was acknowledged.</summary>
+    Handled,
+
+    /// <summary>Every attempt of this delivery failed; the message went back to its queue for a delayed retry.</summary>
+    Retrying,
+
+    /// <summary>The message went to the dead-letter queue: retries exhausted, a permanent failure, or it could not be read.</summary>
+    DeadLettered,
+}
