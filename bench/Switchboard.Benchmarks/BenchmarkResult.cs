@@ -18,11 +18,12 @@ public sealed record BenchmarkResult(
     IReadOnlySet<string> Ablations,
     SoakFigures? Soak = null,
     int? EventBatch = null,
-    int? InFlight = null)
+    int? InFlight = null,
+    bool Audit = false)
 {
     /// <summary>The line of a run that produced no figures (setup failed, or the warm-up did not finish).</summary>
     public static BenchmarkResult Failed(BenchmarkSettings settings) =>
-        new(settings.System, settings.Scenario, settings.Items, settings.Consumers, 0, 0, 0, 0, Correct: false, settings.Ablations);
+        new(settings.System, settings.Scenario, settings.Items, settings.Consumers, 0, 0, 0, 0, Correct: false, settings.Ablations, Audit: settings.Audit);
 
     /// <summary>Writes the result as one line of JSON, fields in the documented order.</summary>
     public string ToJsonLine()
@@ -35,6 +36,11 @@ public sealed record BenchmarkResult(
             json.WriteString("scenario", Scenario);
             json.WriteNumber("n", Items);
             json.WriteNumber("consumers", Consumers);
+            if (Audit)
+            {
+                json.WriteBoolean("audit", true);
+            }
+
             if (EventBatch is { } batch)
             {
                 json.WriteNumber("batch", batch);

@@ -16,6 +16,7 @@ public static class BenchmarkRunner
         var current = new CurrentRun();
         log.WriteLine($"# {system.Name} {scenario.Name}: N={settings.Items}, C={settings.Consumers}, W={BenchmarkSettings.Window}, B={BenchmarkSettings.Batch}, "
             + $"prefetch {BenchmarkSettings.Prefetch}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores"
+            + (settings.Audit ? ", audited" : "")
             + (settings.Ablations.Count > 0 ? $", ABLATED: {string.Join(',', settings.Ablations)}" : ""));
 
         var driver = await system.StartAsync(scenario, settings, current, cancellationToken).ConfigureAwait(false);
@@ -59,5 +60,6 @@ public static class BenchmarkRunner
         outcome.Snapshot.Latency.P50Milliseconds,
         outcome.Snapshot.Latency.P99Milliseconds,
         correct,
-        settings.Ablations);
+        settings.Ablations,
+        Audit: settings.Audit);
 }

@@ -12,6 +12,7 @@ namespace Switchboard.Benchmarks;
 /// <param name="Ablations">Diagnostic changes to the system under test; empty for a protocol run.</param>
 /// <param name="InFlight">Appends each writer keeps in flight, one per stream of its own (the <c>append</c> scenario).</param>
 /// <param name="EventBatch">Events per append (the event store's <c>append</c> scenario).</param>
+/// <param name="Audit">Switchboard systems: every endpoint audited (<c>UseAudit</c>) into the transport's store.</param>
 public sealed record BenchmarkSettings(
     string System,
     string Scenario,
@@ -23,7 +24,8 @@ public sealed record BenchmarkSettings(
     TimeSpan Duration,
     IReadOnlySet<string> Ablations,
     int EventBatch = 1,
-    int InFlight = 10)
+    int InFlight = 10,
+    bool Audit = false)
 {
     /// <summary>W: at most this many items in flight (sent, not yet fully handled).</summary>
     public const int Window = 1_000;

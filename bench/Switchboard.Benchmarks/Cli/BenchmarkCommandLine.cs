@@ -75,6 +75,11 @@ public static class BenchmarkCommandLine
         DefaultValueFactory = _ => 180,
     };
 
+    private static readonly Option<bool> AuditOption = new("--audit")
+    {
+        Description = "Switchboard systems: audit every endpoint (UseAudit) into the transport's store",
+    };
+
     private static readonly Option<string[]> AblateOption = new("--ablate")
     {
         Description = "Diagnostics only, not a protocol run: take parts of the bus out (" + string.Join(", ", Ablations.Names) + ")",
@@ -90,7 +95,7 @@ public static class BenchmarkCommandLine
     {
         var root = new RootCommand("Switchboard benchmark runner: prints one JSON line per run (see BENCHMARKS.md).")
         {
-            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, InFlightOption, TimeoutOption, DurationOption, AblateOption,
+            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, InFlightOption, TimeoutOption, DurationOption, AuditOption, AblateOption,
         };
 
         var result = root.Parse(args);
@@ -109,7 +114,7 @@ public static class BenchmarkCommandLine
                 error.WriteLine("error: " + problem);
             }
 
-            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--in-flight APPENDS] [--timeout SECONDS] [--duration-seconds SECONDS]");
+            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--in-flight APPENDS] [--timeout SECONDS] [--duration-seconds SECONDS] [--audit]");
             exitCode = UsageError;
             return null;
         }
@@ -164,6 +169,12 @@ public static class BenchmarkCommandLine
             problems.Add("--rabbitmq must be an absolute URI such as amqp://guest:guest@127.0.0.1:5672/");
         }
 
+        var audit = result.GetValue(AuditOption);
+        if (audit && result.GetRequiredValue(SystemArgument).StartsWith("raw-", StringComparison.Ordinal))
+        {
+            problems.Add("--audit applies to Switchboard systems only");
+        }
+
         problems.AddRange(ablations.Where(a => !Ablations.Names.Contains(a)).Select(a => $"unknown ablation '{a}' (known: {string.Join(", ", Ablations.Names)})"));
         if (problems.Count > 0 || rabbitMq is null)
         {
@@ -181,6 +192,7 @@ public static class BenchmarkCommandLine
             TimeSpan.FromSeconds(duration),
             ablations,
             batch,
-            inFlight);
+            inFlight,
+            audit);
     }
 }

@@ -12,9 +12,10 @@ public sealed record CommandLineArguments(
     TimeSpan Duration,
     IReadOnlySet<string> Ablations,
     int EventBatch = 1,
-    int InFlight = 10)
+    int InFlight = 10,
+    bool Audit = false)
 {
     /// <summary>The settings of the run, with N defaulting to the scenario's.</summary>
     public BenchmarkSettings ToSettings(int defaultItems) =>
-        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch, InFlight);
+        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch, InFlight, Audit);
 }

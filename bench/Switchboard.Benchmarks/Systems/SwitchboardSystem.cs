@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Auditing;
 using Switchboard.Benchmarks.Diagnostics;
 using Switchboard.Benchmarks.Hosting;
 using Switchboard.Benchmarks.Measurement;
@@ -26,9 +27,14 @@ public sealed class SwitchboardSystem(string name, Func<BenchmarkSettings, Cance
                 {
                     scenario.Configure(bus, settings);
                     transport.Configure(bus);
-                    if (scenario.UsesStore)
+                    if (scenario.UsesStore || settings.Audit)
                     {
                         transport.ConfigureStore(bus);
+                    }
+
+                    if (settings.Audit)
+                    {
+                        bus.UseAudit();
                     }
 
                     Ablations.Apply(bus, settings.Ablations);

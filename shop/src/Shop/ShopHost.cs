@@ -6,6 +6,7 @@ using Shop.Contracts;
 using Shop.Infrastructure;
 using Shop.Invariants;
 using Shop.ServiceDefaults;
+using Switchboard.Auditing;
 using Switchboard.Configuration;
 using Switchboard.PostgreSql;
 using Switchboard.Sqlite;
@@ -54,6 +55,9 @@ public static class ShopHost
             // per-service permissions are computed from those declarations (ShopBrokerAccess).
             bus.AddShopMessages().Configure(o => o with { OnlyDeclaredPublications = true });
             UseTransportAndStores(bus, options);
+
+            // Every delivery of every endpoint, with the start of its body, for GET /flows/{id} (ShopFlows).
+            bus.UseAudit(o => o with { Service = options.Services.Count == 1 ? options.Services[0] : "shop", MaxBodyBytes = 4096 });
             foreach (var service in options.Services)
             {
                 ShopServices.Add(service, bus, database, options);
@@ -78,6 +82,7 @@ public static class ShopHost
         }
 
         app.MapShopHealth(options);
+        app.MapShopFlows();
         app.MapShopReadiness();
         return app;
     }

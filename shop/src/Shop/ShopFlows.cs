@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Http;
+using Switchboard.Auditing;
+
+namespace Shop;
+
+/// <summary>The message flow of one conversation, for operators, from this process's audit log.</summary>
+internal static class ShopFlows
+{
+    /// <summary>The longest correlation id the endpoint looks up (Shop's are order ids, 36 characters).</summary>
+    public const int MaxCorrelationIdLength = 200;
+
+    /// <summary>How many records of one conversation are read at most.</summary>
+    public const int MaxRecords = 10_000;
+
+    /// <summary>
+    /// <c>GET /flows/{correlationId}</c> (an order's id is its correlation id): every delivery this process's audit
+    /// log holds for the conversation, in the order they finished, and the causation tree as a list in depth-first
+    /// order, each message with its parent and depth. 404 when the log holds none of it. In the distributed mode each
+    /// service process keeps its own log, so each answers for its own endpoints.
+    /// </summary>
+    public static void MapShopFlows(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/flows/{correlationId}", async (string correlationId, IAuditLog log, CancellationToken cancellationToken) =>
+        {
+            if (string.IsNullOrWhiteSpace(correlationId) || correlationId.Length > MaxCorrelationIdLength)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid correlation id", detail: $"A correlation id has 1 to {MaxCorrelationIdLength} characters.");
+            }
+
+            var flow = await MessageFlow.ReadAsync(log, correlationId, MaxRecords, cancellationToken).ConfigureAwait(false);
+            if (flow.Timeline.Count == 0)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such flow", detail: $"The audit log holds no message of conversation '{correlationId}'.");
+            }
+
+            return Results.Ok(new
+            {
+                correlationId = flow.CorrelationId,
+                timeline = flow.Timeline.Select(r => new
+                {
+                    messageId = r.MessageId,
+                    messageType = r.MessageType,
+                    causationId = r.CausationId,
+                    endpoint = r.Endpoint,
+                    service = r.Service,
+                    instance = r.Instance,
+                    outcome = Outcome(r.Outcome),
+                    attempts = r.Attempts,
+                    sentAt = r.SentAt,
+                    receivedAt = r.ReceivedAt,
+                    finishedAt = r.FinishedAt,
+                    reason = r.Reason,
+                    exceptionType = r.ExceptionType,
+                    exceptionMessage = r.ExceptionMessage,
+                }),
+                tree = Flatten(flow.Roots),
+            });
+        }).RequireAuthorization(ShopPolicies.Operator).WithName("GetFlow");
+
+    private static string Outcome(AuditOutcome outcome) => outcome switch
+    {
+        AuditOutcome.Handled => "handled",
+        AuditOutcome.Retrying => "retrying",
+        _ => "dead-lettered",
+    };
+
+    // Depth first with a stack of its own: a long chain of causes makes no deep recursion (nor deep JSON).
+    private static List<object> Flatten(IReadOnlyList<FlowNode> roots)
+    {
+        var list = new List<object>();
+        var pending = new Stack<(FlowNode Node, string? Parent, int Depth)>(roots.Reverse().Select(r => (r, (string?)null, 0)));
+        while (pending.TryPop(out var item))
+        {
+            var (node, parent, depth) = item;
+            list.Add(new
+            {
+                messageId = node.MessageId,
+                messageType = node.MessageType,
+                causedBy = parent,
+                depth,
+                endpoints = node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
+                deadLettered = node.DeadLettered,
+            });
+            foreach (var child in node.Caused.Reverse())
+            {
+                pending.Push((child, node.MessageId, depth + 1));
+            }
+        }
+
+        return list;
+    }
+}
