@@ -7,7 +7,9 @@ namespace Switchboard.Sqlite.Store;
 
 /// <summary>
 /// The audit log over <c>sb_audit</c>: a batch is one operation of the file's writer (group-committed with whatever
-/// else it writes), reads go through a reader connection. Times are UTC ticks.
+/// else it writes), reads go through a reader connection. Times are UTC ticks. No index on the finish time, which would
+/// cost every insert: pruning by age removes the records written before the first one that is young enough, reading
+/// from the oldest, so its cost is the records it removes.
 /// </summary>
 internal sealed class SqliteAuditLog(SqliteConnections connections, SqliteWriter writer) : IAuditLog
 {
@@ -15,6 +17,13 @@ internal sealed class SqliteAuditLog(SqliteConnections connections, SqliteWriter
         seq, message_id, message_type, correlation_id, causation_id, traceparent, endpoint, service, instance, sent_at,
         received_at, finished_at, attempts, outcome, reason, exception_type, exception_message, headers, content_type,
         body, body_length
+        """;
+
+    private const string Insert = """
+        INSERT INTO sb_audit (message_id, message_type, correlation_id, causation_id, traceparent, endpoint, service,
+            instance, sent_at, received_at, finished_at, attempts, outcome, reason, exception_type, exception_message,
+            headers, content_type, body, body_length)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
         """;
 
     public const string Schema = """
@@ -43,7 +52,6 @@ internal sealed class SqliteAuditLog(SqliteConnections connections, SqliteWriter
         );
         CREATE INDEX IF NOT EXISTS sb_audit_by_correlation ON sb_audit (correlation_id, seq) WHERE correlation_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS sb_audit_by_message ON sb_audit (message_id);
-        CREATE INDEX IF NOT EXISTS sb_audit_by_age ON sb_audit (finished_at);
         """;
 
     public async ValueTask AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
@@ -55,42 +63,28 @@ internal sealed class SqliteAuditLog(SqliteConnections connections, SqliteWriter
 
         await writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
         {
-            using var command = batch.CreateCommand();
-            command.CommandText = """
-                INSERT INTO sb_audit (message_id, message_type, correlation_id, causation_id, traceparent, endpoint, service,
-                    instance, sent_at, received_at, finished_at, attempts, outcome, reason, exception_type, exception_message,
-                    headers, content_type, body, body_length)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-                """;
-            for (var i = 1; i <= 20; i++)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = "$" + i });
-            }
-
-            var p = command.Parameters;
+            // A raw statement prepared once for the writer's life: this runs for every audited message.
+            var insert = batch.Raw(Insert);
             foreach (var record in records)
             {
-                p[0].Value = record.MessageId;
-                p[1].Value = record.MessageType;
-                p[2].Value = Nullable(record.CorrelationId);
-                p[3].Value = Nullable(record.CausationId);
-                p[4].Value = Nullable(record.TraceParent);
-                p[5].Value = record.Endpoint;
-                p[6].Value = record.Service;
-                p[7].Value = record.Instance;
-                p[8].Value = record.SentAt.UtcTicks;
-                p[9].Value = record.ReceivedAt.UtcTicks;
-                p[10].Value = record.FinishedAt.UtcTicks;
-                p[11].Value = record.Attempts;
-                p[12].Value = (int)record.Outcome;
-                p[13].Value = Nullable(record.Reason);
-                p[14].Value = Nullable(record.ExceptionType);
-                p[15].Value = Nullable(record.ExceptionMessage);
-                p[16].Value = record.Headers.Count == 0 ? DBNull.Value : HeadersJson.Write(record.Headers);
-                p[17].Value = record.ContentType;
-                p[18].Value = record.Body.IsEmpty ? DBNull.Value : record.Body.ToArray();
-                p[19].Value = record.BodyLength;
-                command.ExecuteNonQuery();
+                insert.Bind(1, record.MessageId).Bind(2, record.MessageType).BindOrNull(3, record.CorrelationId)
+                    .BindOrNull(4, record.CausationId).BindOrNull(5, record.TraceParent).Bind(6, record.Endpoint)
+                    .Bind(7, record.Service).Bind(8, record.Instance).Bind(9, record.SentAt.UtcTicks)
+                    .Bind(10, record.ReceivedAt.UtcTicks).Bind(11, record.FinishedAt.UtcTicks).Bind(12, record.Attempts)
+                    .Bind(13, (int)record.Outcome).BindOrNull(14, record.Reason).BindOrNull(15, record.ExceptionType)
+                    .BindOrNull(16, record.ExceptionMessage)
+                    .BindOrNull(17, record.Headers.Count == 0 ? null : HeadersJson.Write(record.Headers))
+                    .Bind(18, record.ContentType).Bind(20, record.BodyLength);
+                if (record.Body.IsEmpty)
+                {
+                    insert.BindNull(19);
+                }
+                else
+                {
+                    insert.Bind(19, record.Body.Span);
+                }
+
+                insert.Execute();
             }
 
             return true;
@@ -111,7 +105,7 @@ internal sealed class SqliteAuditLog(SqliteConnections connections, SqliteWriter
         {
             using var command = batch.CreateCommand();
             command.CommandText = """
-                DELETE FROM sb_audit WHERE finished_at < $before;
+                DELETE FROM sb_audit WHERE seq < coalesce((SELECT seq FROM sb_audit WHERE finished_at >= $before ORDER BY seq LIMIT 1), 9223372036854775807);
                 DELETE FROM sb_audit WHERE seq <= (SELECT seq FROM sb_audit ORDER BY seq DESC LIMIT 1 OFFSET $keep);
                 """;
             command.Parameters.AddWithValue("$before", before.UtcTicks);
