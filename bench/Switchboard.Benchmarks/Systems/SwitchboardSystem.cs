@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Switchboard.Auditing;
 using Switchboard.Benchmarks.Diagnostics;
 using Switchboard.Benchmarks.Hosting;
 using Switchboard.Benchmarks.Measurement;

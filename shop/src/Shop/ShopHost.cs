@@ -6,7 +6,6 @@ using Shop.Contracts;
 using Shop.Infrastructure;
 using Shop.Invariants;
 using Shop.ServiceDefaults;
-using Switchboard.Auditing;
 using Switchboard.Configuration;
 using Switchboard.PostgreSql;
 using Switchboard.Sqlite;

@@ -32,6 +32,7 @@ internal static class ShopReadiness
         builder.Logging.AddFilter(HealthCheckLogCategory, LogLevel.Critical);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton<ShopHealth.Overall>();
     }
 
     /// <summary>Maps <c>GET /health/ready</c>.</summary>
@@ -42,41 +43,12 @@ internal static class ShopReadiness
                 : OutageResponses.Unavailable("Not ready", "The service is starting, or cannot reach its broker or database now; it keeps trying."))
             .AllowAnonymous().WithName("GetReadiness");
 
-    /// <summary>
-    /// The ready-tagged health checks, asked at most once per <see cref="AnswerLifetime"/> whatever the number of
-    /// callers: an anonymous endpoint must not let anyone make the service query its databases at will.
-    /// </summary>
+    /// <summary>The ready-tagged checks, cached (see <see cref="CachedHealth"/>).</summary>
     internal sealed class Readiness(HealthCheckService checks, TimeProvider time)
     {
-        private readonly SemaphoreSlim _asking = new(1, 1);
-        private volatile Answer? _last;
+        private readonly CachedHealth _ready = new(checks, time, c => c.Tags.Contains(SwitchboardHealthChecks.ReadyTag));
 
-        public async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
-        {
-            if (_last is { } fresh && time.GetUtcNow() - fresh.At < AnswerLifetime)
-            {
-                return fresh.Ready;
-            }
-
-            await _asking.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_last is { } answered && time.GetUtcNow() - answered.At < AnswerLifetime)
-                {
-                    return answered.Ready;
-                }
-
-                var report = await checks.CheckHealthAsync(c => c.Tags.Contains(SwitchboardHealthChecks.ReadyTag), cancellationToken).ConfigureAwait(false);
-                var ready = report.Status != HealthStatus.Unhealthy;
-                _last = new Answer(ready, time.GetUtcNow());
-                return ready;
-            }
-            finally
-            {
-                _asking.Release();
-            }
-        }
-
-        private sealed record Answer(bool Ready, DateTimeOffset At);
+        public async Task<bool> IsReadyAsync(CancellationToken cancellationToken) =>
+            await _ready.StatusAsync(cancellationToken).ConfigureAwait(false) != HealthStatus.Unhealthy;
     }
 }

@@ -148,7 +148,7 @@ internal sealed class ShopProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <c>GET /health</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
-    public Task WaitHealthyAsync(TimeSpan patience) => WaitForOkAsync("/health", patience);
+    public Task WaitHealthyAsync(TimeSpan patience) => WaitForOkAsync("/health/live", patience);
 
     /// <summary>Waits until <c>GET /health/ready</c> answers 200; throws with the process's output when it exits or the time is up.</summary>
     public Task WaitReadyAsync(TimeSpan patience) => WaitForOkAsync("/health/ready", patience);

@@ -35,9 +35,9 @@ public sealed class AuthenticationTests
             await Problems.AssertAsync(await shop.Http.SendAsync(post), HttpStatusCode.Unauthorized);
         }
 
-        using var health = await shop.Http.GetAsync(new Uri("/health", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("""{"status":"ok"}""", await health.Content.ReadAsStringAsync());
+        using var live = await shop.Http.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("""{"status":"ok"}""", await live.Content.ReadAsStringAsync());
         Assert.Empty(shop.Ledger.Of<Shop.Contracts.OrderCreated>());
     }
 

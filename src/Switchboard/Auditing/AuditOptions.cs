@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Switchboard.Auditing;
 
-/// <summary>What the audit step records and how long the log keeps it (<see cref="AuditSwitchboardBuilderExtensions.UseAudit"/>).</summary>
+/// <summary>What the audit step records and how long the log keeps it (<see cref="Configuration.SwitchboardBuilder.UseAudit"/>).</summary>
 public sealed record AuditOptions
 {
     /// <summary>The service name on every record; the entry assembly's name unless set.</summary>

@@ -4,7 +4,7 @@ namespace Switchboard.Auditing;
 
 /// <summary>
 /// A message store that also keeps the audit log, in the same database (every built-in store does). The audit step
-/// (<see cref="AuditSwitchboardBuilderExtensions.UseAudit"/>) writes through the bus's store only when it is one.
+/// (<see cref="Configuration.SwitchboardBuilder.UseAudit"/>) writes through the bus's store only when it is one.
 /// </summary>
 public interface IAuditLogStore : IMessageStore
 {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Switchboard.Diagnostics;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
@@ -137,6 +139,44 @@ public sealed class SwitchboardBuilder
         return this;
     }
 
+    /// <summary>
+    /// Records how every delivery to this bus's endpoints ended (handled, retrying, dead-lettered), with its ids,
+    /// endpoint, service, instance, times, attempts and optionally the start of its body, in the audit log of the
+    /// bus's store (<see cref="Auditing.IAuditLogStore"/>), in batches, pruned by age and count
+    /// (<see cref="Auditing.AuditOptions"/>): the <see cref="Pipeline.StepNames.Audit"/> step, just inside
+    /// <see cref="Pipeline.StepNames.Acknowledge"/>. The log is then available as <see cref="Auditing.IAuditLog"/>;
+    /// <see cref="Auditing.MessageFlow"/> reads one conversation from it. Calling it again replaces the options.
+    /// </summary>
+    /// <remarks>
+    /// The bus fails to start when it has no store, or a store that keeps no audit log. Records are written after the
+    /// message is settled, not in its unit of work: a process that dies loses the records it had not written yet
+    /// (at most <see cref="Auditing.AuditOptions.BufferCapacity"/>), never a message.
+    /// </remarks>
+    public SwitchboardBuilder UseAudit(Func<Auditing.AuditOptions, Auditing.AuditOptions>? configure = null)
+    {
+        var options = configure?.Invoke(new Auditing.AuditOptions()) ?? new Auditing.AuditOptions();
+        options.Validate();
+        var first = !Services.Any(d => d.ServiceType == typeof(Auditing.AuditOptions));
+        Services.RemoveAll<Auditing.AuditOptions>();
+        Services.AddSingleton(options);
+        if (first)
+        {
+            Services.AddSingleton<Auditing.IAuditLog>(services => services.GetService<IMessageStore>() switch
+            {
+                Auditing.IAuditLogStore store => store.AuditLog,
+                null => throw new InvalidOperationException("Audit writes to the bus's store, and the bus has none: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...) too."),
+                var store => throw new InvalidOperationException($"Audit writes to the bus's store, and the store '{store.Name}' keeps no audit log (it is not an {nameof(Auditing.IAuditLogStore)})."),
+            });
+            Services.AddSingleton(services => new Auditing.AuditWriter(
+                services.GetRequiredService<Auditing.IAuditLog>(),
+                services.GetRequiredService<Auditing.AuditOptions>(),
+                services.GetRequiredService<TimeProvider>(),
+                services.Loggers().CreateLogger("Switchboard.Audit")));
+        }
+
+        return this;
+    }
+
     /// <summary>Replaces the JSON serializer.</summary>
     public SwitchboardBuilder UseSerializer(Func<BusOptions, IMessageSerializer> factory)
     {
@@ -148,6 +188,21 @@ public sealed class SwitchboardBuilder
     public SwitchboardBuilder Configure(Func<BusOptions, BusOptions> change)
     {
         _options = change(_options);
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the thresholds of Switchboard's flow health checks (outbox age, dead-letter growth, subscription lag);
+    /// see <see cref="SwitchboardHealthOptions"/> for the defaults.
+    /// </summary>
+    public SwitchboardBuilder ConfigureHealth(Func<SwitchboardHealthOptions, SwitchboardHealthOptions> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var current = Services.LastOrDefault(d => d.ServiceType == typeof(SwitchboardHealthOptions))?.ImplementationInstance as SwitchboardHealthOptions;
+        var options = change(current ?? new SwitchboardHealthOptions());
+        options.Validate();
+        Services.RemoveAll<SwitchboardHealthOptions>();
+        Services.AddSingleton(options);
         return this;
     }
 

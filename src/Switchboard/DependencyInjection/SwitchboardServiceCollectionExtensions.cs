@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard;
 using Switchboard.Configuration;
+using Switchboard.Diagnostics;
 using Switchboard.Hosting;
 using Switchboard.Persistence;
-using Switchboard.Diagnostics;
 using Switchboard.Pipeline;
 using Switchboard.Runtime;
 using Switchboard.Sending;
@@ -59,7 +59,16 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddScoped<HandlerSlot>(sp => sp.GetRequiredService<MessageContextAccessor>().Current?.Slot
             ?? throw new InvalidOperationException("The handler slot is only available while a message is being handled."));
         services.AddHostedService<SwitchboardHostedService>();
-        services.AddHealthChecks().AddCheck<BusHealthCheck>(SwitchboardHealthChecks.Bus, tags: SwitchboardHealthChecks.Tags);
+        services.TryAddSingleton(new SwitchboardHealthOptions());
+        // One instance: it keeps the samples that growth is counted from (AddCheck would create one per probe otherwise).
+        services.AddSingleton<DeadLetterHealthCheck>();
+        var health = services.AddHealthChecks()
+            .AddCheck<BusHealthCheck>(SwitchboardHealthChecks.Bus, tags: SwitchboardHealthChecks.Tags)
+            .AddCheck<DeadLetterHealthCheck>(SwitchboardHealthChecks.DeadLetters, tags: SwitchboardHealthChecks.FlowTags);
+        if (services.Any(d => d.ServiceType == typeof(IMessageStore)))
+        {
+            health.AddCheck<OutboxHealthCheck>(SwitchboardHealthChecks.Outbox, tags: SwitchboardHealthChecks.FlowTags);
+        }
 
         // After the bus, so that it is stopped before it (its subscriptions, which may publish, also start after it).
         if (services.Any(d => d.ServiceType == typeof(Switchboard.EventSourcing.Hosting.EventSourcingRuntime)))

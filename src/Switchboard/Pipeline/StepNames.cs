@@ -7,8 +7,8 @@ public static class StepNames
     public const string Acknowledge = "acknowledge";
 
     /// <summary>
-    /// Not built in: <see cref="Auditing.AuditSwitchboardBuilderExtensions.UseAudit"/> puts it just inside
-    /// <see cref="Acknowledge"/>, where it records how each delivery ended.
+    /// With <see cref="Configuration.SwitchboardBuilder.UseAudit"/> only, just inside <see cref="Acknowledge"/>: records
+    /// how each delivery ended.
     /// </summary>
     public const string Audit = "audit";
 

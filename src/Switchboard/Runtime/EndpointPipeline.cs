@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Switchboard.Auditing;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Persistence;
@@ -12,8 +13,9 @@ namespace Switchboard.Runtime;
 
 /// <summary>
 /// Where an endpoint's definition becomes its receive pipeline, and the only place that knows the built-in steps: they
-/// come in their documented order (on a transactional endpoint the transaction step takes the dispatch step's place,
-/// just inside the scope step), then the definition's changes apply.
+/// come in their documented order (with <see cref="SwitchboardBuilder.UseAudit"/> the audit step just inside the acknowledge
+/// step; on a transactional endpoint the transaction step takes the dispatch step's place, just inside the scope step),
+/// then the definition's changes apply.
 /// </summary>
 internal static class EndpointPipeline
 {
@@ -23,7 +25,13 @@ internal static class EndpointPipeline
     {
         var logger = services.Loggers().CreateLogger("Switchboard.Endpoint." + endpoint.Queue);
         var pipeline = new ReceivePipelineBuilder()
-            .Add(StepNames.Acknowledge, _ => new AcknowledgeStep(logger))
+            .Add(StepNames.Acknowledge, _ => new AcknowledgeStep(logger));
+        if (services.GetService<AuditOptions>() is { } audit)
+        {
+            pipeline.Add(StepNames.Audit, _ => new AuditStep(services.GetRequiredService<AuditWriter>(), audit, services.GetRequiredService<TimeProvider>()));
+        }
+
+        pipeline
             .Add(StepNames.Trace, _ => new TraceStep(logger, services.GetRequiredService<TransportHost>().Transport.Name))
             .Add(StepNames.Deserialize, _ => new DeserializeStep(services.GetRequiredService<BusConfiguration>()))
             .Add(StepNames.Retry, _ => new RetryStep(endpoint.Options.Retry, logger))

@@ -17,6 +17,7 @@ public sealed class CoreLayeringTests
         "Switchboard.Retries",
         "Switchboard.Transport",
         "Switchboard.Persistence",
+        "Switchboard.Auditing",
         "Switchboard.EventSourcing",
         "Switchboard.EventSourcing.Aggregates",
         "Switchboard.EventSourcing.Subscriptions",

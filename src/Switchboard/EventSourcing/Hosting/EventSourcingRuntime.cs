@@ -45,6 +45,10 @@ public sealed class EventSourcingRuntime
             ? runner.Subscription ?? runner.Projection!.Subscription ?? throw new InvalidOperationException($"Projection '{name}' is not started.")
             : throw new InvalidOperationException($"Subscription '{name}' is not configured.");
 
+    /// <summary>How far behind the store each running subscription and projection is (events after its position).</summary>
+    internal IReadOnlyList<(string Name, long Lag)> Lags =>
+        [.. _runners.Select(r => (r.Name, Running: r.Subscription ?? r.Projection?.Subscription)).Where(r => r.Running is not null).Select(r => (r.Name, r.Running!.Lag))];
+
     /// <summary>Whether the event store is initialized and every projection and subscription runs; else what it waits for.</summary>
     internal (bool Started, string Status) Health =>
         !_storeStartup.IsStarted ? (false, _storeStartup.Status)

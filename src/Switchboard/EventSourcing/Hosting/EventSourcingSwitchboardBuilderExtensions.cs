@@ -15,7 +15,7 @@ public static class EventSourcingSwitchboardBuilderExtensions
     /// <summary>
     /// Configures event sourcing on the event store set with <c>UseEventStore</c> (or a provider's
     /// <c>Use…EventStore</c>). Registers <see cref="EventTypeMap"/>, <see cref="AggregateRepository"/>, the scoped
-    /// <see cref="IEventSession"/> of transactional endpoints and <see cref="EventSourcingRuntime"/>, and its health check (<see cref="SwitchboardHealthChecks.EventSourcing"/>). The
+    /// <see cref="IEventSession"/> of transactional endpoints and <see cref="EventSourcingRuntime"/>, and its health checks (<see cref="SwitchboardHealthChecks.EventSourcing"/>, <see cref="SwitchboardHealthChecks.SubscriptionLag"/>). The
     /// store is initialized and projections start when the host starts, subscriptions once the bus has started too; while
     /// the database cannot be reached they keep trying in the background.
     /// </summary>
@@ -49,7 +49,9 @@ public static class EventSourcingSwitchboardBuilderExtensions
             sp.GetRequiredService<BusConfiguration>().Options,
             sp.GetRequiredService<TimeProvider>(),
             sp.Loggers().CreateLogger("Switchboard.EventSourcing")));
-        builder.Services.AddHealthChecks().AddCheck<EventSourcingHealthCheck>(SwitchboardHealthChecks.EventSourcing, tags: SwitchboardHealthChecks.Tags);
+        builder.Services.AddHealthChecks()
+            .AddCheck<EventSourcingHealthCheck>(SwitchboardHealthChecks.EventSourcing, tags: SwitchboardHealthChecks.Tags)
+            .AddCheck<SubscriptionLagHealthCheck>(SwitchboardHealthChecks.SubscriptionLag, tags: SwitchboardHealthChecks.FlowTags);
         return builder;
     }
 }

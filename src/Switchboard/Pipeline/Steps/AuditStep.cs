@@ -1,6 +1,6 @@
-using Switchboard.Pipeline;
+using Switchboard.Auditing;
 
-namespace Switchboard.Auditing;
+namespace Switchboard.Pipeline.Steps;
 
 /// <summary>
 /// Just inside the acknowledge step: once the rest of the pipeline has decided how a delivery ends, hands its record to
