@@ -200,6 +200,20 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             Assert.True(health.Handled.GetValueOrDefault(process.Service) > 0, $"{process.Name} handled no message: {JsonSerializer.Serialize(health.Handled)}");
         }
 
+        // Every check of every process, the flow checks on RabbitMQ and PostgreSQL with each service's own least-privilege
+        // user included (dead-letter queues counted, outbox drained, projections caught up): healthy.
+        foreach (var process in _shop.Instances)
+        {
+            using var response = await process.Http.GetAsync(new Uri("/health", UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            if (body != """{"status":"healthy"}""")
+            {
+                using var details = new HttpRequestMessage(HttpMethod.Get, "/health/details") { Headers = { Authorization = new("Bearer", tokens.ForOperator()) } };
+                using var answer = await process.Http.SendAsync(details);
+                Assert.Fail($"{process.Name}: GET /health answered {(int)response.StatusCode} {body}; details: {await answer.Content.ReadAsStringAsync()}");
+            }
+        }
+
         // A graceful stop, as on Ctrl+C: the AppHost stops every process, the launcher exits 0, nothing listens any more,
         // and no service is still connected to the broker.
         var exitCode = await _shop.StopAsync(TimeSpan.FromSeconds(90));

@@ -154,9 +154,9 @@ internal sealed class ShopProcess : IAsyncDisposable
     public Task WaitReadyAsync(TimeSpan patience) => WaitForOkAsync("/health/ready", patience);
 
     /// <summary>The process's <c>GET /health/ready</c>: its status code, content type and body.</summary>
-    public async Task<(HttpStatusCode Status, string? ContentType, string Body)> ReadinessAsync()
+    public async Task<(HttpStatusCode Status, string? ContentType, string Body)> HealthAsync(string path)
     {
-        using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 

@@ -49,14 +49,17 @@ public sealed class UnreachableAtStartTests(ITestOutputHelper output) : IAsyncLi
             _environment.Processes.Add(ShopProcess.Start(service, 1, rabbitMq, postgres, _environment.Directory.FullName, signingKeyFile, tokens, provisioned: false));
         }
 
-        // Alive, not ready: liveness 200, readiness 503 with a problem that names nothing internal.
+        // Alive, not ready: liveness 200, readiness and health 503 with a problem that names nothing internal.
         await Task.WhenAll(_environment.Processes.Select(p => p.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
         foreach (var process in _environment.Processes)
         {
-            var (readiness, contentType, body) = await process.ReadinessAsync();
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
-            Assert.Equal("application/problem+json", contentType);
-            AssertNamesNothingInternal(body);
+            foreach (var path in new[] { "/health/ready", "/health" })
+            {
+                var (status, contentType, body) = await process.HealthAsync(path);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+                Assert.Equal("application/problem+json", contentType);
+                AssertNamesNothingInternal(body);
+            }
         }
 
         // The Order API cannot reach its event store: 503, not 500.

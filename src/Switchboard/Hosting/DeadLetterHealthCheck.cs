@@ -9,7 +9,7 @@ namespace Switchboard.Hosting;
 /// against the thresholds. Growth is counted from the check's own samples, so the first check after a start sees none;
 /// dead letters already there are reported, not graded (an operator may be looking at them).
 /// </summary>
-internal sealed class DeadLetterHealthCheck(BusConfiguration configuration, IDeadLetterQueue deadLetters, SwitchboardHealthOptions options, TimeProvider time) : IHealthCheck
+internal sealed class DeadLetterHealthCheck(BusConfiguration configuration, TransportHost transport, SwitchboardHealthOptions options, TimeProvider time) : IHealthCheck
 {
     private readonly Lock _gate = new();
     private readonly List<(DateTimeOffset At, long Total)> _samples = [];
@@ -20,6 +20,8 @@ internal sealed class DeadLetterHealthCheck(BusConfiguration configuration, IDea
         long total = 0;
         try
         {
+            // Asked here, not injected: before the transport has connected there is none to ask.
+            var deadLetters = transport.Transport.DeadLetters;
             foreach (var endpoint in configuration.Endpoints)
             {
                 var count = await deadLetters.CountAsync(endpoint.Queue, cancellationToken).ConfigureAwait(false);
