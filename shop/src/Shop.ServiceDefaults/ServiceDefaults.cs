@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Switchboard.Diagnostics;
+using Switchboard.OpenTelemetry;
 
 namespace Shop.ServiceDefaults;
 
@@ -35,12 +35,12 @@ public static class ServiceDefaults
         });
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter(SwitchboardDiagnostics.Name)
+                .AddSwitchboardInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
-                .AddSource(SwitchboardDiagnostics.Name)
+                .AddSwitchboardInstrumentation()
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();

@@ -44,6 +44,7 @@ internal static class ShopFlows
                     messageId = r.MessageId,
                     messageType = r.MessageType,
                     causationId = r.CausationId,
+                    traceParent = r.TraceParent,
                     endpoint = r.Endpoint,
                     service = r.Service,
                     instance = r.Instance,

@@ -214,6 +214,28 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             }
         }
 
+        // One completed order is one trace across the processes: every message of it that any process's audit log holds
+        // (GET /flows/{id}, each process answering for its own endpoints) carries the trace id of the order's request,
+        // and all six services received some.
+        var completed = ledger.Of<OrderCompleted>().First().OrderId;
+        var deliveries = new List<(string Service, string? TraceParent)>();
+        foreach (var process in _shop.Instances)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/flows/{completed}") { Headers = { Authorization = new("Bearer", tokens.ForOperator()) } };
+            using var answer = await process.Http.SendAsync(request);
+            if (answer.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            var flow = JsonSerializer.Deserialize<JsonElement>(await answer.Content.ReadAsStringAsync());
+            deliveries.AddRange(flow.GetProperty("timeline").EnumerateArray().Select(r => (r.GetProperty("service").GetString()!, r.GetProperty("traceParent").GetString())));
+        }
+
+        Assert.Equal(["analytics", "inventory", "notification", "order", "payment", "shipping"], deliveries.Select(d => d.Service).Distinct().Order(StringComparer.Ordinal));
+        var traces = deliveries.Select(d => d.TraceParent?.Split('-')[1]).Distinct().ToList();
+        Assert.True(traces.Count == 1 && traces[0] is not null, $"Order {completed}'s messages carry {traces.Count} trace ids: {string.Join(", ", traces)}.");
+
         // A graceful stop, as on Ctrl+C: the AppHost stops every process, the launcher exits 0, nothing listens any more,
         // and no service is still connected to the broker.
         var exitCode = await _shop.StopAsync(TimeSpan.FromSeconds(90));
