@@ -9,14 +9,15 @@ namespace Switchboard.Testing.Stores;
 /// message intact; claims, failures, quarantine and statistics behave as the relay and operators rely on.
 /// </summary>
 /// <remarks>
-/// A store that shares its database with the transport (SQLite store on the SQLite transport) may put enlisted
-/// messages straight into the transport's tables: its <see cref="IStoreTransaction.EnlistAsync"/> returns false
-/// and nothing goes through the outbox. Every test here then returns early, after that first enlist: there is no
-/// outbox to test (the unit of work suite still covers delivery).
+/// Only for a store whose units of work go through an outbox. One that shares its database with the transport (the
+/// SQLite store on the SQLite transport) puts enlisted messages straight into the transport's tables
+/// (<see cref="IStoreTransaction.EnlistAsync"/> returns false): this suite does not apply to it and is not run for it
+/// (the unit of work suite covers its delivery).
 /// </remarks>
 public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
     where TFactory : IStoreFactory, new()
 {
+    private const string NoOutbox = "The store put the messages straight into the transport: run this suite on a store that goes through an outbox.";
     private const string Queue = "outbox-target";
     private const string Topic = "test.store.outbox-topic.v1";
     private static readonly TimeSpan LongClaim = TimeSpan.FromHours(1);
@@ -40,10 +41,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
             Headers = Envelope.EmptyHeaders,
             Body = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(),
         }, null);
-        if (!await CommitAsync(store, json, binary))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, json, binary), NoOutbox);
 
         var claimed = await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim);
 
@@ -65,10 +63,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
         var store = await OpenOutboxAsync();
         await using (var transaction = await store.BeginAsync())
         {
-            if (!await transaction.EnlistAsync([Send(), Send()]))
-            {
-                return;
-            }
+            Assert.True(await transaction.EnlistAsync([Send(), Send()]), NoOutbox);
         }
 
         Assert.Empty(await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim));
@@ -87,10 +82,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
     {
         var store = await OpenOutboxAsync();
         var held = Send();
-        if (!await CommitAsync(store, held))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, held), NoOutbox);
 
         Assert.Equal(held.Envelope.MessageId, Assert.Single(await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim)).Message.Envelope.MessageId);
         Assert.Empty(await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim));
@@ -125,10 +117,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
     {
         var store = await OpenOutboxAsync();
         var message = Send();
-        if (!await CommitAsync(store, message))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, message), NoOutbox);
 
         Assert.Empty(await store.Outbox.ClaimDueAsync(10, TimeSpan.FromHours(1), LongClaim));
 
@@ -144,10 +133,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
         var store = await OpenOutboxAsync();
         var dispatched = new[] { Send(), Publish() };
         var kept = Send();
-        if (!await CommitAsync(store, [.. dispatched, kept]))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, [.. dispatched, kept]), NoOutbox);
 
         Assert.Equal(3, (await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, TimeSpan.FromMilliseconds(300))).Count);
         await store.Outbox.MarkDispatchedAsync(dispatched.Select(m => m.Envelope.MessageId).ToArray());
@@ -177,10 +163,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
         var store = await OpenOutboxAsync();
         var later = Send();
         var soon = Send();
-        if (!await CommitAsync(store, later, soon))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, later, soon), NoOutbox);
 
         Assert.Equal(2, (await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim)).Count);
         await store.Outbox.MarkFailedAsync(later.Envelope.MessageId, "broker unreachable", DateTimeOffset.UtcNow.AddHours(1), quarantine: false);
@@ -211,10 +194,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
         var store = await OpenOutboxAsync();
         var poisoned = Send();
         var healthy = Send();
-        if (!await CommitAsync(store, poisoned, healthy))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, poisoned, healthy), NoOutbox);
 
         Assert.Equal(2, (await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim)).Count);
         await store.Outbox.MarkFailedAsync(poisoned.Envelope.MessageId, "rejected by the broker", DateTimeOffset.UtcNow.AddMilliseconds(-1), quarantine: true);
@@ -247,10 +227,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
     {
         var store = await OpenOutboxAsync();
         var messages = new[] { Send(), Send(), Send() };
-        if (!await CommitAsync(store, messages))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, messages), NoOutbox);
 
         Assert.Equal(3, (await store.Outbox.ClaimDueAsync(10, TimeSpan.Zero, LongClaim)).Count);
         foreach (var message in messages)
@@ -286,10 +263,7 @@ public abstract class OutboxSuite<TFactory> : StoreSuite<TFactory>
 
         var before = DateTimeOffset.UtcNow;
         var messages = new[] { Send(), Publish(), Send() };
-        if (!await CommitAsync(store, messages[0]))
-        {
-            return;
-        }
+        Assert.True(await CommitAsync(store, messages[0]), NoOutbox);
 
         Assert.True(await CommitAsync(store, messages[1], messages[2]));
 

@@ -8,8 +8,6 @@ public sealed class SqliteSagaStore : SagaStoreSuite<SqliteSharedFileStoreFactor
 
 public sealed class SqliteInbox : InboxSuite<SqliteSharedFileStoreFactory>;
 
-public sealed class SqliteOutbox : OutboxSuite<SqliteSharedFileStoreFactory>;
-
 public sealed class SqliteAudit : AuditSuite<SqliteSharedFileStoreFactory>;
 
 public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFactory>;
@@ -18,6 +16,8 @@ public sealed class SqliteUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteSharedFileSto
 
 // The store in a file of its own next to another transport (messages go through the outbox and its relay).
 public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
+
+public sealed class SqliteOwnFileOutbox : OutboxSuite<SqliteOwnFileStoreFactory>;
 
 public sealed class SqliteOwnFileUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteOwnFileStoreFactory>;
 
