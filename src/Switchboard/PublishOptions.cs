@@ -15,6 +15,12 @@ public sealed record PublishOptions
     /// <summary>The correlation id; inherited inside a handler, else the message id, when null.</summary>
     public string? CorrelationId { get; init; }
 
+    /// <summary>
+    /// The id of the message whose handling caused this one; when null, the message being handled (none outside a
+    /// handler). Set it where the cause is known but is not being handled here (e.g. an event forwarded from the store).
+    /// </summary>
+    public string? CausationId { get; init; }
+
     /// <summary>Extra headers.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }

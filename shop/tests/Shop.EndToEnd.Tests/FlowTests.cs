@@ -32,6 +32,13 @@ public sealed class FlowTests
         Assert.True(payment.GetProperty("depth").GetInt32() >= 1, "the payment was caused by the order's creation");
         var parent = payment.GetProperty("causedBy").GetString();
         Assert.Equal("shop.order-created.v1", Assert.Single(tree, n => n.GetProperty("messageId").GetString() == parent).GetProperty("messageType").GetString());
+
+        // One root, the order's creation: every later message, the saga's forwarded events included, hangs below it.
+        var root = Assert.Single(tree, n => n.GetProperty("depth").GetInt32() == 0);
+        Assert.Equal("shop.order-created.v1", root.GetProperty("messageType").GetString());
+        var completed = Assert.Single(tree, n => n.GetProperty("messageType").GetString() == "shop.order-completed.v1");
+        var completedBy = completed.GetProperty("causedBy").GetString();
+        Assert.Equal("shop.order-shipped.v1", Assert.Single(tree, n => n.GetProperty("messageId").GetString() == completedBy).GetProperty("messageType").GetString());
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class EnvelopeFactory(
         var destination = options?.Destination
             ?? (routes.TryGetValue(type, out var route) ? route : null)
             ?? throw new InvalidOperationException($"No destination for {type.Name}: pass SendOptions.Destination or configure Route<{type.Name}>(\"queue\").");
-        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.Headers, cause);
+        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.CausationId, options?.Headers, cause);
         return new OutgoingMessage(OutgoingKind.Send, destination, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
     }
 
@@ -35,11 +35,11 @@ internal sealed class EnvelopeFactory(
                 $"This bus publishes {type.Name}, which it does not declare: add Publishes<{type.Name}>() where the service that publishes it is added to the bus.");
         }
 
-        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.Headers, cause);
+        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.CausationId, options?.Headers, cause);
         return new OutgoingMessage(OutgoingKind.Publish, envelope.MessageType, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
     }
 
-    private Envelope Create(object message, Type type, string? messageId, string? correlationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
+    private Envelope Create(object message, Type type, string? messageId, string? correlationId, string? causationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
     {
         var name = registry.GetName(type);
         if (messageId is not null && string.IsNullOrWhiteSpace(messageId))
@@ -54,7 +54,7 @@ internal sealed class EnvelopeFactory(
             MessageId = id,
             MessageType = name,
             CorrelationId = correlationId ?? cause?.CorrelationId ?? id,
-            CausationId = cause?.MessageId,
+            CausationId = causationId ?? cause?.MessageId,
             SentAt = time.GetUtcNow(),
             ContentType = serializer.ContentType,
             // A copy: the caller may reuse its dictionary, and an in-memory broker keeps this very envelope.

@@ -105,7 +105,9 @@ public sealed class ForwardingTests
         public ValueTask HandleAsync(Counted message, IMessageContext context, CancellationToken cancellationToken)
         {
             services.GetService<ConcurrentQueue<string?>>()?.Enqueue(context.Envelope.TraceParent);
-            received.Enqueue((message, context.MessageId, context.CorrelationId, context.Headers.GetValueOrDefault(BusForwarder.CausationHeader)));
+            // The envelope's causation id and the header agree: both are the event's causation.
+            var header = context.Headers.GetValueOrDefault(BusForwarder.CausationHeader);
+            received.Enqueue((message, context.MessageId, context.CorrelationId, header == context.Envelope.CausationId ? header : $"header {header}, envelope {context.Envelope.CausationId}"));
             return ValueTask.CompletedTask;
         }
     }

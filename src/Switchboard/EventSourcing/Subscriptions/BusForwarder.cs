@@ -13,7 +13,7 @@ namespace Switchboard.EventSourcing.Subscriptions;
 /// </summary>
 public sealed class BusForwarder(IBus bus, EventTypeMap types, ILogger<BusForwarder> logger) : IEventBatchHandler
 {
-    /// <summary>The header that carries an event's causation id.</summary>
+    /// <summary>The header that carries an event's causation id (as the envelope's <see cref="Messages.Envelope.CausationId"/> does).</summary>
     public const string CausationHeader = "sb-causation-id";
 
     /// <inheritdoc />
@@ -69,6 +69,6 @@ public sealed class BusForwarder(IBus bus, EventTypeMap types, ILogger<BusForwar
             headers = withCausation;
         }
 
-        return new PublishOptions { MessageId = recorded.EventId, CorrelationId = metadata.CorrelationId, Headers = headers };
+        return new PublishOptions { MessageId = recorded.EventId, CorrelationId = metadata.CorrelationId, CausationId = metadata.CausationId, Headers = headers };
     }
 }

@@ -1,0 +1,98 @@
+using Switchboard.Auditing;
+using Switchboard.Persistence;
+using Switchboard.PostgreSql;
+using Switchboard.RabbitMQ;
+using Switchboard.Sqlite;
+using Switchboard.Sqlite.Store;
+using Switchboard.Transport;
+
+namespace Switchboard.Cli;
+
+/// <summary>
+/// What the CLI talks to, from its connection options: a SQLite file (transport and store in one file, the embedded
+/// default), or RabbitMQ for dead letters and PostgreSQL store schemas for the outbox and the audit log. Nothing is
+/// created: a missing file or schema is an error, never a new empty one.
+/// </summary>
+internal sealed class Backend : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private Backend()
+    {
+    }
+
+    /// <summary>The dead letters of the transport; null when no transport was named.</summary>
+    public IDeadLetterQueue? DeadLetters { get; private set; }
+
+    /// <summary>Each store's name (file or schema) with its audit log.</summary>
+    public List<(string Name, IAuditLog Log)> AuditLogs { get; } = [];
+
+    /// <summary>Each store's name with its outbox.</summary>
+    public List<(string Name, IOutboxStore Outbox)> Outboxes { get; } = [];
+
+    public static async Task<Backend> OpenAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        var backend = new Backend();
+        try
+        {
+            if (connection.Sqlite is { } path)
+            {
+                if (!File.Exists(path))
+                {
+                    throw new CliException($"There is no SQLite file '{path}'.");
+                }
+
+                var transport = new SqliteTransport(new SqliteTransportOptions { Path = path });
+                backend._owned.Add(transport);
+                await transport.StartAsync(cancellationToken).ConfigureAwait(false);
+                var store = new SqliteMessageStore(transport);
+                backend._owned.Add(store);
+                await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                backend.DeadLetters = transport.DeadLetters;
+                backend.AuditLogs.Add((path, store.AuditLog));
+                backend.Outboxes.Add((path, store.Outbox));
+            }
+
+            if (connection.RabbitMq is { } uri)
+            {
+                var transport = new RabbitMqTransport(new RabbitMqTransportOptions { Uri = uri, DeclareTopology = false, ConnectionName = "switchboard-cli" });
+                backend._owned.Add(transport);
+                await transport.StartAsync(cancellationToken).ConfigureAwait(false);
+                backend.DeadLetters = transport.DeadLetters;
+            }
+
+            if (connection.Postgres is { } connectionString)
+            {
+                foreach (var schema in connection.Schemas)
+                {
+                    // Not initialized: the CLI reads and changes an existing store, it never creates or migrates one.
+                    var store = new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema });
+                    backend._owned.Add(store);
+                    backend.AuditLogs.Add((schema, store.AuditLog));
+                    backend.Outboxes.Add((schema, store.Outbox));
+                }
+            }
+
+            return backend;
+        }
+        catch
+        {
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            await owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>The connection options as given.</summary>
+internal sealed record Connection(string? Sqlite, Uri? RabbitMq, string? Postgres, IReadOnlyList<string> Schemas);
+
+/// <summary>A failure the CLI explains in one line (exit code 1).</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace Switchboard.Cli;
+
+/// <summary>The connection and output options, given before or after the command.</summary>
+internal sealed class CliOptions
+{
+    public Option<string?> Sqlite { get; } = new("--sqlite") { Description = "The SQLite file of the embedded default (transport and store in one file)", Recursive = true };
+
+    public Option<Uri?> RabbitMq { get; } = new("--rabbitmq") { Description = "The broker's AMQP URI, for dead letters (e.g. amqp://admin:secret@127.0.0.1:5672/shop)", Recursive = true };
+
+    public Option<string?> Postgres { get; } = new("--postgres") { Description = "An Npgsql connection string, for the outbox and the audit log of the --schema stores", Recursive = true };
+
+    public Option<string[]> Schema { get; } = new("--schema") { Description = "A PostgreSQL store schema (repeatable: a flow reads them all); default switchboard", Recursive = true, AllowMultipleArgumentsPerToken = true };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Write JSON instead of tables, for scripts", Recursive = true };
+
+    /// <summary>The connection the options name.</summary>
+    /// <exception cref="CliException">None, or an option without its partner.</exception>
+    public Connection Read(ParseResult result)
+    {
+        var sqlite = result.GetValue(Sqlite);
+        var rabbitMq = result.GetValue(RabbitMq);
+        var postgres = result.GetValue(Postgres);
+        var schemas = result.GetValue(Schema) ?? [];
+        if (sqlite is null && rabbitMq is null && postgres is null)
+        {
+            throw new CliException("say where: --sqlite FILE, or --rabbitmq URI and/or --postgres CONNECTION [--schema NAME ...]");
+        }
+
+        if (sqlite is not null && (rabbitMq is not null || postgres is not null))
+        {
+            throw new CliException("--sqlite names the whole embedded default: give it alone, or --rabbitmq and --postgres");
+        }
+
+        if (schemas.Length > 0 && postgres is null)
+        {
+            throw new CliException("--schema needs --postgres");
+        }
+
+        if (rabbitMq is not null && (!rabbitMq.IsAbsoluteUri || rabbitMq.Scheme is not ("amqp" or "amqps")))
+        {
+            throw new CliException($"--rabbitmq '{rabbitMq}' is not an amqp:// or amqps:// URI");
+        }
+
+        return new Connection(sqlite, rabbitMq, postgres, schemas.Length > 0 ? schemas.Distinct(StringComparer.Ordinal).ToList() : ["switchboard"]);
+    }
+}
