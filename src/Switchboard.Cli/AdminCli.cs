@@ -27,6 +27,8 @@ internal static class AdminCli
             ColorSystem = ReferenceEquals(output, Console.Out) ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
+        // Tables as wide as a terminal allows; when written to a file or a pipe, wide enough not to fold ids.
+        console.Profile.Width = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? Console.WindowWidth : 240;
         var context = new CliContext(options, console, output, error);
         var root = new RootCommand("switchboard: Switchboard's admin CLI. Dead letters, the outbox and the flow of one conversation, on a SQLite file (--sqlite) or on RabbitMQ (--rabbitmq) and PostgreSQL (--postgres, --schema).")
         {
@@ -73,6 +75,12 @@ internal static class AdminCli
         catch (Exception e) when (e is CliException or NpgsqlException or BrokerUnreachableException or OperationInterruptedException or TransportUnavailableException or IOException or Microsoft.Data.Sqlite.SqliteException)
         {
             await context.Error.WriteLineAsync("switchboard: " + e.Message).ConfigureAwait(false);
+            return Failed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Still one line, with what failed: a stack trace is no answer for an operator.
+            await context.Error.WriteLineAsync($"switchboard: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
             return Failed;
         }
     }

@@ -7,7 +7,7 @@ internal sealed class CliOptions
 {
     public Option<string?> Sqlite { get; } = new("--sqlite") { Description = "The SQLite file of the embedded default (transport and store in one file)", Recursive = true };
 
-    public Option<Uri?> RabbitMq { get; } = new("--rabbitmq") { Description = "The broker's AMQP URI, for dead letters (e.g. amqp://admin:secret@127.0.0.1:5672/shop)", Recursive = true };
+    public Option<string?> RabbitMq { get; } = new("--rabbitmq") { Description = "The broker's AMQP URI, for dead letters (e.g. amqp://admin:secret@127.0.0.1:5672/shop)", Recursive = true };
 
     public Option<string?> Postgres { get; } = new("--postgres") { Description = "An Npgsql connection string, for the outbox and the audit log of the --schema stores", Recursive = true };
 
@@ -20,9 +20,20 @@ internal sealed class CliOptions
     public Connection Read(ParseResult result)
     {
         var sqlite = result.GetValue(Sqlite);
-        var rabbitMq = result.GetValue(RabbitMq);
+        var rabbitMqText = result.GetValue(RabbitMq);
         var postgres = result.GetValue(Postgres);
         var schemas = result.GetValue(Schema) ?? [];
+        if (schemas.Length > 0 && postgres is null)
+        {
+            throw new CliException("--schema needs --postgres");
+        }
+
+        Uri? rabbitMq = null;
+        if (rabbitMqText is not null && (!Uri.TryCreate(rabbitMqText, UriKind.Absolute, out rabbitMq) || rabbitMq.Scheme is not ("amqp" or "amqps")))
+        {
+            throw new CliException($"--rabbitmq '{rabbitMqText}' is not an amqp:// or amqps:// URI");
+        }
+
         if (sqlite is null && rabbitMq is null && postgres is null)
         {
             throw new CliException("say where: --sqlite FILE, or --rabbitmq URI and/or --postgres CONNECTION [--schema NAME ...]");
@@ -31,16 +42,6 @@ internal sealed class CliOptions
         if (sqlite is not null && (rabbitMq is not null || postgres is not null))
         {
             throw new CliException("--sqlite names the whole embedded default: give it alone, or --rabbitmq and --postgres");
-        }
-
-        if (schemas.Length > 0 && postgres is null)
-        {
-            throw new CliException("--schema needs --postgres");
-        }
-
-        if (rabbitMq is not null && (!rabbitMq.IsAbsoluteUri || rabbitMq.Scheme is not ("amqp" or "amqps")))
-        {
-            throw new CliException($"--rabbitmq '{rabbitMq}' is not an amqp:// or amqps:// URI");
         }
 
         return new Connection(sqlite, rabbitMq, postgres, schemas.Length > 0 ? schemas.Distinct(StringComparer.Ordinal).ToList() : ["switchboard"]);
