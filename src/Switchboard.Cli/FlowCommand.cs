@@ -51,7 +51,7 @@ internal static class FlowCommand
                 {
                     correlationId,
                     timeline = flow.Timeline.Select(Describe),
-                    tree = flow.Roots.SelectMany(Node),
+                    tree = flow.DepthFirst().Select(Line),
                 }).ConfigureAwait(false);
             }
             else
@@ -67,16 +67,13 @@ internal static class FlowCommand
     private static void Render(IAnsiConsole console, MessageFlow flow)
     {
         var tree = new Tree($"conversation [bold]{Markup.Escape(flow.CorrelationId)}[/]");
-        var pending = new Stack<(FlowNode Node, IHasTreeNodes Parent)>(flow.Roots.Reverse().Select(r => (r, (IHasTreeNodes)tree)));
-        while (pending.TryPop(out var item))
+        var parents = new List<IHasTreeNodes> { tree };
+        foreach (var line in flow.DepthFirst())
         {
-            var deliveries = string.Join(", ", item.Node.Deliveries.Select(d => $"{d.Endpoint} {Outcome(d.Outcome)}"));
-            var label = $"{Markup.Escape(item.Node.MessageType)} [dim]{Markup.Escape(item.Node.MessageId)}[/] → {Markup.Escape(deliveries)}";
-            var added = item.Parent.AddNode(item.Node.DeadLettered ? $"[red]{label}[/]" : label);
-            foreach (var child in item.Node.Caused.Reverse())
-            {
-                pending.Push((child, added));
-            }
+            var deliveries = string.Join(", ", line.Node.Deliveries.Select(d => $"{d.Endpoint} {AuditOutcomeNames.Of(d.Outcome)}"));
+            var label = $"{Markup.Escape(line.Node.MessageType)} [dim]{Markup.Escape(line.Node.MessageId)}[/] → {Markup.Escape(deliveries)}";
+            parents.RemoveRange(line.Depth + 1, parents.Count - line.Depth - 1);
+            parents.Add(parents[line.Depth].AddNode(line.Node.DeadLettered ? $"[red]{label}[/]" : label));
         }
 
         console.Write(tree);
@@ -89,20 +86,13 @@ internal static class FlowCommand
                 Markup.Escape(r.Endpoint),
                 Markup.Escape(r.Service),
                 Markup.Escape(r.Instance),
-                Outcome(r.Outcome),
+                AuditOutcomeNames.Of(r.Outcome),
                 r.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(r.ExceptionMessage is null ? r.Reason ?? "" : $"{r.Reason}: {r.ExceptionType}: {r.ExceptionMessage}"));
         }
 
         console.Write(table);
     }
-
-    private static string Outcome(AuditOutcome outcome) => outcome switch
-    {
-        AuditOutcome.Handled => "handled",
-        AuditOutcome.Retrying => "retrying",
-        _ => "dead-lettered",
-    };
 
     private static object Describe(AuditRecord r) => new
     {
@@ -113,7 +103,7 @@ internal static class FlowCommand
         r.Endpoint,
         r.Service,
         r.Instance,
-        outcome = Outcome(r.Outcome),
+        outcome = AuditOutcomeNames.Of(r.Outcome),
         r.Attempts,
         r.SentAt,
         r.ReceivedAt,
@@ -123,25 +113,13 @@ internal static class FlowCommand
         r.ExceptionMessage,
     };
 
-    // Depth-first with a stack of its own, and flat: a long chain of causes makes neither deep recursion nor deep JSON.
-    private static IEnumerable<object> Node(FlowNode root)
+    private static object Line(FlowLine line) => new
     {
-        var pending = new Stack<(FlowNode Node, string? Parent, int Depth)>([(root, null, 0)]);
-        while (pending.TryPop(out var item))
-        {
-            yield return new
-            {
-                item.Node.MessageId,
-                item.Node.MessageType,
-                causedBy = item.Parent,
-                depth = item.Depth,
-                endpoints = item.Node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
-                deadLettered = item.Node.DeadLettered,
-            };
-            foreach (var child in item.Node.Caused.Reverse())
-            {
-                pending.Push((child, item.Node.MessageId, item.Depth + 1));
-            }
-        }
-    }
+        line.Node.MessageId,
+        line.Node.MessageType,
+        causedBy = line.CausedBy,
+        depth = line.Depth,
+        endpoints = line.Node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
+        deadLettered = line.Node.DeadLettered,
+    };
 }

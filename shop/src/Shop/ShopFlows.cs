@@ -48,7 +48,7 @@ internal static class ShopFlows
                     endpoint = r.Endpoint,
                     service = r.Service,
                     instance = r.Instance,
-                    outcome = Outcome(r.Outcome),
+                    outcome = AuditOutcomeNames.Of(r.Outcome),
                     attempts = r.Attempts,
                     sentAt = r.SentAt,
                     receivedAt = r.ReceivedAt,
@@ -57,40 +57,17 @@ internal static class ShopFlows
                     exceptionType = r.ExceptionType,
                     exceptionMessage = r.ExceptionMessage,
                 }),
-                tree = Flatten(flow.Roots),
+                tree = Flatten(flow),
             });
         }).RequireAuthorization(ShopPolicies.Operator).WithName("GetFlow");
 
-    private static string Outcome(AuditOutcome outcome) => outcome switch
+    private static IEnumerable<object> Flatten(MessageFlow flow) => flow.DepthFirst().Select(line => new
     {
-        AuditOutcome.Handled => "handled",
-        AuditOutcome.Retrying => "retrying",
-        _ => "dead-lettered",
-    };
-
-    // Depth first with a stack of its own: a long chain of causes makes no deep recursion (nor deep JSON).
-    private static List<object> Flatten(IReadOnlyList<FlowNode> roots)
-    {
-        var list = new List<object>();
-        var pending = new Stack<(FlowNode Node, string? Parent, int Depth)>(roots.Reverse().Select(r => (r, (string?)null, 0)));
-        while (pending.TryPop(out var item))
-        {
-            var (node, parent, depth) = item;
-            list.Add(new
-            {
-                messageId = node.MessageId,
-                messageType = node.MessageType,
-                causedBy = parent,
-                depth,
-                endpoints = node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
-                deadLettered = node.DeadLettered,
-            });
-            foreach (var child in node.Caused.Reverse())
-            {
-                pending.Push((child, node.MessageId, depth + 1));
-            }
-        }
-
-        return list;
-    }
+        messageId = line.Node.MessageId,
+        messageType = line.Node.MessageType,
+        causedBy = line.CausedBy,
+        depth = line.Depth,
+        endpoints = line.Node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
+        deadLettered = line.Node.DeadLettered,
+    });
 }

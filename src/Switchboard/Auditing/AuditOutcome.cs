@@ -1,5 +1,17 @@
 namespace Switchboard.Auditing;
 
+/// <summary>The outcomes' names in APIs and command lines: <c>handled</c>, <c>retrying</c>, <c>dead-lettered</c>.</summary>
+public static class AuditOutcomeNames
+{
+    /// <summary>The name of <paramref name="outcome"/>.</summary>
+    public static string Of(AuditOutcome outcome) => outcome switch
+    {
+        AuditOutcome.Handled => "handled",
+        AuditOutcome.Retrying => "retrying",
+        _ => "dead-lettered",
+    };
+}
+
 /// <summary>How one delivery of a message to an endpoint ended.</summary>
 public enum AuditOutcome
 {

@@ -14,3 +14,9 @@ public sealed record FlowNode(IReadOnlyList<AuditRecord> Deliveries, IReadOnlyLi
     /// <summary>Whether any delivery of it was dead-lettered.</summary>
     public bool DeadLettered => Deliveries.Any(d => d.Outcome == AuditOutcome.DeadLettered);
 }
+
+/// <summary>One message of a <see cref="MessageFlow"/> in depth-first order (<see cref="MessageFlow.DepthFirst"/>): its node, the message that caused it, and its depth below the roots.</summary>
+/// <param name="Node">The message.</param>
+/// <param name="CausedBy">The id of the message whose handling sent it; null for a root.</param>
+/// <param name="Depth">0 for a root, 1 for what a root caused, and so on.</param>
+public readonly record struct FlowLine(FlowNode Node, string? CausedBy, int Depth);

@@ -25,6 +25,23 @@ public sealed class MessageFlow
     /// </summary>
     public IReadOnlyList<FlowNode> Roots { get; }
 
+    /// <summary>
+    /// The tree as lines, depth first, each message with its cause and depth: for a list or an indented view. Walked with
+    /// a stack of its own, so a long chain of causes makes no deep recursion (nor deep JSON).
+    /// </summary>
+    public IEnumerable<FlowLine> DepthFirst()
+    {
+        var pending = new Stack<FlowLine>(Roots.Reverse().Select(r => new FlowLine(r, null, 0)));
+        while (pending.TryPop(out var line))
+        {
+            yield return line;
+            foreach (var child in line.Node.Caused.Reverse())
+            {
+                pending.Push(new FlowLine(child, line.Node.MessageId, line.Depth + 1));
+            }
+        }
+    }
+
     /// <summary>Reads the conversation's records (at most <paramref name="max"/>) from <paramref name="log"/> and builds its flow.</summary>
     public static async ValueTask<MessageFlow> ReadAsync(IAuditLog log, string correlationId, int max = 10_000, CancellationToken cancellationToken = default)
     {
