@@ -65,7 +65,7 @@ internal sealed class LaunchedShop : IAsyncDisposable
 
                 if (clock.Elapsed > patience)
                 {
-                    throw new TimeoutException($"{instance.Name} was not ready within {patience}:\n{Output()}");
+                    throw new TimeoutException($"{instance.Name} was not ready within {patience}; its checks: {await instance.DescribeChecksAsync()}\n{Output()}");
                 }
 
                 await Task.Delay(500);
@@ -151,6 +151,21 @@ internal sealed class LaunchedShop : IAsyncDisposable
             catch (HttpRequestException)
             {
                 return false;
+            }
+        }
+
+        /// <summary>The process's health checks as it describes them to an operator (why it is not ready), or why they could not be read.</summary>
+        public async Task<string> DescribeChecksAsync()
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/health/details") { Headers = { Authorization = new("Bearer", Tokens.ForOperator()) } };
+                using var response = await Http.SendAsync(request);
+                return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return "unreadable: " + e.Message;
             }
         }
 
