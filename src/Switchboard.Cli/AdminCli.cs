@@ -36,6 +36,7 @@ internal static class AdminCli
             FlowCommand.Create(context),
             DeadLetterCommands.Create(context),
             OutboxCommands.Create(context),
+            ProjectionCommands.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)

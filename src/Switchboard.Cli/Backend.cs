@@ -1,8 +1,10 @@
 using Switchboard.Auditing;
+using Switchboard.EventSourcing;
 using Switchboard.Persistence;
 using Switchboard.PostgreSql;
 using Switchboard.RabbitMQ;
 using Switchboard.Sqlite;
+using Switchboard.Sqlite.Events;
 using Switchboard.Sqlite.Store;
 using Switchboard.Transport;
 
@@ -30,6 +32,9 @@ internal sealed class Backend : IAsyncDisposable
     /// <summary>Each store's name with its outbox.</summary>
     public List<(string Name, IOutboxStore Outbox)> Outboxes { get; } = [];
 
+    /// <summary>Each event store's name with its reader and its subscriptions' and projections' checkpoints.</summary>
+    public List<(string Name, IEventStoreReader Events, ICheckpointStore Checkpoints)> EventStores { get; } = [];
+
     public static async Task<Backend> OpenAsync(Connection connection, CancellationToken cancellationToken)
     {
         var backend = new Backend();
@@ -51,6 +56,10 @@ internal sealed class Backend : IAsyncDisposable
                 backend.DeadLetters = transport.DeadLetters;
                 backend.AuditLogs.Add((path, store.AuditLog));
                 backend.Outboxes.Add((path, store.Outbox));
+                var events = new SqliteEventStore(transport);
+                backend._owned.Add(events);
+                await events.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                backend.EventStores.Add((path, events, events));
             }
 
             if (connection.RabbitMq is { } uri)
@@ -70,6 +79,9 @@ internal sealed class Backend : IAsyncDisposable
                     backend._owned.Add(store);
                     backend.AuditLogs.Add((schema, store.AuditLog));
                     backend.Outboxes.Add((schema, store.Outbox));
+                    var events = new PostgreSqlEventStore(new PostgreSqlEventStoreOptions { ConnectionString = connectionString, Schema = schema, ListenForAppends = false });
+                    backend._owned.Add(events);
+                    backend.EventStores.Add((schema, events, events));
                 }
             }
 
