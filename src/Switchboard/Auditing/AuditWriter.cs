@@ -19,6 +19,7 @@ internal sealed class AuditWriter(IAuditLog log, AuditOptions options, TimeProvi
     private Channel<AuditRecord> _buffer = NewBuffer(options);
     private CancellationTokenSource _abort = new();
     private Task _running = Task.CompletedTask;
+    private bool _stopped;
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     /// <summary>Buffers <paramref name="record"/>; waits only while the buffer is full.</summary>
@@ -38,10 +39,12 @@ internal sealed class AuditWriter(IAuditLog log, AuditOptions options, TimeProvi
                 return;
             }
 
-            if (_buffer.Reader.Completion.IsCompleted)
+            // A stopped buffer takes no more records, even when a stop cut short left some in it.
+            if (_stopped)
             {
                 _buffer = NewBuffer(options);
                 _abort = new CancellationTokenSource();
+                _stopped = false;
             }
 
             _running = RunAsync(_buffer.Reader, _abort.Token);
@@ -59,6 +62,7 @@ internal sealed class AuditWriter(IAuditLog log, AuditOptions options, TimeProvi
         lock (_gate)
         {
             _buffer.Writer.TryComplete();
+            _stopped = true;
             running = _running;
             abort = _abort;
         }
