@@ -240,12 +240,13 @@ internal static class DeadLetterCommands
             await context.Output.WriteLineAsync($"{count} dead letter(s) of {queue} {what}.").ConfigureAwait(false);
         }
 
+        var exitCode = 0;
         foreach (var id in missing)
         {
-            await context.Error.WriteLineAsync($"switchboard: no dead letter '{id}' in {queue}").ConfigureAwait(false);
+            exitCode = await NotFoundAsync(context, queue, id).ConfigureAwait(false);
         }
 
-        return missing.Count == 0 ? 0 : AdminCli.Failed;
+        return exitCode;
     }
 
     private static async Task<int> NotFoundAsync(CliContext context, string queue, string id)
