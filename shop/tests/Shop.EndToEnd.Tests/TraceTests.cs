@@ -22,7 +22,7 @@ public sealed class TraceTests
     [Fact]
     public async Task One_order_is_one_trace_across_all_six_services()
     {
-        var spans = new List<Activity>();
+        var spans = new ExportedSpans();
         using var tracing = Sdk.CreateTracerProviderBuilder()
             .AddSwitchboardInstrumentation()
             .AddAspNetCoreInstrumentation()
@@ -40,11 +40,8 @@ public sealed class TraceTests
         while (true)
         {
             tracing.ForceFlush();
-            lock (spans)
-            {
-                processing = spans.Where(s => s.Source.Name == SwitchboardDiagnostics.Name && s.Kind == ActivityKind.Consumer
-                    && (s.GetTagItem(ConversationTag) as string) == id.ToString()).ToList();
-            }
+            processing = spans.Snapshot().Where(s => s.Source.Name == SwitchboardDiagnostics.Name && s.Kind == ActivityKind.Consumer
+                && (s.GetTagItem(ConversationTag) as string) == id.ToString()).ToList();
 
             var seen = processing.Select(s => s.GetTagItem(DestinationTag) as string).ToHashSet();
             if (Services.All(seen.Contains))
@@ -56,13 +53,71 @@ public sealed class TraceTests
             await Task.Delay(100);
         }
 
-        Activity request;
-        lock (spans)
-        {
-            request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("POST", StringComparison.Ordinal) && processing.Any(p => p.TraceId == s.TraceId));
-        }
+        var request = Assert.Single(spans.Snapshot(), s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("POST", StringComparison.Ordinal) && processing.Any(p => p.TraceId == s.TraceId));
 
         Assert.All(processing, p => Assert.Equal(request.TraceId, p.TraceId));
         Assert.All(processing, p => Assert.NotEqual(default, p.ParentSpanId));
+    }
+
+    /// <summary>
+    /// What the in-memory exporter adds to: it adds from whichever thread ends a span, while the test reads, so every
+    /// access takes the lock and the test reads a copy.
+    /// </summary>
+    private sealed class ExportedSpans : ICollection<Activity>
+    {
+        private readonly List<Activity> _spans = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_spans)
+                {
+                    return _spans.Count;
+                }
+            }
+        }
+
+        public bool IsReadOnly => false;
+
+        public List<Activity> Snapshot()
+        {
+            lock (_spans)
+            {
+                return [.. _spans];
+            }
+        }
+
+        public void Add(Activity item)
+        {
+            lock (_spans)
+            {
+                _spans.Add(item);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_spans)
+            {
+                _spans.Clear();
+            }
+        }
+
+        public bool Contains(Activity item) => Snapshot().Contains(item);
+
+        public void CopyTo(Activity[] array, int arrayIndex) => Snapshot().CopyTo(array, arrayIndex);
+
+        public bool Remove(Activity item)
+        {
+            lock (_spans)
+            {
+                return _spans.Remove(item);
+            }
+        }
+
+        public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
