@@ -16,7 +16,7 @@ namespace Switchboard.RabbitMQ;
 /// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself; a broker that
 /// cannot be reached at start is a <see cref="TransportUnavailableException"/> (the bus keeps trying).
 /// </summary>
-public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITransport
+public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITransport, IQueueStatistics
 {
     // Queues a send may go to, each with its send exchange (made once: a send does not build the name again).
     private readonly ConcurrentDictionary<string, string> _sendExchanges = new(StringComparer.Ordinal);
@@ -37,6 +37,21 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         : _publisher ?? throw NotStarted();
 
     private IConnection Connection => _connection ?? throw NotStarted();
+
+    /// <inheritdoc />
+    public async ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
+            return new QueueStatistics(declared.MessageCount, (int)declared.ConsumerCount);
+        }
+        catch (global::RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The dead-letter queue of an endpoint queue.</summary>
     public static string DeadLetterQueueOf(string queue) => queue + ".dlq";

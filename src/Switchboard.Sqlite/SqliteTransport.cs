@@ -11,7 +11,7 @@ namespace Switchboard.Sqlite;
 /// The embedded default transport: queues, subscriptions, scheduled messages and dead letters in one SQLite file
 /// in WAL mode, shared by every process on the machine that opens it.
 /// </summary>
-public sealed class SqliteTransport : ITransport
+public sealed class SqliteTransport : ITransport, IQueueStatistics
 {
     private readonly SqliteTransportOptions _options;
     private readonly ILoggerFactory _loggers;
@@ -39,6 +39,21 @@ public sealed class SqliteTransport : ITransport
 
     /// <inheritdoc />
     public IDeadLetterQueue DeadLetters => _deadLetters ?? throw NotStarted();
+
+    /// <inheritdoc />
+    public ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        using var connection = _connections.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT COUNT(*) FROM sb_messages WHERE queue = $queue AND visible_at <= $now)
+            FROM sb_queues WHERE name = $queue
+            """;
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$now", UnixMilliseconds.Now());
+        // Consumers are this file's readers in other processes too: SQLite cannot tell how many there are.
+        return ValueTask.FromResult(command.ExecuteScalar() is long ready ? new QueueStatistics(ready, Consumers: null) : null);
+    }
 
     /// <inheritdoc />
     public ValueTask StartAsync(CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Operations;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
 using Switchboard.Retries;
@@ -48,6 +49,7 @@ public sealed class EndpointBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _services.TryAddTransient<TSaga>();
+        _services.AddSingleton(SagaDescriptor.ForState<TState>(name, Queue));
         configure(new SagaBuilder<TSaga, TState>(this, name));
         return _options.Transactional is null ? Transactional() : this;
     }
@@ -65,6 +67,7 @@ public sealed class EndpointBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         _services.TryAddTransient<TSaga>();
+        _services.AddSingleton(SagaDescriptor.ForAggregate<TSaga, TAggregate>(Queue));
         configure(new EventSourcedSagaBuilder<TSaga, TAggregate>(this));
         return _options.Transactional is null ? Transactional() : this;
     }

@@ -3,6 +3,7 @@ using Switchboard;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Hosting;
+using Switchboard.Operations;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
 using Switchboard.Runtime;
@@ -50,6 +51,9 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddSingleton(sp => new Outbound(sp.GetRequiredService<Dispatcher>(), sp.Loggers()));
         services.AddSingleton<IBus, MessageBus>();
         services.AddSingleton(sp => new BusRuntime(configuration, sp.GetRequiredService<TransportHost>(), sp, sp.Loggers()));
+        services.AddSingleton(sp => new EndpointMonitor(configuration, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEndpointMonitor>(sp => sp.GetRequiredService<EndpointMonitor>());
+        services.AddSingleton<ITransport>(sp => sp.GetRequiredService<TransportHost>().Transport);
         services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<TransportHost>().Transport.DeadLetters);
         services.AddScoped<MessageContextAccessor>();
         services.AddScoped<UnitOfWork>();

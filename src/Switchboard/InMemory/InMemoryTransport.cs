@@ -4,13 +4,17 @@ using Switchboard.Transport;
 namespace Switchboard.InMemory;
 
 /// <summary>A connection of one bus to an <see cref="InMemoryNetwork"/>.</summary>
-public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport
+public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport, IQueueStatistics
 {
     /// <inheritdoc />
     public string Name => "inmemory";
 
     /// <inheritdoc />
     public IDeadLetterQueue DeadLetters { get; } = new InMemoryDeadLetterQueue(network);
+
+    /// <inheritdoc />
+    public ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(network.Find(queue) is { } found ? new QueueStatistics(found.Ready.Count, Consumers: null) : null);
 
     /// <inheritdoc />
     public ValueTask StartAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;

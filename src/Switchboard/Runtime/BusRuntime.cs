@@ -65,6 +65,7 @@ internal sealed class BusRuntime
             // when the application stops, while the code that asked it to stop stops it too), and an endpoint is
             // stopped by one of them only.
             var running = Interlocked.Exchange(ref _running, []);
+            _services.GetRequiredService<EndpointMonitor>().SetRunning([]);
             try
             {
                 await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout, cancellationToken))).ConfigureAwait(false);
@@ -127,7 +128,7 @@ internal sealed class BusRuntime
         {
             foreach (var endpoint in _configuration.Endpoints)
             {
-                var pipeline = EndpointPipeline.Build(endpoint, _services);
+                var pipeline = _services.GetRequiredService<EndpointMonitor>().For(endpoint.Queue).Around(EndpointPipeline.Build(endpoint, _services));
                 var receive = new ReceiveEndpoint(endpoint, pipeline, _loggers.CreateLogger("Switchboard.Endpoint." + endpoint.Queue));
                 await receive.StartAsync(transport, cancellationToken).ConfigureAwait(false);
                 started.Add(receive);
@@ -141,6 +142,7 @@ internal sealed class BusRuntime
         }
 
         Volatile.Write(ref _running, started);
+        _services.GetRequiredService<EndpointMonitor>().SetRunning(started.Select(e => e.Queue));
         _services.GetRequiredService<Outbound>().Resume();
         if (store is not null)
         {

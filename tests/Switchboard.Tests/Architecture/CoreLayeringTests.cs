@@ -22,6 +22,7 @@ public sealed class CoreLayeringTests
         "Switchboard.EventSourcing.Aggregates",
         "Switchboard.EventSourcing.Subscriptions",
         "Switchboard.EventSourcing.Projections",
+        "Switchboard.Operations",
         "Switchboard.InMemory",
         "Switchboard.Sending",
         "Switchboard.Pipeline",

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing.Projections;
 using Switchboard.EventSourcing.Subscriptions;
+using Switchboard.Operations;
 using Switchboard.Runtime;
 
 namespace Switchboard.EventSourcing.Hosting;
@@ -44,6 +45,23 @@ public sealed class EventSourcingRuntime
         _runners.FirstOrDefault(r => r.Name == name) is { } runner
             ? runner.Subscription ?? runner.Projection!.Subscription ?? throw new InvalidOperationException($"Projection '{name}' is not started.")
             : throw new InvalidOperationException($"Subscription '{name}' is not configured.");
+
+    /// <summary>Every projection and subscription, with how far it has read: what an operator's console lists.</summary>
+    public IReadOnlyList<EventRunnerStatus> Runners =>
+        [.. _runners.Select(r =>
+        {
+            var running = r.Subscription ?? r.Projection?.Subscription;
+            return new EventRunnerStatus(r.Name, r.Projection is not null, running is not null, running?.Position, running?.Lag, r.Projection?.Generation, r.Projection?.IsRebuilding ?? false);
+        })];
+
+    /// <summary>
+    /// Rebuilds the projection named <paramref name="name"/> from the first event (see <see cref="ProjectionHost.RebuildAsync"/>):
+    /// its live read model is served until the new generation has caught up.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">There is no projection of that name (a subscription is not rebuilt: it would handle its events again).</exception>
+    public Task RebuildAsync(string name, CancellationToken cancellationToken = default) =>
+        (_runners.FirstOrDefault(r => r.Name == name)?.Projection
+            ?? throw new InvalidOperationException($"There is no projection named '{name}'.")).RebuildAsync(cancellationToken);
 
     /// <summary>How far behind the store each running subscription and projection is (events after its position).</summary>
     internal IReadOnlyList<(string Name, long Lag)> Lags =>

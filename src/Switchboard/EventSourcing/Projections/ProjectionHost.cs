@@ -80,6 +80,9 @@ public sealed class ProjectionHost : IAsyncDisposable
         await _live!.WaitForPositionAsync(position, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether a rebuild runs now.</summary>
+    public bool IsRebuilding => _rebuilding.CurrentCount == 0;
+
     /// <summary>
     /// Rebuilds the read model from the first event into a new generation while the current one keeps serving reads
     /// and following events, then swaps the views to it in one transaction and drops the old tables.
