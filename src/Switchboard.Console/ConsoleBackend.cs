@@ -14,20 +14,20 @@ namespace Switchboard.Console;
 /// store): the API and the pages both call it. Input is checked here; a refusal is a <see cref="ConsoleProblem"/> and
 /// changes nothing.
 /// </summary>
-internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConsoleOptions options, ConsoleRebuilds rebuilds)
+internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup setup)
 {
     public const int MaxIdLength = 200;
     public const int MaxFilterLength = 200;
     public const int MaxTake = 500;
 
-    public SwitchboardConsoleOptions Options => options;
+    private SwitchboardConsoleOptions Options => setup.Options;
 
     /// <summary>The backend of one request to a console endpoint (minimal APIs bind a handler's parameter of this type with it).</summary>
     public static ValueTask<ConsoleBackend?> BindAsync(HttpContext context)
     {
         var setup = context.GetEndpoint()?.Metadata.GetMetadata<ConsoleSetup>()
             ?? throw new InvalidOperationException("ConsoleBackend is bound on the console's endpoints only.");
-        return ValueTask.FromResult<ConsoleBackend?>(new ConsoleBackend(context.RequestServices, setup.Options, setup.Rebuilds));
+        return ValueTask.FromResult<ConsoleBackend?>(new ConsoleBackend(context.RequestServices, setup));
     }
 
     public IReadOnlyList<EndpointStatus> Endpoints => services.GetService<IEndpointMonitor>()?.Endpoints ?? [];
@@ -66,9 +66,9 @@ internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConso
         foreach (var queue in queues)
         {
             total += await deadLetters.CountAsync(queue, cancellationToken).ConfigureAwait(false);
-            for (var skip = 0; skip < options.DeadLetterScanLimit && found.Count < limit; skip += 100)
+            for (var skip = 0; skip < Options.DeadLetterScanLimit && found.Count < limit; skip += 100)
             {
-                var page = await deadLetters.ListAsync(queue, skip, Math.Min(100, options.DeadLetterScanLimit - skip), cancellationToken).ConfigureAwait(false);
+                var page = await deadLetters.ListAsync(queue, skip, Math.Min(100, Options.DeadLetterScanLimit - skip), cancellationToken).ConfigureAwait(false);
                 found.AddRange(page.Where(d => Matches(d.Envelope.MessageType, type) && Matches($"{d.ExceptionType} {d.ExceptionMessage} {d.Reason}", exception)));
                 if (page.Count < 100)
                 {
@@ -170,7 +170,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConso
         var runtime = services.GetService<EventSourcingRuntime>()
             ?? throw ConsoleProblem.Unavailable("This application runs no event store (EventSourcing is not configured).");
         var head = await ReadAsync(() => services.GetRequiredService<IEventStoreReader>().GetEndPositionAsync(cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-        return new ProjectionsView(runtime.Runners, head, rebuilds.Failures);
+        return new ProjectionsView(runtime.Runners, head, setup.Rebuilds.Failures);
     }
 
     /// <summary>Starts rebuilding a projection in the background; false when one of it already runs.</summary>
@@ -184,7 +184,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConso
             throw ConsoleProblem.NotFound("No such projection", runner is null ? $"There is no projection named '{name}'." : $"'{name}' is a subscription: only a projection is rebuilt.");
         }
 
-        return rebuilds.Start(runtime, name);
+        return setup.Rebuilds.Start(runtime, name);
     }
 
     public async Task<FlowView> ReadFlowAsync(string correlationId, CancellationToken cancellationToken)
@@ -196,7 +196,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConso
             logs.Add(("this application", own));
         }
 
-        logs.AddRange(options.AuditLogs.Select(l => (l.Name, l.Create(services))));
+        logs.AddRange(setup.OtherAuditLogs.Select(l => (l.Name, l.Log.Value)));
         if (logs.Count == 0)
         {
             throw ConsoleProblem.Unavailable("This application keeps no audit log: call UseAudit() on the bus to record message flows.");
@@ -208,7 +208,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConso
         {
             try
             {
-                records.AddRange(await log.ReadConversationAsync(correlationId, options.MaxFlowRecords, cancellationToken).ConfigureAwait(false));
+                records.AddRange(await log.ReadConversationAsync(correlationId, Options.MaxFlowRecords, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -293,7 +293,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, SwitchboardConso
 }
 
 /// <summary>What every endpoint of one mounted console shares, as endpoint metadata.</summary>
-internal sealed record ConsoleSetup(SwitchboardConsoleOptions Options, ConsoleRebuilds Rebuilds);
+internal sealed record ConsoleSetup(SwitchboardConsoleOptions Options, ConsoleRebuilds Rebuilds, IReadOnlyList<(string Name, Lazy<IAuditLog> Log)> OtherAuditLogs);
 
 /// <summary>An endpoint with what its broker reports about its queue.</summary>
 internal sealed record EndpointRow(EndpointStatus Endpoint, Reading<QueueStatistics?> Queue, Reading<long> DeadLetters);

@@ -37,7 +37,8 @@ public static class SwitchboardConsoleEndpointRouteBuilderExtensions
         var rebuilds = new ConsoleRebuilds(services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILogger<ConsoleRebuilds>>());
         var console = endpoints.MapGroup(prefix);
         console.AddEndpointFilter(new ConsoleAccess(loopbackOnly: options.AuthorizationPolicy is null));
-        console.WithMetadata(new ConsoleSetup(options, rebuilds));
+        var otherLogs = options.AuditLogs.Select(l => (l.Name, new Lazy<Switchboard.Auditing.IAuditLog>(() => l.Create(services)))).ToList();
+        console.WithMetadata(new ConsoleSetup(options, rebuilds, otherLogs));
         if (options.AuthorizationPolicy is { } policy)
         {
             console.RequireAuthorization(policy);

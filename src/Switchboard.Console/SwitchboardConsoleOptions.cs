@@ -24,7 +24,9 @@ public sealed class SwitchboardConsoleOptions
 
     /// <summary>
     /// Another audit log the flow view reads besides this application's own (<see cref="IAuditLog"/>): in a distributed
-    /// deployment, each service's store, so one view shows a conversation across every service.
+    /// deployment, each service's store, so one view shows a conversation across every service. <paramref name="create"/>
+    /// runs once, at the first flow shown, with the application's services; the log's owner (e.g. a singleton store)
+    /// disposes it.
     /// </summary>
     public SwitchboardConsoleOptions AddAuditLog(string name, Func<IServiceProvider, IAuditLog> create)
     {

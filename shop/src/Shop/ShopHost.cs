@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Contracts;
+using Shop.Http;
 using Shop.Infrastructure;
 using Shop.Invariants;
 using Shop.ServiceDefaults;
@@ -82,8 +83,32 @@ public static class ShopHost
 
         app.MapShopHealth(options);
         app.MapShopFlows();
+        app.MapSwitchboardConsole("/switchboard", o =>
+        {
+            o.AuthorizationPolicy = ShopPolicies.Operator;
+            o.Title = "Shop · Switchboard";
+            foreach (var (name, log) in OtherServicesAuditLogs(options, app.Services))
+            {
+                o.AddAuditLog(name, _ => log);
+            }
+        });
         app.MapShopReadiness();
         return app;
+    }
+
+    /// <summary>
+    /// In the distributed mode on PostgreSQL, each other service's audit log (its own schema), so this process's console
+    /// shows a conversation across all of them; the stores are the container's, which disposes them.
+    /// </summary>
+    private static IEnumerable<(string Schema, Switchboard.Auditing.IAuditLog Log)> OtherServicesAuditLogs(ShopHostOptions options, IServiceProvider services)
+    {
+        if (options.Store != ShopStore.Postgres || options.Services.Count != 1)
+        {
+            return [];
+        }
+
+        return ShopServices.Names.Where(n => n != options.Services[0]).Select(n => "shop_" + n)
+            .Select(schema => (schema, services.GetRequiredKeyedService<PostgreSqlMessageStore>(schema).AuditLog));
     }
 
     private static ShopDatabase Database(ShopHostOptions options)
@@ -122,6 +147,15 @@ public static class ShopHost
             var connection = new Npgsql.NpgsqlConnectionStringBuilder(Required(options.Postgres, "--postgres")) { NoResetOnClose = true }.ToString();
             var schema = Schema(options);
             bus.UsePostgreSqlStore(connection, o => o.Schema = schema);
+            if (options.Services.Count == 1)
+            {
+                // The other services' stores, read by the console's flow view only: never initialized from here.
+                foreach (var other in ShopServices.Names.Where(n => n != options.Services[0]))
+                {
+                    bus.Services.AddKeyedSingleton("shop_" + other, (_, key) => new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connection, Schema = (string)key! }));
+                }
+            }
+
             if (options.Services.Contains("order"))
             {
                 // Only Order is event-sourced; elsewhere the event store's two pools would be opened for its migrations only.

@@ -69,6 +69,12 @@ public sealed record ShopHostOptions
     /// <summary>The mail server through which the Notification service also emails each notification; null: the mailbox only.</summary>
     public SmtpOptions? Smtp { get; init; }
 
+    /// <summary>
+    /// The Notification endpoint's retries; null: its default (<see cref="Infrastructure.ShopEndpointOptions.UntilEarlierEventArrives"/>,
+    /// about two minutes before a notification whose mail server stays down is dead-lettered).
+    /// </summary>
+    public Switchboard.Retries.RetryPolicy? NotificationRetry { get; init; }
+
     /// <summary>The SQLite file of the embedded default.</summary>
     public string SqlitePath => Path.Combine(DataDirectory, "shop.db");
 

@@ -22,7 +22,7 @@ public static class ShopServices
         ["payment"] = ((bus, db, o) => AddPayment(bus, db, o), null),
         ["inventory"] = ((bus, db, o) => bus.AddInventoryService(db, Sized(new InventoryOptions(), o)), routes => routes.MapInventoryApi()),
         ["shipping"] = ((bus, db, o) => bus.AddShippingService(db, Sized(new ShippingOptions(), o)), null),
-        ["notification"] = ((bus, db, o) => bus.AddNotificationService(db, Sized(new NotificationOptions { Smtp = o.Smtp }, o)), routes => routes.MapNotificationApi()),
+        ["notification"] = ((bus, db, o) => bus.AddNotificationService(db, Sized(o.NotificationRetry is { } retry ? new NotificationOptions { Smtp = o.Smtp, Retry = retry } : new NotificationOptions { Smtp = o.Smtp }, o)), routes => routes.MapNotificationApi()),
         ["analytics"] = ((bus, db, o) => bus.AddAnalyticsService(db, Sized(new AnalyticsOptions(), o)), routes => routes.MapAnalyticsApi()),
     };
 
