@@ -29,7 +29,7 @@ internal static class ConsolePages
             Act(http, prefix, "dead-letters", async (view, form) =>
             {
                 var all = form["all"] == "true";
-                var ids = Ids(form);
+                var ids = all ? [] : Ids(form);
                 if ((all || ids.Length > 1) && !Confirmed(form))
                 {
                     return Confirm(view, form, $"Send {(all ? "every dead letter" : $"{ids.Length} dead letters")} of {endpoint} back to its queue?", "Re-drive");
@@ -113,7 +113,7 @@ internal static class ConsolePages
                 + $"<td class=\"num\">{Figure(row.Queue, q => q is null ? "no queue" : E(q.Ready))}</td><td class=\"num\">{E(counts.InFlight)}</td>"
                 + $"<td class=\"num\">{E(e.Concurrency)} / {Figure(row.Queue, q => q?.Consumers is { } c ? E(c) : "<span class=\"unavailable\" title=\"the transport does not report consumers\">unavailable</span>")}</td>"
                 + $"<td class=\"num\">{E(counts.HandledLastMinute)}</td><td class=\"num\">{E(counts.FailedLastMinute)}</td><td class=\"num\">{E(counts.DeadLetteredLastMinute)}</td>"
-                + $"<td class=\"num\">{E(counts.Handled)}</td><td class=\"num\">{deadLetters}</td><td class=\"muted\">{E(string.Join(", ", e.MessageTypes))}</td></tr>");
+                + $"<td class=\"num\">{E(counts.Handled)}</td><td class=\"num\">{deadLetters}</td><td class=\"muted\"><details><summary>{e.MessageTypes.Count} type(s)</summary>{E(string.Join(", ", e.MessageTypes))}</details></td></tr>");
         }
 
         return html.Line("</tbody></table><p class=\"muted\">Counts are this process's since it started; ready and consumers are the broker's.</p>").ToString();
@@ -339,7 +339,7 @@ internal static class ConsolePages
         {
             var css = r.Outcome switch { AuditOutcome.DeadLettered => "bad", AuditOutcome.Retrying => "warn", _ => "good" };
             html.Line($"<tr><td>{E(r.FinishedAt)}</td><td class=\"mono\">{E(r.MessageType)}</td><td class=\"mono\">{E(r.Endpoint)}</td><td>{E(r.Service)} <span class=\"muted\">{E(r.Instance)}</span></td>"
-                + $"<td><span class=\"tag {css}\">{E(AuditOutcomeNames.Of(r.Outcome))}</span></td><td class=\"num\">{E(r.Attempts)}</td><td>{E(r.Reason)} {E(r.ExceptionMessage)}</td></tr>");
+                + $"<td><span class=\"tag {css}\">{E(AuditOutcomeNames.Of(r.Outcome))}</span></td><td class=\"num\">{E(r.Attempts)}</td><td>{E(r.Reason)}{(r.ExceptionMessage is { } message ? ": " + E(message) : "")}</td></tr>");
         }
 
         return html.Line("</tbody></table>").ToString();
