@@ -35,9 +35,19 @@ rabbitmq_start=$!
   exec bash "$postgresql" start >"$results/postgresql-start.out" 2>"$results/postgresql-start.log" </dev/null
 ) &
 postgresql_start=$!
+# Chromium for the browser tests: installed (when missing) once RabbitMQ's install is over, for the same reason.
+chromium="scripts/services/chromium.sh"
+(
+  if [ ! -x /usr/bin/chromium ]; then
+    while [ ! -e "$results/rabbitmq-start.done" ] && kill -0 "$rabbitmq_start" 2>/dev/null; do sleep 1; done
+  fi
+  exec bash "$chromium" install >"$results/chromium-install.out" 2>"$results/chromium-install.log" </dev/null
+) &
+chromium_install=$!
 stop_services() {
   wait "$rabbitmq_start" 2>/dev/null || true
   wait "$postgresql_start" 2>/dev/null || true
+  wait "$chromium_install" 2>/dev/null || true
   bash "$rabbitmq" stop </dev/null >&2 || echo "warning: RabbitMQ did not stop cleanly" >&2
   bash "$postgresql" stop </dev/null >&2 || echo "warning: PostgreSQL did not stop cleanly" >&2
 }
@@ -71,6 +81,16 @@ if wait "$postgresql_start"; then
 else
   cat "$results/postgresql-start.log" >&2
   no_test_ran "the PostgreSQL server for the tests did not start"
+fi
+
+if wait "$chromium_install"; then
+  cat "$results/chromium-install.log" >&2
+  # shellcheck source=/dev/null
+  source "$(tail -n 1 "$results/chromium-install.out")"
+  export SWITCHBOARD_CHROMIUM
+else
+  cat "$results/chromium-install.log" >&2
+  no_test_ran "Chromium for the browser tests could not be installed"
 fi
 
 set +e

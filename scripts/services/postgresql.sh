@@ -28,6 +28,8 @@
 # Environment: SWITCHBOARD_POSTGRES_DIR (the cluster's directory; default under $TMPDIR, one per checkout and
 # user), SWITCHBOARD_POSTGRES_START_TIMEOUT (seconds, default 60).
 set -euo pipefail
+# shellcheck source=apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 checkout_id=$(printf '%s' "$repo" | cksum | cut -d' ' -f1)
@@ -104,26 +106,6 @@ find_bin_dir() {
   dir=$(dirname "$(readlink -f "$candidate")")
   [ -x "$dir/postgres" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/psql" ] || return 1
   printf '%s' "$dir"
-}
-
-# apt-get with the locks' timeout; apt-get itself does not wait for the lists and archives locks (only for
-# dpkg's), so a lock held by another apt-get is retried until the same timeout.
-apt_get() {
-  local deadline=$((SECONDS + 300)) out
-  out=$(mktemp)
-  while true; do
-    if apt-get -q -o DPkg::Lock::Timeout=300 "$@" </dev/null 2>&1 | tee "$out" >&2; then
-      rm -f "$out"
-      return 0
-    fi
-    if grep -q 'Could not get lock' "$out" && [ "$SECONDS" -lt "$deadline" ]; then
-      log "apt is busy; trying again in 5 s"
-      sleep 5
-      continue
-    fi
-    rm -f "$out"
-    return 1
-  done
 }
 
 ensure_installed() {
