@@ -8,8 +8,10 @@ using Switchboard.Transport;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// <c>switchboard</c>: the admin CLI. <c>flow</c>, <c>dlq list|show|redrive|delete|purge</c>, <c>outbox list|release</c>
-/// on a SQLite file (<c>--sqlite</c>) or on RabbitMQ (<c>--rabbitmq</c>) and PostgreSQL (<c>--postgres</c>, <c>--schema</c>).
+/// <c>switchboard</c>: the admin CLI. <c>flow</c>, <c>dlq list|show|redrive|delete|purge</c>, <c>outbox list|release</c>,
+/// <c>projections status</c> on a SQLite file (<c>--sqlite</c>), on RabbitMQ (<c>--rabbitmq</c>) and PostgreSQL
+/// (<c>--postgres</c>, <c>--schema</c>), or through a running application's console (<c>--console</c>), which alone
+/// also gives <c>endpoints</c>, <c>sagas list|show</c> and <c>projections rebuild</c>.
 /// Exit codes: 0 done, 1 failed or not found (one line on standard error), 2 a usage error (nothing changed).
 /// </summary>
 internal static class AdminCli
@@ -30,13 +32,15 @@ internal static class AdminCli
         // Tables as wide as a terminal allows; when written to a file or a pipe, wide enough not to fold ids.
         console.Profile.Width = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? Console.WindowWidth : 240;
         var context = new CliContext(options, console, output, error);
-        var root = new RootCommand("switchboard: Switchboard's admin CLI. Dead letters, the outbox and the flow of one conversation, on a SQLite file (--sqlite) or on RabbitMQ (--rabbitmq) and PostgreSQL (--postgres, --schema).")
+        var root = new RootCommand("switchboard: Switchboard's admin CLI. Endpoints, dead letters, the outbox, sagas, projections and the flow of one conversation, on a SQLite file (--sqlite), on RabbitMQ (--rabbitmq) and PostgreSQL (--postgres, --schema), or through a running application's console (--console).")
         {
-            options.Sqlite, options.RabbitMq, options.Postgres, options.Schema, options.Json,
+            options.Sqlite, options.RabbitMq, options.Postgres, options.Schema, options.Console, options.Token, options.Json,
+            EndpointsCommand.Create(context),
             FlowCommand.Create(context),
             DeadLetterCommands.Create(context),
             OutboxCommands.Create(context),
             ProjectionCommands.Create(context),
+            SagaCommands.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)
@@ -73,7 +77,7 @@ internal static class AdminCli
                 return await work(backend).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is CliException or NpgsqlException or BrokerUnreachableException or OperationInterruptedException or TransportUnavailableException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is CliException or HttpRequestException or NpgsqlException or BrokerUnreachableException or OperationInterruptedException or TransportUnavailableException or IOException or Microsoft.Data.Sqlite.SqliteException)
         {
             await context.Error.WriteLineAsync("switchboard: " + e.Message).ConfigureAwait(false);
             return Failed;
@@ -85,6 +89,12 @@ internal static class AdminCli
             return Failed;
         }
     }
+
+    /// <summary>Runs a command that only a running application can answer: it needs <c>--console</c>.</summary>
+    public static Task<int> WithConsoleAsync(CliContext context, ParseResult result, string what, Func<ConsoleApiClient, Task<int>> work, CancellationToken cancellationToken) =>
+        WithBackendAsync(context, result, async backend => backend.Console is { } console
+            ? await work(console).ConfigureAwait(false)
+            : await RefuseAsync(context, $"{what} only a running application knows: give --console URL").ConfigureAwait(false), cancellationToken);
 
     /// <summary>A usage error: one line, exit code 2, nothing done.</summary>
     public static async Task<int> RefuseAsync(CliContext context, string message)

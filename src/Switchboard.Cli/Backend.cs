@@ -12,12 +12,13 @@ namespace Switchboard.Cli;
 
 /// <summary>
 /// What the CLI talks to, from its connection options: a SQLite file (transport and store in one file, the embedded
-/// default), or RabbitMQ for dead letters and PostgreSQL store schemas for the outbox and the audit log. Nothing is
-/// created: a missing file or schema is an error, never a new empty one.
+/// default), RabbitMQ for dead letters and PostgreSQL store schemas for the outbox and the audit log, or a running
+/// application's console API. Nothing is created: a missing file or schema is an error, never a new empty one.
 /// </summary>
 internal sealed class Backend : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<IDisposable> _disposables = [];
 
     private Backend()
     {
@@ -26,11 +27,14 @@ internal sealed class Backend : IAsyncDisposable
     /// <summary>The dead letters of the transport; null when no transport was named.</summary>
     public IDeadLetterQueue? DeadLetters { get; private set; }
 
-    /// <summary>Each store's name (file or schema) with its audit log.</summary>
-    public List<(string Name, IAuditLog Log)> AuditLogs { get; } = [];
+    /// <summary>Each store's name (file or schema) with its audit log; or the console, which reads every log it knows.</summary>
+    public List<(string Name, IConversationSource Log)> AuditLogs { get; } = [];
 
-    /// <summary>Each store's name with its outbox.</summary>
-    public List<(string Name, IOutboxStore Outbox)> Outboxes { get; } = [];
+    /// <summary>Each store's name with its outbox; or the console's application's.</summary>
+    public List<(string Name, IOutboxAccess Outbox)> Outboxes { get; } = [];
+
+    /// <summary>The running application's console API, with <c>--console</c>: what only the application knows (its endpoints, sagas, projections).</summary>
+    public ConsoleApiClient? Console { get; private set; }
 
     /// <summary>Each event store's name with its reader and its subscriptions' and projections' checkpoints.</summary>
     public List<(string Name, IEventStoreReader Events, ICheckpointStore Checkpoints)> EventStores { get; } = [];
@@ -54,8 +58,8 @@ internal sealed class Backend : IAsyncDisposable
                 backend._owned.Add(store);
                 await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
                 backend.DeadLetters = transport.DeadLetters;
-                backend.AuditLogs.Add((path, store.AuditLog));
-                backend.Outboxes.Add((path, store.Outbox));
+                backend.AuditLogs.Add((path, new AuditLogSource(store.AuditLog)));
+                backend.Outboxes.Add((path, new StoreOutbox(store.Outbox)));
                 var events = new SqliteEventStore(transport);
                 backend._owned.Add(events);
                 await events.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -77,12 +81,22 @@ internal sealed class Backend : IAsyncDisposable
                     // Not initialized: the CLI reads and changes an existing store, it never creates or migrates one.
                     var store = new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema });
                     backend._owned.Add(store);
-                    backend.AuditLogs.Add((schema, store.AuditLog));
-                    backend.Outboxes.Add((schema, store.Outbox));
+                    backend.AuditLogs.Add((schema, new AuditLogSource(store.AuditLog)));
+                    backend.Outboxes.Add((schema, new StoreOutbox(store.Outbox)));
                     var events = new PostgreSqlEventStore(new PostgreSqlEventStoreOptions { ConnectionString = connectionString, Schema = schema, ListenForAppends = false });
                     backend._owned.Add(events);
                     backend.EventStores.Add((schema, events, events));
                 }
+            }
+
+            if (connection.Console is { } console)
+            {
+                var client = new ConsoleApiClient(console, connection.Token);
+                backend._disposables.Add(client);
+                backend.Console = client;
+                backend.DeadLetters = new ConsoleDeadLetterQueue(client);
+                backend.AuditLogs.Add((client.Name, new ConsoleFlowSource(client)));
+                backend.Outboxes.Add((client.Name, new ConsoleOutbox(client)));
             }
 
             return backend;
@@ -100,11 +114,16 @@ internal sealed class Backend : IAsyncDisposable
         {
             await owned.DisposeAsync().ConfigureAwait(false);
         }
+
+        foreach (var disposable in _disposables)
+        {
+            disposable.Dispose();
+        }
     }
 }
 
 /// <summary>The connection options as given.</summary>
-internal sealed record Connection(string? Sqlite, Uri? RabbitMq, string? Postgres, IReadOnlyList<string> Schemas);
+internal sealed record Connection(string? Sqlite, Uri? RabbitMq, string? Postgres, IReadOnlyList<string> Schemas, Uri? Console = null, string? Token = null);
 
 /// <summary>A failure the CLI explains in one line (exit code 1).</summary>
 internal sealed class CliException(string message) : Exception(message);

@@ -13,6 +13,10 @@ internal sealed class CliOptions
 
     public Option<string[]> Schema { get; } = new("--schema") { Description = "A PostgreSQL store schema (repeatable: a flow reads them all); default switchboard", Recursive = true, AllowMultipleArgumentsPerToken = true };
 
+    public Option<string?> Console { get; } = new("--console") { Description = "A running application's Switchboard console (e.g. http://127.0.0.1:5080/switchboard): everything through its API", Recursive = true };
+
+    public Option<string?> Token { get; } = new("--token") { Description = "The bearer token the console wants (default: SWITCHBOARD_CONSOLE_TOKEN)", Recursive = true };
+
     public Option<bool> Json { get; } = new("--json") { Description = "Write JSON instead of tables, for scripts", Recursive = true };
 
     /// <summary>The connection the options name.</summary>
@@ -34,9 +38,30 @@ internal sealed class CliOptions
             throw new CliException($"--rabbitmq '{rabbitMqText}' is not an amqp:// or amqps:// URI");
         }
 
+        var consoleText = result.GetValue(Console);
+        Uri? console = null;
+        if (consoleText is not null && (!Uri.TryCreate(consoleText, UriKind.Absolute, out console) || console.Scheme is not ("http" or "https")))
+        {
+            throw new CliException($"--console '{consoleText}' is not an http:// or https:// address");
+        }
+
+        if (result.GetValue(Token) is not null && console is null)
+        {
+            throw new CliException("--token is for --console");
+        }
+
+        var token = result.GetValue(Token) ?? Environment.GetEnvironmentVariable("SWITCHBOARD_CONSOLE_TOKEN");
+
+        if (console is not null)
+        {
+            return sqlite is null && rabbitMq is null && postgres is null
+                ? new Connection(null, null, null, [], console, token is { Length: > 0 } ? token : null)
+                : throw new CliException("--console reaches everything through the application: give it alone");
+        }
+
         if (sqlite is null && rabbitMq is null && postgres is null)
         {
-            throw new CliException("say where: --sqlite FILE, or --rabbitmq URI and/or --postgres CONNECTION [--schema NAME ...]");
+            throw new CliException("say where: --sqlite FILE, --rabbitmq URI and/or --postgres CONNECTION [--schema NAME ...], or --console URL");
         }
 
         if (sqlite is not null && (rabbitMq is not null || postgres is not null))

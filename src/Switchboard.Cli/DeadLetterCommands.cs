@@ -258,7 +258,7 @@ internal static class DeadLetterCommands
     private static Task<int> WithDeadLettersAsync(CliContext context, ParseResult result, Func<IDeadLetterQueue, Task<int>> work, CancellationToken cancellationToken) =>
         AdminCli.WithBackendAsync(context, result, backend => backend.DeadLetters is { } deadLetters
             ? work(deadLetters)
-            : AdminCli.RefuseAsync(context, "dead letters live in the transport: give --sqlite FILE or --rabbitmq URI"), cancellationToken);
+            : AdminCli.RefuseAsync(context, "dead letters live in the transport: give --sqlite FILE, --rabbitmq URI or --console URL"), cancellationToken);
 
     private static object Summary(DeadLetter letter) => new
     {

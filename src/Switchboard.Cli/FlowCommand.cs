@@ -29,7 +29,7 @@ internal static class FlowCommand
 
             if (backend.AuditLogs.Count == 0)
             {
-                return await AdminCli.RefuseAsync(context, "flow reads audit logs: give --sqlite FILE or --postgres CONNECTION").ConfigureAwait(false);
+                return await AdminCli.RefuseAsync(context, "flow reads audit logs: give --sqlite FILE, --postgres CONNECTION or --console URL").ConfigureAwait(false);
             }
 
             var records = new List<AuditRecord>();

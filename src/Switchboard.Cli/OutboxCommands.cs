@@ -116,5 +116,5 @@ internal static class OutboxCommands
     private static Task<int> WithOutboxesAsync(CliContext context, ParseResult result, Func<Backend, Task<int>> work, CancellationToken cancellationToken) =>
         AdminCli.WithBackendAsync(context, result, backend => backend.Outboxes.Count > 0
             ? work(backend)
-            : AdminCli.RefuseAsync(context, "the outbox lives in the store: give --sqlite FILE or --postgres CONNECTION"), cancellationToken);
+            : AdminCli.RefuseAsync(context, "the outbox lives in the store: give --sqlite FILE, --postgres CONNECTION or --console URL"), cancellationToken);
 }

@@ -13,10 +13,10 @@ internal static class ConsoleApi
         api.MapGet("/endpoints", (ConsoleBackend backend, CancellationToken ct) =>
             Answer(async () => Results.Ok((await backend.ListEndpointsAsync(ct).ConfigureAwait(false)).Select(ConsoleJson.Endpoint))));
 
-        api.MapGet("/dead-letters", (ConsoleBackend backend, string? endpoint, string? type, string? exception, string? take, CancellationToken ct) =>
+        api.MapGet("/dead-letters", (ConsoleBackend backend, string? endpoint, string? type, string? exception, string? skip, string? take, CancellationToken ct) =>
             Answer(async () =>
             {
-                var list = await backend.ListDeadLettersAsync(endpoint, type, exception, Number(take, "take"), ct).ConfigureAwait(false);
+                var list = await backend.ListDeadLettersAsync(endpoint, type, exception, Number(skip, "skip"), Number(take, "take"), ct).ConfigureAwait(false);
                 return Results.Ok(new { total = list.Total, items = list.Items.Select(ConsoleJson.DeadLetterSummary) });
             }));
         api.MapGet("/dead-letters/{endpoint}/{id}", (ConsoleBackend backend, string endpoint, string id, CancellationToken ct) =>

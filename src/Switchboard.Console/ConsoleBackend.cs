@@ -49,7 +49,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
         return rows;
     }
 
-    public async Task<DeadLetterList> ListDeadLettersAsync(string? endpoint, string? type, string? exception, int? take, CancellationToken cancellationToken)
+    public async Task<DeadLetterList> ListDeadLettersAsync(string? endpoint, string? type, string? exception, int? skip, int? take, CancellationToken cancellationToken)
     {
         var queues = endpoint is { Length: > 0 } ? [RequireEndpoint(endpoint)] : Endpoints.Select(e => e.Queue).ToList();
         CheckFilter(type, "type");
@@ -60,15 +60,21 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
             throw ConsoleProblem.BadRequest($"take must be between 1 and {MaxTake}.");
         }
 
+        var skipped = skip ?? 0;
+        if (skipped < 0 || skipped > Options.DeadLetterScanLimit)
+        {
+            throw ConsoleProblem.BadRequest($"skip must be between 0 and {Options.DeadLetterScanLimit}.");
+        }
+
         var deadLetters = DeadLetterQueue;
         var found = new List<DeadLetter>();
         var total = 0L;
         foreach (var queue in queues)
         {
             total += await deadLetters.CountAsync(queue, cancellationToken).ConfigureAwait(false);
-            for (var skip = 0; skip < Options.DeadLetterScanLimit && found.Count < limit; skip += 100)
+            for (var offset = 0; offset < Options.DeadLetterScanLimit && found.Count < skipped + limit; offset += 100)
             {
-                var page = await deadLetters.ListAsync(queue, skip, Math.Min(100, Options.DeadLetterScanLimit - skip), cancellationToken).ConfigureAwait(false);
+                var page = await deadLetters.ListAsync(queue, offset, Math.Min(100, Options.DeadLetterScanLimit - offset), cancellationToken).ConfigureAwait(false);
                 found.AddRange(page.Where(d => Matches(d.Envelope.MessageType, type) && Matches($"{d.ExceptionType} {d.ExceptionMessage} {d.Reason}", exception)));
                 if (page.Count < 100)
                 {
@@ -77,7 +83,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
             }
         }
 
-        return new DeadLetterList([.. found.Take(limit)], total);
+        return new DeadLetterList([.. found.Skip(skipped).Take(limit)], total);
     }
 
     public async Task<DeadLetter> GetDeadLetterAsync(string endpoint, string id, CancellationToken cancellationToken)

@@ -121,7 +121,7 @@ internal static class ConsolePages
 
     private static async Task<string> DeadLettersAsync(PageView view, ConsoleBackend backend, string? endpoint, string? type, string? exception)
     {
-        var list = await backend.ListDeadLettersAsync(endpoint, type, exception, ConsoleBackend.MaxTake, view.Http.RequestAborted).ConfigureAwait(false);
+        var list = await backend.ListDeadLettersAsync(endpoint, type, exception, 0, ConsoleBackend.MaxTake, view.Http.RequestAborted).ConfigureAwait(false);
         var html = new Html();
         var options = string.Concat(backend.Endpoints.Select(e => $"<option value=\"{E(e.Queue)}\"{(e.Queue == endpoint ? " selected" : "")}>{E(e.Queue)}</option>"));
         html.Line($"<form class=\"filters\" method=\"get\" action=\"{view.Link("/dead-letters")}\">"

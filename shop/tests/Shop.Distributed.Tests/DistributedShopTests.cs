@@ -236,6 +236,32 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         var traces = deliveries.Select(d => d.TraceParent?.Split('-')[1]).Distinct().ToList();
         Assert.True(traces.Count == 1 && traces[0] is not null, $"Order {completed}'s messages carry {traces.Count} trace ids: {string.Join(", ", traces)}.");
 
+        // The console of one Order process shows that conversation whole: its flow view reads every service's schema.
+        var order = orders[0];
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/switchboard/api/flows/{completed}") { Headers = { Authorization = new("Bearer", tokens.ForOperator()) } })
+        {
+            using var answer = await order.Http.SendAsync(request);
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.IsSuccessStatusCode, $"{order.Name}: GET /switchboard/api/flows/{completed} answered {(int)answer.StatusCode}: {body}");
+            var flow = JsonSerializer.Deserialize<JsonElement>(body);
+            Assert.Empty(flow.GetProperty("unavailableLogs").EnumerateArray());
+            Assert.Equal(["analytics", "inventory", "notification", "order", "payment", "shipping"], flow.GetProperty("timeline").EnumerateArray().Select(r => r.GetProperty("service").GetString()!).Distinct().Order(StringComparer.Ordinal));
+            Assert.Single(flow.GetProperty("tree").EnumerateArray(), n => n.GetProperty("depth").GetInt32() == 0);
+        }
+
+        // A Payment process's console: its endpoint, with the broker's count of consumers (one per Payment process).
+        var payment = _shop.Instances.First(p => p.Service == "payment");
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/switchboard/api/endpoints") { Headers = { Authorization = new("Bearer", tokens.ForOperator()) } })
+        {
+            using var answer = await payment.Http.SendAsync(request);
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.IsSuccessStatusCode, $"{payment.Name}: GET /switchboard/api/endpoints answered {(int)answer.StatusCode}: {body}");
+            var endpoint = Assert.Single(JsonSerializer.Deserialize<JsonElement>(body).EnumerateArray(), e => e.GetProperty("queue").GetString() == "payment");
+            Assert.Equal(_shop.Instances.Count(p => p.Service == "payment"), endpoint.GetProperty("consumers").GetInt32());
+            Assert.Equal(0, endpoint.GetProperty("deadLetters").GetInt64());
+            Assert.True(endpoint.GetProperty("running").GetBoolean());
+        }
+
         // A graceful stop, as on Ctrl+C: the AppHost stops every process, the launcher exits 0, nothing listens any more,
         // and no service is still connected to the broker.
         var exitCode = await _shop.StopAsync(TimeSpan.FromSeconds(90));

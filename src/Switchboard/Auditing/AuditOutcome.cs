@@ -10,6 +10,16 @@ public static class AuditOutcomeNames
         AuditOutcome.Retrying => "retrying",
         _ => "dead-lettered",
     };
+
+    /// <summary>The outcome named <paramref name="name"/> (as <see cref="Of"/> writes it).</summary>
+    /// <exception cref="FormatException">No outcome has that name.</exception>
+    public static AuditOutcome Parse(string? name) => name switch
+    {
+        "handled" => AuditOutcome.Handled,
+        "retrying" => AuditOutcome.Retrying,
+        "dead-lettered" => AuditOutcome.DeadLettered,
+        _ => throw new FormatException($"'{name}' is not an audit outcome (handled, retrying, dead-lettered)."),
+    };
 }
 
 /// <summary>How one delivery of a message to an endpoint ended.</summary>
