@@ -14,6 +14,8 @@ public sealed class RabbitMqRetryAndDeadLetter : RetryAndDeadLetterSuite<RabbitM
 
 public sealed class RabbitMqDeadLetterManagement : DeadLetterManagementSuite<RabbitMqTransportFactory>;
 
+public sealed class RabbitMqQueueStatistics : QueueStatisticsSuite<RabbitMqTransportFactory>;
+
 public sealed class RabbitMqDelayedDelivery : DelayedDeliverySuite<RabbitMqTransportFactory>;
 
 public sealed class RabbitMqHeaders : HeadersSuite<RabbitMqTransportFactory>;

@@ -14,6 +14,8 @@ public sealed class SqliteRetryAndDeadLetter : RetryAndDeadLetterSuite<SqliteTra
 
 public sealed class SqliteDeadLetterManagement : DeadLetterManagementSuite<SqliteTransportFactory>;
 
+public sealed class SqliteQueueStatistics : QueueStatisticsSuite<SqliteTransportFactory>;
+
 public sealed class SqliteDelayedDelivery : DelayedDeliverySuite<SqliteTransportFactory>;
 
 public sealed class SqliteHeaders : HeadersSuite<SqliteTransportFactory>;

@@ -14,6 +14,8 @@ public sealed class InMemoryRetryAndDeadLetter : RetryAndDeadLetterSuite<InMemor
 
 public sealed class InMemoryDeadLetterManagement : DeadLetterManagementSuite<InMemoryTransportFactory>;
 
+public sealed class InMemoryQueueStatistics : QueueStatisticsSuite<InMemoryTransportFactory>;
+
 public sealed class InMemoryDelayedDelivery : DelayedDeliverySuite<InMemoryTransportFactory>;
 
 public sealed class InMemoryHeaders : HeadersSuite<InMemoryTransportFactory>;

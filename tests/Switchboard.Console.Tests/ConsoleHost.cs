@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
+using Switchboard.InMemory;
+using Switchboard.Retries;
+using Switchboard.Testing.Harness;
+using Switchboard.Testing.Stores;
+using Switchboard.Transport;
+
+namespace Switchboard.Console.Tests;
+
+/// <summary>
+/// A web application with a bus on the in-memory transport and store, audited, and the console mounted without a
+/// policy (loopback only): <c>orders</c> handles <see cref="TestCommand"/> and dead-letters those whose text holds
+/// "fail"; <c>counters</c> runs <see cref="CounterSaga"/>. A request with <see cref="RemoteHeader"/> looks as if it came
+/// from that address.
+/// </summary>
+internal sealed class ConsoleHost : IAsyncDisposable
+{
+    public const string Orders = "orders";
+    public const string Counters = "counters";
+    public const string CounterSagaName = "counter";
+    public const string RemoteHeader = "x-test-remote-address";
+
+    private readonly WebApplication _app;
+
+    private ConsoleHost(WebApplication app, HttpClient http)
+    {
+        _app = app;
+        Http = http;
+    }
+
+    public HttpClient Http { get; }
+
+    public IBus Bus => _app.Services.GetRequiredService<IBus>();
+
+    public IDeadLetterQueue DeadLetters => _app.Services.GetRequiredService<IDeadLetterQueue>();
+
+    public static async Task<ConsoleHost> StartAsync(bool withStore = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Critical);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(new MessageRecorder());
+        builder.Services.AddSingleton(new ConsumerName("console"));
+        builder.Services.AddSingleton(new StoreProbe());
+        builder.Services.AddSingleton(new HandlerBehavior
+        {
+            Before = (message, _, _) => message is TestCommand { Text: var text } && text.Contains("fail", StringComparison.Ordinal) ? throw new InvalidOperationException("declined: " + text) : ValueTask.CompletedTask,
+        });
+        builder.Services.AddSwitchboard(bus =>
+        {
+            bus.AddTestMessages().AddStoreTestMessages().UseInMemory(new InMemoryNetwork());
+            bus.Endpoint(Orders, e => e.Handle<TestCommand, RecordingHandler>().Retry(RetryPolicy.None));
+            if (withStore)
+            {
+                bus.UseInMemoryStore().UseAudit(o => o with { Service = "console-tests", MaxBodyBytes = 1024 });
+                bus.Endpoint(Counters, e => e.Saga<CounterSaga, CounterState>(CounterSagaName, s => s.StartedBy<CountTick>(m => m.Key)));
+            }
+        });
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers[RemoteHeader] is [{ } remote])
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            }
+
+            return next(context);
+        });
+        app.MapSwitchboardConsole();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new ConsoleHost(app, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    public async Task WaitForDeadLettersAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await DeadLetters.CountAsync(Orders) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{count} dead letters in {Orders}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
