@@ -193,6 +193,49 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task A_selection_is_redriven_from_the_page_after_a_confirmation_and_one_without_asking()
+    {
+        await using var host = await ConsoleHost.StartAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            await host.Bus.SendAsync(new TestCommand(i, "fail"), new SendOptions { Destination = ConsoleHost.Orders });
+        }
+
+        await host.WaitForDeadLettersAsync(3);
+        var letters = await host.DeadLetters.ListAsync(ConsoleHost.Orders);
+        var redrive = new Uri($"/switchboard/dead-letters/{ConsoleHost.Orders}/redrive", UriKind.Relative);
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = host.Http.BaseAddress };
+
+        // Two selected: the page asks first, carrying the selection, and nothing moves until it is confirmed.
+        using (var asked = await client.PostAsync(redrive, new FormUrlEncodedContent([new("id", letters[0].Id), new("id", letters[1].Id)])))
+        {
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+            var html = await asked.Content.ReadAsStringAsync();
+            Assert.Contains("2 dead letters of orders", html, StringComparison.Ordinal);
+            Assert.Contains($"value=\"{letters[1].Id}\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(3, await host.DeadLetters.CountAsync(ConsoleHost.Orders));
+        using (var confirmed = await client.PostAsync(redrive, new FormUrlEncodedContent([new("id", letters[0].Id), new("id", letters[1].Id), new("confirmed", "yes")])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        }
+
+        // They fail again (the handler still refuses them) and come back; meanwhile the third was never touched.
+        await host.WaitForDeadLettersAsync(3);
+        Assert.Contains(letters[2].Id, (await host.DeadLetters.ListAsync(ConsoleHost.Orders)).Select(l => l.Id));
+
+        // One, from its own page: no question asked.
+        using var one = await client.PostAsync(redrive, new FormUrlEncodedContent([new("id", letters[2].Id)]));
+        Assert.Equal(HttpStatusCode.Redirect, one.StatusCode);
+        Assert.Contains("1%20dead%20letter", one.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        using var none = await client.PostAsync(redrive, new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_store_the_outbox_and_the_flows_say_they_are_not_there()
     {
         await using var host = await ConsoleHost.StartAsync(withStore: false);
