@@ -62,36 +62,24 @@ no_test_ran() { # $1: what went wrong; its log has been printed
 
 dotnet build Switchboard.slnx -c Release -nologo -clp:ErrorsOnly || no_test_ran "the build failed"
 
-if wait "$rabbitmq_start"; then
-  cat "$results/rabbitmq-start.log" >&2
-  # shellcheck source=/dev/null
-  source "$(tail -n 1 "$results/rabbitmq-start.out")"
-  export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART \
-    SWITCHBOARD_RABBITMQ_TLS_URI SWITCHBOARD_RABBITMQ_CA SWITCHBOARD_RABBITMQ_CLIENT_CERT SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD
-else
-  cat "$results/rabbitmq-start.log" >&2
-  no_test_ran "the RabbitMQ node for the tests did not start"
-fi
-
-if wait "$postgresql_start"; then
-  cat "$results/postgresql-start.log" >&2
-  # shellcheck source=/dev/null
-  source "$(tail -n 1 "$results/postgresql-start.out")"
-  export SWITCHBOARD_POSTGRES_CONNECTION
-else
-  cat "$results/postgresql-start.log" >&2
-  no_test_ran "the PostgreSQL server for the tests did not start"
-fi
-
-if wait "$chromium_install"; then
-  cat "$results/chromium-install.log" >&2
-  # shellcheck source=/dev/null
-  source "$(tail -n 1 "$results/chromium-install.out")"
-  export SWITCHBOARD_CHROMIUM
-else
-  cat "$results/chromium-install.log" >&2
-  no_test_ran "Chromium for the browser tests could not be installed"
-fi
+# use_service PID NAME WHAT: waits for a background set-up job, prints its log, and sources the environment file whose
+# path its output ends with (the variables it exports reach the tests); no test runs when it failed.
+use_service() {
+  if wait "$1"; then
+    cat "$results/$2.log" >&2
+    # shellcheck source=/dev/null
+    source "$(tail -n 1 "$results/$2.out")"
+  else
+    cat "$results/$2.log" >&2
+    no_test_ran "$3"
+  fi
+}
+use_service "$rabbitmq_start" rabbitmq-start "the RabbitMQ node for the tests did not start"
+use_service "$postgresql_start" postgresql-start "the PostgreSQL server for the tests did not start"
+use_service "$chromium_install" chromium-install "Chromium for the browser tests could not be installed"
+export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART \
+  SWITCHBOARD_RABBITMQ_TLS_URI SWITCHBOARD_RABBITMQ_CA SWITCHBOARD_RABBITMQ_CLIENT_CERT SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD \
+  SWITCHBOARD_POSTGRES_CONNECTION SWITCHBOARD_CHROMIUM
 
 set +e
 dotnet test Switchboard.slnx -c Release --no-build -nologo \

@@ -54,43 +54,34 @@ internal static class ConsoleJson
         deadLettersUnavailable = row.DeadLetters.Unavailable,
     };
 
-    public static object DeadLetterSummary(DeadLetter d) => new
+    /// <summary>A dead letter as listed: its ids, why it is there, and its headers.</summary>
+    public static Dictionary<string, object?> DeadLetterSummary(DeadLetter d) => new()
     {
-        id = d.Id,
-        endpoint = d.Queue,
-        messageId = d.Envelope.MessageId,
-        messageType = d.Envelope.MessageType,
-        correlationId = d.Envelope.CorrelationId,
-        causationId = d.Envelope.CausationId,
-        sentAt = d.Envelope.SentAt,
-        headers = d.Envelope.Headers,
-        reason = d.Reason,
-        exceptionType = d.ExceptionType,
-        exceptionMessage = d.ExceptionMessage,
-        attempts = d.Attempts,
-        deadLetteredAt = d.DeadLetteredAt,
+        ["id"] = d.Id,
+        ["endpoint"] = d.Queue,
+        ["messageId"] = d.Envelope.MessageId,
+        ["messageType"] = d.Envelope.MessageType,
+        ["correlationId"] = d.Envelope.CorrelationId,
+        ["causationId"] = d.Envelope.CausationId,
+        ["sentAt"] = d.Envelope.SentAt,
+        ["reason"] = d.Reason,
+        ["exceptionType"] = d.ExceptionType,
+        ["exceptionMessage"] = d.ExceptionMessage,
+        ["attempts"] = d.Attempts,
+        ["deadLetteredAt"] = d.DeadLetteredAt,
+        ["headers"] = d.Envelope.Headers,
     };
 
-    public static object DeadLetterDetail(DeadLetter d) => new
+    /// <summary>One dead letter whole: the summary, its trace, stack trace and body.</summary>
+    public static Dictionary<string, object?> DeadLetterDetail(DeadLetter d)
     {
-        id = d.Id,
-        endpoint = d.Queue,
-        messageId = d.Envelope.MessageId,
-        messageType = d.Envelope.MessageType,
-        correlationId = d.Envelope.CorrelationId,
-        causationId = d.Envelope.CausationId,
-        traceParent = d.Envelope.TraceParent,
-        sentAt = d.Envelope.SentAt,
-        reason = d.Reason,
-        exceptionType = d.ExceptionType,
-        exceptionMessage = d.ExceptionMessage,
-        stackTrace = d.StackTrace,
-        attempts = d.Attempts,
-        deadLetteredAt = d.DeadLetteredAt,
-        headers = d.Envelope.Headers,
-        contentType = d.Envelope.ContentType,
-        body = BodyText(d.Envelope),
-    };
+        var detail = DeadLetterSummary(d);
+        detail["traceParent"] = d.Envelope.TraceParent;
+        detail["stackTrace"] = d.StackTrace;
+        detail["contentType"] = d.Envelope.ContentType;
+        detail["body"] = BodyText(d.Envelope);
+        return detail;
+    }
 
     public static object Outbox(OutboxView view) => new
     {

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Shop.Downstream.Tests;
 using Switchboard.Cli;
-using Switchboard.Retries;
 
 namespace Shop.EndToEnd.Tests;
 
@@ -17,11 +16,7 @@ public sealed class CliThroughConsoleTests
     {
         await using var smtp = FakeSmtpServer.Start();
         smtp.Refusing = true;
-        await using var shop = await ShopUnderTest.StartAsync(o => o with
-        {
-            Smtp = SmtpArguments.Parse($"127.0.0.1:{smtp.Port}", "Shop <orders@shop.test>", "none"),
-            NotificationRetry = new RetryPolicy { ImmediateRetries = 0, DelayedRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(250) },
-        });
+        await using var shop = await MailOutage.StartShopAsync(smtp);
         var id = await shop.PlaceAsync("grace", "tok_visa", new Line("SKU-0003", 1));
         await shop.WaitForTerminalAsync(id);
         string[] console = ["--console", new Uri(shop.Address, "/switchboard").ToString(), "--token", shop.Tokens.ForOperator("ops")];

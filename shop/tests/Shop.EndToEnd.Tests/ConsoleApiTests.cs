@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Shop.Downstream.Tests;
-using Switchboard.Retries;
 
 namespace Shop.EndToEnd.Tests;
 
@@ -48,12 +47,7 @@ public sealed class ConsoleApiTests
     {
         await using var smtp = FakeSmtpServer.Start();
         smtp.Refusing = true;
-        await using var shop = await ShopUnderTest.StartAsync(o => o with
-        {
-            Smtp = SmtpArguments.Parse($"127.0.0.1:{smtp.Port}", "Shop <orders@shop.test>", "none"),
-            // Enough retries for a later notification to wait for its order-created one when they are re-driven together.
-            NotificationRetry = new RetryPolicy { ImmediateRetries = 0, DelayedRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(250) },
-        });
+        await using var shop = await MailOutage.StartShopAsync(smtp);
         var id = await shop.PlaceAsync("grace", "tok_visa", new Line("SKU-0003", 1));
         Assert.Equal("completed", (await shop.WaitForTerminalAsync(id)).Status); // a notification's failure does not hold the order
 

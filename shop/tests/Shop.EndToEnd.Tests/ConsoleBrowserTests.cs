@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Shop.Downstream.Tests;
-using Switchboard.Retries;
 
 namespace Shop.EndToEnd.Tests;
 
@@ -22,11 +21,7 @@ public sealed partial class ConsoleBrowserTests
     {
         await using var smtp = FakeSmtpServer.Start();
         smtp.Refusing = true;
-        await using var shop = await ShopUnderTest.StartAsync(o => o with
-        {
-            Smtp = SmtpArguments.Parse($"127.0.0.1:{smtp.Port}", "Shop <orders@shop.test>", "none"),
-            NotificationRetry = new RetryPolicy { ImmediateRetries = 0, DelayedRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(250) },
-        });
+        await using var shop = await MailOutage.StartShopAsync(smtp);
         var first = await shop.PlaceAsync("grace", "tok_visa", new Line("SKU-0003", 1));
         var second = await shop.PlaceAsync("linus", "tok_visa", new Line("SKU-0001", 2));
         Assert.Equal("completed", (await shop.WaitForTerminalAsync(first)).Status);
