@@ -20,19 +20,33 @@ internal sealed class EndpointCounters(TimeProvider time)
     private long _deferred;
     private long _deadLettered;
 
-    /// <summary>Counts every delivery through <paramref name="pipeline"/> by how it was settled.</summary>
-    public ReceiveDelegate Around(ReceiveDelegate pipeline) => async context =>
+    /// <summary>
+    /// Counts every delivery through <paramref name="pipeline"/> by how it was settled. A delivery that goes back to its
+    /// queue unsettled (the endpoint is stopping) or whose pipeline threw is in flight while it runs and counts nothing.
+    /// </summary>
+    public ReceiveDelegate Around(ReceiveDelegate pipeline) => context =>
     {
         Interlocked.Increment(ref _inFlight);
+        ValueTask pending;
         try
         {
-            await pipeline(context).ConfigureAwait(false);
+            pending = pipeline(context);
         }
-        finally
+        catch
         {
             Interlocked.Decrement(ref _inFlight);
-            Count(context);
+            throw;
         }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            Interlocked.Decrement(ref _inFlight);
+            Count(context);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitThenCountAsync(pending, context);
     };
 
     public EndpointCounts Read()
@@ -55,8 +69,27 @@ internal sealed class EndpointCounters(TimeProvider time)
         }
     }
 
+    private async ValueTask AwaitThenCountAsync(ValueTask pending, ReceiveContext context)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
+        Count(context);
+    }
+
     private void Count(ReceiveContext context)
     {
+        if (context.Settlement == Settlement.Abandon)
+        {
+            return;
+        }
+
         var failed = context.Settlement == Settlement.Complete ? Math.Max(0, context.Attempts - 1) : context.Attempts;
         var slot = Slot();
         lock (_lock)
