@@ -32,7 +32,7 @@ internal static class ConsolePages
                 var ids = all ? [] : Ids(form);
                 if ((all || ids.Length > 1) && !Confirmed(form))
                 {
-                    return Confirm(view, form, $"Send {(all ? "every dead letter" : $"{ids.Length} dead letters")} of {endpoint} back to its queue?", "Re-drive");
+                    return Confirm(view, form, $"Send {(all ? "every dead letter" : $"{ids.Length} dead letters")} of {endpoint} back to its queue?", "Re-drive", $"/dead-letters?endpoint={U(endpoint)}");
                 }
 
                 var redriven = await backend.RedriveAsync(endpoint, all ? null : ids, http.RequestAborted).ConfigureAwait(false);
@@ -44,7 +44,7 @@ internal static class ConsolePages
                 var ids = Ids(form);
                 if (!Confirmed(form))
                 {
-                    return Confirm(view, form, $"Delete {ids.Length} dead letter(s) of {endpoint} for good?", "Delete", danger: true);
+                    return Confirm(view, form, $"Delete {ids.Length} dead letter(s) of {endpoint} for good?", "Delete", $"/dead-letters?endpoint={U(endpoint)}", danger: true);
                 }
 
                 var deleted = await backend.DeleteAsync(endpoint, ids, http.RequestAborted).ConfigureAwait(false);
@@ -55,7 +55,7 @@ internal static class ConsolePages
             {
                 if (!Confirmed(form))
                 {
-                    return Confirm(view, form, $"Delete every dead letter of {endpoint} for good? Type the endpoint's name to confirm.", "Purge", danger: true, typeToConfirm: true);
+                    return Confirm(view, form, $"Delete every dead letter of {endpoint} for good? Type the endpoint's name to confirm.", "Purge", $"/dead-letters?endpoint={U(endpoint)}", danger: true, typeToConfirm: true);
                 }
 
                 var purged = await backend.PurgeAsync(endpoint, form["confirm"], http.RequestAborted).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal static class ConsolePages
             {
                 if (!Confirmed(form))
                 {
-                    return Task.FromResult(Confirm(view, form, $"Rebuild projection {name} from the first event? Its read model keeps serving until the new one has caught up.", "Rebuild"));
+                    return Task.FromResult(Confirm(view, form, $"Rebuild projection {name} from the first event? Its read model keeps serving until the new one has caught up.", "Rebuild", "/projections"));
                 }
 
                 var started = backend.StartRebuild(name);
@@ -345,15 +345,14 @@ internal static class ConsolePages
         return html.Line("</tbody></table>").ToString();
     }
 
-    private static string Confirm(PageView view, IFormCollection form, string question, string button, bool danger = false, bool typeToConfirm = false)
+    private static string Confirm(PageView view, IFormCollection form, string question, string button, string cancel, bool danger = false, bool typeToConfirm = false)
     {
         var fields = string.Concat(form.Where(f => f.Key is not ("confirmed" or "confirm")).SelectMany(f => f.Value.Select(v =>
             $"<input type=\"hidden\" name=\"{E(f.Key)}\" value=\"{E(v)}\">")));
         var typed = typeToConfirm ? "<label>Endpoint name<input type=\"text\" name=\"confirm\" autocomplete=\"off\" required></label>" : "";
-        view.Status = StatusCodes.Status200OK;
         return $"<div class=\"confirm\" id=\"confirm\"><p>{E(question)}</p><form method=\"post\" action=\"{E(view.Http.Request.PathBase + view.Http.Request.Path)}\" class=\"filters\">{fields}"
             + $"<input type=\"hidden\" name=\"confirmed\" value=\"yes\">{typed}<button type=\"submit\" class=\"{(danger ? "danger" : "")}\">{E(button)}</button>"
-            + $"<a href=\"javascript:history.back()\">Cancel</a></form></div>";
+            + $"<a href=\"{view.Link(cancel)}\">Cancel</a></form></div>";
     }
 
     private static string Done(PageView view, string path, string notice)
