@@ -67,6 +67,19 @@ internal static class SagaCommands
                 context.Console.WriteLine(state.GetString()!);
             }
 
+            if (instance.GetProperty("pendingTimeouts") is { ValueKind: JsonValueKind.Array } timeouts)
+            {
+                context.Console.MarkupLine($"{timeouts.GetArrayLength()} pending timeout(s)");
+                foreach (var timeout in timeouts.EnumerateArray())
+                {
+                    context.Console.MarkupLine($"  {Markup.Escape(timeout.GetProperty("messageType").GetString()!)} due {timeout.GetProperty("dueAt").GetDateTimeOffset().ToString("u", CultureInfo.InvariantCulture)}");
+                }
+            }
+            else
+            {
+                context.Console.MarkupLine("pending timeouts: [dim]unavailable[/] (the transport cannot list scheduled messages)");
+            }
+
             var events = instance.GetProperty("events");
             if (events.GetArrayLength() > 0)
             {

@@ -102,7 +102,7 @@ internal static class ConsoleJson
         lastError = e.LastError,
     };
 
-    public static object Saga(SagaDescriptor s) => new { name = s.Name, endpoint = s.Endpoint, stateType = s.StateType, eventSourced = s.EventSourced, pendingTimeouts = "unavailable: scheduled messages are the transport's, which lists none" };
+    public static object Saga(SagaDescriptor s) => new { name = s.Name, endpoint = s.Endpoint, stateType = s.StateType, eventSourced = s.EventSourced };
 
     public static object Projections(ProjectionsView view) => new
     {

@@ -226,11 +226,10 @@ internal static class ConsolePages
             return html.Line("<p class=\"muted\">This application runs no saga.</p>").ToString();
         }
 
-        html.Line("<table><thead><tr><th>Saga</th><th>Endpoint</th><th>State</th><th>Pending timeouts</th></tr></thead><tbody>");
+        html.Line("<table><thead><tr><th>Saga</th><th>Endpoint</th><th>State</th></tr></thead><tbody>");
         foreach (var s in sagas)
         {
-            html.Line($"<tr><td class=\"mono\">{E(s.Name)}</td><td class=\"mono\">{E(s.Endpoint)}</td><td>{E(s.StateType)}{(s.EventSourced ? "<span class=\"tag\">event-sourced</span>" : "")}</td>"
-                + "<td><span class=\"unavailable\" title=\"a timeout is a scheduled message, held by the transport, which lists none\">unavailable</span></td></tr>");
+            html.Line($"<tr><td class=\"mono\">{E(s.Name)}</td><td class=\"mono\">{E(s.Endpoint)}</td><td>{E(s.StateType)}{(s.EventSourced ? "<span class=\"tag\">event-sourced</span>" : "")}</td></tr>");
         }
 
         var options = string.Concat(sagas.Select(s => $"<option{(s.Name == saga ? " selected" : "")}>{E(s.Name)}</option>"));
@@ -246,6 +245,25 @@ internal static class ConsolePages
         html.Line($"<table class=\"facts\" id=\"saga\"><tbody><tr><th>Saga</th><td class=\"mono\">{E(instance.Saga)}</td></tr><tr><th>Key</th><td class=\"mono\">{E(instance.Key)}</td></tr>"
             + $"<tr><th>Version</th><td>{E(instance.Version)}</td></tr><tr><th>Completed</th><td>{(instance.Completed is { } done ? (done ? "yes" : "no") : "<span class=\"muted\">its aggregate's events tell</span>")}</td></tr>"
             + $"<tr><th>Flow</th><td><a href=\"{view.Link($"/flows?id={U(instance.Key)}")}\">messages of conversation {E(instance.Key)}</a></td></tr></tbody></table>");
+        if (instance.PendingTimeouts is not { } timeouts)
+        {
+            html.Line("<h2>Pending timeouts</h2><p id=\"saga-timeouts\"><span class=\"unavailable\">unavailable</span>: this transport cannot list the messages it holds for later.</p>");
+        }
+        else if (timeouts.Count == 0)
+        {
+            html.Line("<h2>Pending timeouts</h2><p id=\"saga-timeouts\" class=\"muted\">none</p>");
+        }
+        else
+        {
+            html.Line("<h2>Pending timeouts</h2><table id=\"saga-timeouts\"><thead><tr><th>Due</th><th>Message</th></tr></thead><tbody>");
+            foreach (var timeout in timeouts)
+            {
+                html.Line($"<tr><td>{E(timeout.DueAt)}</td><td class=\"mono\">{E(timeout.MessageType)} {E(timeout.MessageId)}</td></tr>");
+            }
+
+            html.Line("</tbody></table>");
+        }
+
         if (instance.State is { } state)
         {
             html.Line($"<h2>State</h2><pre>{E(state)}</pre>");

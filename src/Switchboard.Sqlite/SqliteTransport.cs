@@ -11,7 +11,7 @@ namespace Switchboard.Sqlite;
 /// The embedded default transport: queues, subscriptions, scheduled messages and dead letters in one SQLite file
 /// in WAL mode, shared by every process on the machine that opens it.
 /// </summary>
-public sealed class SqliteTransport : ITransport, IQueueStatistics
+public sealed class SqliteTransport : ITransport, IQueueStatistics, IScheduledMessages
 {
     private readonly SqliteTransportOptions _options;
     private readonly ILoggerFactory _loggers;
@@ -53,6 +53,30 @@ public sealed class SqliteTransport : ITransport, IQueueStatistics
         command.Parameters.AddWithValue("$now", UnixMilliseconds.Now());
         // Consumers are this file's readers in other processes too: SQLite cannot tell how many there are.
         return ValueTask.FromResult(command.ExecuteScalar() is long ready ? new QueueStatistics(ready, Consumers: null) : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ScheduledMessage>> ListScheduledAsync(string queue, int max, CancellationToken cancellationToken = default)
+    {
+        using var connection = _connections.Open();
+        using var command = connection.CreateCommand();
+        // Not leased: a leased row's visible_at is its lease's end, not a due time.
+        command.CommandText = $"""
+            SELECT visible_at, {SqliteSchema.EnvelopeColumnList} FROM sb_messages
+            WHERE queue = $queue AND visible_at > $now AND lease IS NULL
+            ORDER BY visible_at LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$now", UnixMilliseconds.Now());
+        command.Parameters.AddWithValue("$max", max);
+        var scheduled = new List<ScheduledMessage>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            scheduled.Add(new ScheduledMessage(EnvelopeColumns.Read(reader, 1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0))));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<ScheduledMessage>>(scheduled);
     }
 
     /// <inheritdoc />

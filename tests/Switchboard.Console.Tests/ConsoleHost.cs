@@ -17,7 +17,7 @@ namespace Switchboard.Console.Tests;
 /// <summary>
 /// A web application with a bus on the in-memory transport and store, audited, and the console mounted without a
 /// policy (loopback only): <c>orders</c> handles <see cref="TestCommand"/> and dead-letters those whose text holds
-/// "fail"; <c>counters</c> runs <see cref="CounterSaga"/>. A request with <see cref="RemoteHeader"/> looks as if it came
+/// "fail"; <c>counters</c> runs <see cref="CounterSaga"/>, <c>timers</c> <see cref="TimerSaga"/>. A request with <see cref="RemoteHeader"/> looks as if it came
 /// from that address.
 /// </summary>
 internal sealed class ConsoleHost : IAsyncDisposable
@@ -25,6 +25,8 @@ internal sealed class ConsoleHost : IAsyncDisposable
     public const string Orders = "orders";
     public const string Counters = "counters";
     public const string CounterSagaName = "counter";
+    public const string Timers = "timers";
+    public const string TimerSagaName = "timer";
     public const string RemoteHeader = "x-test-remote-address";
 
     private readonly WebApplication _app;
@@ -61,6 +63,7 @@ internal sealed class ConsoleHost : IAsyncDisposable
             {
                 bus.UseInMemoryStore().UseAudit(o => o with { Service = "console-tests", MaxBodyBytes = 1024 });
                 bus.Endpoint(Counters, e => e.Saga<CounterSaga, CounterState>(CounterSagaName, s => s.StartedBy<CountTick>(m => m.Key)));
+                bus.Endpoint(Timers, e => e.Saga<TimerSaga, TimerState>(TimerSagaName, s => s.StartedBy<StartTimer>(m => m.Key).Handles<TimerElapsed>(m => m.Key)));
             }
         });
         var app = builder.Build();

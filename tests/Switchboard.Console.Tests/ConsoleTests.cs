@@ -121,7 +121,8 @@ public sealed class ConsoleTests
         Assert.Equal(2, JsonDocument.Parse(instance.GetProperty("state").GetString()!).RootElement.GetProperty("count").GetInt32());
 
         var sagas = await host.Http.GetFromJsonAsync<JsonElement>(new Uri("/switchboard/api/sagas", UriKind.Relative));
-        var saga = Assert.Single(sagas.EnumerateArray());
+        Assert.Equal([ConsoleHost.CounterSagaName, ConsoleHost.TimerSagaName], sagas.EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        var saga = sagas.EnumerateArray().First();
         Assert.Equal(ConsoleHost.Counters, saga.GetProperty("endpoint").GetString());
         Assert.False(saga.GetProperty("eventSourced").GetBoolean());
 
@@ -130,6 +131,31 @@ public sealed class ConsoleTests
         Assert.Contains("&quot;count&quot;:2", html.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
         using var missing = await host.Http.GetAsync(new Uri($"/switchboard/sagas?saga={ConsoleHost.CounterSagaName}&key=nobody", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sagas_pending_timeout_is_listed_with_its_instance_and_another_instances_is_not()
+    {
+        await using var host = await ConsoleHost.StartAsync();
+        await host.Bus.SendAsync(new StartTimer("t-1", (int)TimeSpan.FromHours(1).TotalMilliseconds, CompleteNow: false), new SendOptions { Destination = ConsoleHost.Timers });
+        await host.Bus.SendAsync(new StartTimer("t-2", (int)TimeSpan.FromHours(2).TotalMilliseconds, CompleteNow: false), new SendOptions { Destination = ConsoleHost.Timers });
+
+        JsonElement instance = default;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            using var response = await host.Http.GetAsync(new Uri($"/switchboard/api/sagas/{ConsoleHost.TimerSagaName}/t-1", UriKind.Relative));
+            instance = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+            if (instance.ValueKind == JsonValueKind.Object && instance.GetProperty("pendingTimeouts").GetArrayLength() == 1)
+            {
+                break;
+            }
+        }
+
+        var timeout = Assert.Single(instance.GetProperty("pendingTimeouts").EnumerateArray());
+        Assert.Equal(StoreTestMessageNames.TimerElapsed, timeout.GetProperty("messageType").GetString());
+        Assert.InRange(timeout.GetProperty("dueAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(55), DateTimeOffset.UtcNow.AddMinutes(61));
+        var html = await host.Http.GetStringAsync(new Uri($"/switchboard/sagas?saga={ConsoleHost.TimerSagaName}&key=t-1", UriKind.Relative));
+        Assert.Contains("<table id=\"saga-timeouts\">", html, StringComparison.Ordinal);
     }
 
     [Fact]

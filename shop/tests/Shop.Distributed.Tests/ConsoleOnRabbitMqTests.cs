@@ -87,6 +87,7 @@ public sealed class ConsoleOnRabbitMqTests : IAsyncLifetime
         var saga = (await http.GetFromJsonAsync<JsonElement>("/switchboard/api/sagas")).EnumerateArray().Single().GetProperty("name").GetString();
         var instance = await http.GetFromJsonAsync<JsonElement>($"/switchboard/api/sagas/{saga}/{order}");
         Assert.True(instance.GetProperty("events").GetArrayLength() >= 3);
+        Assert.Equal(JsonValueKind.Null, instance.GetProperty("pendingTimeouts").ValueKind); // RabbitMQ lists no scheduled messages
         var projections = await http.GetFromJsonAsync<JsonElement>("/switchboard/api/projections");
         Assert.True(projections.GetProperty("head").GetInt64() > 0);
         var flow = await http.GetFromJsonAsync<JsonElement>($"/switchboard/api/flows/{order}");

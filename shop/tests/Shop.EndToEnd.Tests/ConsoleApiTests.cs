@@ -132,6 +132,10 @@ public sealed class ConsoleApiTests
         var events = instance.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
         Assert.True(events.Count >= 3, string.Join(", ", events));
         Assert.Equal(events.Count, instance.GetProperty("version").GetInt64());
+        // The stuck-order timeout the saga requested when the order was created waits in the SQLite file (five minutes in these tests).
+        var timeout = Assert.Single(instance.GetProperty("pendingTimeouts").EnumerateArray());
+        Assert.Equal("shop.order-stuck-timeout.v1", timeout.GetProperty("messageType").GetString());
+        Assert.True(timeout.GetProperty("dueAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
         await ExpectProblemAsync(shop.Operator.GetAsync(new Uri($"/switchboard/api/sagas/{saga.GetProperty("name").GetString()}/{Guid.NewGuid()}", UriKind.Relative)), HttpStatusCode.NotFound, "no instance");
 
         var projections = await shop.Operator.GetFromJsonAsync<JsonElement>(new Uri("/switchboard/api/projections", UriKind.Relative));

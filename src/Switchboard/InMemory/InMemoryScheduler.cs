@@ -35,6 +35,15 @@ internal sealed class InMemoryScheduler : IDisposable
         }
     }
 
+    /// <summary>Up to <paramref name="max"/> messages of <paramref name="queue"/> not due yet, the soonest first.</summary>
+    public IReadOnlyList<(StoredMessage Message, DateTimeOffset At)> Scheduled(string queue, int max)
+    {
+        lock (_lock)
+        {
+            return [.. _due.UnorderedItems.Where(i => i.Element.Queue.Name == queue).OrderBy(i => i.Priority).Take(max).Select(i => (i.Element.Message, i.Priority))];
+        }
+    }
+
     public void Dispose()
     {
         _stop.Cancel();

@@ -4,7 +4,7 @@ using Switchboard.Transport;
 namespace Switchboard.InMemory;
 
 /// <summary>A connection of one bus to an <see cref="InMemoryNetwork"/>.</summary>
-public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport, IQueueStatistics
+public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport, IQueueStatistics, IScheduledMessages
 {
     /// <inheritdoc />
     public string Name => "inmemory";
@@ -15,6 +15,10 @@ public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport, IQu
     /// <inheritdoc />
     public ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(network.Find(queue) is { } found ? new QueueStatistics(found.Ready.Count, Consumers: null) : null);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ScheduledMessage>> ListScheduledAsync(string queue, int max, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ScheduledMessage>>([.. network.Scheduler.Scheduled(queue, max).Select(s => new ScheduledMessage(s.Message.Envelope, s.At))]);
 
     /// <inheritdoc />
     public ValueTask StartAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;

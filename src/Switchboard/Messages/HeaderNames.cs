@@ -3,6 +3,12 @@ namespace Switchboard.Messages;
 /// <summary>Names of the free headers the framework itself writes. All start with <c>sb-</c>.</summary>
 public static class HeaderNames
 {
+    /// <summary>On a saga's timeout: the saga that requested it (its name, as <c>SagaDescriptor.Name</c>).</summary>
+    public const string Saga = "sb-saga";
+
+    /// <summary>On a saga's timeout: the key of the saga instance that requested it.</summary>
+    public const string SagaKey = "sb-saga-key";
+
     /// <summary>How many delayed retries the message has been through.</summary>
     public const string DelayedRetries = "sb-delayed-retries";
 

@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.EventSourcing;
 using Switchboard.EventSourcing.Aggregates;
+using Switchboard.Messages;
 using Switchboard.Persistence;
+using Switchboard.Transport;
 
 namespace Switchboard.Operations;
 
@@ -14,6 +16,9 @@ public sealed class SagaDescriptor
 {
     /// <summary>The most events of one stream <see cref="FindAsync"/> returns (the newest ones).</summary>
     public const int MaxEvents = 500;
+
+    /// <summary>How many of its endpoint's scheduled messages (the soonest) <see cref="FindAsync"/> looks through for an instance's timeouts.</summary>
+    public const int MaxScheduledScanned = 10_000;
 
     private readonly Func<IServiceProvider, string, CancellationToken, ValueTask<SagaInstance?>> _find;
 
@@ -38,11 +43,40 @@ public sealed class SagaDescriptor
     /// <summary>Whether its state is an aggregate's stream of events rather than a state row.</summary>
     public bool EventSourced { get; }
 
-    /// <summary>The instance of <paramref name="key"/>, read outside any handler's transaction; null when there is none.</summary>
-    public ValueTask<SagaInstance?> FindAsync(IServiceProvider services, string key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The instance of <paramref name="key"/>, read outside any handler's transaction, with its pending timeouts when the
+    /// transport can list scheduled messages (<see cref="IScheduledMessages"/>); null when there is no such instance.
+    /// </summary>
+    public async ValueTask<SagaInstance?> FindAsync(IServiceProvider services, string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        return _find(services, key, cancellationToken);
+        var instance = await _find(services, key, cancellationToken).ConfigureAwait(false);
+        return instance is null ? null : instance with { PendingTimeouts = await PendingTimeoutsAsync(services, key, cancellationToken).ConfigureAwait(false) };
+    }
+
+    // The timeouts the instance requested that its endpoint's queue still holds (RequestTimeoutAsync marks them); null
+    // when the transport cannot list scheduled messages, or cannot now (not connected).
+    private async ValueTask<IReadOnlyList<PendingTimeout>?> PendingTimeoutsAsync(IServiceProvider services, string key, CancellationToken cancellationToken)
+    {
+        if (services.GetService<ITransport>() is not IScheduledMessages transport)
+        {
+            return null;
+        }
+
+        IReadOnlyList<ScheduledMessage> scheduled;
+        try
+        {
+            scheduled = await transport.ListScheduledAsync(Endpoint, MaxScheduledScanned, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TransportUnavailableException)
+        {
+            return null;
+        }
+
+        return [.. scheduled
+            .Where(m => m.Envelope.Headers.TryGetValue(HeaderNames.Saga, out var saga) && saga == Name
+                && m.Envelope.Headers.TryGetValue(HeaderNames.SagaKey, out var owner) && owner == key)
+            .Select(m => new PendingTimeout(m.Envelope.MessageId, m.Envelope.MessageType, m.DueAt))];
     }
 
     internal static SagaDescriptor ForState<TState>(string name, string endpoint) =>
@@ -77,7 +111,20 @@ public sealed class SagaDescriptor
 /// <param name="Completed">Whether it completed; null for an event-sourced saga, whose aggregate alone knows.</param>
 /// <param name="State">Its state as stored (JSON); null for an event-sourced saga.</param>
 /// <param name="Events">An event-sourced saga's events, oldest first (the newest <see cref="SagaDescriptor.MaxEvents"/>).</param>
-public sealed record SagaInstance(string Saga, string Key, long Version, bool? Completed, string? State, IReadOnlyList<SagaEvent> Events);
+public sealed record SagaInstance(string Saga, string Key, long Version, bool? Completed, string? State, IReadOnlyList<SagaEvent> Events)
+{
+    /// <summary>
+    /// The timeouts it requested that are not due yet, the soonest first; null when the transport cannot list scheduled
+    /// messages (RabbitMQ), which is not the same as none.
+    /// </summary>
+    public IReadOnlyList<PendingTimeout>? PendingTimeouts { get; init; }
+}
+
+/// <summary>A timeout a saga instance requested, waiting in its endpoint's queue.</summary>
+/// <param name="MessageId">The timeout message's id.</param>
+/// <param name="MessageType">Its type name.</param>
+/// <param name="DueAt">When it will be delivered.</param>
+public sealed record PendingTimeout(string MessageId, string MessageType, DateTimeOffset DueAt);
 
 /// <summary>One event of an event-sourced saga's stream.</summary>
 /// <param name="Version">Its version in the stream.</param>

@@ -27,6 +27,6 @@ internal sealed class EventSourcedSagaInvoker<TSaga, TAggregate, TMessage>(Func<
         var loading = scope.GetRequiredService<IEventSession>().LoadAsync<TAggregate>(key, cancellationToken);
         var aggregate = await scope.GetRequiredService<HandlerSlot>().WithoutSlotAsync(loading, cancellationToken).ConfigureAwait(false);
         var handler = (IEventSourcedSaga<TAggregate, TMessage>)scope.GetRequiredService<TSaga>();
-        await handler.HandleAsync(typed, new EventSourcedSagaContext<TAggregate>(context, aggregate, key), cancellationToken).ConfigureAwait(false);
+        await handler.HandleAsync(typed, new EventSourcedSagaContext<TAggregate>(context, aggregate, typeof(TSaga).Name, key), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -49,7 +49,7 @@ internal sealed class SagaInvoker<TSaga, TState, TMessage>(string saga, Func<TMe
         }
 
         var state = record is null ? new TState() : (TState)serializer.Deserialize(Encoding.UTF8.GetBytes(record.State), typeof(TState));
-        var sagaContext = new SagaContext<TState>(context, state, key, isNew: record is null);
+        var sagaContext = new SagaContext<TState>(context, state, saga, key, isNew: record is null);
         var handler = (ISagaHandler<TState, TMessage>)scope.GetRequiredService<TSaga>();
         await handler.HandleAsync(typed, sagaContext, cancellationToken).ConfigureAwait(false);
 

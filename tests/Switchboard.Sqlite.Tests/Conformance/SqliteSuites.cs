@@ -16,6 +16,8 @@ public sealed class SqliteDeadLetterManagement : DeadLetterManagementSuite<Sqlit
 
 public sealed class SqliteQueueStatistics : QueueStatisticsSuite<SqliteTransportFactory>;
 
+public sealed class SqliteScheduledMessages : ScheduledMessagesSuite<SqliteTransportFactory>;
+
 public sealed class SqliteDelayedDelivery : DelayedDeliverySuite<SqliteTransportFactory>;
 
 public sealed class SqliteHeaders : HeadersSuite<SqliteTransportFactory>;

@@ -16,6 +16,8 @@ public sealed class InMemoryDeadLetterManagement : DeadLetterManagementSuite<InM
 
 public sealed class InMemoryQueueStatistics : QueueStatisticsSuite<InMemoryTransportFactory>;
 
+public sealed class InMemoryScheduledMessages : ScheduledMessagesSuite<InMemoryTransportFactory>;
+
 public sealed class InMemoryDelayedDelivery : DelayedDeliverySuite<InMemoryTransportFactory>;
 
 public sealed class InMemoryHeaders : HeadersSuite<InMemoryTransportFactory>;
