@@ -55,6 +55,8 @@ internal static class SqliteSchema
             body BLOB NOT NULL
         );
         CREATE INDEX IF NOT EXISTS sb_dead_letters_by_queue ON sb_dead_letters (queue, seq);
+
+        CREATE INDEX IF NOT EXISTS sb_dead_letters_by_message_id ON sb_dead_letters (queue, message_id);
         """;
 
     /// <summary>Creates the tables, or brings an older file's up to date, in one write transaction.</summary>
