@@ -52,10 +52,8 @@ internal static partial class SnippetCompiler
     {
         var options = new CSharpParseOptions(LanguageVersion.Latest);
         var blocks = DocSnippet.All.Where(s => s.File == file && s.Context is "" or "continue").ToList();
-        var roots = blocks.Select(b => CSharpSyntaxTree.ParseText(StripUsings(b.Code), options).GetRoot()).ToList();
         var usings = string.Concat(ImplicitUsings.Concat(blocks.SelectMany(b => b.PageUsings)).Distinct(StringComparer.Ordinal).Select(u => $"global using {u};\n"));
-        var statements = string.Concat(roots.SelectMany(r => r.ChildNodes().OfType<GlobalStatementSyntax>()).Select(g => g.ToFullString()));
-        var types = string.Join('\n', roots.SelectMany(r => r.ChildNodes().OfType<BaseTypeDeclarationSyntax>()).Select(t => t.ToFullString()));
+        var (statements, types) = Split(blocks);
         var compilation = CSharpCompilation.Create(
             "Tour",
             [CSharpSyntaxTree.ParseText(usings, options), CSharpSyntaxTree.ParseText(statements + "\n" + types, options)],
@@ -65,6 +63,16 @@ internal static partial class SnippetCompiler
         var result = compilation.Emit(output);
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
         return (result.Success ? output.ToArray() : null, errors);
+    }
+
+    /// <summary>The statements of <paramref name="blocks"/>, in order, and their type declarations: one program's two halves.</summary>
+    public static (string Statements, string Types) Split(IEnumerable<DocSnippet> blocks)
+    {
+        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var roots = blocks.Select(b => CSharpSyntaxTree.ParseText(StripUsings(b.Code), options).GetRoot()).ToList();
+        return (
+            string.Concat(roots.SelectMany(r => r.ChildNodes().OfType<GlobalStatementSyntax>()).Select(g => g.ToFullString())),
+            string.Join('\n', roots.SelectMany(r => r.ChildNodes().OfType<BaseTypeDeclarationSyntax>()).Select(t => t.ToFullString())));
     }
 
     /// <summary>The errors of <paramref name="snippet"/>, each with its line in the page.</summary>
