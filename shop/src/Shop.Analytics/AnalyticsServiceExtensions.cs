@@ -45,7 +45,11 @@ public static class AnalyticsServiceExtensions
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet("/analytics", async (ShopDatabase database, CancellationToken cancellationToken) =>
             Results.Ok(await AnalyticsReader.ReadAsync(database, cancellationToken)))
-            .RequireAuthorization(ShopPolicies.Operator);
+            .RequireAuthorization(ShopPolicies.Operator)
+            .WithName("GetAnalytics")
+            .WithTags("Analytics")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 }

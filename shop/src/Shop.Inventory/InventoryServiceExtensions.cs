@@ -43,7 +43,10 @@ public static class InventoryServiceExtensions
         routes.MapGet("/inventory", (CancellationToken cancellationToken) => ListAsync(settings, cancellationToken))
             .RequireAuthorization(ShopPolicies.Operator)
             .WithName("GetInventory")
-            .Produces<IReadOnlyList<InventoryItem>>();
+            .WithTags("Inventory")
+            .Produces<IReadOnlyList<InventoryItem>>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 

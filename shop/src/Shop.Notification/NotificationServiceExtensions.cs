@@ -64,7 +64,12 @@ public static class NotificationServiceExtensions
             return http.User.MayRead(id)
                 ? Results.Ok(await NotificationReader.ReadAsync(database, id, cancellationToken))
                 : ShopProblems.NotYourCustomerData();
-        }).RequireAuthorization(ShopPolicies.Customer);
+        }).RequireAuthorization(ShopPolicies.Customer)
+            .WithName("ListNotifications")
+            .WithTags("Notifications")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 }

@@ -106,11 +106,41 @@ public static class OrderServiceExtensions
     public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        // The handlers read and check their input themselves (size, strict JSON, one customer id rule); the metadata
+        // says what they take and answer, for the OpenAPI document.
         routes.MapPost("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.PlaceAsync)
             .RequireAuthorization(ShopPolicies.Customer)
-            .RequireRateLimiting(ShopPolicies.PlaceOrder);
-        routes.MapGet("/orders/{id}", OrderEndpoints.GetAsync).RequireAuthorization(ShopPolicies.Customer);
-        routes.MapGet("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.ListAsync).RequireAuthorization(ShopPolicies.Customer);
+            .RequireRateLimiting(ShopPolicies.PlaceOrder)
+            .WithName("PlaceOrder")
+            .WithTags("Orders")
+            .WithSummary("Places an order in the name of the token's subject; an Idempotency-Key header makes retries return the same order.")
+            .Accepts<PlaceOrderRequest>("application/json")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        routes.MapGet("/orders/{id}", OrderEndpoints.GetAsync)
+            .RequireAuthorization(ShopPolicies.Customer)
+            .WithName("GetOrder")
+            .WithTags("Orders")
+            .WithSummary("An order's status and timeline: its customer's or, for an operator, any.")
+            .Produces<OrderView>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapGet("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.ListAsync)
+            .RequireAuthorization(ShopPolicies.Customer)
+            .WithName("ListOrders")
+            .WithTags("Orders")
+            .WithSummary("The caller's orders; an operator may name any customer with ?customerId=.")
+            .Produces<IReadOnlyList<OrderListItem>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 }

@@ -71,6 +71,20 @@ public static class ShopHost
 
         builder.Services.AddSingleton<HandledMessages>();
         builder.Services.AddShopHttp(options.EffectiveAuthentication, options.OrderRateLimit);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Shop";
+            document.Info.Description = "Shop's HTTP API: a JWT bearer token on every call except health (docs/security.md); every error is application/problem+json.";
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+            };
+            return Task.CompletedTask;
+        }));
         var app = builder.Build();
         app.UseShopHttp();
 
@@ -93,6 +107,7 @@ public static class ShopHost
             }
         });
         app.MapShopReadiness();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
 
