@@ -121,39 +121,13 @@ internal static class ConsoleJson
         }),
     };
 
-    public static object Flow(FlowView view) => new
+    public static Dictionary<string, object?> Flow(FlowView view)
     {
-        correlationId = view.Flow.CorrelationId,
-        logs = view.Logs,
-        unavailableLogs = view.Unavailable,
-        timeline = view.Flow.Timeline.Select(r => new
-        {
-            messageId = r.MessageId,
-            messageType = r.MessageType,
-            causationId = r.CausationId,
-            traceParent = r.TraceParent,
-            endpoint = r.Endpoint,
-            service = r.Service,
-            instance = r.Instance,
-            outcome = AuditOutcomeNames.Of(r.Outcome),
-            attempts = r.Attempts,
-            sentAt = r.SentAt,
-            receivedAt = r.ReceivedAt,
-            finishedAt = r.FinishedAt,
-            reason = r.Reason,
-            exceptionType = r.ExceptionType,
-            exceptionMessage = r.ExceptionMessage,
-        }),
-        tree = view.Flow.DepthFirst().Select(line => new
-        {
-            messageId = line.Node.MessageId,
-            messageType = line.Node.MessageType,
-            causedBy = line.CausedBy,
-            depth = line.Depth,
-            endpoints = line.Node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
-            deadLettered = line.Node.DeadLettered,
-        }),
-    };
+        var flow = MessageFlowJson.Describe(view.Flow);
+        flow["logs"] = view.Logs;
+        flow["unavailableLogs"] = view.Unavailable;
+        return flow;
+    }
 
     /// <summary>A body as text when it is text (JSON, XML, plain), else base64.</summary>
     public static string BodyText(Envelope envelope) =>

@@ -17,14 +17,14 @@ internal static class ConsolePages
     public static void Map(RouteGroupBuilder pages, string prefix)
     {
         pages.MapGet("/", (HttpContext http, ConsoleBackend backend) =>
-            Render(http, prefix, "endpoints", "Endpoints", async view => await EndpointsAsync(view, backend).ConfigureAwait(false)));
+            Respond(http, prefix, "endpoints", "Endpoints", async view => await EndpointsAsync(view, backend).ConfigureAwait(false)));
         pages.MapGet("/assets/console.css", () => Results.Stream(
             typeof(ConsolePages).Assembly.GetManifestResourceStream("Switchboard.Console.console.css")!, "text/css; charset=utf-8"));
 
         pages.MapGet("/dead-letters", (HttpContext http, ConsoleBackend backend, string? endpoint, string? type, string? exception) =>
-            Render(http, prefix, "dead-letters", "Dead letters", view => DeadLettersAsync(view, backend, endpoint, type, exception)));
+            Respond(http, prefix, "dead-letters", "Dead letters", view => DeadLettersAsync(view, backend, endpoint, type, exception)));
         pages.MapGet("/dead-letters/{endpoint}/{id}", (HttpContext http, ConsoleBackend backend, string endpoint, string id) =>
-            Render(http, prefix, "dead-letters", "Dead letter", view => DeadLetterAsync(view, backend, endpoint, id)));
+            Respond(http, prefix, "dead-letters", "Dead letter", view => DeadLetterAsync(view, backend, endpoint, id)));
         pages.MapPost("/dead-letters/{endpoint}/redrive", (HttpContext http, ConsoleBackend backend, string endpoint) =>
             Act(http, prefix, "dead-letters", async (view, form) =>
             {
@@ -63,7 +63,7 @@ internal static class ConsolePages
             }));
 
         pages.MapGet("/outbox", (HttpContext http, ConsoleBackend backend) =>
-            Render(http, prefix, "outbox", "Outbox", view => OutboxAsync(view, backend)));
+            Respond(http, prefix, "outbox", "Outbox", view => OutboxAsync(view, backend)));
         pages.MapPost("/outbox/release", (HttpContext http, ConsoleBackend backend) =>
             Act(http, prefix, "outbox", async (view, form) =>
             {
@@ -72,10 +72,10 @@ internal static class ConsolePages
             }));
 
         pages.MapGet("/sagas", (HttpContext http, ConsoleBackend backend, string? saga, string? key) =>
-            Render(http, prefix, "sagas", "Sagas", view => SagasAsync(view, backend, saga, key)));
+            Respond(http, prefix, "sagas", "Sagas", view => SagasAsync(view, backend, saga, key)));
 
         pages.MapGet("/projections", (HttpContext http, ConsoleBackend backend) =>
-            Render(http, prefix, "projections", "Subscriptions and projections", view => ProjectionsAsync(view, backend)));
+            Respond(http, prefix, "projections", "Subscriptions and projections", view => ProjectionsAsync(view, backend)));
         pages.MapPost("/projections/{name}/rebuild", (HttpContext http, ConsoleBackend backend, string name) =>
             Act(http, prefix, "projections", (view, form) =>
             {
@@ -89,7 +89,7 @@ internal static class ConsolePages
             }));
 
         pages.MapGet("/flows", (HttpContext http, ConsoleBackend backend, string? id) =>
-            Render(http, prefix, "flows", "Message flow", view => FlowAsync(view, backend, id)));
+            Respond(http, prefix, "flows", "Message flow", view => FlowAsync(view, backend, id)));
     }
 
     private static async Task<string> EndpointsAsync(PageView view, ConsoleBackend backend)
@@ -383,9 +383,6 @@ internal static class ConsolePages
 
     private static string[] Ids(IFormCollection form) =>
         form.TryGetValue("id", out var ids) && ids.Count > 0 ? [.. ids.OfType<string>()] : throw ConsoleProblem.BadRequest("Select at least one message.");
-
-    private static Task<IResult> Render(HttpContext http, string prefix, string section, string title, Func<PageView, Task<string>> body) =>
-        Respond(http, prefix, section, title, body);
 
     private static Task<IResult> Act(HttpContext http, string prefix, string section, Func<PageView, IFormCollection, Task<string>> act) =>
         Respond(http, prefix, section, "Confirm", async view =>

@@ -36,6 +36,8 @@ internal static partial class SnippetCompiler
         ["excerpt"] = ("", ""),   // restates declarations of the library: compiled alone, its types not shared with the page
     };
 
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
@@ -50,7 +52,7 @@ internal static partial class SnippetCompiler
     /// </summary>
     public static (byte[]? Assembly, IReadOnlyList<string> Errors) CompileProgram(string file)
     {
-        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var options = ParseOptions;
         var blocks = DocSnippet.All.Where(s => s.File == file && s.Context is "" or "continue").ToList();
         var usings = string.Concat(ImplicitUsings.Concat(blocks.SelectMany(b => b.PageUsings)).Distinct(StringComparer.Ordinal).Select(u => $"global using {u};\n"));
         var (statements, types) = Split(blocks);
@@ -68,7 +70,7 @@ internal static partial class SnippetCompiler
     /// <summary>The statements of <paramref name="blocks"/>, in order, and their type declarations: one program's two halves.</summary>
     public static (string Statements, string Types) Split(IEnumerable<DocSnippet> blocks)
     {
-        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var options = ParseOptions;
         var roots = blocks.Select(b => CSharpSyntaxTree.ParseText(StripUsings(b.Code), options).GetRoot()).ToList();
         return (
             string.Concat(roots.SelectMany(r => r.ChildNodes().OfType<GlobalStatementSyntax>()).Select(g => g.ToFullString())),
@@ -85,10 +87,10 @@ internal static partial class SnippetCompiler
 
         var usings = string.Concat(ImplicitUsings.Concat(snippet.PageUsings).Distinct(StringComparer.Ordinal).Select(u => $"global using {u};\n"))
             + "global using Switchboard.Docs.StandIns;\n";
-        var before = context.Before + (snippet.Context == "continue" ? EarlierStatements(snippet, new CSharpParseOptions(LanguageVersion.Latest)) : "") + (snippet.Extra.Length > 0 ? snippet.Extra + "\n" : "");
+        var before = context.Before + (snippet.Context == "continue" ? EarlierStatements(snippet, ParseOptions) : "") + (snippet.Extra.Length > 0 ? snippet.Extra + "\n" : "");
         var code = StripUsings(snippet.Code);
         var source = $"{before}#line {snippet.Line + 1} \"{snippet.File}\"\n{code}#line default\n{context.After}";
-        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var options = ParseOptions;
         var tree = CSharpSyntaxTree.ParseText(source, options, path: "snippet.cs");
         var isProgram = tree.GetRoot().DescendantNodes().OfType<GlobalStatementSyntax>().Any();
         var declared = TypeNames(tree.GetRoot());

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Http;
 using Switchboard.Auditing;
+using Switchboard.Console;
 
 namespace Shop;
 
@@ -36,38 +37,6 @@ internal static class ShopFlows
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such flow", detail: $"The audit log holds no message of conversation '{correlationId}'.");
             }
 
-            return Results.Ok(new
-            {
-                correlationId = flow.CorrelationId,
-                timeline = flow.Timeline.Select(r => new
-                {
-                    messageId = r.MessageId,
-                    messageType = r.MessageType,
-                    causationId = r.CausationId,
-                    traceParent = r.TraceParent,
-                    endpoint = r.Endpoint,
-                    service = r.Service,
-                    instance = r.Instance,
-                    outcome = AuditOutcomeNames.Of(r.Outcome),
-                    attempts = r.Attempts,
-                    sentAt = r.SentAt,
-                    receivedAt = r.ReceivedAt,
-                    finishedAt = r.FinishedAt,
-                    reason = r.Reason,
-                    exceptionType = r.ExceptionType,
-                    exceptionMessage = r.ExceptionMessage,
-                }),
-                tree = Flatten(flow),
-            });
+            return Results.Ok(MessageFlowJson.Describe(flow));
         }).RequireAuthorization(ShopPolicies.Operator).WithName("GetFlow");
-
-    private static IEnumerable<object> Flatten(MessageFlow flow) => flow.DepthFirst().Select(line => new
-    {
-        messageId = line.Node.MessageId,
-        messageType = line.Node.MessageType,
-        causedBy = line.CausedBy,
-        depth = line.Depth,
-        endpoints = line.Node.Deliveries.Select(d => d.Endpoint).Distinct().ToList(),
-        deadLettered = line.Node.DeadLettered,
-    });
 }

@@ -145,6 +145,27 @@ public abstract class DeadLetterManagementSuite<TFactory> : TransportSuite<TFact
         Assert.Equal(0, Number(Assert.Single(await dlq.ListAsync(Queue))));
     }
 
+    /// <summary>
+    /// A message dead-lettered twice (sent twice with one id) is there twice under that id: get and delete by that id
+    /// name the older of the two, on every transport (re-drive finds it the same way).
+    /// </summary>
+    [Fact]
+    public async Task Of_two_dead_letters_with_one_message_id_the_id_names_the_older()
+    {
+        FailEverything();
+        var bus = await StartBusAsync(b => b.Endpoint(Queue, Recording(RetryPolicy.None, concurrency: 1)));
+        var older = RawEnvelopes.Command(1);
+        await Scope.SendRawAsync(Queue, older);
+        await WaitForDeadLettersAsync(bus.DeadLetters, Queue, 1);
+        await Scope.SendRawAsync(Queue, RawEnvelopes.Command(2) with { MessageId = older.MessageId });
+        Assert.All(await WaitForDeadLettersAsync(bus.DeadLetters, Queue, 2), l => Assert.Equal(older.MessageId, l.Id));
+
+        Assert.Equal(1, Number((await bus.DeadLetters.GetAsync(Queue, older.MessageId))!));
+        Assert.True(await bus.DeadLetters.DeleteAsync(Queue, older.MessageId));
+        Assert.Equal(2, Number(Assert.Single(await bus.DeadLetters.ListAsync(Queue))));
+        Assert.Equal(2, Number((await bus.DeadLetters.GetAsync(Queue, older.MessageId))!));
+    }
+
     // Starts a bus whose handler always fails without retries and dead-letters commands 0..count-1, in order.
     private async Task<RunningBus> DeadLetterAsync(int count)
     {

@@ -51,7 +51,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddSingleton(sp => new Outbound(sp.GetRequiredService<Dispatcher>(), sp.Loggers()));
         services.AddSingleton<IBus, MessageBus>();
         services.AddSingleton(sp => new BusRuntime(configuration, sp.GetRequiredService<TransportHost>(), sp, sp.Loggers()));
-        services.AddSingleton(sp => new EndpointMonitor(configuration, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EndpointMonitor(configuration, sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<BusRuntime>().RunningQueues));
         services.AddSingleton<IEndpointMonitor>(sp => sp.GetRequiredService<EndpointMonitor>());
         services.AddSingleton<ITransport>(sp => sp.GetRequiredService<TransportHost>().Transport);
         services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<TransportHost>().Transport.DeadLetters);

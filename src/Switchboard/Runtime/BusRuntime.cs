@@ -45,6 +45,9 @@ internal sealed class BusRuntime
     /// <summary>The endpoints consuming now.</summary>
     public int RunningEndpoints => Volatile.Read(ref _running).Count;
 
+    /// <summary>The queues of the endpoints consuming now.</summary>
+    public IReadOnlyCollection<string> RunningQueues => [.. Volatile.Read(ref _running).Select(e => e.Queue)];
+
     public Task StartAsync(CancellationToken cancellationToken) => _startup.StartAsync(Task.CompletedTask, "waiting", cancellationToken);
 
     /// <summary>
@@ -65,7 +68,6 @@ internal sealed class BusRuntime
             // when the application stops, while the code that asked it to stop stops it too), and an endpoint is
             // stopped by one of them only.
             var running = Interlocked.Exchange(ref _running, []);
-            _services.GetRequiredService<EndpointMonitor>().SetRunning([]);
             try
             {
                 await Task.WhenAll(running.Select(e => e.StopAsync(_configuration.Options.ShutdownTimeout, cancellationToken))).ConfigureAwait(false);
@@ -142,7 +144,6 @@ internal sealed class BusRuntime
         }
 
         Volatile.Write(ref _running, started);
-        _services.GetRequiredService<EndpointMonitor>().SetRunning(started.Select(e => e.Queue));
         _services.GetRequiredService<Outbound>().Resume();
         if (store is not null)
         {
