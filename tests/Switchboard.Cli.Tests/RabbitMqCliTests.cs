@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.RabbitMQ;
 using Switchboard.Retries;
-using Switchboard.Testing.Harness;
+using Switchboard.Conformance.Harness;
 using Switchboard.Transport;
 
 namespace Switchboard.Cli.Tests;

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
 using Switchboard.Retries;
-using Switchboard.Testing.Harness;
-using Switchboard.Testing.Stores;
+using Switchboard.Conformance.Harness;
+using Switchboard.Conformance.Stores;
 using Switchboard.Transport;
 
 namespace Switchboard.Console.Tests;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Switchboard.Testing.Harness;
-using Switchboard.Testing.Stores;
+using Switchboard.Conformance.Harness;
+using Switchboard.Conformance.Stores;
 
 namespace Switchboard.Console.Tests;
 

@@ -14,7 +14,7 @@ public sealed class PackagesTests
     private static readonly string[] Products =
     [
         "Switchboard", "Switchboard.Cli", "Switchboard.Console", "Switchboard.OpenTelemetry", "Switchboard.PostgreSql",
-        "Switchboard.RabbitMQ", "Switchboard.Sqlite", "Switchboard.Testing",
+        "Switchboard.RabbitMQ", "Switchboard.Sqlite", "Switchboard.Conformance",
     ];
 
     [Fact]

@@ -1,7 +1,7 @@
 using Npgsql;
 using Switchboard.EventSourcing;
 using Switchboard.Persistence;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 
 namespace Switchboard.PostgreSql.Tests;
 

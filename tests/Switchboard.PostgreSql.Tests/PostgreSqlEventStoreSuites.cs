@@ -1,6 +1,6 @@
 using Switchboard.PostgreSql.Tests.Events;
-using Switchboard.Testing.EventSourcing;
-using Switchboard.Testing.EventStores;
+using Switchboard.Conformance.EventSourcing;
+using Switchboard.Conformance.EventStores;
 
 namespace Switchboard.PostgreSql.Tests;
 

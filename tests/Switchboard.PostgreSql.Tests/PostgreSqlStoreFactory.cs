@@ -2,7 +2,7 @@ using Npgsql;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
 using Switchboard.Persistence;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 
 namespace Switchboard.PostgreSql.Tests;
 

@@ -10,8 +10,8 @@ using Switchboard.EventSourcing.Aggregates;
 using Switchboard.EventSourcing.Hosting;
 using Switchboard.Hosting;
 using Switchboard.InMemory;
-using Switchboard.Testing.EventSourcing;
-using Switchboard.Testing.Harness;
+using Switchboard.Conformance.EventSourcing;
+using Switchboard.Conformance.Harness;
 
 namespace Switchboard.PostgreSql.Tests;
 

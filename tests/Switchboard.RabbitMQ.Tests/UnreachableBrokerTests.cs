@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using RabbitMQ.Client.Exceptions;
 using Switchboard.Configuration;
 using Switchboard.Hosting;
-using Switchboard.Testing.Harness;
+using Switchboard.Conformance.Harness;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ.Tests;

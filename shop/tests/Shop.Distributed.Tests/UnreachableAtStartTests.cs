@@ -5,7 +5,7 @@ using System.Text.Json;
 using Npgsql;
 using Shop.Contracts;
 using Shop.Http;
-using Switchboard.Testing.Harness;
+using Switchboard.Conformance.Harness;
 using Xunit.Abstractions;
 
 namespace Shop.Distributed.Tests;

@@ -2,7 +2,7 @@ namespace Switchboard.Auditing;
 
 /// <summary>
 /// Where the audit step's records are kept: a store's table (SQLite, PostgreSQL) or memory. Every provider passes
-/// the audit conformance suite in <c>Switchboard.Testing</c>. Reads return records in <see cref="AuditRecord.Sequence"/>
+/// the audit conformance suite in <c>Switchboard.Conformance</c>. Reads return records in <see cref="AuditRecord.Sequence"/>
 /// order, oldest first.
 /// </summary>
 public interface IAuditLog

@@ -5,7 +5,7 @@ namespace Switchboard.EventSourcing;
 /// initialize and transactions that span appends and checkpoints. A provider offers its checkpoints
 /// (<see cref="ICheckpointStore"/>) and snapshots (<see cref="ISnapshotStore"/>) as contracts of their own, and SQL in
 /// its transactions as <see cref="ISqlEventStore"/>; what it does not offer it does not implement. Every provider passes
-/// the event store conformance suite in <c>Switchboard.Testing</c>. Instances are thread-safe and meant to be
+/// the event store conformance suite in <c>Switchboard.Conformance</c>. Instances are thread-safe and meant to be
 /// singletons; disposing one twice is harmless.
 /// </summary>
 public interface IEventStore : IEventStoreReader, IEventStoreWriter, IAsyncDisposable

@@ -3,7 +3,7 @@ namespace Switchboard.Persistence;
 /// <summary>
 /// Where endpoints keep what must commit together with a handler's own state: the inbox (which messages an
 /// endpoint has handled), the outbox (messages waiting to be dispatched) and saga instances. Providers: in-memory
-/// (tests), SQLite, PostgreSQL. Every provider passes the store conformance suites in <c>Switchboard.Testing</c>.
+/// (tests), SQLite, PostgreSQL. Every provider passes the store conformance suites in <c>Switchboard.Conformance</c>.
 /// Disposing one twice is harmless: the container disposes a store once per contract it was resolved as
 /// (<see cref="IMessageStore"/>, <see cref="ISqlMessageStore"/>).
 /// </summary>

@@ -4,8 +4,8 @@ using Switchboard.EventSourcing;
 using Switchboard.InMemory;
 using Switchboard.Messages;
 using Switchboard.Persistence;
-using Switchboard.Testing.EventStores;
-using static Switchboard.Testing.EventStores.UnitOfWorkModes;
+using Switchboard.Conformance.EventStores;
+using static Switchboard.Conformance.EventStores.UnitOfWorkModes;
 
 namespace Switchboard.PostgreSql.Tests.Events;
 

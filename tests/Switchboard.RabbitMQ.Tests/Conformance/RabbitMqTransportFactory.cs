@@ -1,6 +1,6 @@
 using Switchboard.Configuration;
 using Switchboard.Messages;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ.Tests.Conformance;

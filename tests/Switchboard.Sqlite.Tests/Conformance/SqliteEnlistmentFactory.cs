@@ -2,7 +2,7 @@ using Switchboard.EventSourcing;
 using Switchboard.Persistence;
 using Switchboard.Sqlite.Events;
 using Switchboard.Sqlite.Store;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 using Switchboard.Transport;
 
 namespace Switchboard.Sqlite.Tests.Conformance;

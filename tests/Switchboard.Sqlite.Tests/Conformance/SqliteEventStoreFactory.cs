@@ -1,6 +1,6 @@
 using Switchboard.EventSourcing;
 using Switchboard.Sqlite.Events;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 
 namespace Switchboard.Sqlite.Tests.Conformance;
 

@@ -1,5 +1,5 @@
-using Switchboard.Testing.EventSourcing;
-using Switchboard.Testing.EventStores;
+using Switchboard.Conformance.EventSourcing;
+using Switchboard.Conformance.EventStores;
 
 namespace Switchboard.Sqlite.Tests.Conformance;
 

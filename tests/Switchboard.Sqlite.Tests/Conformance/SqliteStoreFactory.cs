@@ -3,7 +3,7 @@ using Switchboard.InMemory;
 using Switchboard.Persistence;
 using Switchboard.Sqlite.Events;
 using Switchboard.Sqlite.Store;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 
 namespace Switchboard.Sqlite.Tests.Conformance;
 

@@ -1,4 +1,4 @@
-using Switchboard.Testing;
+using Switchboard.Conformance;
 
 namespace Switchboard.Sqlite.Tests.Conformance;
 

@@ -1,6 +1,6 @@
 using Switchboard.Configuration;
 using Switchboard.Sqlite;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 using Switchboard.Transport;
 
 namespace Switchboard.Sqlite.Tests.Conformance;

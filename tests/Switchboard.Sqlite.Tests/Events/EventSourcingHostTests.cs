@@ -7,7 +7,7 @@ using Switchboard.EventSourcing;
 using Switchboard.EventSourcing.Aggregates;
 using Switchboard.EventSourcing.Hosting;
 using Switchboard.Sqlite.Events;
-using Switchboard.Testing.EventSourcing;
+using Switchboard.Conformance.EventSourcing;
 
 namespace Switchboard.Sqlite.Tests.Events;
 

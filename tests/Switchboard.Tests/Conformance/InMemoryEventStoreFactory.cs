@@ -1,7 +1,7 @@
 using Switchboard.EventSourcing;
 using Switchboard.InMemory;
 using Switchboard.Persistence;
-using Switchboard.Testing;
+using Switchboard.Conformance;
 
 namespace Switchboard.Tests.Conformance;
 

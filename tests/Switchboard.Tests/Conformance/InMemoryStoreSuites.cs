@@ -1,5 +1,5 @@
-using Switchboard.Testing.EventSourcing;
-using Switchboard.Testing.Stores;
+using Switchboard.Conformance.EventSourcing;
+using Switchboard.Conformance.Stores;
 
 namespace Switchboard.Tests.Conformance;
 

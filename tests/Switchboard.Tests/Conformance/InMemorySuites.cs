@@ -1,4 +1,4 @@
-using Switchboard.Testing.Transports;
+using Switchboard.Conformance.Transports;
 
 namespace Switchboard.Tests.Conformance;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Switchboard.EventSourcing;
-using Switchboard.Testing.EventSourcing;
+using Switchboard.Conformance.EventSourcing;
 
 namespace Switchboard.Tests.EventSourcing;
 

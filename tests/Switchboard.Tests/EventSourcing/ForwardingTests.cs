@@ -8,7 +8,7 @@ using Switchboard.EventSourcing;
 using Switchboard.EventSourcing.Hosting;
 using Switchboard.EventSourcing.Subscriptions;
 using Switchboard.InMemory;
-using Switchboard.Testing.EventSourcing;
+using Switchboard.Conformance.EventSourcing;
 
 namespace Switchboard.Tests.EventSourcing;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Switchboard.Serialization;
-using Switchboard.Testing.Stores;
+using Switchboard.Conformance.Stores;
 
 namespace Switchboard.Tests.Serialization;
 
