@@ -1,3 +1,5 @@
+using Switchboard.Configuration.Binding;
+
 namespace Switchboard.RabbitMQ;
 
 /// <summary>Settings of the RabbitMQ transport.</summary>
@@ -40,4 +42,20 @@ public sealed record RabbitMqTransportOptions
 
     /// <summary>Most unconfirmed publishes per channel. Default 1,024.</summary>
     public int MaxOutstandingConfirms { get; init; } = 1024;
+
+    /// <summary>What makes these settings valid, each problem naming its key.</summary>
+    internal static void Check(RabbitMqTransportOptions options, Rules rules)
+    {
+        rules.Required(nameof(Uri), options.Uri);
+        if (options.Uri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme is not ("amqp" or "amqps")))
+        {
+            // The scheme only: the URI may carry a password.
+            rules.Add(nameof(Uri), "must be an amqp:// or amqps:// URI", uri.IsAbsoluteUri ? uri.Scheme + "://…" : "a relative URI");
+        }
+
+        rules.Required(nameof(EventsExchange), options.EventsExchange);
+        rules.Positive(nameof(Heartbeat), options.Heartbeat);
+        rules.AtLeast(nameof(PublishChannels), options.PublishChannels, 1);
+        rules.AtLeast(nameof(MaxOutstandingConfirms), options.MaxOutstandingConfirms, 1);
+    }
 }

@@ -1,3 +1,5 @@
+using Switchboard.Configuration.Binding;
+
 namespace Switchboard.Sqlite;
 
 /// <summary>Settings of the SQLite transport.</summary>
@@ -29,4 +31,16 @@ public sealed record SqliteTransportOptions
 
     /// <summary>WAL size (bytes) past which the writer forces a checkpoint that truncates it. Default 64 MiB.</summary>
     public long WalTruncateThreshold { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>What makes these settings valid, each problem naming its key.</summary>
+    internal static void Check(SqliteTransportOptions options, Rules rules)
+    {
+        rules.Required(nameof(Path), options.Path);
+        rules.Positive(nameof(LeaseDuration), options.LeaseDuration);
+        rules.NotNegative(nameof(BusyTimeout), options.BusyTimeout);
+        rules.AtLeast(nameof(MaxBatch), options.MaxBatch, 1);
+        rules.AtLeast(nameof(WriteQueueCapacity), options.WriteQueueCapacity, 1);
+        rules.Positive(nameof(MaxIdlePoll), options.MaxIdlePoll);
+        rules.AtLeast(nameof(WalTruncateThreshold), options.WalTruncateThreshold, 0);
+    }
 }

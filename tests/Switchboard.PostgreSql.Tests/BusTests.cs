@@ -70,7 +70,7 @@ public sealed class BusTests : SchemaTest
             .Endpoint("bumps", e => e.Concurrency(16).Saga<BumpSaga, BumpState>("bump", s => s.StartedBy<Bump>(m => m.Key)))
             .Endpoint("observer", e => e.Handle<Bumped, BumpedHandler>())
             .UseInMemory(new InMemoryNetwork())
-            .UsePostgreSqlStore(TestServer.ConnectionString, o => o.Schema = Schema, new StoreOptions { RelayInterval = TimeSpan.FromMilliseconds(100), DispatchGrace = TimeSpan.FromMilliseconds(500) }));
+            .UsePostgreSqlStore(TestServer.ConnectionString, o => o with { Schema = Schema }, new StoreOptions { RelayInterval = TimeSpan.FromMilliseconds(100), DispatchGrace = TimeSpan.FromMilliseconds(500) }));
         using var host = builder.Build();
         await host.StartAsync();
         try

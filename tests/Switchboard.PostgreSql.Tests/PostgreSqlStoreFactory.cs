@@ -35,9 +35,9 @@ public sealed class PostgreSqlStoreFactory : IEventSourcedStoreFactory
         private string BusConnection => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 }.ToString();
 
         public void Configure(SwitchboardBuilder builder, StoreOptions options) =>
-            builder.UseInMemory(_network).UsePostgreSqlStore(BusConnection, o => o.Schema = schema, options);
+            builder.UseInMemory(_network).UsePostgreSqlStore(BusConnection, o => o with { Schema = schema }, options);
 
-        public void UseEventStore(SwitchboardBuilder builder) => builder.UsePostgreSqlEventStore(BusConnection, o => o.Schema = schema);
+        public void UseEventStore(SwitchboardBuilder builder) => builder.UsePostgreSqlEventStore(BusConnection, o => o with { Schema = schema });
 
         public IMessageStore CreateStore() => new PostgreSqlMessageStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema });
 

@@ -4,14 +4,14 @@ namespace Switchboard.PostgreSql.Tests;
 public abstract class SchemaTest : SchemaScopedTest
 {
     /// <summary>A store on the test's schema (not initialized), disposed with the test.</summary>
-    protected PostgreSqlMessageStore NewStore(Action<PostgreSqlStoreOptions>? configure = null)
+    protected PostgreSqlMessageStore NewStore(Func<PostgreSqlStoreOptions, PostgreSqlStoreOptions>? configure = null)
     {
         var options = new PostgreSqlStoreOptions { ConnectionString = TestServer.ConnectionString, Schema = Schema };
-        configure?.Invoke(options);
+        options = configure is null ? options : configure(options);
         return Track(new PostgreSqlMessageStore(options));
     }
 
-    protected async Task<PostgreSqlMessageStore> InitializedStoreAsync(Action<PostgreSqlStoreOptions>? configure = null)
+    protected async Task<PostgreSqlMessageStore> InitializedStoreAsync(Func<PostgreSqlStoreOptions, PostgreSqlStoreOptions>? configure = null)
     {
         var store = NewStore(configure);
         await store.InitializeAsync();

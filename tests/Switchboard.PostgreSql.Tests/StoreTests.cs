@@ -27,7 +27,7 @@ public sealed class StoreTests : SchemaTest
                 return Task.CompletedTask;
             });
         await using var dataSource = builder.Build();
-        var store = NewStore(o => o.DataSource = dataSource);
+        var store = NewStore(o => o with { DataSource = dataSource });
 
         await using (var transaction = await store.BeginAsync())
         {
@@ -235,7 +235,7 @@ public sealed class StoreTests : SchemaTest
     {
         await SaveAsync(new SagaRecord("s", "k", 0, "0", false), 0);
         await using var recorder = new RoundTripRecorder();
-        var store = NewStore(o => o.DataSource = recorder.DataSource);
+        var store = NewStore(o => o with { DataSource = recorder.DataSource });
 
         // As TransactionStep calls it: check, begin, load, (handler), save, record, enlist, commit.
         Assert.False(await store.WasHandledAsync("e", "m"));
@@ -535,7 +535,7 @@ public sealed class StoreTests : SchemaTest
         command.CommandText = "SHOW search_path";
         Assert.Equal($"\"{Schema}\", \"$user\", public", await command.ExecuteScalarAsync());
 
-        var plain = NewStore(o => o.SchemaOnSearchPath = false);
+        var plain = NewStore(o => o with { SchemaOnSearchPath = false });
         await using var other = await plain.BeginAsync();
         var otherDb = await other.GetDbTransactionAsync();
         await using var show = otherDb.Connection!.CreateCommand();
@@ -606,7 +606,7 @@ public sealed class StoreTests : SchemaTest
     [InlineData(";maxautoprepare=5", 5)]
     public void The_stores_pools_prepare_unless_the_connection_string_says_otherwise(string setting, int expected)
     {
-        var store = NewStore(o => o.ConnectionString = TestServer.ConnectionString + setting);
+        var store = NewStore(o => o with { ConnectionString = TestServer.ConnectionString + setting });
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.Statements.ConnectionString).MaxAutoPrepare);
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.DataSource.ConnectionString).MaxAutoPrepare);
     }
@@ -615,7 +615,7 @@ public sealed class StoreTests : SchemaTest
     public async Task A_data_source_of_ones_own_stays_open()
     {
         await using var dataSource = NpgsqlDataSource.Create(TestServer.ConnectionString);
-        var store = NewStore(o => o.DataSource = dataSource);
+        var store = NewStore(o => o with { DataSource = dataSource });
         await store.InitializeAsync();
         Assert.False(await store.WasHandledAsync("e", "m"));
         await store.DisposeAsync();
@@ -627,7 +627,7 @@ public sealed class StoreTests : SchemaTest
     public async Task Timestamps_come_from_the_configured_clock()
     {
         var clock = new FixedClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var store = await InitializedStoreAsync(o => o.TimeProvider = clock);
+        var store = await InitializedStoreAsync(o => o with { TimeProvider = clock });
         await using (var transaction = await store.BeginAsync())
         {
             await transaction.EnlistAsync([Message("a")]);

@@ -31,7 +31,7 @@ public sealed class UnreachableDatabaseTests : SchemaScopedTest
         using var host = Build(services => services.AddSingleton(log), bus => bus
             .Message<Bumped>("test.pg.bumped.v1")
             .Endpoint("observer", e => e.Transactional().Handle<Bumped, BumpedHandler>())
-            .UsePostgreSqlStore(ViaProxy(proxy), o => o.Schema = Schema));
+            .UsePostgreSqlStore(ViaProxy(proxy), o => o with { Schema = Schema }));
 
         await host.StartAsync();
         var health = await HealthAsync(host);
@@ -55,7 +55,7 @@ public sealed class UnreachableDatabaseTests : SchemaScopedTest
         using var host = Build(services => services.AddSingleton(forwarded).AddSingleton(new TallyRules()), bus => bus
             .Message<Counted>("counted")
             .Endpoint("tally-audit", e => e.Handle<Counted, CountedAmounts>())
-            .UsePostgreSqlEventStore(ViaProxy(proxy), o => o.Schema = Schema)
+            .UsePostgreSqlEventStore(ViaProxy(proxy), o => o with { Schema = Schema })
             .EventSourcing(es => es
                 .Event<Counted>("counted")
                 .Aggregate<TestAccount>("tally")
@@ -88,7 +88,7 @@ public sealed class UnreachableDatabaseTests : SchemaScopedTest
     public async Task A_bus_whose_credentials_the_database_refuses_fails_to_start()
     {
         var wrong = new NpgsqlConnectionStringBuilder(TestServer.ConnectionString) { Password = "not-the-password" }.ToString();
-        using var host = Build(_ => { }, bus => bus.UsePostgreSqlStore(wrong, o => o.Schema = Schema));
+        using var host = Build(_ => { }, bus => bus.UsePostgreSqlStore(wrong, o => o with { Schema = Schema }));
 
         var failure = await Assert.ThrowsAsync<PostgresException>(() => host.StartAsync());
         Assert.Equal(PostgresErrorCodes.InvalidPassword, failure.SqlState);

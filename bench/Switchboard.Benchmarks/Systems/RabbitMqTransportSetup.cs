@@ -31,7 +31,7 @@ public sealed class RabbitMqTransportSetup(Uri broker, string postgres) : ITrans
     {
         // The store creates the schema when the bus starts; DisposeAsync drops it.
         _schema = "sb_bench_" + Guid.NewGuid().ToString("N")[..12];
-        bus.UsePostgreSqlStore(postgres, o => o.Schema = _schema);
+        bus.UsePostgreSqlStore(postgres, o => o with { Schema = _schema });
     }
 
     /// <inheritdoc />

@@ -161,7 +161,7 @@ public static class ShopHost
             // units of work go back to the pool without Npgsql's reset: eight statements per handled message.
             var connection = new Npgsql.NpgsqlConnectionStringBuilder(Required(options.Postgres, "--postgres")) { NoResetOnClose = true }.ToString();
             var schema = Schema(options);
-            bus.UsePostgreSqlStore(connection, o => o.Schema = schema);
+            bus.UsePostgreSqlStore(connection, o => o with { Schema = schema });
             if (options.Services.Count == 1)
             {
                 // The other services' stores, read by the console's flow view only: never initialized from here.
@@ -174,7 +174,7 @@ public static class ShopHost
             if (options.Services.Contains("order"))
             {
                 // Only Order is event-sourced; elsewhere the event store's two pools would be opened for its migrations only.
-                bus.UsePostgreSqlEventStore(connection, o => o.Schema = schema);
+                bus.UsePostgreSqlEventStore(connection, o => o with { Schema = schema });
             }
         }
         else if (options.Transport == ShopTransport.RabbitMq)

@@ -52,7 +52,7 @@ public sealed class ShippingRaceTests(Xunit.Abstractions.ITestOutputHelper outpu
         builder.Services.AddSwitchboard(bus => bus
             .AddShopMessages()
             .UseInMemory(_network)
-            .UsePostgreSqlStore(connection, o => o.Schema = "shop_shipping")
+            .UsePostgreSqlStore(connection, o => o with { Schema = "shop_shipping" })
             .AddShippingService(database, new ShippingOptions { Concurrency = 16 })
             .Endpoint("probe", e => e.Handle<OrderShipped, Probe>().Handle<ShipmentCancelled, Probe>()));
         _host = builder.Build();

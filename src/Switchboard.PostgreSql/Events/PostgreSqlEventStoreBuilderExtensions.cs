@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Switchboard.Configuration.Binding;
 using Switchboard.PostgreSql;
 
 namespace Switchboard.Configuration;
@@ -18,14 +21,33 @@ public static class PostgreSqlEventStoreBuilderExtensions
     /// </summary>
     /// <param name="builder">The bus being configured.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
-    /// <param name="configure">Changes the other settings (schema, search path, notifications, clock, or a data source of your own).</param>
-    public static SwitchboardBuilder UsePostgreSqlEventStore(this SwitchboardBuilder builder, string connectionString, Action<PostgreSqlEventStoreOptions>? configure = null)
+    /// <param name="configure">Changes the other settings (schema, search path, notifications, clock, or a data source of your own), e.g. <c>o => o with { Schema = "orders" }</c>.</param>
+    public static SwitchboardBuilder UsePostgreSqlEventStore(this SwitchboardBuilder builder, string connectionString, Func<PostgreSqlEventStoreOptions, PostgreSqlEventStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var options = new PostgreSqlEventStoreOptions { ConnectionString = connectionString };
-        configure?.Invoke(options);
+        options = configure is null ? options : configure(options);
+        return builder.UsePostgreSqlEventStore(_ => options);
+    }
+
+    /// <summary>
+    /// Keeps event streams, checkpoints and snapshots in PostgreSQL as the other overload does, with the settings
+    /// bound from <paramref name="section"/>, checked when the host starts (a missing connection string or schema, or a
+    /// key that is no setting, fails the start naming the key).
+    /// </summary>
+    /// <param name="builder">The bus being configured.</param>
+    /// <param name="section">The event store's section, e.g. <c>configuration.GetSection("Switchboard:EventStore")</c>.</param>
+    public static SwitchboardBuilder UsePostgreSqlEventStore(this SwitchboardBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddValidatedOptions<PostgreSqlEventStoreOptions>(section, static (o, rules) => PostgreSqlOptionRules.Check(o.ConnectionString, o.DataSource, o.Schema, rules));
+        return builder.UsePostgreSqlEventStore(sp => sp.GetRequiredService<IOptions<PostgreSqlEventStoreOptions>>().Value);
+    }
+
+    private static SwitchboardBuilder UsePostgreSqlEventStore(this SwitchboardBuilder builder, Func<IServiceProvider, PostgreSqlEventStoreOptions> options)
+    {
         PostgreSqlHealthCheck.Register(builder.Services, HealthCheckName, "event store", sp => ((PostgreSqlEventStore)sp.GetRequiredService<EventSourcing.IEventStore>()).DataSource);
-        return builder.UseEventStore(services => new PostgreSqlEventStore(options, services.GetService(typeof(TimeProvider)) as TimeProvider));
+        return builder.UseEventStore(services => new PostgreSqlEventStore(options(services), services.GetService(typeof(TimeProvider)) as TimeProvider));
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Configuration.Binding;
 using Switchboard.Operations;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
@@ -126,6 +128,16 @@ public sealed class EndpointBuilder
     {
         _pipelineChanges.Add(change);
         return this;
+    }
+
+    /// <summary>The keys an endpoint's configuration section may have.</summary>
+    internal static readonly string[] ConfigurableKeys = [nameof(EndpointOptions.Concurrency), nameof(EndpointOptions.Prefetch), nameof(EndpointOptions.PendingSettlements), nameof(EndpointOptions.Retry)];
+
+    /// <summary>Applies a configuration section over the settings the code chose, and checks the result.</summary>
+    internal void ApplyConfiguration(IConfigurationSection section)
+    {
+        _options = ConfigurationOverlay.Apply(_options, section, o => o with { Retry = o.Retry with { } }, ConfigurableKeys);
+        ConfigurationOverlay.ThrowIfAny(section, typeof(EndpointOptions), OptionRules.Of(_options, section.Path));
     }
 
     internal EndpointDefinition Build(Func<Type, string> typeName, IEnumerable<Action<ReceivePipelineBuilder>> busWideChanges)

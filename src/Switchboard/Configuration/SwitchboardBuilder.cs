@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Switchboard.Configuration.Binding;
 using Switchboard.Diagnostics;
 using Switchboard.Messages;
 using Switchboard.Persistence;
@@ -22,10 +24,21 @@ public sealed class SwitchboardBuilder
     private Func<BusOptions, IMessageSerializer> _serializer = static o => new JsonMessageSerializer(o.MaxBodyDepth);
     private BusOptions _options = new();
 
-    internal SwitchboardBuilder(IServiceCollection services) => Services = services;
+    internal SwitchboardBuilder(IServiceCollection services, IConfigurationSection? configuration = null)
+    {
+        Services = services;
+        Configuration = configuration;
+    }
 
     /// <summary>The application's service collection, for providers that register services of their own.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// The section given to <c>AddSwitchboard(configuration, …)</c>, or null. Its <c>Bus</c>, <c>Store</c>,
+    /// <c>Health</c>, <c>EndpointDefaults</c> and <c>Endpoints:{queue}</c> keys are applied over what the code sets (see
+    /// docs/configuration.md); providers' own sections are given to their <c>Use…</c> methods.
+    /// </summary>
+    public IConfigurationSection? Configuration { get; }
 
     /// <summary>Registers a message type under its stable wire name, e.g. <c>shop.order-created.v1</c>.</summary>
     public SwitchboardBuilder Message<TMessage>(string name)
@@ -220,6 +233,11 @@ public sealed class SwitchboardBuilder
             throw new InvalidOperationException("No transport is configured. Call UseInMemory(...), UseSqlite(...) or UseRabbitMq(...).");
         }
 
+        if (Configuration is not null)
+        {
+            ApplyConfiguration(Configuration);
+        }
+
         var registry = new MessageTypeRegistry(_messages);
         var endpoints = _endpoints.ConvertAll(e => e.Build(registry.GetName, _pipelineChanges));
         foreach (var type in _routes.Keys.Concat(_publications))
@@ -231,5 +249,52 @@ public sealed class SwitchboardBuilder
         {
             Publications = new HashSet<Type>(_publications),
         };
+    }
+
+    private void ApplyConfiguration(IConfigurationSection section)
+    {
+        var bus = section.GetSection("Bus");
+        _options = ConfigurationOverlay.Apply(_options, bus, o => o with { });
+        ConfigurationOverlay.ThrowIfAny(bus, typeof(BusOptions), OptionRules.Of(_options, bus.Path));
+
+        var store = section.GetSection("Store");
+        if (store.Exists())
+        {
+            var current = Services.LastOrDefault(d => d.ServiceType == typeof(StoreOptions))?.ImplementationInstance as StoreOptions
+                ?? throw new InvalidOperationException($"{store.Path} configures the store, and the bus has none: call UseInMemoryStore(), UseSqliteStore() or UsePostgreSqlStore(...) too.");
+            var bound = ConfigurationOverlay.Apply(current, store, o => o with { });
+            ConfigurationOverlay.ThrowIfAny(store, typeof(StoreOptions), OptionRules.Of(bound, store.Path));
+            Services.RemoveAll<StoreOptions>();
+            Services.AddSingleton(bound);
+        }
+
+        var health = section.GetSection("Health");
+        if (health.Exists())
+        {
+            ConfigureHealth(current =>
+            {
+                var bound = ConfigurationOverlay.Apply(current, health, o => o with { });
+                try
+                {
+                    bound.Validate();
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    ConfigurationOverlay.ThrowIfAny(health, typeof(SwitchboardHealthOptions), [$"{health.Path}:{e.ParamName}: {e.Message}"]);
+                }
+
+                return bound;
+            });
+        }
+
+        var endpoints = section.GetSection("Endpoints");
+        var unknown = endpoints.GetChildren().Select(c => c.Key).Where(k => !_endpoints.Exists(e => e.Queue == k)).ToList();
+        ConfigurationOverlay.ThrowIfAny(endpoints, typeof(EndpointOptions), unknown.Select(k =>
+            $"{endpoints.Path}:{k} names no endpoint of this bus (its endpoints: {string.Join(", ", _endpoints.Select(e => e.Queue))})."));
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.ApplyConfiguration(section.GetSection("EndpointDefaults"));
+            endpoint.ApplyConfiguration(endpoints.GetSection(endpoint.Queue));
+        }
     }
 }

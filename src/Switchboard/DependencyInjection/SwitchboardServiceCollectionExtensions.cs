@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard;
 using Switchboard.Configuration;
@@ -26,14 +27,32 @@ public static class SwitchboardServiceCollectionExtensions
     ///     .UseInMemory(network));
     /// </code>
     /// </summary>
-    public static IServiceCollection AddSwitchboard(this IServiceCollection services, Action<SwitchboardBuilder> configure)
+    public static IServiceCollection AddSwitchboard(this IServiceCollection services, Action<SwitchboardBuilder> configure) =>
+        services.AddSwitchboard(null, configure);
+
+    /// <summary>
+    /// Adds the bus as <see cref="AddSwitchboard(IServiceCollection, Action{SwitchboardBuilder})"/> does, then applies
+    /// <paramref name="settings"/> over what <paramref name="configure"/> set: its <c>Bus</c> section
+    /// (<see cref="BusOptions"/>), <c>Store</c> (<see cref="Switchboard.Persistence.StoreOptions"/>), <c>Health</c>
+    /// (<see cref="SwitchboardHealthOptions"/>), <c>EndpointDefaults</c> and <c>Endpoints:{queue}</c> (each endpoint's
+    /// <c>Concurrency</c>, <c>Prefetch</c>, <c>PendingSettlements</c> and <c>Retry</c>). A key that names no setting or no
+    /// endpoint, a value that does not convert, and a value out of range throw an
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> here, whose messages name the key.
+    /// <code>
+    /// builder.Services.AddSwitchboard(builder.Configuration.GetSection("Switchboard"), bus => bus
+    ///     .Endpoint("orders", e => e.Handle&lt;OrderPlaced, OrderPlacedHandler&gt;())
+    ///     .UseSqlite(builder.Configuration.GetSection("Switchboard:Sqlite")));
+    /// </code>
+    /// </summary>
+    public static IServiceCollection AddSwitchboard(this IServiceCollection services, IConfigurationSection? settings, Action<SwitchboardBuilder> configure)
     {
+        ArgumentNullException.ThrowIfNull(configure);
         if (services.Any(d => d.ServiceType == typeof(BusConfiguration)))
         {
             throw new InvalidOperationException("AddSwitchboard was already called on this service collection.");
         }
 
-        var builder = new SwitchboardBuilder(services);
+        var builder = new SwitchboardBuilder(services, settings);
         configure(builder);
         var configuration = builder.Build();
 

@@ -26,20 +26,20 @@ public sealed class EnlistmentTests : EventStoreTest
         await using var dataSource = NpgsqlDataSource.Create(TestServer.ConnectionString);
 
         Assert.True(events.CanEnlistIn(MessageStore()));
-        Assert.True(events.CanEnlistIn(MessageStore(o => o.Schema = Schema + "_other")));
-        Assert.True(events.CanEnlistIn(MessageStore(o => (o.ConnectionString, o.DataSource) = (null, dataSource))));
-        Assert.True(events.CanEnlistIn(MessageStore(o => o.ConnectionString = With(c => c.Host = c.Host!.ToUpperInvariant()))));
+        Assert.True(events.CanEnlistIn(MessageStore(o => o with { Schema = Schema + "_other" })));
+        Assert.True(events.CanEnlistIn(MessageStore(o => o with { ConnectionString = null, DataSource = dataSource })));
+        Assert.True(events.CanEnlistIn(MessageStore(o => o with { ConnectionString = With(c => c.Host = c.Host!.ToUpperInvariant()) })));
 
-        Assert.False(events.CanEnlistIn(MessageStore(o => o.ConnectionString = With(c => c.Database = c.Database + "_other"))));
-        Assert.False(events.CanEnlistIn(MessageStore(o => o.ConnectionString = With(c => c.Port += 1))));
-        Assert.False(events.CanEnlistIn(MessageStore(o => o.ConnectionString = With(c => c.Host = connection.Host == "localhost" ? "127.0.0.1" : "localhost"))));
+        Assert.False(events.CanEnlistIn(MessageStore(o => o with { ConnectionString = With(c => c.Database = c.Database + "_other") })));
+        Assert.False(events.CanEnlistIn(MessageStore(o => o with { ConnectionString = With(c => c.Port += 1) })));
+        Assert.False(events.CanEnlistIn(MessageStore(o => o with { ConnectionString = With(c => c.Host = connection.Host == "localhost" ? "127.0.0.1" : "localhost") })));
         await using var memory = new InMemoryMessageStore();
         Assert.False(events.CanEnlistIn(memory));
 
         // A unit of work it cannot join is refused before anything runs.
         await using var memoryUnit = await memory.BeginAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => events.EnlistAppendAsync(memoryUnit, "s-1", ExpectedVersion.Any, [Event("x")]).AsTask());
-        await using var otherDatabaseUnit = await MessageStore(o => o.ConnectionString = With(c => c.Database = c.Database + "_other")).BeginAsync();
+        await using var otherDatabaseUnit = await MessageStore(o => o with { ConnectionString = With(c => c.Database = c.Database + "_other") }).BeginAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => events.EnlistAppendAsync(otherDatabaseUnit, "s-1", ExpectedVersion.Any, [Event("x")]).AsTask());
 
         static string With(Action<NpgsqlConnectionStringBuilder> change)
@@ -55,7 +55,7 @@ public sealed class EnlistmentTests : EventStoreTest
     {
         var events = await InitializedStoreAsync();
         await using var recorder = new RoundTripRecorder();
-        var messages = MessageStore(o => (o.ConnectionString, o.DataSource) = (null, recorder.DataSource));
+        var messages = MessageStore(o => o with { ConnectionString = null, DataSource = recorder.DataSource });
         await messages.InitializeAsync();
         await using (var unit = await messages.BeginAsync())
         {
@@ -229,10 +229,10 @@ public sealed class EnlistmentTests : EventStoreTest
         }
     }
 
-    private PostgreSqlMessageStore MessageStore(Action<PostgreSqlStoreOptions>? configure = null)
+    private PostgreSqlMessageStore MessageStore(Func<PostgreSqlStoreOptions, PostgreSqlStoreOptions>? configure = null)
     {
         var options = new PostgreSqlStoreOptions { ConnectionString = TestServer.ConnectionString, Schema = Schema };
-        configure?.Invoke(options);
+        options = configure is null ? options : configure(options);
         return Track(new PostgreSqlMessageStore(options));
     }
 

@@ -8,14 +8,14 @@ namespace Switchboard.PostgreSql.Tests.Events;
 public abstract class EventStoreTest : SchemaScopedTest
 {
     /// <summary>A store on the test's schema (not initialized), disposed with the test.</summary>
-    protected PostgreSqlEventStore NewStore(Action<PostgreSqlEventStoreOptions>? configure = null)
+    protected PostgreSqlEventStore NewStore(Func<PostgreSqlEventStoreOptions, PostgreSqlEventStoreOptions>? configure = null)
     {
         var options = new PostgreSqlEventStoreOptions { ConnectionString = TestServer.ConnectionString, Schema = Schema };
-        configure?.Invoke(options);
+        options = configure is null ? options : configure(options);
         return Track(new PostgreSqlEventStore(options));
     }
 
-    protected async Task<PostgreSqlEventStore> InitializedStoreAsync(Action<PostgreSqlEventStoreOptions>? configure = null)
+    protected async Task<PostgreSqlEventStore> InitializedStoreAsync(Func<PostgreSqlEventStoreOptions, PostgreSqlEventStoreOptions>? configure = null)
     {
         var store = NewStore(configure);
         await store.InitializeAsync();

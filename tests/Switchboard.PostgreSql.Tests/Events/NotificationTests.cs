@@ -55,7 +55,7 @@ public sealed class NotificationTests : EventStoreTest
     [Fact]
     public async Task A_wait_returns_at_once_when_events_are_readable_already()
     {
-        var store = await InitializedStoreAsync(o => o.ListenForAppends = false);
+        var store = await InitializedStoreAsync(o => o with { ListenForAppends = false });
         await store.AppendAsync("s-1", ExpectedVersion.Any, [Event("a")]);
         await ReadUntilAsync(store, 0, 1);
         var clock = Stopwatch.StartNew();
@@ -66,7 +66,7 @@ public sealed class NotificationTests : EventStoreTest
     [Fact]
     public async Task Without_notifications_a_wait_lasts_its_max_wait()
     {
-        var store = await InitializedStoreAsync(o => o.ListenForAppends = false);
+        var store = await InitializedStoreAsync(o => o with { ListenForAppends = false });
         var (_, next) = await ReadAllAsync(store);
         var clock = Stopwatch.StartNew();
         await store.WaitForEventsAsync(next, TimeSpan.FromMilliseconds(300));
