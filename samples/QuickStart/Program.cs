@@ -5,7 +5,6 @@ using QuickStart;
 using Switchboard;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
-using Switchboard.Retries;
 using Switchboard.Transport;
 
 // A tour of the core in one process: a command, an event with two subscribers, a send made inside a

@@ -1,5 +1,5 @@
 using Npgsql;
-using Switchboard.Configuration.Binding;
+using Switchboard.Configuration;
 
 namespace Switchboard.PostgreSql;
 

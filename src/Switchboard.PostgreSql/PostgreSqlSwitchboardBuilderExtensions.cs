@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Switchboard.Configuration.Binding;
 using Switchboard.Persistence;
 using Switchboard.PostgreSql;
 

@@ -1,4 +1,4 @@
-using Switchboard.Configuration.Binding;
+using Switchboard.Configuration;
 
 namespace Switchboard.Sqlite;
 

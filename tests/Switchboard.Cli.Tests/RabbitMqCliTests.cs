@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.RabbitMQ;
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Switchboard.Transport;
 

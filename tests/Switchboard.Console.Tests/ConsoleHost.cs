@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Switchboard.Conformance.Stores;
 using Switchboard.Transport;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
-using Switchboard.Retries;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ.Tests;

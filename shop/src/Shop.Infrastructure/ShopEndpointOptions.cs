@@ -1,4 +1,4 @@
-using Switchboard.Retries;
+using Switchboard;
 
 namespace Shop.Infrastructure;
 

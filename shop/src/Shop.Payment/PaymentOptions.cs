@@ -1,5 +1,5 @@
+using Switchboard;
 using Shop.Infrastructure;
-using Switchboard.Retries;
 
 namespace Shop.Payment;
 

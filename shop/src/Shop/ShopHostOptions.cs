@@ -73,7 +73,7 @@ public sealed record ShopHostOptions
     /// The Notification endpoint's retries; null: its default (<see cref="Infrastructure.ShopEndpointOptions.UntilEarlierEventArrives"/>,
     /// about two minutes before a notification whose mail server stays down is dead-lettered).
     /// </summary>
-    public Switchboard.Retries.RetryPolicy? NotificationRetry { get; init; }
+    public Switchboard.RetryPolicy? NotificationRetry { get; init; }
 
     /// <summary>The SQLite file of the embedded default.</summary>
     public string SqlitePath => Path.Combine(DataDirectory, "shop.db");

@@ -1,3 +1,4 @@
+using Switchboard;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -9,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop.Downstream.Tests;
 using Shop.Http;
-using Switchboard.Retries;
 
 namespace Shop.Distributed.Tests;
 

@@ -1,5 +1,5 @@
+using Switchboard;
 using Shop.Downstream.Tests;
-using Switchboard.Retries;
 
 namespace Shop.EndToEnd.Tests;
 

@@ -1,7 +1,7 @@
+using Switchboard;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.Testing;
-using Switchboard.Retries;
 
 namespace Shop.Payment.Tests;
 

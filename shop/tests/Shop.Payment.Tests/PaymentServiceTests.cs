@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.Testing;
 using Switchboard;
-using Switchboard.Retries;
 
 namespace Shop.Payment.Tests;
 

@@ -1,6 +1,5 @@
 using Switchboard.Auditing;
 using Switchboard.Persistence;
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Xunit;
 

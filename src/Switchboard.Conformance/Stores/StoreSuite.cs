@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Switchboard.Transport;
 using Xunit;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Persistence;
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Xunit;
 

@@ -2,7 +2,6 @@ using Switchboard.Configuration;
 using Switchboard.Messages;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
-using Switchboard.Retries;
 using Switchboard.Sagas;
 using Switchboard.Conformance.Harness;
 using Xunit;

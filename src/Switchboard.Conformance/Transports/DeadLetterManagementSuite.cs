@@ -1,5 +1,4 @@
 using Switchboard.Messages;
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Switchboard.Transport;
 using Xunit;

@@ -1,4 +1,3 @@
-using Switchboard.Retries;
 using Switchboard.Conformance.Harness;
 using Xunit;
 

@@ -2,11 +2,9 @@ using System.Collections.Frozen;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Switchboard.Configuration.Binding;
 using Switchboard.Operations;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
-using Switchboard.Retries;
 
 namespace Switchboard.Configuration;
 

@@ -1,5 +1,4 @@
 using Switchboard.Persistence;
-using Switchboard.Retries;
 
 namespace Switchboard.Configuration;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Switchboard.Configuration.Binding;
 using Switchboard.Diagnostics;
 using Switchboard.Messages;
 using Switchboard.Persistence;

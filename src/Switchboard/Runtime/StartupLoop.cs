@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
-using Switchboard.Retries;
 
 namespace Switchboard.Runtime;
 

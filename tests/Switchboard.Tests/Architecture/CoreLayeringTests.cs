@@ -14,7 +14,6 @@ public sealed class CoreLayeringTests
         "Switchboard",
         "Switchboard.Serialization",
         "Switchboard.Diagnostics",
-        "Switchboard.Retries",
         "Switchboard.Transport",
         "Switchboard.Persistence",
         "Switchboard.Auditing",

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Switchboard.Configuration;
 using Switchboard.InMemory;
 using Switchboard.Persistence;
-using Switchboard.Retries;
 
 namespace Switchboard.Tests.Configuration;
 

@@ -4,7 +4,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Diagnostics;
-using Switchboard.Retries;
 using Switchboard.Tests.Hosting;
 
 namespace Switchboard.Tests.Diagnostics;

@@ -7,7 +7,6 @@ using Switchboard.Hosting;
 using Switchboard.InMemory;
 using Switchboard.Messages;
 using Switchboard.Persistence;
-using Switchboard.Retries;
 using Switchboard.Transport;
 
 namespace Switchboard.Tests.Hosting;

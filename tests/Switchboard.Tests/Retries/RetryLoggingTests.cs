@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Switchboard.Retries;
 using Switchboard.Tests.Hosting;
 
 namespace Switchboard.Tests.Retries;

@@ -1,4 +1,3 @@
-using Switchboard.Retries;
 
 namespace Switchboard.Tests.Retries;
 

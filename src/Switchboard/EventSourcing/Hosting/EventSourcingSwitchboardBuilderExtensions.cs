@@ -1,13 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
+using Switchboard.EventSourcing;
+using Switchboard.EventSourcing.Hosting;
 using Switchboard.EventSourcing.Aggregates;
 using Switchboard.Hosting;
 using Switchboard.Persistence;
 using Switchboard.Diagnostics;
 using Switchboard.Runtime;
 
-namespace Switchboard.EventSourcing.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds event sourcing to a bus's configuration.</summary>
 public static class EventSourcingSwitchboardBuilderExtensions

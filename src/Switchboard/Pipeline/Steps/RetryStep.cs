@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Switchboard.Diagnostics;
 using Switchboard.Messages;
-using Switchboard.Retries;
 using Switchboard.Transport;
 
 namespace Switchboard.Pipeline.Steps;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Switchboard.Messages;
 
-namespace Switchboard.Transport;
+namespace Switchboard;
 
 /// <summary>A message in a dead-letter queue.</summary>
 /// <param name="Id">Identifies this dead letter within its queue (transport-specific; often the message id).</param>

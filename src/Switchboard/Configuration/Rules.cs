@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Switchboard.Configuration.Binding;
+namespace Switchboard.Configuration;
 
 /// <summary>
 /// Collects what is wrong with one options object as messages of the form <c>{path}:{Key} must … (was …).</c>; for

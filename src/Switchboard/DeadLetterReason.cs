@@ -1,7 +1,7 @@
 using System.Globalization;
 using Switchboard.Messages;
 
-namespace Switchboard.Transport;
+namespace Switchboard;
 
 /// <summary>Why a message was dead-lettered.</summary>
 /// <param name="Reason">A human-readable reason, e.g. "retries exhausted" or "unknown message type 'x'".</param>

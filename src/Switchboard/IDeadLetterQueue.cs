@@ -1,4 +1,4 @@
-namespace Switchboard.Transport;
+namespace Switchboard;
 
 /// <summary>The one dead-letter API every transport implements.</summary>
 public interface IDeadLetterQueue

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Switchboard.Configuration.Binding;
+namespace Switchboard.Configuration;
 
 /// <summary>
 /// Binds a configuration section over settings the code already chose: the keys the section has win, the others

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Switchboard.Configuration.Binding;
+namespace Switchboard.Configuration;
 
 /// <summary>Binds a provider's settings from configuration, checked when the host starts.</summary>
 public static class ConfigurationOptionsExtensions

@@ -1,7 +1,6 @@
 using Switchboard.Persistence;
-using Switchboard.Retries;
 
-namespace Switchboard.Configuration.Binding;
+namespace Switchboard.Configuration;
 
 /// <summary>
 /// What makes bus, endpoint and store settings valid, as messages that name the key (<c>{path}:{Key} must …</c>), so

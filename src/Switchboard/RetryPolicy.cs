@@ -1,4 +1,4 @@
-namespace Switchboard.Retries;
+namespace Switchboard;
 
 /// <summary>
 /// Immediate retries (in process, at once), then delayed retries (back through the transport, with
