@@ -18,7 +18,8 @@ public sealed record SwitchboardTestHarnessOptions
 
     /// <summary>
     /// Whether the message store and the event store the application configured (SQLite, PostgreSQL) are kept. By default
-    /// (false) they are replaced by the in-memory ones; keep them when handlers use the store's own SQL
+    /// (false) the bus gets the in-memory ones, in place of the configured ones or where the application's registrations
+    /// leave the stores to the environment (as they leave the transport); keep them when handlers use the store's own SQL
     /// (<see cref="Persistence.ISqlUnitOfWork"/>) or a projection that needs it. The transport is always the in-memory one.
     /// </summary>
     public bool KeepStores { get; init; }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Switchboard.Configuration;
-using Switchboard.EventSourcing;
 using Switchboard.InMemory;
 using Switchboard.Persistence;
 using Switchboard.Testing;
@@ -56,19 +55,13 @@ public static class SwitchboardTestHarnessServiceCollectionExtensions
         return services;
     }
 
-    // The configured stores give way to the in-memory ones; the store's options (relay, inbox retention) stay.
+    // The in-memory stores, in place of the configured ones (or where the environment adds them, as the transport): a
+    // saga or a transactional endpoint has its store. The configured store's options (relay, inbox retention) stay.
     private static void UseInMemoryStores(SwitchboardBuilder bus)
     {
-        if (bus.Services.Any(d => d.ServiceType == typeof(IMessageStore)))
-        {
-            var storeOptions = bus.Services.LastOrDefault(d => d.ServiceType == typeof(StoreOptions))?.ImplementationInstance as StoreOptions;
-            bus.UseInMemoryStore(options: storeOptions);
-        }
-
-        if (bus.Services.Any(d => d.ServiceType == typeof(IEventStore)))
-        {
-            bus.UseInMemoryEventStore();
-        }
+        var storeOptions = bus.Services.LastOrDefault(d => d.ServiceType == typeof(StoreOptions))?.ImplementationInstance as StoreOptions;
+        bus.UseInMemoryStore(options: storeOptions);
+        bus.UseInMemoryEventStore();
     }
 }
 
