@@ -226,7 +226,9 @@ public sealed class SwitchboardTestHarness : IAsyncDisposable
             return found;
         }
 
-        var seen = last is null ? "there is no such instance" : $"it is {last}";
+        var seen = last is null
+            ? "there is no such instance"
+            : string.Create(CultureInfo.InvariantCulture, $"it is at version {last.Version}, {(last.Completed ? "completed" : "not completed")}, with {last.PendingTimeouts.Count} pending timeout(s) and the state {Json(last.State)}");
         var why = outcome.Idle ? "the bus became idle without it" : $"it did not within {outcome.Waited.TotalSeconds:0.###} s";
         throw new HarnessAssertionException($"Expected the {typeof(TState).Name} saga '{key}'{(where is null ? "" : " to match the condition")}; {why}, and {seen}.{(outcome.Scheduled is { } scheduled ? Environment.NewLine + scheduled : "")}");
     }
@@ -379,6 +381,10 @@ public sealed class SwitchboardTestHarness : IAsyncDisposable
 
         return next;
     }
+
+    private string Json<TState>(TState state)
+        where TState : class =>
+        Encoding.UTF8.GetString(Services.GetRequiredService<IMessageSerializer>().Serialize(state, typeof(TState)).Span);
 
     private List<string> NotRunning() =>
         [.. Services.GetRequiredService<IEndpointMonitor>().Endpoints.Where(e => !e.Running).Select(e => e.Queue)];

@@ -186,7 +186,8 @@ public sealed class HarnessTests
         var failure = await Assert.ThrowsAsync<HarnessAssertionException>(() => harness.SagaAsync<PaymentState>(orderId.ToString(), s => s.State.Paid));
 
         Assert.Contains($"Expected the PaymentState saga '{orderId}' to match the condition; the bus became idle without it", failure.Message);
-        Assert.Contains("Completed = False", failure.Message);
+        Assert.Contains("it is at version 1, not completed, with 1 pending timeout(s) and the state {", failure.Message);
+        Assert.Contains("\"paid\":false", failure.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Null(await harness.FindSagaAsync<PaymentState>(Guid.NewGuid().ToString()));
         await Assert.ThrowsAsync<InvalidOperationException>(() => harness.FindSagaAsync<Ping>("x"));
     }
