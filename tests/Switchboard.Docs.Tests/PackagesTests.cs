@@ -14,7 +14,7 @@ public sealed class PackagesTests
     private static readonly string[] Products =
     [
         "Switchboard", "Switchboard.Cli", "Switchboard.Console", "Switchboard.OpenTelemetry", "Switchboard.PostgreSql",
-        "Switchboard.RabbitMQ", "Switchboard.Sqlite", "Switchboard.Conformance",
+        "Switchboard.RabbitMQ", "Switchboard.Sqlite", "Switchboard.Conformance", "Switchboard.Testing",
     ];
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class PackagesTests
             await RunAsync(DocSnippet.Root, "dotnet", "pack", "Switchboard.slnx", "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}", "-nologo");
 
             var packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal(Products.Select(p => $"{p}.{version}.nupkg"), packages);
+            Assert.Equal(Products.Select(p => $"{p}.{version}.nupkg").Order(StringComparer.Ordinal), packages);
             foreach (var product in Products)
             {
                 Assert.True(File.Exists(Path.Combine(feed, $"{product}.{version}.snupkg")), $"{product} has no symbols package");

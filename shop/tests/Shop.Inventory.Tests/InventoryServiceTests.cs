@@ -1,6 +1,7 @@
 using Shop.Contracts;
 using Shop.Testing;
 using Switchboard;
+using Switchboard.Testing;
 
 namespace Shop.Inventory.Tests;
 
@@ -17,8 +18,13 @@ public sealed class InventoryServiceTests
 
     internal static OrderLine Line(string sku, int quantity) => new(sku, quantity, Catalog.Find(sku)?.Price ?? 1m);
 
-    private static Task<ServiceHarness> StartAsync(int instances = 1) =>
-        ServiceHarness.StartAsync((bus, database) => bus.AddInventoryService(database, Options), instances);
+    private static Task<InventoryService> StartAsync() => InventoryService.StartAsync(Options);
+
+    private static Task<long> AvailableAsync(InventoryService service, string sku) =>
+        service.ScalarAsync<long>("SELECT available FROM inventory_stock WHERE sku = @p0", sku);
+
+    private static Task<long> ReservedAsync(InventoryService service, string sku) =>
+        service.ScalarAsync<long>("SELECT reserved FROM inventory_stock WHERE sku = @p0", sku);
 
     private static Task<long> AvailableAsync(ServiceHarness harness, string sku) =>
         harness.ScalarAsync<long>("SELECT available FROM inventory_stock WHERE sku = @p0", sku);
@@ -29,62 +35,68 @@ public sealed class InventoryServiceTests
     [Fact]
     public async Task Stock_is_seeded_from_the_catalog()
     {
-        await using var harness = await StartAsync();
-        Assert.Equal(Catalog.Products.Count, await harness.ScalarAsync<long>("SELECT COUNT(*) FROM inventory_stock"));
-        Assert.Equal(100_000L, await AvailableAsync(harness, "SKU-0001"));
-        Assert.Equal(5L, await AvailableAsync(harness, "SKU-0010"));
-        Assert.Equal(0L, await harness.ScalarAsync<long>("SELECT SUM(reserved) FROM inventory_stock"));
+        await using var service = await StartAsync();
+        Assert.Equal(Catalog.Products.Count, await service.ScalarAsync<long>("SELECT COUNT(*) FROM inventory_stock"));
+        Assert.Equal(100_000L, await AvailableAsync(service, "SKU-0001"));
+        Assert.Equal(5L, await AvailableAsync(service, "SKU-0010"));
+        Assert.Equal(0L, await service.ScalarAsync<long>("SELECT SUM(reserved) FROM inventory_stock"));
     }
 
     [Fact]
     public async Task Every_line_is_reserved()
     {
-        await using var harness = await StartAsync();
+        await using var service = await StartAsync();
+        var harness = service.Harness;
         var orderId = Guid.NewGuid();
         await harness.Bus.PublishAsync(Paid(orderId, Line("SKU-0001", 2), Line("SKU-0002", 1), Line("SKU-0001", 1)));
 
-        var updated = Assert.Single(await harness.Recorder.WaitForAsync<InventoryUpdated>(1));
+        var updated = (await harness.Published.AnyAsync<InventoryUpdated>()).As<InventoryUpdated>();
+        await harness.WaitForIdleAsync();
+        Assert.Single(harness.Published.Select<InventoryUpdated>());
         Assert.Equal(orderId, updated.OrderId);
         Assert.Equal(3, updated.Lines.Count);
-        Assert.Equal(99_997L, await AvailableAsync(harness, "SKU-0001"));
-        Assert.Equal(3L, await ReservedAsync(harness, "SKU-0001"));
-        Assert.Equal(99_999L, await AvailableAsync(harness, "SKU-0002"));
-        Assert.Equal(1L, await ReservedAsync(harness, "SKU-0002"));
-        Assert.Equal("reserved", await harness.ScalarAsync<string>("SELECT status FROM inventory_reservations WHERE order_id = @p0", orderId.ToString("D")));
+        Assert.Equal(99_997L, await AvailableAsync(service, "SKU-0001"));
+        Assert.Equal(3L, await ReservedAsync(service, "SKU-0001"));
+        Assert.Equal(99_999L, await AvailableAsync(service, "SKU-0002"));
+        Assert.Equal(1L, await ReservedAsync(service, "SKU-0002"));
+        Assert.Equal("reserved", await service.ScalarAsync<string>("SELECT status FROM inventory_reservations WHERE order_id = @p0", orderId.ToString("D")));
     }
 
     [Fact]
     public async Task A_line_out_of_stock_fails_the_order_and_changes_no_stock()
     {
-        await using var harness = await StartAsync();
+        await using var service = await StartAsync();
+        var harness = service.Harness;
         var orderId = Guid.NewGuid();
         await harness.Bus.PublishAsync(Paid(orderId, Line("SKU-0001", 1), Line("SKU-0010", 6), Line("SKU-0002", 2)));
 
-        var failed = Assert.Single(await harness.Recorder.WaitForAsync<InventoryUpdateFailed>(1));
+        var failed = (await harness.Published.AnyAsync<InventoryUpdateFailed>()).As<InventoryUpdateFailed>();
+        await harness.Published.NoneAsync<InventoryUpdated>();
+        Assert.Single(harness.Published.Select<InventoryUpdateFailed>());
         Assert.Equal(orderId, failed.OrderId);
         Assert.Contains("SKU-0010", failed.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("SKU-0001", failed.Reason, StringComparison.Ordinal);
-        Assert.Equal(100_000L, await AvailableAsync(harness, "SKU-0001"));
-        Assert.Equal(100_000L, await AvailableAsync(harness, "SKU-0002"));
-        Assert.Equal(5L, await AvailableAsync(harness, "SKU-0010"));
-        Assert.Equal(0L, await harness.ScalarAsync<long>("SELECT SUM(reserved) FROM inventory_stock"));
-        Assert.Equal("failed", await harness.ScalarAsync<string>("SELECT status FROM inventory_reservations WHERE order_id = @p0", orderId.ToString("D")));
-        Assert.Empty(harness.Recorder.Of<InventoryUpdated>());
+        Assert.Equal(100_000L, await AvailableAsync(service, "SKU-0001"));
+        Assert.Equal(100_000L, await AvailableAsync(service, "SKU-0002"));
+        Assert.Equal(5L, await AvailableAsync(service, "SKU-0010"));
+        Assert.Equal(0L, await service.ScalarAsync<long>("SELECT SUM(reserved) FROM inventory_stock"));
+        Assert.Equal("failed", await service.ScalarAsync<string>("SELECT status FROM inventory_reservations WHERE order_id = @p0", orderId.ToString("D")));
     }
 
     [Fact]
     public async Task An_unknown_sku_and_an_invalid_quantity_fail_the_order()
     {
-        await using var harness = await StartAsync();
+        await using var service = await StartAsync();
+        var harness = service.Harness;
         var unknown = Guid.NewGuid();
         var invalid = Guid.NewGuid();
         await harness.Bus.PublishAsync(Paid(unknown, Line("SKU-0001", 1), Line("SKU-9999", 1)));
         await harness.Bus.PublishAsync(Paid(invalid, Line("SKU-0001", 0)));
 
-        var failures = await harness.Recorder.WaitForAsync<InventoryUpdateFailed>(2);
+        var failures = (await harness.Published.CountAsync<InventoryUpdateFailed>(2)).Select(r => r.As<InventoryUpdateFailed>()).ToList();
         Assert.Contains("SKU-9999", failures.Single(f => f.OrderId == unknown).Reason, StringComparison.Ordinal);
         Assert.Contains("invalid", failures.Single(f => f.OrderId == invalid).Reason, StringComparison.Ordinal);
-        Assert.Equal(100_000L, await AvailableAsync(harness, "SKU-0001"));
+        Assert.Equal(100_000L, await AvailableAsync(service, "SKU-0001"));
     }
 
     [Theory]
@@ -92,7 +104,8 @@ public sealed class InventoryServiceTests
     [InlineData(2)]
     public async Task Twenty_competing_orders_for_five_units_reserve_exactly_five(int instances)
     {
-        await using var harness = await StartAsync(instances);
+        // Real instances competing for one SQLite file (the test harness runs one bus): the shared ServiceHarness.
+        await using var harness = await ServiceHarness.StartAsync((bus, database) => bus.AddInventoryService(database, Options), instances);
         var orders = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
         await Task.WhenAll(orders.Select(id => harness.Bus.PublishAsync(Paid(id, Line("SKU-0001", 1), Line("SKU-0010", 1))).AsTask()));
 
@@ -115,53 +128,56 @@ public sealed class InventoryServiceTests
     [Fact]
     public async Task A_redelivered_PaymentProcessed_reserves_once()
     {
-        await using var harness = await StartAsync();
+        await using var service = await StartAsync();
+        var harness = service.Harness;
         var message = Paid(Guid.NewGuid(), Line("SKU-0009", 2));
         var messageId = Guid.NewGuid().ToString("N");
         await harness.Bus.PublishAsync(message, new PublishOptions { MessageId = messageId });
         await harness.Bus.PublishAsync(message, new PublishOptions { MessageId = messageId });
         await harness.Bus.PublishAsync(message, new PublishOptions { MessageId = Guid.NewGuid().ToString("N") });
 
-        await harness.Recorder.WaitForAsync<InventoryUpdated>(1);
-        await harness.WaitUntilDrainedAsync("inventory");
-        await Task.Delay(200);
-
-        Assert.Single(harness.Recorder.Of<InventoryUpdated>());
-        Assert.Equal(48L, await AvailableAsync(harness, "SKU-0009"));
-        Assert.Equal(2L, await ReservedAsync(harness, "SKU-0009"));
-        Assert.Equal(1L, await harness.ScalarAsync<long>("SELECT COUNT(*) FROM inventory_reservations"));
+        // Idle: all three were handled (the inbox acknowledged the redelivery), and nothing more can come.
+        await harness.WaitForIdleAsync();
+        Assert.Equal(3, harness.Handled.At("inventory").Select<PaymentProcessed>().Count);
+        Assert.Single(harness.Published.Select<InventoryUpdated>());
+        Assert.Equal(48L, await AvailableAsync(service, "SKU-0009"));
+        Assert.Equal(2L, await ReservedAsync(service, "SKU-0009"));
+        Assert.Equal(1L, await service.ScalarAsync<long>("SELECT COUNT(*) FROM inventory_reservations"));
     }
 
     [Fact]
     public async Task A_cancellation_releases_the_reservation_once()
     {
-        await using var harness = await StartAsync();
+        await using var service = await StartAsync();
+        var harness = service.Harness;
         var orderId = Guid.NewGuid();
         await harness.Bus.PublishAsync(Paid(orderId, Line("SKU-0009", 3)));
-        await harness.Recorder.WaitForAsync<InventoryUpdated>(1);
-        Assert.Equal(47L, await AvailableAsync(harness, "SKU-0009"));
+        await harness.Published.AnyAsync<InventoryUpdated>();
+        await harness.WaitForIdleAsync();
+        Assert.Equal(47L, await AvailableAsync(service, "SKU-0009"));
 
         await harness.Bus.PublishAsync(new OrderCancelled(orderId, "timed out", DateTimeOffset.UtcNow));
         await harness.Bus.PublishAsync(new OrderCancelled(orderId, "timed out", DateTimeOffset.UtcNow));
-        await harness.WaitUntilDrainedAsync("inventory");
+        await harness.Handled.At("inventory").CountAsync<OrderCancelled>(2);
+        await harness.WaitForIdleAsync();
 
-        Assert.Equal(50L, await AvailableAsync(harness, "SKU-0009"));
-        Assert.Equal(0L, await ReservedAsync(harness, "SKU-0009"));
-        Assert.Equal("released", await harness.ScalarAsync<string>("SELECT status FROM inventory_reservations WHERE order_id = @p0", orderId.ToString("D")));
+        Assert.Equal(50L, await AvailableAsync(service, "SKU-0009"));
+        Assert.Equal(0L, await ReservedAsync(service, "SKU-0009"));
+        Assert.Equal("released", await service.ScalarAsync<string>("SELECT status FROM inventory_reservations WHERE order_id = @p0", orderId.ToString("D")));
     }
 
     [Fact]
     public async Task An_order_cancelled_before_it_was_paid_is_never_reserved()
     {
-        await using var harness = await StartAsync();
+        await using var service = await StartAsync();
+        var harness = service.Harness;
         var orderId = Guid.NewGuid();
         await harness.Bus.PublishAsync(new OrderCancelled(orderId, "timed out", DateTimeOffset.UtcNow));
-        await harness.WaitUntilDrainedAsync("inventory");
+        await harness.Handled.At("inventory").AnyAsync<OrderCancelled>();
         await harness.Bus.PublishAsync(Paid(orderId, Line("SKU-0009", 3)));
-        await harness.WaitUntilDrainedAsync("inventory");
-        await Task.Delay(200);
+        await harness.Handled.At("inventory").AnyAsync<PaymentProcessed>();
 
-        Assert.Equal(50L, await AvailableAsync(harness, "SKU-0009"));
-        Assert.Empty(harness.Recorder.Of<InventoryUpdated>());
+        await harness.Published.NoneAsync<InventoryUpdated>();
+        Assert.Equal(50L, await AvailableAsync(service, "SKU-0009"));
     }
 }

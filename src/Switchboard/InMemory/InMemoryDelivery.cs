@@ -44,7 +44,7 @@ internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue 
     {
         if (Settle())
         {
-            queue.Return(new StoredMessage(envelope, message.DeliveryCount), DateTimeOffset.UtcNow + delay);
+            queue.Return(new StoredMessage(envelope, message.DeliveryCount), queue.Now + delay);
         }
 
         return ValueTask.CompletedTask;
@@ -54,7 +54,7 @@ internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue 
     {
         if (Settle())
         {
-            await queue.DeadLetters.AddAsync(reason.Stamp(message.Envelope, queue.Name, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            await queue.DeadLetters.AddAsync(reason.Stamp(message.Envelope, queue.Name, queue.Now), cancellationToken).ConfigureAwait(false);
             queue.Release();
         }
     }

@@ -15,14 +15,24 @@ public sealed class InMemoryNetwork : IDisposable
     private readonly Lock _topologyLock = new();
 
     /// <summary>Creates a network with the given limits.</summary>
-    public InMemoryNetwork(InMemoryNetworkOptions? options = null)
+    /// <param name="options">The network's limits; the defaults when null.</param>
+    /// <param name="timeProvider">
+    /// The clock that decides when scheduled and deferred messages are due, and that the scheduler sleeps on;
+    /// <see cref="TimeProvider.System"/> when null. Give it the host's <see cref="TimeProvider"/> (the one the bus stamps
+    /// delivery times with), so that a fake clock (<c>FakeTimeProvider</c> in tests) releases them when it is advanced.
+    /// </param>
+    public InMemoryNetwork(InMemoryNetworkOptions? options = null, TimeProvider? timeProvider = null)
     {
         Options = options ?? new InMemoryNetworkOptions();
-        Scheduler = new InMemoryScheduler(TimeProvider.System);
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Scheduler = new InMemoryScheduler(TimeProvider);
     }
 
     /// <summary>The network's limits.</summary>
     public InMemoryNetworkOptions Options { get; }
+
+    /// <summary>The network's clock: scheduled, deferred and dead-lettered messages are timed by it.</summary>
+    public TimeProvider TimeProvider { get; }
 
     internal InMemoryScheduler Scheduler { get; }
 

@@ -30,6 +30,9 @@ internal sealed class InMemoryQueue
 
     public ChannelReader<StoredMessage> Ready => _ready.Reader;
 
+    /// <summary>The network's time, which due times are compared with.</summary>
+    public DateTimeOffset Now => _scheduler.Now;
+
     /// <summary>Messages held: ready, scheduled and unacknowledged.</summary>
     public int Count => _capacity - _slots.CurrentCount;
 

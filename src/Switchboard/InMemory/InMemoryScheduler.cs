@@ -2,7 +2,8 @@ namespace Switchboard.InMemory;
 
 /// <summary>
 /// Holds scheduled and deferred messages of a network until they are due, then hands them to their queue.
-/// One background loop per network; it sleeps until the earliest due time or a new earlier message.
+/// One background loop per network; it sleeps until the earliest due time or a new earlier message, on the network's
+/// <see cref="TimeProvider"/>: with a fake clock, advancing it wakes the loop.
 /// </summary>
 internal sealed class InMemoryScheduler : IDisposable
 {
@@ -58,12 +59,33 @@ internal sealed class InMemoryScheduler : IDisposable
             var wait = ReleaseDue();
             try
             {
-                await _wake.WaitAsync(wait, stop).ConfigureAwait(false);
+                await SleepAsync(wait, stop).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
+        }
+    }
+
+    // Until woken (an earlier message), or until the wait has passed on the network's clock.
+    private async Task SleepAsync(TimeSpan wait, CancellationToken stop)
+    {
+        if (wait == Timeout.InfiniteTimeSpan)
+        {
+            await _wake.WaitAsync(stop).ConfigureAwait(false);
+            return;
+        }
+
+        using var due = new CancellationTokenSource(wait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, due.Token);
+        try
+        {
+            await _wake.WaitAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (due.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            // The earliest message is due.
         }
     }
 
