@@ -1,6 +1,6 @@
+using Switchboard;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
-using Switchboard.Retries;
 
 namespace Sample.App;
 
