@@ -7,13 +7,16 @@ namespace Shop.Http;
 public static class ShopJson
 {
     /// <summary>
-    /// The web defaults (camelCase, case-insensitive names) made strict: a number must be a JSON number (<c>"5"</c> is
-    /// refused, unlike <see cref="JsonSerializerOptions.Web"/>), and a property may not appear twice (which of two
-    /// <c>customerId</c>s would count is exactly what a client should not have to guess).
+    /// Makes <paramref name="options"/> (the web defaults: camelCase, case-insensitive names) strict for reading: a
+    /// number must be a JSON number (<c>"5"</c> is refused, unlike <see cref="JsonSerializerOptions.Web"/>), and a
+    /// property may not appear twice (which of two <c>customerId</c>s would count is exactly what a client should not
+    /// have to guess). <c>AddShopHttp</c> applies it to the options the framework binds request bodies with; what the
+    /// APIs write is unchanged.
     /// </summary>
-    public static JsonSerializerOptions Requests { get; } = new(JsonSerializerDefaults.Web)
+    public static void MakeStrict(JsonSerializerOptions options)
     {
-        NumberHandling = JsonNumberHandling.Strict,
-        AllowDuplicateProperties = false,
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.AllowDuplicateProperties = false;
+    }
 }

@@ -16,8 +16,4 @@ public static class ShopProblems
     /// <summary>403: the caller asked for another customer's data.</summary>
     public static IResult NotYourCustomerData() =>
         Forbidden("A customer reads only their own data; operators read everyone's.");
-
-    /// <summary>415: the body is not JSON.</summary>
-    public static IResult UnsupportedMediaType() =>
-        Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "The body must be JSON: send Content-Type: application/json.");
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,6 +8,7 @@ using Shop.Contracts;
 using Shop.Http;
 using Shop.Infrastructure;
 using Shop.Order.Api;
+using Shop.Order.Api.Validation;
 using Shop.Order.Domain;
 using Shop.Order.Projections;
 using Shop.Order.Saga;
@@ -53,6 +55,10 @@ public static class OrderServiceExtensions
         bus.Services.AddSingleton(options);
         bus.Services.TryAddSingleton(sp => new OrderQueries(sp.GetRequiredService<ShopDatabase>()));
         bus.Services.TryAddSingleton<OrderKeys>();
+
+        // The API's request bodies are validated by the framework from their attributes (PlaceOrderRequest); this
+        // call is where the validation source generator registers what it found in this assembly.
+        bus.Services.AddValidation();
 
         return bus
             .Message<OrderStuckTimeout>("shop.order-stuck-timeout.v1")
@@ -106,15 +112,19 @@ public static class OrderServiceExtensions
     public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        // The handlers read and check their input themselves (size, strict JSON, one customer id rule); the metadata
-        // says what they take and answer, for the OpenAPI document.
-        routes.MapPost("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.PlaceAsync)
+        // The framework binds and validates POST /orders' body and Idempotency-Key header before PlaceAsync runs. (A lambda,
+        // not the method group: the validation source generator finds the request types among a lambda's parameters.)
+        // The order's size limit is endpoint metadata, so the server refuses a larger body with 413 while reading it.
+        var options = routes.ServiceProvider.GetService<OrderOptions>()
+            ?? throw new InvalidOperationException("MapOrderApi needs the Order service: call AddOrderService(...) on the bus.");
+        routes.MapPost("/orders", (HttpContext http, [FromBody] PlaceOrderRequest request, [FromHeader(Name = OrderEndpoints.IdempotencyKeyHeader), IdempotencyKey] string? idempotencyKey) =>
+                OrderEndpoints.PlaceAsync(http, request, idempotencyKey))
             .RequireAuthorization(ShopPolicies.Customer)
             .RequireRateLimiting(ShopPolicies.PlaceOrder)
+            .WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBodyBytes))
             .WithName("PlaceOrder")
             .WithTags("Orders")
             .WithSummary("Places an order in the name of the token's subject; an Idempotency-Key header makes retries return the same order.")
-            .Accepts<PlaceOrderRequest>("application/json")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

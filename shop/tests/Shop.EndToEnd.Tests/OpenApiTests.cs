@@ -36,6 +36,9 @@ public sealed class OpenApiTests
         var properties = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Superset(new HashSet<string> { "customerId", "email", "lines", "paymentToken", "shippingAddress" }, properties.ToHashSet());
 
+        // The framework binds the header, so the document names it.
+        Assert.Contains(place.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
         Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
     }

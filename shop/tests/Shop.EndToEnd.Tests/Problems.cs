@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Shop.EndToEnd.Tests;
 
-/// <summary>Asserts that an answer is a problem details document (<c>application/problem+json</c>) with the expected status.</summary>
+/// <summary>Asserts that an answer is a problem details document (<c>application/problem+json</c>) with the expected status and a title.</summary>
 internal static class Problems
 {
     public static async Task<JsonElement> AssertAsync(HttpResponseMessage response, HttpStatusCode status)
@@ -14,6 +14,7 @@ internal static class Problems
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()), $"a problem without a title: {text}");
         return problem;
     }
 

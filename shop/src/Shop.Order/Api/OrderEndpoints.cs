@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.Http;
@@ -17,7 +15,12 @@ internal static class OrderEndpoints
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static async Task<IResult> PlaceAsync(HttpContext http)
+    /// <summary>
+    /// <c>POST /orders</c>. The framework has bound <paramref name="request"/> (415 unless JSON, 400 for malformed JSON,
+    /// 413 past the size limit) and validated it and <paramref name="idempotencyKey"/> (400 naming each bad field), so
+    /// every required part is here and well formed.
+    /// </summary>
+    public static async Task<IResult> PlaceAsync(HttpContext http, PlaceOrderRequest request, string? idempotencyKey)
     {
         var services = http.RequestServices;
         var options = services.GetRequiredService<OrderOptions>();
@@ -25,45 +28,6 @@ internal static class OrderEndpoints
         if (!http.User.TryGetCustomerId(out var customerId, out var forbidden))
         {
             return forbidden!;
-        }
-
-        if (!http.Request.HasJsonContentType())
-        {
-            return ShopProblems.UnsupportedMediaType();
-        }
-
-        var body = await ReadBodyAsync(http, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
-        {
-            return Results.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "Request body too large",
-                detail: $"An order's body may have at most {options.MaxRequestBodyBytes} bytes.");
-        }
-
-        PlaceOrderRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<PlaceOrderRequest>(body, ShopJson.Requests);
-        }
-        catch (JsonException exception)
-        {
-            return Results.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Malformed JSON",
-                detail: "The body is not a valid order in JSON" + (exception.Path is { } path ? $" (at {path})." : "."));
-        }
-
-        if (request is null)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", detail: "The body must be a JSON object.");
-        }
-
-        var idempotencyKey = http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys) ? keys.ToString() : null;
-        var errors = OrderRequestValidator.Validate(request, idempotencyKey, options.MaxLines);
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "The order is not valid");
         }
 
         if (request.CustomerId is { } named && !string.Equals(named.Trim(), customerId, StringComparison.Ordinal))
@@ -189,44 +153,6 @@ internal static class OrderEndpoints
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The read model is late: the order is accepted all the same, and shows up shortly.
-        }
-    }
-
-    /// <summary>The body, or null when it is larger than <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
-    {
-        if (http.Request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limit + 1L;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        try
-        {
-            while (true)
-            {
-                var read = await http.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return buffer.ToArray();
-                }
-
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limit)
-                {
-                    return null;
-                }
-            }
-        }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
         }
     }
 }
