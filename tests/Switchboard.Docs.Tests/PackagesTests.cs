@@ -28,7 +28,7 @@ public sealed class PackagesTests
             var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
             var version = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
             var feed = Path.Combine(work.FullName, "feed");
-            await RunAsync(DocSnippet.Root, "dotnet", "pack", "Switchboard.slnx", "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}", "-nologo");
+            await RunAsync(DocSnippet.Root, "dotnet", "pack", "Switchboard.slnx", "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}", $"-p:MinVerVersionOverride={version}", "-nologo");
 
             var packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(Products.Select(p => $"{p}.{version}.nupkg").Order(StringComparer.Ordinal), packages);
