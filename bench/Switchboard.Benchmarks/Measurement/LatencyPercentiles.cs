@@ -6,8 +6,10 @@ namespace Switchboard.Benchmarks.Measurement;
 public sealed record LatencyPercentiles(long Samples, double P50Milliseconds, double P99Milliseconds)
 {
     /// <summary>
-    /// Reads the percentiles of a histogram of microseconds: HdrHistogram's value at each percentile, the highest
-    /// value equivalent (to the histogram's 3 significant digits) to the sample of that rank. NaN when it is empty.
+    /// Reads the percentiles of a histogram of microseconds with HdrHistogram's <c>GetValueAtPercentile</c>: the sample
+    /// at rank <c>round(p/100 × n)</c> (at least 1), reported as the highest value equivalent to it at the histogram's
+    /// 3 significant digits. For p50 and p99 of a run whose n is a multiple of 100 that is the nearest rank exactly.
+    /// NaN when it is empty.
     /// </summary>
     public static LatencyPercentiles Of(HistogramBase microseconds)
     {

@@ -18,7 +18,10 @@ internal sealed class OrderLatencies
     public void Record(TimeSpan latency) =>
         _microseconds.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 0, HighestMicroseconds));
 
-    /// <summary>The latency in milliseconds at <paramref name="percentile"/> (0 to 100): HdrHistogram's value at it; 0 when nothing was recorded.</summary>
+    /// <summary>
+    /// The latency in milliseconds at <paramref name="percentile"/> (0 to 100): HdrHistogram's <c>GetValueAtPercentile</c>,
+    /// the sample at rank <c>round(p/100 × n)</c> to 0.1 %; 0 when nothing was recorded.
+    /// </summary>
     public double Milliseconds(double percentile) =>
         Count == 0 ? 0 : _microseconds.GetValueAtPercentile(percentile) / 1000.0;
 }
