@@ -19,11 +19,12 @@ public sealed record BenchmarkResult(
     SoakFigures? Soak = null,
     int? EventBatch = null,
     int? InFlight = null,
-    bool Audit = false)
+    bool Audit = false,
+    int Prefetch = BenchmarkSettings.ProtocolPrefetch)
 {
     /// <summary>The line of a run that produced no figures (setup failed, or the warm-up did not finish).</summary>
     public static BenchmarkResult Failed(BenchmarkSettings settings) =>
-        new(settings.System, settings.Scenario, settings.Items, settings.Consumers, 0, 0, 0, 0, Correct: false, settings.Ablations, Audit: settings.Audit);
+        new(settings.System, settings.Scenario, settings.Items, settings.Consumers, 0, 0, 0, 0, Correct: false, settings.Ablations, Audit: settings.Audit, Prefetch: settings.Prefetch);
 
     /// <summary>Writes the result as one line of JSON, fields in the documented order.</summary>
     public string ToJsonLine()
@@ -39,6 +40,12 @@ public sealed record BenchmarkResult(
             if (Audit)
             {
                 json.WriteBoolean("audit", true);
+            }
+
+            if (Prefetch != BenchmarkSettings.ProtocolPrefetch)
+            {
+                // Only runs that depart from protocol rule 4 carry this field.
+                json.WriteNumber("prefetch", Prefetch);
             }
 
             if (EventBatch is { } batch)

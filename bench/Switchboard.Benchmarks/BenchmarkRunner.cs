@@ -15,7 +15,7 @@ public static class BenchmarkRunner
     {
         var current = new CurrentRun();
         log.WriteLine($"# {system.Name} {scenario.Name}: N={settings.Items}, C={settings.Consumers}, W={BenchmarkSettings.Window}, B={BenchmarkSettings.Batch}, "
-            + $"prefetch {BenchmarkSettings.Prefetch}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores"
+            + $"prefetch {settings.Prefetch}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores"
             + (settings.Audit ? ", audited" : "")
             + (settings.Ablations.Count > 0 ? $", ABLATED: {string.Join(',', settings.Ablations)}" : ""));
 
@@ -61,5 +61,6 @@ public static class BenchmarkRunner
         outcome.Snapshot.Latency.P99Milliseconds,
         correct,
         settings.Ablations,
-        Audit: settings.Audit);
+        Audit: settings.Audit,
+        Prefetch: settings.Prefetch);
 }

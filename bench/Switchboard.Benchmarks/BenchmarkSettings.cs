@@ -13,6 +13,7 @@ namespace Switchboard.Benchmarks;
 /// <param name="InFlight">Appends each writer keeps in flight, one per stream of its own (the <c>append</c> scenario).</param>
 /// <param name="EventBatch">Events per append (the event store's <c>append</c> scenario).</param>
 /// <param name="Audit">Switchboard systems: every endpoint audited (<c>UseAudit</c>) into the transport's store.</param>
+/// <param name="Prefetch">Prefetch of every receive endpoint; <see cref="ProtocolPrefetch"/> unless asked otherwise (then not a protocol run).</param>
 public sealed record BenchmarkSettings(
     string System,
     string Scenario,
@@ -25,7 +26,8 @@ public sealed record BenchmarkSettings(
     IReadOnlySet<string> Ablations,
     int EventBatch = 1,
     int InFlight = 10,
-    bool Audit = false)
+    bool Audit = false,
+    int Prefetch = BenchmarkSettings.ProtocolPrefetch)
 {
     /// <summary>W: at most this many items in flight (sent, not yet fully handled).</summary>
     public const int Window = 1_000;
@@ -36,6 +38,6 @@ public sealed record BenchmarkSettings(
     /// <summary>Items of the unmeasured warm-up run.</summary>
     public const int WarmUpItems = 1_000;
 
-    /// <summary>Prefetch of every receive endpoint.</summary>
-    public const int Prefetch = 256;
+    /// <summary>Prefetch of every receive endpoint in a protocol run (rule 4).</summary>
+    public const int ProtocolPrefetch = 256;
 }

@@ -1,3 +1,5 @@
+using Switchboard.Retries;
+
 namespace Switchboard;
 
 /// <summary>
@@ -28,11 +30,5 @@ public sealed record RetryPolicy
     public static RetryPolicy None { get; } = new() { ImmediateRetries = 0, DelayedRetries = 0 };
 
     /// <summary>The delay before delayed retry number <paramref name="round"/> (1-based).</summary>
-    public TimeSpan DelayFor(int round)
-    {
-        var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, round - 1));
-        var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
-        var factor = 1 + ((Random.Shared.NextDouble() * 2) - 1) * Jitter;
-        return TimeSpan.FromMilliseconds(Math.Max(0, capped * factor));
-    }
+    public TimeSpan DelayFor(int round) => new Backoff(BaseDelay, MaxDelay, Jitter).DelayFor(round);
 }

@@ -80,6 +80,12 @@ public static class BenchmarkCommandLine
         Description = "Switchboard systems: audit every endpoint (UseAudit) into the transport's store",
     };
 
+    private static readonly Option<int> PrefetchOption = new("--prefetch")
+    {
+        Description = "Switchboard systems: prefetch of every receive endpoint (default 256, protocol rule 4; any other value is not a protocol run)",
+        DefaultValueFactory = _ => BenchmarkSettings.ProtocolPrefetch,
+    };
+
     private static readonly Option<string[]> AblateOption = new("--ablate")
     {
         Description = "Diagnostics only, not a protocol run: take parts of the bus out (" + string.Join(", ", Ablations.Names) + ")",
@@ -95,7 +101,7 @@ public static class BenchmarkCommandLine
     {
         var root = new RootCommand("Switchboard benchmark runner: prints one JSON line per run (see BENCHMARKS.md).")
         {
-            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, InFlightOption, TimeoutOption, DurationOption, AuditOption, AblateOption,
+            SystemArgument, ScenarioArgument, ItemsOption, ConsumersOption, RabbitMqOption, PostgresOption, BatchOption, InFlightOption, TimeoutOption, DurationOption, AuditOption, PrefetchOption, AblateOption,
         };
 
         var result = root.Parse(args);
@@ -114,7 +120,7 @@ public static class BenchmarkCommandLine
                 error.WriteLine("error: " + problem);
             }
 
-            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--in-flight APPENDS] [--timeout SECONDS] [--duration-seconds SECONDS] [--audit]");
+            error.WriteLine("usage: Switchboard.Benchmarks <system> <scenario> [--n N] [--consumers C] [--rabbitmq URI] [--postgres CONNECTION] [--batch EVENTS] [--in-flight APPENDS] [--timeout SECONDS] [--duration-seconds SECONDS] [--audit] [--prefetch P]");
             exitCode = UsageError;
             return null;
         }
@@ -175,6 +181,16 @@ public static class BenchmarkCommandLine
             problems.Add("--audit applies to Switchboard systems only");
         }
 
+        var prefetch = result.GetValue(PrefetchOption);
+        if (prefetch < 1)
+        {
+            problems.Add("--prefetch must be at least 1");
+        }
+        else if (prefetch != BenchmarkSettings.ProtocolPrefetch && result.GetRequiredValue(SystemArgument).StartsWith("raw-", StringComparison.Ordinal))
+        {
+            problems.Add("--prefetch applies to Switchboard systems only");
+        }
+
         problems.AddRange(ablations.Where(a => !Ablations.Names.Contains(a)).Select(a => $"unknown ablation '{a}' (known: {string.Join(", ", Ablations.Names)})"));
         if (problems.Count > 0 || rabbitMq is null)
         {
@@ -193,6 +209,7 @@ public static class BenchmarkCommandLine
             ablations,
             batch,
             inFlight,
-            audit);
+            audit,
+            prefetch);
     }
 }

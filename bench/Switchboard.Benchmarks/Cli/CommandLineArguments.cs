@@ -13,9 +13,10 @@ public sealed record CommandLineArguments(
     IReadOnlySet<string> Ablations,
     int EventBatch = 1,
     int InFlight = 10,
-    bool Audit = false)
+    bool Audit = false,
+    int Prefetch = BenchmarkSettings.ProtocolPrefetch)
 {
     /// <summary>The settings of the run, with N defaulting to the scenario's.</summary>
     public BenchmarkSettings ToSettings(int defaultItems) =>
-        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch, InFlight, Audit);
+        new(System, Scenario, Items ?? defaultItems, Consumers, RabbitMq, Postgres, Timeout, Duration, Ablations, EventBatch, InFlight, Audit, Prefetch);
 }

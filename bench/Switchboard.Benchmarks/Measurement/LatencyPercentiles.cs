@@ -1,28 +1,26 @@
-using System.Diagnostics;
+using HdrHistogram;
 
 namespace Switchboard.Benchmarks.Measurement;
 
-/// <summary>Nearest-rank percentiles of a set of latencies.</summary>
-public sealed record LatencyPercentiles(int Samples, double P50Milliseconds, double P99Milliseconds)
+/// <summary>The p50 and p99 of a set of latencies, as the JSON line reports them.</summary>
+public sealed record LatencyPercentiles(long Samples, double P50Milliseconds, double P99Milliseconds)
 {
-    /// <summary>Computes the percentiles of latencies given in <see cref="Stopwatch"/> ticks (sorts the array).</summary>
-    public static LatencyPercentiles FromTicks(long[] ticks)
+    /// <summary>
+    /// Reads the percentiles of a histogram of microseconds with HdrHistogram's <c>GetValueAtPercentile</c>: the sample
+    /// at rank <c>round(p/100 × n)</c> (at least 1), reported as the highest value equivalent to it at the histogram's
+    /// 3 significant digits. For p50 and p99 of a run whose n is a multiple of 100 that is the nearest rank exactly.
+    /// NaN when it is empty.
+    /// </summary>
+    public static LatencyPercentiles Of(HistogramBase microseconds)
     {
-        if (ticks.Length == 0)
+        if (microseconds.TotalCount == 0)
         {
             return new LatencyPercentiles(0, double.NaN, double.NaN);
         }
 
-        Array.Sort(ticks);
-        return new LatencyPercentiles(ticks.Length, Milliseconds(NearestRank(ticks, 50)), Milliseconds(NearestRank(ticks, 99)));
+        return new LatencyPercentiles(
+            microseconds.TotalCount,
+            microseconds.GetValueAtPercentile(50) / 1000.0,
+            microseconds.GetValueAtPercentile(99) / 1000.0);
     }
-
-    /// <summary>The smallest value such that at least <paramref name="percent"/>% of the sorted values are at or below it.</summary>
-    public static long NearestRank(long[] sorted, int percent)
-    {
-        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length);
-        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
-    }
-
-    private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }

@@ -6,12 +6,13 @@ namespace Switchboard.Benchmarks.Measurement;
 /// The bookkeeping of one run: when each item was sent, which completions arrived (an item is fully handled
 /// when each of its <see cref="Slots"/> completed once: 1 for competing, 3 subscribers for fanout), their
 /// latencies, and anything duplicated or unexpected. Everything lives in arrays preallocated and indexed by
-/// sequence number, so recording costs a few interlocked operations and no allocation.
+/// sequence number, and latencies go into a <see cref="LatencyHistogram"/>, so recording costs a few interlocked
+/// operations and no allocation.
 /// </summary>
 public sealed class RunTracker : IItemTracker
 {
     private readonly long[] _sentAt;
-    private readonly long[] _latency;
+    private readonly LatencyHistogram _latency = new();
     private readonly int[] _deliveries;
     private readonly int[] _itemSlotsDone;
     private readonly TaskCompletionSource _allHandled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,7 +30,6 @@ public sealed class RunTracker : IItemTracker
         Items = items;
         Slots = slots;
         _sentAt = new long[items];
-        _latency = new long[items * slots];
         _deliveries = new int[items * slots];
         _itemSlotsDone = new int[items];
     }
@@ -82,7 +82,7 @@ public sealed class RunTracker : IItemTracker
             return;
         }
 
-        _latency[index] = now - Volatile.Read(ref _sentAt[sequence]);
+        _latency.Record(now - Volatile.Read(ref _sentAt[sequence]));
         if (Interlocked.Increment(ref _itemSlotsDone[sequence]) == Slots)
         {
             ItemDone(now);
@@ -97,13 +97,11 @@ public sealed class RunTracker : IItemTracker
     public RunSnapshot Snapshot()
     {
         var distinct = 0;
-        var samples = new List<long>(_latency.Length);
         for (var i = 0; i < _deliveries.Length; i++)
         {
             if (Volatile.Read(ref _deliveries[i]) > 0)
             {
                 distinct++;
-                samples.Add(_latency[i]);
             }
         }
 
@@ -117,7 +115,7 @@ public sealed class RunTracker : IItemTracker
             distinct,
             Volatile.Read(ref _duplicates),
             Volatile.Read(ref _unexpected),
-            LatencyPercentiles.FromTicks([.. samples]));
+            _latency.Percentiles());
     }
 
     private void ItemDone(long now)

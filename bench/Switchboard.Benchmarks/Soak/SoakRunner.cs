@@ -18,7 +18,7 @@ public static class SoakRunner
     {
         var current = new CurrentRun();
         log.WriteLine($"# {system.Name} {scenario.Name}: {settings.Duration.TotalSeconds:F0} s of competing load, C={settings.Consumers}, "
-            + $"W={BenchmarkSettings.Window}, B={BenchmarkSettings.Batch}, prefetch {BenchmarkSettings.Prefetch}, "
+            + $"W={BenchmarkSettings.Window}, B={BenchmarkSettings.Batch}, prefetch {settings.Prefetch}, "
             + $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
 
         var driver = await system.StartAsync(scenario, settings, current, cancellationToken).ConfigureAwait(false);
@@ -68,5 +68,6 @@ public static class SoakRunner
             outcome.Peaks.MaxWalBytes,
             outcome.FinalWalBytes,
             outcome.Peaks.MaxWorkingSetBytes,
-            outcome.Peaks.FirstMinuteWorkingSetBytes));
+            outcome.Peaks.FirstMinuteWorkingSetBytes),
+        Prefetch: settings.Prefetch);
 }

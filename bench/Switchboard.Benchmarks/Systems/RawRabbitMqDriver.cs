@@ -9,7 +9,7 @@ namespace Switchboard.Benchmarks.Systems;
 /// One <c>raw-rabbitmq</c> scenario on a broker: a publishing connection with one channel that confirms every
 /// publish (the producer's batch of <see cref="BenchmarkSettings.Batch"/> completes when the broker confirmed all
 /// of it; four channels used in turn measured no faster here), and a consuming connection with one channel per
-/// queue: <c>basic.qos</c> = <see cref="BenchmarkSettings.Prefetch"/>, C deliveries dispatched at once, each
+/// queue: <c>basic.qos</c> = <see cref="BenchmarkSettings.ProtocolPrefetch"/>, C deliveries dispatched at once, each
 /// acknowledged after its handler returned. Setup removes whatever an earlier run left under the same names;
 /// disposing removes the queues and the exchange it declared.
 /// </summary>
@@ -189,7 +189,7 @@ public sealed class RawRabbitMqDriver : IBenchmarkDriver
                 cancellationToken).ConfigureAwait(false);
             var index = _consumers.Count;
             _consumers.Add((channel, null));
-            await channel.BasicQosAsync(0, BenchmarkSettings.Prefetch, global: false, cancellationToken).ConfigureAwait(false);
+            await channel.BasicQosAsync(0, BenchmarkSettings.ProtocolPrefetch, global: false, cancellationToken).ConfigureAwait(false);
             var consumer = new AsyncEventingBasicConsumer(channel);
             var deliverySlot = slot;
             consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, deliverySlot);

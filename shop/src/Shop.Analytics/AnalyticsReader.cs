@@ -1,6 +1,7 @@
 using System.Globalization;
 using Shop.Contracts;
 using Shop.Infrastructure;
+using Switchboard.Diagnostics;
 
 namespace Shop.Analytics;
 
@@ -96,15 +97,6 @@ public static class AnalyticsReader
             events);
     }
 
-    /// <summary>The nearest-rank <paramref name="percentile"/> (0 to 100) of <paramref name="sorted"/> (ascending, not empty).</summary>
-    public static long Percentile(IReadOnlyList<long> sorted, double percentile)
-    {
-        ArgumentNullException.ThrowIfNull(sorted);
-        ArgumentOutOfRangeException.ThrowIfZero(sorted.Count);
-        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count);
-        return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
-    }
-
     private static TimeToShip TimeToShipOf(List<long> durations)
     {
         if (durations.Count == 0)
@@ -113,7 +105,7 @@ public static class AnalyticsReader
         }
 
         durations.Sort();
-        return new TimeToShip(durations.Count, Percentile(durations, 50), Percentile(durations, 95));
+        return new TimeToShip(durations.Count, NearestRank.Percentile(durations, 50), NearestRank.Percentile(durations, 95));
     }
 
     private static OrdersPerMinute PerMinute(SortedDictionary<long, long> minutes)

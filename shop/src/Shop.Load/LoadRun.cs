@@ -15,7 +15,7 @@ namespace Shop;
 /// <c>POST /orders</c> with the demo's mix of cards and SKUs (each order once: no repeated idempotency keys). When every order is placed it reads the customers' order lists until every
 /// accepted order is terminal, and prints one JSON line in the format of the benchmark runner (scenario <c>shop</c>):
 /// <c>seconds</c> from the first order's due time to the last order's terminal time, <c>msgs_per_s</c> terminal
-/// orders per second, and the nearest-rank <c>p50_ms</c>/<c>p99_ms</c> of each order's time from its due time (not its
+/// orders per second, and the <c>p50_ms</c>/<c>p99_ms</c> (HdrHistogram's, as the benchmark runner's) of each order's time from its due time (not its
 /// send time, so a client that falls behind shows up as latency) to its terminal time as the shop recorded it. Both
 /// clocks are this machine's. Before it, 1,000 unmeasured orders (at most n) at the same rate warm the shop up.
 /// Correct when every request was accepted (202) and every order reached a terminal state.
@@ -50,12 +50,17 @@ public sealed class LoadRun(Uri shop, ShopTokens tokens, int orders, double rate
         progress.WriteLine(FormattableString.Invariant($"placed {_placed.Count} orders in {sendSeconds:F1} s ({orders / sendSeconds:F0} requests/s, offered {rate:F0}); waiting for them to finish"));
         var finished = await WaitUntilTerminalAsync(http, cancellationToken).ConfigureAwait(false);
 
-        var latencies = _placed.Values.Where(p => p.FinishedAt is not null).Select(p => (p.FinishedAt!.Value - p.Due).TotalMilliseconds).Order().ToList();
+        var latencies = new OrderLatencies();
+        foreach (var placed in _placed.Values.Where(p => p.FinishedAt is not null))
+        {
+            latencies.Record(placed.FinishedAt!.Value - placed.Due);
+        }
+
         var last = _placed.Values.Select(p => p.FinishedAt ?? start).DefaultIfEmpty(start).Max();
         var seconds = Math.Max(0.001, (last - start).TotalSeconds);
         var correct = finished && _refused == 0 && _errors == 0 && !_placed.IsEmpty;
         var outcomes = _placed.Values.Where(p => p.Status is not null).GroupBy(p => p.Status!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return new LoadResult(system, orders, rate, _placed.Count, latencies.Count, seconds, latencies.Count / seconds, NearestRank.Of(latencies, 0.50), NearestRank.Of(latencies, 0.99), correct)
+        return new LoadResult(system, orders, rate, _placed.Count, (int)latencies.Count, seconds, latencies.Count / seconds, latencies.Milliseconds(50), latencies.Milliseconds(99), correct)
         {
             Completed = outcomes.GetValueOrDefault("completed"),
             Failed = outcomes.GetValueOrDefault("failed"),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Shop.Contracts;
 using Shop.Invariants;
 using Spectre.Console;
+using Switchboard.Diagnostics;
 
 namespace Shop;
 
@@ -28,8 +29,8 @@ internal static class Summary
         Row("refunds", report.Refunds);
         Row("notifications sent", notifications);
         var latencies = Latencies(ledger);
-        Row("order to terminal p50 (ms)", NearestRank.Of(latencies, 0.50).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
-        Row("order to terminal p99 (ms)", NearestRank.Of(latencies, 0.99).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
+        Row("order to terminal p50 (ms)", Percentile(latencies, 50).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
+        Row("order to terminal p99 (ms)", Percentile(latencies, 99).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
         Row("throughput (orders/s, placing to last terminal)", (placed.Accepted.Count / elapsed.TotalSeconds).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
         Row("elapsed (s)", elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         foreach (var figure in analytics.EnumerateObject().Where(p => p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.String))
@@ -51,6 +52,9 @@ internal static class Summary
             }
         }
     }
+
+    private static double Percentile(List<double> sorted, double percentile) =>
+        sorted.Count == 0 ? 0 : NearestRank.Percentile(sorted, percentile);
 
     private static List<double> Latencies(EventLedger ledger)
     {

@@ -111,16 +111,6 @@ public sealed class AnalyticsTests
         AssertFigures(report!);
     }
 
-    [Fact]
-    public void Percentiles_are_nearest_rank()
-    {
-        long[] values = [.. Enumerable.Range(1, 100).Select(i => (long)i)];
-        Assert.Equal(50, AnalyticsReader.Percentile(values, 50));
-        Assert.Equal(95, AnalyticsReader.Percentile(values, 95));
-        Assert.Equal(100, AnalyticsReader.Percentile(values, 100));
-        Assert.Equal(7, AnalyticsReader.Percentile([7], 95));
-    }
-
     private static void AssertFigures(AnalyticsReport report)
     {
         Assert.Equal(5, report.OrdersPlaced);

@@ -1,4 +1,5 @@
 using Npgsql;
+using Switchboard.Retries;
 
 namespace Switchboard.PostgreSql;
 
@@ -13,8 +14,8 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string channel
 {
     // An idle connection is probed this often, so a silently dead one is found and replaced.
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(10);
+    // From 200 ms, doubling up to 10 s; back to the first after a LISTEN succeeded.
+    private static readonly Backoff Reconnect = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -80,7 +81,7 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string channel
 
     private async Task ListenAsync(CancellationToken stop)
     {
-        var retry = FirstRetry;
+        var failures = 0;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -96,7 +97,7 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string channel
                     }
 
                     IsListening = true;
-                    retry = FirstRetry;
+                    failures = 0;
                     Pulse();
                     while (true)
                     {
@@ -122,14 +123,12 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string channel
                 IsListening = false;
                 try
                 {
-                    await Task.Delay(retry, stop).ConfigureAwait(false);
+                    await Task.Delay(Reconnect.DelayFor(++failures), stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
-
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
             }
             finally
             {

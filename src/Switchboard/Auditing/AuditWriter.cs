@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Switchboard.Retries;
 
 namespace Switchboard.Auditing;
 
@@ -12,10 +13,12 @@ namespace Switchboard.Auditing;
 /// </summary>
 internal sealed class AuditWriter(IAuditLog log, AuditOptions options, TimeProvider time, ILogger logger)
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly Lock _gate = new();
+    // From 100 ms, doubling up to 5 s, until the write succeeds or the writer is aborted.
+    private readonly RetryForever<List<AuditRecord>> _retry = new(
+        new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)),
+        time,
+        (batch, e, _, delay) => logger.LogWarning(e, "Writing {Count} audit record(s) failed; trying again in {Delay}", batch.Count, delay));
     private Channel<AuditRecord> _buffer = NewBuffer(options);
     private CancellationTokenSource _abort = new();
     private Task _running = Task.CompletedTask;
@@ -106,24 +109,8 @@ internal sealed class AuditWriter(IAuditLog log, AuditOptions options, TimeProvi
         }
     }
 
-    private async Task AppendAsync(List<AuditRecord> batch, CancellationToken abort)
-    {
-        var delay = FirstRetryDelay;
-        while (true)
-        {
-            try
-            {
-                await log.AppendAsync(batch, abort).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !abort.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Writing {Count} audit record(s) failed; trying again in {Delay}", batch.Count, delay);
-                await Task.Delay(delay, time, abort).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
-    }
+    private ValueTask AppendAsync(List<AuditRecord> batch, CancellationToken abort) =>
+        _retry.ExecuteAsync(log.AppendAsync, batch, abort);
 
     private async Task PruneIfDueAsync(CancellationToken abort)
     {

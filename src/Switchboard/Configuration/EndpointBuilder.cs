@@ -106,7 +106,7 @@ public sealed class EndpointBuilder
         return this;
     }
 
-    /// <summary>How many unsettled messages the transport may hand this instance ahead of its handlers.</summary>
+    /// <summary>How many unsettled messages the transport may hand this instance ahead of its handlers (default 16 per handler slot; see <see cref="EndpointOptions.Prefetch"/>).</summary>
     public EndpointBuilder Prefetch(int prefetch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(prefetch, 1);

@@ -1,3 +1,4 @@
+using Switchboard.Retries;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 
@@ -16,7 +17,7 @@ namespace Switchboard.Runtime;
 internal sealed class StartupLoop(string what, Func<CancellationToken, Task> attempt, BusOptions options, TimeProvider time, ILogger logger)
 {
     // The same exponential back-off with jitter as delayed message retries: up to a fifth shorter or longer.
-    private readonly RetryPolicy _backoff = new() { BaseDelay = options.StartRetryDelay, MaxDelay = options.MaxStartRetryDelay };
+    private readonly Backoff _backoff = new(options.StartRetryDelay, options.MaxStartRetryDelay, Jitter: 0.2);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _background = Task.CompletedTask;

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Switchboard.Diagnostics;
 using Switchboard.Persistence;
+using Switchboard.Retries;
 
 namespace Switchboard.Sending;
 
@@ -142,7 +143,7 @@ internal sealed class OutboxRelay : IAsyncDisposable
     {
         var attempts = entry.Attempts + 1;
         var quarantine = attempts >= _options.MaxDispatchAttempts;
-        var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 30))));
+        var delay = new Backoff(_options.FirstRetryDelay, _options.MaxRetryDelay).DelayFor(attempts);
         var id = entry.Message.Envelope.MessageId;
         if (quarantine)
         {

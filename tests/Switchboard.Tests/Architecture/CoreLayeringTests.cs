@@ -11,6 +11,7 @@ public sealed class CoreLayeringTests
     private static readonly string[] Layers =
     [
         "Switchboard.Messages",
+        "Switchboard.Retries",
         "Switchboard",
         "Switchboard.Serialization",
         "Switchboard.Diagnostics",

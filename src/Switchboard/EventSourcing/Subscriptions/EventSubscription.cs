@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Diagnostics;
+using Switchboard.Retries;
 
 namespace Switchboard.EventSourcing.Subscriptions;
 
@@ -143,45 +144,42 @@ public sealed class EventSubscription : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var failures = 0;
+        // A failing round is retried after FirstRetryDelay, doubling up to MaxRetryDelay; a round that succeeds starts
+        // the count again.
+        var retry = new RetryForever<EventSubscription>(new Backoff(Options.FirstRetryDelay, Options.MaxRetryDelay), _time, static (s, e, failures, delay) => s.Failed(e, failures, delay));
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var isEnd = await ReadAndHandleAsync(stopping).ConfigureAwait(false);
-                failures = 0;
-                if (isEnd)
-                {
-                    await _events.WaitForEventsAsync(_position, Options.MaxWait, stopping).ConfigureAwait(false);
-                }
+                await retry.ExecuteAsync(static (s, ct) => s.RoundAsync(ct), this, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception exception)
-            {
-                failures++;
-                SwitchboardDiagnostics.SubscriptionErrors.Add(1, new KeyValuePair<string, object?>("switchboard.subscription", Name));
-                var delay = Backoff(failures);
-                if (exception is UnavailableException)
-                {
-                    // The broker or the database is away: expected, and its message says which; no stack trace per attempt.
-                    _logger.LogWarning("Subscription {Subscription} waits at position {Position}: {Reason} Trying again in {Delay} ({Failures} failures in a row)", Name, _position, exception.Message, delay, failures);
-                }
-                else
-                {
-                    _logger.LogError(exception, "Subscription {Subscription} failed at position {Position} ({Failures} failures in a row); trying again in {Delay}", Name, _position, failures, delay);
-                }
-                try
-                {
-                    await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+        }
+    }
+
+    // One page handled; at the end of the store, the wait for more.
+    private async ValueTask RoundAsync(CancellationToken stopping)
+    {
+        if (await ReadAndHandleAsync(stopping).ConfigureAwait(false))
+        {
+            await _events.WaitForEventsAsync(_position, Options.MaxWait, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private void Failed(Exception exception, int failures, TimeSpan delay)
+    {
+        SwitchboardDiagnostics.SubscriptionErrors.Add(1, new KeyValuePair<string, object?>("switchboard.subscription", Name));
+        if (exception is UnavailableException)
+        {
+            // The broker or the database is away: expected, and its message says which; no stack trace per attempt.
+            _logger.LogWarning("Subscription {Subscription} waits at position {Position}: {Reason} Trying again in {Delay} ({Failures} failures in a row)", Name, _position, exception.Message, delay, failures);
+        }
+        else
+        {
+            _logger.LogError(exception, "Subscription {Subscription} failed at position {Position} ({Failures} failures in a row); trying again in {Delay}", Name, _position, failures, delay);
         }
     }
 
@@ -255,11 +253,5 @@ public sealed class EventSubscription : IAsyncDisposable
         await _checkpoints.SaveCheckpointAsync(Name, position, cancellationToken).ConfigureAwait(false);
         _savedPosition = position;
         _lastSave = _time.GetUtcNow();
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var delay = Options.FirstRetryDelay * Math.Pow(2, Math.Min(failures - 1, 20));
-        return delay < Options.MaxRetryDelay ? delay : Options.MaxRetryDelay;
     }
 }
