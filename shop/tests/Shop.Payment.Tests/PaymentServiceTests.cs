@@ -1,12 +1,14 @@
-using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
-using Shop.Testing;
 using Switchboard;
+using Switchboard.Auditing;
+using Switchboard.Testing;
 
 namespace Shop.Payment.Tests;
 
 public sealed class PaymentServiceTests : IAsyncLifetime
 {
+    private const string Endpoint = "payment";
+
     private static readonly PaymentOptions Options = new()
     {
         GatewayMinLatency = TimeSpan.Zero,
@@ -14,15 +16,17 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         Retry = new RetryPolicy { ImmediateRetries = 2, DelayedRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(50), Jitter = 0 },
     };
 
-    private ServiceHarness _harness = null!;
+    private PaymentService _service = null!;
 
-    public async Task InitializeAsync() => _harness = await ServiceHarness.StartAsync((bus, database) => bus.AddPaymentService(database, Options));
+    public async Task InitializeAsync() => _service = await PaymentService.StartAsync(Options);
 
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
+    public async Task DisposeAsync() => await _service.DisposeAsync();
 
-    private SimulatedPaymentGateway Gateway => (SimulatedPaymentGateway)_harness.Services.GetRequiredService<IPaymentGateway>();
+    private SwitchboardTestHarness Harness => _service.Harness;
 
-    private IBus Bus => _harness.Bus;
+    private SimulatedPaymentGateway Gateway => _service.Gateway;
+
+    private IBus Bus => Harness.Bus;
 
     internal static OrderCreated NewOrder(string token = "tok_visa", decimal total = 25.50m) => new(
         Guid.NewGuid(),
@@ -35,7 +39,7 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         new ShippingAddress("Ada", "1 Main St", null, "Paris", "75001", "FR"),
         DateTimeOffset.UtcNow);
 
-    private Task<long> ChargeRowsAsync(Guid orderId) => _harness.ScalarAsync<long>("SELECT COUNT(*) FROM payment_charges WHERE order_id = @p0", orderId.ToString("D"));
+    private Task<long> ChargeRowsAsync(Guid orderId) => _service.ScalarAsync<long>("SELECT COUNT(*) FROM payment_charges WHERE order_id = @p0", orderId.ToString("D"));
 
     [Fact]
     public async Task An_approved_card_is_charged_and_PaymentProcessed_carries_the_lines()
@@ -43,16 +47,17 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         var order = NewOrder();
         await Bus.PublishAsync(order);
 
-        var processed = Assert.Single(await _harness.Recorder.WaitForAsync<PaymentProcessed>(1));
+        var processed = (await Harness.Published.AnyAsync<PaymentProcessed>()).As<PaymentProcessed>();
+        await Harness.Published.NoneAsync<PaymentFailed>();
+        Assert.Single(Harness.Published.Select<PaymentProcessed>());
         Assert.Equal(order.OrderId, processed.OrderId);
         Assert.Equal(25.50m, processed.Amount);
         Assert.Equal("EUR", processed.Currency);
         Assert.StartsWith("ch_", processed.PaymentId, StringComparison.Ordinal);
         Assert.Equal(order.Lines, processed.Lines);
-        Assert.Equal("charged", await _harness.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
-        Assert.Equal(2550L, await _harness.ScalarAsync<long>("SELECT amount_cents FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
-        Assert.Equal(processed.PaymentId, await _harness.ScalarAsync<string>("SELECT charge_id FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
-        Assert.Empty(_harness.Recorder.Of<PaymentFailed>());
+        Assert.Equal("charged", await _service.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
+        Assert.Equal(2550L, await _service.ScalarAsync<long>("SELECT amount_cents FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
+        Assert.Equal(processed.PaymentId, await _service.ScalarAsync<string>("SELECT charge_id FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
     }
 
     [Fact]
@@ -61,12 +66,13 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         var order = NewOrder("tok_chargeDeclined");
         await Bus.PublishAsync(order);
 
-        var failed = Assert.Single(await _harness.Recorder.WaitForAsync<PaymentFailed>(1));
+        var failed = (await Harness.Published.AnyAsync<PaymentFailed>()).As<PaymentFailed>();
+        await Harness.Published.NoneAsync<PaymentProcessed>();
+        Assert.Single(Harness.Published.Select<PaymentFailed>());
         Assert.Equal(order.OrderId, failed.OrderId);
         Assert.Equal("card_declined", failed.Reason);
         Assert.Equal(0, Gateway.ChargeCount);
-        Assert.Equal("declined", await _harness.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
-        Assert.Empty(_harness.Recorder.Of<PaymentProcessed>());
+        Assert.Equal("declined", await _service.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
     }
 
     [Fact]
@@ -75,10 +81,16 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         var order = NewOrder(SimulatedPaymentGateway.ProcessingErrorToken);
         await Bus.PublishAsync(order);
 
-        var processed = Assert.Single(await _harness.Recorder.WaitForAsync<PaymentProcessed>(1));
+        var processed = (await Harness.Published.AnyAsync<PaymentProcessed>()).As<PaymentProcessed>();
+        await Harness.Published.NoneAsync<PaymentFailed>();
+        Assert.Single(Harness.Published.Select<PaymentProcessed>());
         Assert.Equal(order.OrderId, processed.OrderId);
         Assert.Equal(1, Gateway.ChargeCount);
-        Assert.Empty(_harness.Recorder.Of<PaymentFailed>());
+
+        // Retried at once (the first call failed, the second approved), in the same delivery: no delayed retry.
+        var delivery = Assert.Single(Harness.Consumed.At(Endpoint).Select<OrderCreated>());
+        Assert.Equal(AuditOutcome.Handled, delivery.Outcome);
+        Assert.Equal(2, delivery.Attempts);
     }
 
     [Fact]
@@ -90,11 +102,11 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         await Bus.PublishAsync(order, new PublishOptions { MessageId = messageId });
         await Bus.PublishAsync(order, new PublishOptions { MessageId = Guid.NewGuid().ToString("N") });
 
-        await _harness.Recorder.WaitForAsync<PaymentProcessed>(1);
-        await _harness.WaitUntilDrainedAsync("payment");
-        await Task.Delay(200);
-
-        Assert.Single(_harness.Recorder.Of<PaymentProcessed>());
+        // Idle: all three were handled (the inbox acknowledged the redelivery), and nothing more can come.
+        await Harness.WaitForIdleAsync();
+        Assert.Equal(3, Harness.Handled.At(Endpoint).Select<OrderCreated>().Count);
+        Assert.Single(Harness.Published.Select<PaymentProcessed>());
+        Assert.Empty(Harness.Published.Select<PaymentFailed>());
         Assert.Equal(1, Gateway.ChargeCount);
         Assert.Equal(1L, await ChargeRowsAsync(order.OrderId));
     }
@@ -104,23 +116,24 @@ public sealed class PaymentServiceTests : IAsyncLifetime
     {
         var order = NewOrder();
         await Bus.PublishAsync(order);
-        var processed = Assert.Single(await _harness.Recorder.WaitForAsync<PaymentProcessed>(1));
+        var processed = (await Harness.Published.AnyAsync<PaymentProcessed>()).As<PaymentProcessed>();
 
         await Bus.PublishAsync(new InventoryUpdateFailed(order.OrderId, "out of stock: SKU-0001", DateTimeOffset.UtcNow));
         await Bus.PublishAsync(new InventoryUpdateFailed(order.OrderId, "out of stock: SKU-0001", DateTimeOffset.UtcNow));
-        var refunded = Assert.Single(await _harness.Recorder.WaitForAsync<PaymentRefunded>(1));
-        await _harness.WaitUntilDrainedAsync("payment");
+        var refunded = (await Harness.Published.AnyAsync<PaymentRefunded>()).As<PaymentRefunded>();
+        await Harness.Handled.At(Endpoint).CountAsync<InventoryUpdateFailed>(2);
+        await Harness.WaitForIdleAsync();
         await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
-        await _harness.WaitUntilDrainedAsync("payment");
-        await Task.Delay(200);
+        await Harness.Handled.At(Endpoint).AnyAsync<OrderCancelled>();
+        await Harness.WaitForIdleAsync();
 
         Assert.Equal(order.OrderId, refunded.OrderId);
         Assert.Equal(processed.PaymentId, refunded.PaymentId);
         Assert.Equal(25.50m, refunded.Amount);
         Assert.Equal("out of stock: SKU-0001", refunded.Reason);
-        Assert.Single(_harness.Recorder.Of<PaymentRefunded>());
+        Assert.Single(Harness.Published.Select<PaymentRefunded>());
         Assert.Equal(1, Gateway.RefundCount);
-        Assert.Equal(1L, await _harness.ScalarAsync<long>("SELECT COUNT(*) FROM payment_refunds WHERE order_id = @p0", order.OrderId.ToString("D")));
+        Assert.Equal(1L, await _service.ScalarAsync<long>("SELECT COUNT(*) FROM payment_refunds WHERE order_id = @p0", order.OrderId.ToString("D")));
     }
 
     [Fact]
@@ -128,15 +141,15 @@ public sealed class PaymentServiceTests : IAsyncLifetime
     {
         var order = NewOrder();
         await Bus.PublishAsync(order);
-        await _harness.Recorder.WaitForAsync<PaymentProcessed>(1);
+        await Harness.Published.AnyAsync<PaymentProcessed>();
 
         await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
         await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
-        await _harness.Recorder.WaitForAsync<PaymentRefunded>(1);
-        await _harness.WaitUntilDrainedAsync("payment");
-        await Task.Delay(200);
+        await Harness.Published.AnyAsync<PaymentRefunded>();
+        await Harness.Handled.At(Endpoint).CountAsync<OrderCancelled>(2);
+        await Harness.WaitForIdleAsync();
 
-        Assert.Equal("timed out", Assert.Single(_harness.Recorder.Of<PaymentRefunded>()).Reason);
+        Assert.Equal("timed out", Assert.Single(Harness.Published.Messages<PaymentRefunded>()).Reason);
         Assert.Equal(1, Gateway.RefundCount);
     }
 
@@ -145,16 +158,16 @@ public sealed class PaymentServiceTests : IAsyncLifetime
     {
         var order = NewOrder("tok_chargeDeclined");
         await Bus.PublishAsync(order);
-        await _harness.Recorder.WaitForAsync<PaymentFailed>(1);
+        await Harness.Published.AnyAsync<PaymentFailed>();
 
         await Bus.PublishAsync(new InventoryUpdateFailed(order.OrderId, "out of stock", DateTimeOffset.UtcNow));
         await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
-        await _harness.WaitUntilDrainedAsync("payment");
-        await Task.Delay(200);
+        await Harness.Handled.At(Endpoint).AnyAsync<InventoryUpdateFailed>();
+        await Harness.Handled.At(Endpoint).AnyAsync<OrderCancelled>();
 
-        Assert.Empty(_harness.Recorder.Of<PaymentRefunded>());
+        await Harness.Published.NoneAsync<PaymentRefunded>();
         Assert.Equal(0, Gateway.RefundCount);
-        Assert.Equal(0L, await _harness.ScalarAsync<long>("SELECT COUNT(*) FROM payment_refunds"));
+        Assert.Equal(0L, await _service.ScalarAsync<long>("SELECT COUNT(*) FROM payment_refunds"));
     }
 
     [Fact]
@@ -162,14 +175,14 @@ public sealed class PaymentServiceTests : IAsyncLifetime
     {
         var order = NewOrder();
         await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
-        await _harness.WaitUntilDrainedAsync("payment");
+        await Harness.Handled.At(Endpoint).AnyAsync<OrderCancelled>();
         await Bus.PublishAsync(order);
-        await _harness.WaitUntilDrainedAsync("payment");
-        await Task.Delay(200);
+        await Harness.Handled.At(Endpoint).AnyAsync<OrderCreated>();
 
+        await Harness.Published.NoneAsync<PaymentProcessed>();
+        await Harness.Published.NoneAsync<PaymentRefunded>();
+        await Harness.Published.NoneAsync<PaymentFailed>();
         Assert.Equal(0, Gateway.ChargeCount);
-        Assert.Empty(_harness.Recorder.Of<PaymentProcessed>());
-        Assert.Empty(_harness.Recorder.Of<PaymentRefunded>());
     }
 
     /// <summary>
@@ -183,17 +196,15 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         var order = NewOrder();
         await Gateway.ChargeAsync(order.OrderId.ToString("D"), "tok_visa", order.Total, order.Currency!);
         await Bus.PublishAsync(new OrderCancelled(order.OrderId, "timed out", DateTimeOffset.UtcNow));
-        await _harness.WaitUntilDrainedAsync("payment");
+        await Harness.Handled.At(Endpoint).AnyAsync<OrderCancelled>();
 
         await Bus.PublishAsync(order);
-        await _harness.Recorder.WaitForAsync<PaymentRefunded>(1);
-        await _harness.WaitUntilDrainedAsync("payment");
-        await Task.Delay(200);
+        await Harness.Published.AnyAsync<PaymentRefunded>();
+        await Harness.Published.NoneAsync<PaymentProcessed>();
 
         Assert.Equal(1, Gateway.ChargeCount);
         Assert.Equal(1, Gateway.RefundCount);
-        Assert.Equal("timed out", Assert.Single(_harness.Recorder.Of<PaymentRefunded>()).Reason);
-        Assert.Empty(_harness.Recorder.Of<PaymentProcessed>());
-        Assert.Equal("charged", await _harness.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
+        Assert.Equal("timed out", Assert.Single(Harness.Published.Messages<PaymentRefunded>()).Reason);
+        Assert.Equal("charged", await _service.ScalarAsync<string>("SELECT status FROM payment_charges WHERE order_id = @p0", order.OrderId.ToString("D")));
     }
 }
