@@ -104,7 +104,7 @@ public sealed class InventoryServiceTests
     [InlineData(2)]
     public async Task Twenty_competing_orders_for_five_units_reserve_exactly_five(int instances)
     {
-        // Real instances competing for one SQLite file (the test harness runs one bus): the shared ServiceHarness.
+        // Real instances competing for one SQLite file (the test harness runs one bus): ServiceHarness.
         await using var harness = await ServiceHarness.StartAsync((bus, database) => bus.AddInventoryService(database, Options), instances);
         var orders = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
         await Task.WhenAll(orders.Select(id => harness.Bus.PublishAsync(Paid(id, Line("SKU-0001", 1), Line("SKU-0010", 1))).AsTask()));
