@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
 
 namespace Switchboard.Serialization;
 
@@ -30,6 +32,14 @@ public sealed class JsonMessageSerializer : IMessageSerializer
 
     /// <inheritdoc />
     public string ContentType => "application/json";
+
+    /// <summary>
+    /// The JSON Schema of <paramref name="type"/>'s body as this serializer writes and reads it (property names,
+    /// required constructor parameters, nullability): what a contract's consumers rely on, for
+    /// <see cref="ContractCompatibility"/>.
+    /// </summary>
+    public JsonObject SchemaOf(Type type) =>
+        _options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
 
     /// <inheritdoc />
     public ReadOnlyMemory<byte> Serialize(object message, Type type) => JsonSerializer.SerializeToUtf8Bytes(message, type, _options);
