@@ -3,11 +3,10 @@ using System.Text.Json.Nodes;
 namespace Switchboard.Serialization;
 
 /// <summary>
-/// Compares a message's recorded JSON Schema with its current one and names every change that breaks a consumer
-/// written against the recorded one: a property removed (or renamed), retyped, made required or no longer nullable,
-/// an enum value removed. Additions — a new optional property, a new enum value, a property that may now be null
-/// for a reader that never sends it — are not breaking. The way to break a contract is a new wire name
-/// (<c>….v2</c>) beside the old.
+/// Compares a message's recorded JSON Schema with its current one and names every change that breaks a producer or a
+/// consumer written against the recorded one (both sides share the type): a property removed (or renamed), retyped,
+/// made required, made nullable or no longer nullable, an enum value removed. A new optional property and a new
+/// enum value are not breaking. The way to break a contract is a new wire name (<c>….v2</c>) beside the old.
 /// </summary>
 public static class ContractCompatibility
 {
@@ -31,11 +30,18 @@ public static class ContractCompatibility
         if (wasTypes.Count > 0 && nowTypes.Count > 0)
         {
             var lost = wasTypes.Except(nowTypes).Where(t => !(t == "integer" && nowTypes.Contains("number"))).ToList();
-            if (lost.Count > 0)
+            var gained = nowTypes.Except(wasTypes).ToList();
+            if (lost.SequenceEqual(["null"]) && gained.Count == 0)
             {
-                changes.Add(lost.SequenceEqual(["null"])
-                    ? $"{path} may no longer be null"
-                    : $"{path} changed type from {string.Join("|", wasTypes)} to {string.Join("|", nowTypes)}");
+                changes.Add($"{path} may no longer be null");
+            }
+            else if (gained.SequenceEqual(["null"]) && lost.Count == 0)
+            {
+                changes.Add($"{path} may now be null, which consumers of the recorded contract refuse");
+            }
+            else if (lost.Count > 0)
+            {
+                changes.Add($"{path} changed type from {string.Join("|", wasTypes)} to {string.Join("|", nowTypes)}");
             }
         }
 

@@ -16,6 +16,8 @@ public sealed class ContractCompatibilityTests
 
     public sealed record NoLongerNullable(Guid Id, string Name, int Quantity, Size Size, string Note = "", string? Gift = null);
 
+    public sealed record MadeNullable(Guid Id, string? Name, int Quantity, Size Size, string? Note = null, string? Gift = null);
+
     public sealed record Added(Guid Id, string Name, int Quantity, Size Size, string? Note = null, string? Gift = null, string? Channel = null);
 
     public sealed record AddedRequired(Guid Id, string Name, int Quantity, Size Size, string Channel, string? Note = null, string? Gift = null);
@@ -34,6 +36,7 @@ public sealed class ContractCompatibilityTests
     [InlineData(typeof(Retyped), "$.quantity changed type from string|integer to string")]
     [InlineData(typeof(MadeRequired), "$.note became required")]
     [InlineData(typeof(NoLongerNullable), "$.note may no longer be null")]
+    [InlineData(typeof(MadeNullable), "$.name may now be null, which consumers of the recorded contract refuse")]
     [InlineData(typeof(AddedRequired), "$.channel was added as required")]
     public void A_breaking_change_is_named_by_its_path(Type changed, string expected)
     {
