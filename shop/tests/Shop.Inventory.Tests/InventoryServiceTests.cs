@@ -18,12 +18,12 @@ public sealed class InventoryServiceTests
 
     internal static OrderLine Line(string sku, int quantity) => new(sku, quantity, Catalog.Find(sku)?.Price ?? 1m);
 
-    private static Task<InventoryService> StartAsync() => InventoryService.StartAsync(Options);
+    private static Task<HarnessedService> StartAsync() => HarnessedService.StartAsync((bus, database) => bus.AddInventoryService(database, Options));
 
-    private static Task<long> AvailableAsync(InventoryService service, string sku) =>
+    private static Task<long> AvailableAsync(HarnessedService service, string sku) =>
         service.ScalarAsync<long>("SELECT available FROM inventory_stock WHERE sku = @p0", sku);
 
-    private static Task<long> ReservedAsync(InventoryService service, string sku) =>
+    private static Task<long> ReservedAsync(HarnessedService service, string sku) =>
         service.ScalarAsync<long>("SELECT reserved FROM inventory_stock WHERE sku = @p0", sku);
 
     private static Task<long> AvailableAsync(ServiceHarness harness, string sku) =>

@@ -1,3 +1,4 @@
+using Shop.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Switchboard;
@@ -29,7 +30,7 @@ public sealed class GatewayOutageTests
         var failed = await harness.Failed.At(Endpoint).AnyAsync<OrderCreated>(o => o.OrderId == order.OrderId);
         Assert.IsType<PaymentGatewayUnavailableException>(failed.Exception);
         await harness.Published.NoneAsync<PaymentProcessed>();
-        Assert.Equal(0, service.Gateway.ChargeCount);
+        Assert.Equal(0, service.Gateway().ChargeCount);
 
         await harness.AdvanceTimeAsync(TimeSpan.FromMinutes(5));
 
@@ -37,7 +38,7 @@ public sealed class GatewayOutageTests
         await harness.Published.NoneAsync<PaymentFailed>();
         Assert.Single(harness.Published.Select<PaymentProcessed>());
         Assert.Equal(order.OrderId, processed.OrderId);
-        Assert.Equal(1, service.Gateway.ChargeCount);
+        Assert.Equal(1, service.Gateway().ChargeCount);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class GatewayOutageTests
         Assert.Empty(harness.Published.Select<PaymentProcessed>());
         Assert.Equal(order.OrderId, failed.OrderId);
         Assert.Equal("payment_gateway_unavailable", failed.Reason);
-        Assert.Equal(0, service.Gateway.ChargeCount);
+        Assert.Equal(0, service.Gateway().ChargeCount);
         Assert.Equal(0, await harness.Services.GetRequiredService<IDeadLetterQueue>().CountAsync(Endpoint));
     }
 }

@@ -1,3 +1,4 @@
+using Shop.Testing;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
@@ -17,7 +18,7 @@ public sealed class IncompleteOrderTests : IAsyncLifetime
 {
     private const string Endpoint = "payment";
 
-    private PaymentService _service = null!;
+    private HarnessedService _service = null!;
 
     private SwitchboardTestHarness Harness => _service.Harness;
 

@@ -1,67 +1,14 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.Infrastructure;
-using Switchboard.Configuration;
-using Switchboard.Sqlite;
-using Switchboard.Testing;
+using Shop.Testing;
 
 namespace Shop.Payment.Tests;
 
-/// <summary>
-/// The Payment service under the Switchboard test harness: its registrations on the harness's in-memory transport and
-/// fake clock, its store and its tables on a fresh SQLite file (kept: its handlers share the store's SQL).
-/// </summary>
-internal sealed class PaymentService : IAsyncDisposable
+/// <summary>The Payment service under the Switchboard test harness, and its simulated gateway.</summary>
+internal static class PaymentService
 {
-    private PaymentService(string path, SwitchboardTestHarness harness, ShopDatabase database)
-    {
-        Path = path;
-        Harness = harness;
-        Database = database;
-    }
+    public static Task<HarnessedService> StartAsync(PaymentOptions options) =>
+        HarnessedService.StartAsync((bus, database) => bus.AddPaymentService(database, options));
 
-    public string Path { get; }
-
-    public SwitchboardTestHarness Harness { get; }
-
-    public ShopDatabase Database { get; }
-
-    public SimulatedPaymentGateway Gateway => (SimulatedPaymentGateway)Harness.Services.GetRequiredService<IPaymentGateway>();
-
-    public static async Task<PaymentService> StartAsync(PaymentOptions options)
-    {
-        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "shop-tests");
-        Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db");
-        var database = ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(path));
-        var harness = await SwitchboardTestHarness.StartAsync(
-            bus => bus.AddShopMessages().UseSqliteStore(new SqliteTransportOptions { Path = path }).AddPaymentService(database, options),
-            options: new SwitchboardTestHarnessOptions { KeepStores = true });
-        return new PaymentService(path, harness, database);
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql, params object?[] parameters)
-    {
-        await using var connection = await Database.OpenAsync();
-        await using var command = connection.Command(null, sql, parameters);
-        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Harness.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" })
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // Still open somewhere; the temp folder is cleaned eventually.
-            }
-        }
-    }
+    public static SimulatedPaymentGateway Gateway(this HarnessedService service) =>
+        (SimulatedPaymentGateway)service.Harness.Services.GetRequiredService<IPaymentGateway>();
 }

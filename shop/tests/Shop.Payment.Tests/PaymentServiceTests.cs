@@ -1,3 +1,4 @@
+using Shop.Testing;
 using Shop.Contracts;
 using Switchboard;
 using Switchboard.Auditing;
@@ -16,7 +17,7 @@ public sealed class PaymentServiceTests : IAsyncLifetime
         Retry = new RetryPolicy { ImmediateRetries = 2, DelayedRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(50), Jitter = 0 },
     };
 
-    private PaymentService _service = null!;
+    private HarnessedService _service = null!;
 
     public async Task InitializeAsync() => _service = await PaymentService.StartAsync(Options);
 
@@ -24,7 +25,7 @@ public sealed class PaymentServiceTests : IAsyncLifetime
 
     private SwitchboardTestHarness Harness => _service.Harness;
 
-    private SimulatedPaymentGateway Gateway => _service.Gateway;
+    private SimulatedPaymentGateway Gateway => _service.Gateway();
 
     private IBus Bus => Harness.Bus;
 

@@ -24,21 +24,8 @@ public static class ConfigurationOptionsExtensions
         var path = (section as IConfigurationSection)?.Path ?? "";
         services.AddSingleton<IValidateOptions<TOptions>>(new RulesValidator<TOptions>(path, rules));
         return services.AddOptions<TOptions>()
-            .Configure(options => BindInto(options, section, path))
+            .Configure(options => ConfigurationOverlay.BindStrictly(options, section, path))
             .ValidateOnStart();
-    }
-
-    private static void BindInto<TOptions>(TOptions options, IConfiguration section, string path)
-    {
-        try
-        {
-            section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            var failure = path.Length > 0 && !e.Message.Contains(path, StringComparison.Ordinal) ? $"{path}: {e.Message}" : e.Message;
-            throw new OptionsValidationException(path, typeof(TOptions), [failure]);
-        }
     }
 
     private sealed class RulesValidator<TOptions>(string path, Action<TOptions, Rules> rules) : IValidateOptions<TOptions>

@@ -30,17 +30,27 @@ internal static class ConfigurationOverlay
         }
 
         var bound = copy(current);
+        BindStrictly(bound, section, section.Path);
+        return bound;
+    }
+
+    /// <summary>
+    /// Binds <paramref name="section"/> into <paramref name="target"/>; a key the target does not have, or a value that
+    /// does not convert, throws an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> that names it.
+    /// </summary>
+    public static void BindStrictly<T>(T target, IConfiguration section, string path)
+        where T : class
+    {
         try
         {
-            section.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+            section.Bind(target, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException e)
         {
             // The binder names the full key of a value it cannot convert, but only the property names of unknown keys.
-            throw Invalid(section, typeof(T), [e.Message.Contains(section.Path, StringComparison.Ordinal) ? e.Message : $"{section.Path}: {e.Message}"]);
+            var failure = path.Length > 0 && !e.Message.Contains(path, StringComparison.Ordinal) ? $"{path}: {e.Message}" : e.Message;
+            throw new Microsoft.Extensions.Options.OptionsValidationException(path, typeof(T), [failure]);
         }
-
-        return bound;
     }
 
     /// <summary>Throws when <paramref name="problems"/> (each naming its key) is not empty.</summary>

@@ -5,15 +5,15 @@ using Switchboard.Configuration;
 using Switchboard.Sqlite;
 using Switchboard.Testing;
 
-namespace Shop.Inventory.Tests;
+namespace Shop.Testing;
 
 /// <summary>
-/// The Inventory service under the Switchboard test harness: its registrations on the harness's in-memory transport,
-/// its store and its tables on a fresh SQLite file (kept: its handlers share the store's SQL).
+/// One Shop service under the Switchboard test harness: its registrations on the harness's in-memory transport and
+/// fake clock, its store and its tables on a fresh SQLite file (kept: its handlers share the store's SQL).
 /// </summary>
-internal sealed class InventoryService : IAsyncDisposable
+internal sealed class HarnessedService : IAsyncDisposable
 {
-    private InventoryService(string path, SwitchboardTestHarness harness, ShopDatabase database)
+    private HarnessedService(string path, SwitchboardTestHarness harness, ShopDatabase database)
     {
         Path = path;
         Harness = harness;
@@ -26,16 +26,17 @@ internal sealed class InventoryService : IAsyncDisposable
 
     public ShopDatabase Database { get; }
 
-    public static async Task<InventoryService> StartAsync(InventoryOptions options)
+    /// <summary>Starts the service that <paramref name="addService"/> registers (e.g. <c>AddPaymentService</c>) on its own database.</summary>
+    public static async Task<HarnessedService> StartAsync(Action<SwitchboardBuilder, ShopDatabase> addService)
     {
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "shop-tests");
         Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db");
         var database = ShopDatabase.Sqlite(SqliteApplicationDataSource.Create(path));
         var harness = await SwitchboardTestHarness.StartAsync(
-            bus => bus.AddShopMessages().UseSqliteStore(new SqliteTransportOptions { Path = path }).AddInventoryService(database, options),
+            bus => addService(bus.AddShopMessages().UseSqliteStore(new SqliteTransportOptions { Path = path }), database),
             options: new SwitchboardTestHarnessOptions { KeepStores = true });
-        return new InventoryService(path, harness, database);
+        return new HarnessedService(path, harness, database);
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params object?[] parameters)
