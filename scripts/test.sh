@@ -44,10 +44,20 @@ chromium="scripts/services/chromium.sh"
   exec bash "$chromium" install >"$results/chromium-install.out" 2>"$results/chromium-install.log" </dev/null
 ) &
 chromium_install=$!
+# Node.js and the interop tests' npm packages (scripts/services/node.sh): installed after RabbitMQ's install, likewise.
+node="scripts/services/node.sh"
+(
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    while [ ! -e "$results/rabbitmq-start.done" ] && kill -0 "$rabbitmq_start" 2>/dev/null; do sleep 1; done
+  fi
+  exec bash "$node" install >"$results/node-install.out" 2>"$results/node-install.log" </dev/null
+) &
+node_install=$!
 stop_services() {
   wait "$rabbitmq_start" 2>/dev/null || true
   wait "$postgresql_start" 2>/dev/null || true
   wait "$chromium_install" 2>/dev/null || true
+  wait "$node_install" 2>/dev/null || true
   bash "$rabbitmq" stop </dev/null >&2 || echo "warning: RabbitMQ did not stop cleanly" >&2
   bash "$postgresql" stop </dev/null >&2 || echo "warning: PostgreSQL did not stop cleanly" >&2
 }
@@ -77,9 +87,11 @@ use_service() {
 use_service "$rabbitmq_start" rabbitmq-start "the RabbitMQ node for the tests did not start"
 use_service "$postgresql_start" postgresql-start "the PostgreSQL server for the tests did not start"
 use_service "$chromium_install" chromium-install "Chromium for the browser tests could not be installed"
+use_service "$node_install" node-install "Node.js and the interop tests' npm packages could not be installed"
 export SWITCHBOARD_RABBITMQ_URI SWITCHBOARD_RABBITMQ_MANAGEMENT SWITCHBOARD_RABBITMQ_RESTART \
   SWITCHBOARD_RABBITMQ_TLS_URI SWITCHBOARD_RABBITMQ_CA SWITCHBOARD_RABBITMQ_CLIENT_CERT SWITCHBOARD_RABBITMQ_CLIENT_CERT_PASSWORD \
-  SWITCHBOARD_POSTGRES_CONNECTION SWITCHBOARD_CHROMIUM
+  SWITCHBOARD_POSTGRES_CONNECTION SWITCHBOARD_CHROMIUM \
+  SWITCHBOARD_NODE SWITCHBOARD_INTEROP
 
 set +e
 dotnet test Switchboard.slnx -c Release --no-build -nologo \
