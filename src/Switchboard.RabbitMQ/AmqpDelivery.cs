@@ -5,9 +5,9 @@ namespace Switchboard.RabbitMQ;
 
 /// <summary>
 /// One delivery on a receiver's channel. The first settlement wins; the broker requeues the rest when the channel closes.
-/// <paramref name="refusal"/> says why its route does not vouch for it (<see cref="DeliveryRoute"/>), or is null.
+/// <paramref name="route"/> decides whether the exchange and routing key it came through vouch for its type.
 /// </summary>
-internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Envelope envelope, int deliveryCount, string? refusal = null) : IncomingMessage
+internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Envelope envelope, int deliveryCount, DeliveryRoute route, string exchange, string routingKey) : IncomingMessage
 {
     private int _settled;
 
@@ -19,7 +19,7 @@ internal sealed class AmqpDelivery(AmqpReceiver receiver, ulong deliveryTag, Env
 
     public override string Queue => receiver.Queue;
 
-    public override string? Refusal => refusal;
+    public override string? RefusalFor(string messageType) => route.Refusal(exchange, routingKey, messageType);
 
     public bool TryClaim() => Interlocked.Exchange(ref _settled, 1) == 0;
 

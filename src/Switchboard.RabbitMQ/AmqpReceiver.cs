@@ -119,10 +119,9 @@ internal sealed class AmqpReceiver : ITransportReceiver
         // The client reuses the body's memory after this returns.
         var envelope = AmqpEnvelope.FromDelivery(delivery.BasicProperties, delivery.Body.ToArray());
         var count = AmqpEnvelope.Deliveries(delivery.BasicProperties, delivery.Redelivered);
-        var refusal = _route.Refusal(delivery.Exchange, delivery.RoutingKey, envelope.MessageType);
         _settlements.Delivered(delivery.DeliveryTag);
         // Never full (it is as large as the prefetch); after disposal the write fails and the broker requeues the message.
-        _buffer.Writer.TryWrite(new AmqpDelivery(this, delivery.DeliveryTag, envelope, count, refusal));
+        _buffer.Writer.TryWrite(new AmqpDelivery(this, delivery.DeliveryTag, envelope, count, _route, delivery.Exchange, delivery.RoutingKey));
         return Task.CompletedTask;
     }
 }

@@ -16,6 +16,19 @@ public sealed record BusOptions
     /// </summary>
     public bool OnlyDeclaredPublications { get; init; }
 
+    /// <summary>
+    /// How the bus writes what it sends and publishes. Default <see cref="Switchboard.WireFormat.CloudEventsBinary"/>:
+    /// CloudEvents 1.0 attributes beside the envelope's own fields, which every Switchboard version reads. An endpoint may
+    /// choose another for what its handlers send (<see cref="EndpointOptions.WireFormat"/>). Receivers read every format.
+    /// </summary>
+    public WireFormat WireFormat { get; init; } = WireFormat.CloudEventsBinary;
+
+    /// <summary>
+    /// The CloudEvents <c>source</c> of what this bus sends: a URI reference naming the producing service, such as
+    /// <c>/shop/payment</c> or <c>urn:acme:billing</c>. Null (the default): <c>/</c> and the host's application name.
+    /// </summary>
+    public string? CloudEventsSource { get; init; }
+
     /// <summary>How long stopping waits for in-flight messages to finish before cancelling them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -114,6 +114,13 @@ public sealed class EndpointBuilder
         return this;
     }
 
+    /// <summary>How the messages this endpoint's handlers send and publish are written (default: the bus's <see cref="BusOptions.WireFormat"/>).</summary>
+    public EndpointBuilder WireFormat(WireFormat format)
+    {
+        _options = _options with { WireFormat = format };
+        return this;
+    }
+
     /// <summary>Sets the retry policy.</summary>
     public EndpointBuilder Retry(RetryPolicy policy)
     {
@@ -129,7 +136,7 @@ public sealed class EndpointBuilder
     }
 
     /// <summary>The keys an endpoint's configuration section may have.</summary>
-    internal static readonly string[] ConfigurableKeys = [nameof(EndpointOptions.Concurrency), nameof(EndpointOptions.Prefetch), nameof(EndpointOptions.PendingSettlements), nameof(EndpointOptions.Retry)];
+    internal static readonly string[] ConfigurableKeys = [nameof(EndpointOptions.Concurrency), nameof(EndpointOptions.Prefetch), nameof(EndpointOptions.PendingSettlements), nameof(EndpointOptions.Retry), nameof(EndpointOptions.WireFormat)];
 
     /// <summary>Applies a configuration section over the settings the code chose, and checks the result.</summary>
     internal void ApplyConfiguration(IConfigurationSection section)

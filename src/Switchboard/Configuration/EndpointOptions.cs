@@ -37,6 +37,12 @@ public sealed record EndpointOptions
     /// </summary>
     public int PendingSettlements { get; init; } = 64;
 
+    /// <summary>
+    /// How the messages this endpoint's handlers send and publish are written; null (the default): the bus's
+    /// <see cref="BusOptions.WireFormat"/>. What the endpoint receives may come in any format.
+    /// </summary>
+    public WireFormat? WireFormat { get; init; }
+
     /// <summary>What happens when a handler throws.</summary>
     public RetryPolicy Retry { get; init; } = new();
 

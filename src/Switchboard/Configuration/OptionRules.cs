@@ -16,6 +16,12 @@ internal static class OptionRules
         rules.NotNegative(nameof(o.ShutdownTimeout), o.ShutdownTimeout);
         rules.Positive(nameof(o.StartRetryDelay), o.StartRetryDelay);
         rules.NotBelow(nameof(o.MaxStartRetryDelay), o.MaxStartRetryDelay, nameof(o.StartRetryDelay), o.StartRetryDelay);
+        Check(rules, nameof(o.WireFormat), o.WireFormat);
+        if (o.CloudEventsSource is { } source && (source.Length == 0 || !Uri.TryCreate(source, UriKind.RelativeOrAbsolute, out _)))
+        {
+            rules.Add(nameof(o.CloudEventsSource), "must be a URI reference such as /shop/payment", source);
+        }
+
         return rules.Problems;
     }
 
@@ -25,9 +31,22 @@ internal static class OptionRules
         rules.AtLeast(nameof(o.Concurrency), o.Concurrency, 1);
         rules.AtLeast(nameof(o.Prefetch), o.Prefetch, 1);
         rules.AtLeast(nameof(o.PendingSettlements), o.PendingSettlements, 0);
+        if (o.WireFormat is { } format)
+        {
+            Check(rules, nameof(o.WireFormat), format);
+        }
+
         var retry = new Rules(path.Length == 0 ? nameof(o.Retry) : $"{path}:{nameof(o.Retry)}");
         Check(o.Retry, retry);
         return rules.Problems.Concat(retry.Problems);
+    }
+
+    private static void Check(Rules rules, string key, WireFormat format)
+    {
+        if (!Enum.IsDefined(format))
+        {
+            rules.Add(key, "must be one of " + string.Join(", ", Enum.GetNames<WireFormat>()), format);
+        }
     }
 
     private static void Check(RetryPolicy o, Rules rules)

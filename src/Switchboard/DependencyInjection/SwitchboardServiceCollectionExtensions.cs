@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Switchboard;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
@@ -64,7 +65,9 @@ public static class SwitchboardServiceCollectionExtensions
             configuration.Serializer,
             configuration.Routes,
             configuration.Options.OnlyDeclaredPublications ? configuration.Publications : null,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            configuration.Options.WireFormat,
+            configuration.Options.CloudEventsSource ?? "/" + (sp.GetService<IHostEnvironment>()?.ApplicationName ?? "switchboard")));
         services.AddSingleton<Switchboard.Serialization.IMessageSerializer>(configuration.Serializer);
         services.AddSingleton<Dispatcher>();
         services.AddSingleton(sp => new Outbound(sp.GetRequiredService<Dispatcher>(), sp.Loggers()));

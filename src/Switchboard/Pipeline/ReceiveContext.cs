@@ -1,3 +1,4 @@
+using Switchboard.CloudEvents;
 using Switchboard.Messages;
 using Switchboard.Transport;
 
@@ -14,14 +15,23 @@ public sealed class ReceiveContext
         Incoming = incoming;
         Endpoint = endpoint;
         CancellationToken = cancellationToken;
-        Envelope = incoming.Envelope;
+        (Envelope, InvalidCloudEvent) = CloudEventsDecoder.Decode(incoming.Envelope);
     }
 
     /// <summary>The transport's delivery, with the means to settle it.</summary>
     public IncomingMessage Incoming { get; }
 
-    /// <summary>The envelope as received.</summary>
+    /// <summary>
+    /// The envelope as received; when it came as a CloudEvent (either content mode), the envelope the event stands for:
+    /// its id, type, correlation and trace context, and its <c>data</c> as the body (docs/contracts.md, "CloudEvents").
+    /// </summary>
     public Envelope Envelope { get; }
+
+    /// <summary>
+    /// Why the message is an invalid CloudEvent (a required attribute missing, an unsupported spec version), or null.
+    /// The deserialize step dead-letters such a message with this reason; <see cref="Envelope"/> is then the one received.
+    /// </summary>
+    public string? InvalidCloudEvent { get; }
 
     /// <summary>The endpoint handling the message.</summary>
     public string Endpoint { get; }

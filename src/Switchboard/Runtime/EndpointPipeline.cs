@@ -35,7 +35,7 @@ internal static class EndpointPipeline
             .Add(StepNames.Trace, _ => new TraceStep(logger, services.GetRequiredService<TransportHost>().Transport.Name))
             .Add(StepNames.Deserialize, _ => new DeserializeStep(services.GetRequiredService<BusConfiguration>()))
             .Add(StepNames.Retry, _ => new RetryStep(endpoint.Options.Retry, logger))
-            .Add(StepNames.Scope, _ => new ScopeStep(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<EnvelopeFactory>()));
+            .Add(StepNames.Scope, _ => new ScopeStep(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<EnvelopeFactory>().WithFormat(endpoint.Options.WireFormat)));
         if (endpoint.Options.Transactional is { } transactional)
         {
             var store = services.GetService<IMessageStore>()

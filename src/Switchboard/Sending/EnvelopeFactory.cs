@@ -1,3 +1,4 @@
+using Switchboard.CloudEvents;
 using Switchboard.Messages;
 using Switchboard.Serialization;
 
@@ -9,13 +10,21 @@ namespace Switchboard.Sending;
 /// <param name="routes">The default destination of each command type.</param>
 /// <param name="onlyPublishes">When not null, the only message types this bus may publish.</param>
 /// <param name="time">The clock of <see cref="Envelope.SentAt"/> and delays.</param>
+/// <param name="format">How envelopes are written (CloudEvents or native).</param>
+/// <param name="source">The CloudEvents <c>source</c> of what this bus sends.</param>
 internal sealed class EnvelopeFactory(
     MessageTypeRegistry registry,
     IMessageSerializer serializer,
     IReadOnlyDictionary<Type, string> routes,
     IReadOnlySet<Type>? onlyPublishes,
-    TimeProvider time)
+    TimeProvider time,
+    WireFormat format,
+    string source)
 {
+    /// <summary>This factory, writing <paramref name="other"/> instead when it is given (an endpoint's own choice).</summary>
+    public EnvelopeFactory WithFormat(WireFormat? other) =>
+        other is not { } chosen || chosen == format ? this : new EnvelopeFactory(registry, serializer, routes, onlyPublishes, time, chosen, source);
+
     public OutgoingMessage CreateSend(object message, SendOptions? options, Envelope? cause)
     {
         var type = message.GetType();
@@ -49,7 +58,7 @@ internal sealed class EnvelopeFactory(
         }
 
         var id = messageId ?? MessageIds.New();
-        return new Envelope
+        return CloudEventsEncoder.Encode(new Envelope
         {
             MessageId = id,
             MessageType = name,
@@ -60,7 +69,7 @@ internal sealed class EnvelopeFactory(
             // A copy: the caller may reuse its dictionary, and an in-memory broker keeps this very envelope.
             Headers = headers is null ? Envelope.EmptyHeaders : new Dictionary<string, string>(headers),
             Body = serializer.Serialize(message, type),
-        };
+        }, format, source);
     }
 
     private DateTimeOffset? DeliverAt(DateTimeOffset? at, TimeSpan? delay) =>

@@ -22,11 +22,12 @@ public abstract class IncomingMessage
     public abstract string Queue { get; }
 
     /// <summary>
-    /// Why the transport refuses to have this message handled, or null (the default). A transport that can tell how a
-    /// message reached its queue sets this when the route does not vouch for it (RabbitMQ: a routing key that does not
-    /// match the message type); the pipeline then dead-letters the message with this reason and runs no handler.
+    /// Why the transport refuses to have this message handled as <paramref name="messageType"/> (the type the pipeline
+    /// read from the envelope or from the CloudEvent it carries), or null (the default). A transport that can tell how a
+    /// message reached its queue refuses when the route does not vouch for the type (RabbitMQ: a routing key that does
+    /// not match it); the pipeline then dead-letters the message with this reason and runs no handler.
     /// </summary>
-    public virtual string? Refusal => null;
+    public virtual string? RefusalFor(string messageType) => null;
 
     /// <summary>Acknowledges: the message is removed from the queue.</summary>
     public abstract ValueTask CompleteAsync(CancellationToken cancellationToken = default);

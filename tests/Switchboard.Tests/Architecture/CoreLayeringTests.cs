@@ -14,6 +14,7 @@ public sealed class CoreLayeringTests
         "Switchboard.Retries",
         "Switchboard",
         "Switchboard.Serialization",
+        "Switchboard.CloudEvents",
         "Switchboard.Diagnostics",
         "Switchboard.Transport",
         "Switchboard.Persistence",

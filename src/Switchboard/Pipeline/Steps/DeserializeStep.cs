@@ -5,7 +5,7 @@ using Switchboard.Transport;
 namespace Switchboard.Pipeline.Steps;
 
 /// <summary>
-/// Rejects what can never be handled (no message id, a delivery its transport refuses, oversized body, unknown type
+/// Rejects what can never be handled (an invalid CloudEvent, no message id, a delivery its transport refuses, oversized body, unknown type
 /// name, foreign content type, malformed or too deep JSON, a body that breaks its type's contract) straight to the
 /// dead-letter queue, without retries; otherwise sets the message.
 /// </summary>
@@ -14,13 +14,18 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         var envelope = context.Envelope;
+        if (context.InvalidCloudEvent is { } invalid)
+        {
+            return Reject(context, invalid);
+        }
+
         // Without an id the inbox cannot tell one message from the next: the first would hide every later one.
         if (string.IsNullOrWhiteSpace(envelope.MessageId))
         {
             return Reject(context, "message has no message id");
         }
 
-        if (context.Incoming.Refusal is { } refusal)
+        if (context.Incoming.RefusalFor(envelope.MessageType) is { } refusal)
         {
             return Reject(context, refusal);
         }
@@ -35,7 +40,7 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
             return Reject(context, $"unknown message type '{Truncate(envelope.MessageType)}'");
         }
 
-        if (!string.Equals(envelope.ContentType, configuration.Serializer.ContentType, StringComparison.OrdinalIgnoreCase))
+        if (!SameMediaType(envelope.ContentType, configuration.Serializer.ContentType))
         {
             return Reject(context, $"unsupported content type '{Truncate(envelope.ContentType)}'");
         }
@@ -52,6 +57,13 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
 
         context.MessageType = type;
         return next(context);
+    }
+
+    // "application/json; charset=utf-8" is JSON too: parameters are not the format.
+    private static bool SameMediaType(string received, string expected)
+    {
+        var end = received.IndexOf(';', StringComparison.Ordinal);
+        return (end < 0 ? received.AsSpan() : received.AsSpan(0, end)).Trim().Equals(expected, StringComparison.OrdinalIgnoreCase);
     }
 
     private static ValueTask Reject(ReceiveContext context, string reason)

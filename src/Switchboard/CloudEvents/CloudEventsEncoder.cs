@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net.Mime;
+using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using Switchboard.Messages;
+
+namespace Switchboard.CloudEvents;
+
+/// <summary>Writes an envelope as a CloudEvent (<see cref="WireFormat"/>) when the message is created.</summary>
+/// <remarks>
+/// The <c>traceparent</c> attribute is the trace context in which the message was created (the CloudEvents distributed
+/// tracing extension records the producer's context); the envelope's own traceparent, set when the message is handed to
+/// the transport, names the send's span and is what Switchboard's tracing continues from.
+/// </remarks>
+internal static class CloudEventsEncoder
+{
+    private static readonly JsonEventFormatter Formatter = new();
+
+    public static Envelope Encode(Envelope envelope, WireFormat format, string source) => format switch
+    {
+        WireFormat.CloudEventsBinary => Binary(envelope, source),
+        WireFormat.CloudEventsStructured => Structured(envelope, source),
+        _ => envelope,
+    };
+
+    private static Envelope Binary(Envelope envelope, string source)
+    {
+        var headers = new Dictionary<string, string>(envelope.Headers.Count + 8, StringComparer.Ordinal);
+        foreach (var (name, value) in envelope.Headers)
+        {
+            headers[name] = value;
+        }
+
+        headers[CloudEventsHeaders.SpecVersion] = CloudEventsSpecVersion.V1_0.VersionId;
+        headers[CloudEventsHeaders.Id] = envelope.MessageId;
+        headers[CloudEventsHeaders.Source] = source;
+        headers[CloudEventsHeaders.Type] = envelope.MessageType;
+        headers[CloudEventsHeaders.Time] = CloudEventsSpecVersion.V1_0.TimeAttribute.Format(envelope.SentAt);
+        if (envelope.CorrelationId is { } correlation)
+        {
+            headers[CloudEventsHeaders.CorrelationId] = correlation;
+        }
+
+        if (envelope.CausationId is { } causation)
+        {
+            headers[CloudEventsHeaders.CausationId] = causation;
+        }
+
+        if (TraceParent() is { } traceParent)
+        {
+            headers[CloudEventsHeaders.TraceParent] = traceParent;
+        }
+
+        // datacontenttype is the transport's own content type (AMQP's content-type property), not a header.
+        return envelope with { Headers = headers };
+    }
+
+    private static Envelope Structured(Envelope envelope, string source)
+    {
+        using var json = IsJson(envelope.ContentType) ? JsonDocument.Parse(envelope.Body) : null;
+        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, CloudEventsAttributes.Extensions)
+        {
+            Id = envelope.MessageId,
+            Source = new Uri(source, UriKind.RelativeOrAbsolute),
+            Type = envelope.MessageType,
+            Time = envelope.SentAt,
+            DataContentType = envelope.ContentType,
+            Data = json is null ? envelope.Body.ToArray() : json.RootElement,
+        };
+        cloudEvent[CloudEventsAttributes.CorrelationId] = envelope.CorrelationId;
+        cloudEvent[CloudEventsAttributes.CausationId] = envelope.CausationId;
+        cloudEvent[CloudEventsAttributes.TraceParent] = TraceParent();
+        var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
+        return envelope with { Body = body, ContentType = contentType.ToString() };
+    }
+
+    private static bool IsJson(string contentType) =>
+        new ContentType(contentType).MediaType is { } media
+        && (media.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static string? TraceParent() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id } ? id : null;
+}

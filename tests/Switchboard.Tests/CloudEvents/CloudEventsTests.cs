@@ -1,0 +1,370 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.CloudEvents;
+using Switchboard.Configuration;
+using Switchboard.InMemory;
+using Switchboard.Messages;
+using Switchboard.Transport;
+
+namespace Switchboard.Tests.CloudEvents;
+
+/// <summary>
+/// Issue 18: what a bus writes is a CloudEvent (binary content mode by default, structured mode or the native envelope
+/// by choice, per bus or per endpoint), and a receiver reads all three, from Switchboard or from any CloudEvents SDK;
+/// an invalid CloudEvent is dead-lettered with the reason.
+/// </summary>
+public sealed class CloudEventsTests
+{
+    private const string Queue = "orders";
+    private const string Wire = "tests.order-placed.v1";
+
+    [Fact]
+    public async Task By_default_a_sent_message_carries_its_CloudEvents_attributes_beside_the_envelope()
+    {
+        var network = new InMemoryNetwork();
+        await using var raw = await RawQueueAsync(network);
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Configure(o => o with { CloudEventsSource = "/tests/orders" }), network: network);
+
+        await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue, MessageId = "m-1", CorrelationId = "c-1" });
+
+        var envelope = await raw.NextAsync();
+        Assert.Equal("m-1", envelope.MessageId);
+        Assert.Equal(Wire, envelope.MessageType);
+        Assert.Equal("application/json", envelope.ContentType);
+        Assert.Equal("1.0", envelope.Headers[CloudEventsHeaders.SpecVersion]);
+        Assert.Equal("m-1", envelope.Headers[CloudEventsHeaders.Id]);
+        Assert.Equal(Wire, envelope.Headers[CloudEventsHeaders.Type]);
+        Assert.Equal("/tests/orders", envelope.Headers[CloudEventsHeaders.Source]);
+        Assert.Equal("c-1", envelope.Headers[CloudEventsHeaders.CorrelationId]);
+        Assert.Equal(envelope.SentAt, DateTimeOffset.Parse(envelope.Headers[CloudEventsHeaders.Time], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("o-1", JsonNode.Parse(envelope.Body.Span)!["orderId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_source_defaults_to_the_application_name()
+    {
+        var network = new InMemoryNetwork();
+        await using var raw = await RawQueueAsync(network);
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire), network: network);
+
+        await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue });
+
+        var environment = host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>();
+        Assert.Equal("/" + environment.ApplicationName, (await raw.NextAsync()).Headers[CloudEventsHeaders.Source]);
+    }
+
+    [Fact]
+    public async Task The_native_format_writes_no_CloudEvents_attributes()
+    {
+        var network = new InMemoryNetwork();
+        await using var raw = await RawQueueAsync(network);
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Configure(o => o with { WireFormat = WireFormat.Native }), network: network);
+
+        await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue });
+
+        var envelope = await raw.NextAsync();
+        Assert.DoesNotContain(envelope.Headers.Keys, name => name.StartsWith(CloudEventsHeaders.Prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Structured_mode_writes_the_whole_event_as_the_body_with_the_message_as_its_data()
+    {
+        var network = new InMemoryNetwork();
+        await using var raw = await RawQueueAsync(network);
+        using var host = await TestHost.StartAsync(
+            bus => bus.Message<OrderPlaced>(Wire).Configure(o => o with { WireFormat = WireFormat.CloudEventsStructured, CloudEventsSource = "urn:tests:orders" }),
+            network: network);
+
+        await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue, MessageId = "m-1", CorrelationId = "c-1" });
+
+        var envelope = await raw.NextAsync();
+        Assert.StartsWith("application/cloudevents+json", envelope.ContentType, StringComparison.Ordinal);
+        var json = JsonNode.Parse(envelope.Body.Span)!;
+        Assert.Equal("1.0", (string?)json["specversion"]);
+        Assert.Equal("m-1", (string?)json["id"]);
+        Assert.Equal(Wire, (string?)json["type"]);
+        Assert.Equal("urn:tests:orders", (string?)json["source"]);
+        Assert.Equal("c-1", (string?)json["correlationid"]);
+        Assert.Equal("application/json", (string?)json["datacontenttype"]);
+        Assert.Equal("o-1", (string?)json["data"]!["orderId"]);
+        Assert.DoesNotContain(envelope.Headers.Keys, name => name.StartsWith(CloudEventsHeaders.Prefix, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(WireFormat.CloudEventsBinary)]
+    [InlineData(WireFormat.CloudEventsStructured)]
+    [InlineData(WireFormat.Native)]
+    public async Task Every_format_is_handled_with_the_same_message_id_correlation_and_body(WireFormat format)
+    {
+        var seen = new Seen();
+        using var host = await TestHost.StartAsync(
+            bus => bus.Message<OrderPlaced>(Wire).Configure(o => o with { WireFormat = format }).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()),
+            services => services.AddSingleton(seen));
+
+        await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-7", 2), new SendOptions { Destination = Queue, MessageId = "m-7", CorrelationId = "c-7" });
+
+        var handled = await seen.NextAsync();
+        Assert.Equal(new OrderPlaced("o-7", 2), handled.Message);
+        Assert.Equal("m-7", handled.Context.MessageId);
+        Assert.Equal("c-7", handled.Context.CorrelationId);
+        Assert.Equal(Wire, handled.Context.Envelope.MessageType);
+    }
+
+    [Fact]
+    public async Task An_endpoint_chooses_the_format_of_what_its_handlers_send()
+    {
+        var network = new InMemoryNetwork();
+        await using var raw = await RawQueueAsync(network, "shipments");
+        using var host = await TestHost.StartAsync(
+            bus => bus.Message<OrderPlaced>(Wire).Message<ShipOrder>("tests.ship-order.v1").Route<ShipOrder>("shipments")
+                .Endpoint(Queue, e => e.Handle<OrderPlaced, ForwardingHandler>().WireFormat(WireFormat.CloudEventsStructured)),
+            network: network);
+
+        await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue, MessageId = "m-1" });
+
+        var forwarded = await raw.NextAsync();
+        Assert.StartsWith("application/cloudevents+json", forwarded.ContentType, StringComparison.Ordinal);
+        var json = JsonNode.Parse(forwarded.Body.Span)!;
+        Assert.Equal("tests.ship-order.v1", (string?)json["type"]);
+        Assert.Equal("m-1", (string?)json["causationid"]);
+    }
+
+    [Fact]
+    public async Task A_binary_CloudEvent_from_another_SDK_without_the_envelope_fields_is_handled()
+    {
+        var seen = new Seen();
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(seen), network);
+        await using var producer = await ProducerAsync(network);
+
+        await producer.SendAsync(Queue, new Envelope
+        {
+            MessageId = "",
+            MessageType = "",
+            ContentType = "application/json; charset=utf-8",
+            Headers = new Dictionary<string, string>
+            {
+                [CloudEventsHeaders.SpecVersion] = "1.0",
+                [CloudEventsHeaders.Id] = "node-1",
+                [CloudEventsHeaders.Source] = "/storefront/node",
+                [CloudEventsHeaders.Type] = Wire,
+                [CloudEventsHeaders.Time] = "2026-12-06T10:00:00Z",
+                [CloudEventsHeaders.CorrelationId] = "conversation-1",
+                [CloudEventsHeaders.Subject] = "order/o-9",
+            },
+            Body = Encoding.UTF8.GetBytes("""{"orderId":"o-9","quantity":1}"""),
+        });
+
+        var handled = await seen.NextAsync();
+        Assert.Equal(new OrderPlaced("o-9", 1), handled.Message);
+        Assert.Equal("node-1", handled.Context.MessageId);
+        Assert.Equal("conversation-1", handled.Context.CorrelationId);
+        Assert.Equal(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero), handled.Context.Envelope.SentAt);
+        Assert.Equal("/storefront/node", handled.Context.Headers[CloudEventsHeaders.Source]);
+        Assert.Equal("order/o-9", handled.Context.Headers[CloudEventsHeaders.Subject]);
+    }
+
+    [Fact]
+    public async Task A_structured_CloudEvent_from_another_SDK_is_handled_and_its_attributes_are_headers()
+    {
+        var seen = new Seen();
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(seen), network);
+        await using var producer = await ProducerAsync(network);
+
+        await producer.SendAsync(Queue, Structured($$$"""
+            {"specversion":"1.0","id":"node-2","source":"/storefront/node","type":"{{{Wire}}}","time":"2026-12-06T10:00:00Z",
+             "traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","partnerid":"p-1",
+             "datacontenttype":"application/json","data":{"orderId":"o-10","quantity":4}}
+            """));
+
+        var handled = await seen.NextAsync();
+        Assert.Equal(new OrderPlaced("o-10", 4), handled.Message);
+        Assert.Equal("node-2", handled.Context.MessageId);
+        Assert.Equal("node-2", handled.Context.CorrelationId ?? "node-2");
+        Assert.Equal("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", handled.Context.Envelope.TraceParent);
+        Assert.Equal("/storefront/node", handled.Context.Headers[CloudEventsHeaders.Source]);
+        Assert.Equal("p-1", handled.Context.Headers[CloudEventsHeaders.Prefix + "partnerid"]);
+    }
+
+    [Theory]
+    [InlineData("""{"specversion":"1.0","id":"x-1","type":"tests.order-placed.v1","data":{"orderId":"o","quantity":1}}""", "missing required attributes: source")]
+    [InlineData("""{"specversion":"1.0","source":"/s","type":"tests.order-placed.v1","data":{"orderId":"o","quantity":1}}""", "invalid CloudEvent")]
+    [InlineData("""{"specversion":"0.3","id":"x-3","source":"/s","type":"tests.order-placed.v1","data":{}}""", "invalid CloudEvent")]
+    [InlineData("""{"specversion":"1.0","id":"x-4","source":"/s","type":"tests.order-placed.v1","data":""", "invalid CloudEvent")]
+    public async Task An_invalid_structured_CloudEvent_is_dead_lettered_with_the_reason(string body, string reason)
+    {
+        var seen = new Seen();
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(seen), network);
+        await using var producer = await ProducerAsync(network);
+
+        await producer.SendAsync(Queue, Structured(body) with { MessageId = "transport-id" });
+
+        var letter = await DeadLetterAsync(host);
+        Assert.Contains(reason, letter.Reason, StringComparison.Ordinal);
+        Assert.Empty(seen.All);
+    }
+
+    [Theory]
+    [InlineData(null, "no cloudEvents:specversion")]
+    [InlineData("2.0", "spec version '2.0' is not supported")]
+    public async Task A_binary_CloudEvent_with_a_missing_or_unknown_spec_version_is_dead_lettered(string? version, string reason)
+    {
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(new Seen()), network);
+        await using var producer = await ProducerAsync(network);
+        var headers = new Dictionary<string, string> { [CloudEventsHeaders.Id] = "b-1", [CloudEventsHeaders.Source] = "/s", [CloudEventsHeaders.Type] = Wire };
+        if (version is not null)
+        {
+            headers[CloudEventsHeaders.SpecVersion] = version;
+        }
+
+        await producer.SendAsync(Queue, new Envelope { MessageId = "b-1", MessageType = Wire, Headers = headers, Body = Encoding.UTF8.GetBytes("""{"orderId":"o","quantity":1}""") });
+
+        Assert.Contains(reason, (await DeadLetterAsync(host)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_binary_CloudEvent_without_a_source_is_dead_lettered_even_when_the_envelope_is_complete()
+    {
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(new Seen()), network);
+        await using var producer = await ProducerAsync(network);
+        var headers = new Dictionary<string, string> { [CloudEventsHeaders.SpecVersion] = "1.0", [CloudEventsHeaders.Id] = "b-2", [CloudEventsHeaders.Type] = Wire };
+
+        await producer.SendAsync(Queue, new Envelope { MessageId = "b-2", MessageType = Wire, Headers = headers, Body = Encoding.UTF8.GetBytes("""{"orderId":"o","quantity":1}""") });
+
+        Assert.Equal("invalid CloudEvent: missing required attributes: source", (await DeadLetterAsync(host)).Reason);
+    }
+
+    [Fact]
+    public async Task A_batch_of_CloudEvents_is_dead_lettered()
+    {
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(new Seen()), network);
+        await using var producer = await ProducerAsync(network);
+
+        await producer.SendAsync(Queue, Structured("[]") with { MessageId = "batch-1", ContentType = "application/cloudevents-batch+json" });
+
+        Assert.Contains("batch", (await DeadLetterAsync(host)).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Native", null)]
+    [InlineData("Telepathy", "Switchboard:Bus:WireFormat")]
+    public void The_format_is_a_setting_of_the_bus(string value, string? failingKey)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Switchboard:Bus:WireFormat"] = value, ["Switchboard:Bus:CloudEventsSource"] = "/tests" })
+            .Build();
+        var services = new ServiceCollection();
+        void Add() => services.AddSwitchboard(configuration.GetSection("Switchboard"), bus => bus.UseInMemory(new InMemoryNetwork()).Message<OrderPlaced>(Wire));
+        if (failingKey is null)
+        {
+            Add();
+            var options = services.BuildServiceProvider().GetRequiredService<BusConfiguration>().Options;
+            Assert.Equal(WireFormat.Native, options.WireFormat);
+            Assert.Equal("/tests", options.CloudEventsSource);
+        }
+        else
+        {
+            var e = Assert.ThrowsAny<Exception>(Add);
+            Assert.Contains(failingKey, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static Envelope Structured(string json) => new()
+    {
+        MessageId = "",
+        MessageType = "",
+        ContentType = "application/cloudevents+json; charset=utf-8",
+        Body = Encoding.UTF8.GetBytes(json),
+    };
+
+    private static async Task<DeadLetter> DeadLetterAsync(Microsoft.Extensions.Hosting.IHost host)
+    {
+        var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+        await TestHost.WaitUntilAsync(() => deadLetters.CountAsync(Queue).AsTask().Result == 1, "the message dead-lettered");
+        return Assert.Single(await deadLetters.ListAsync(Queue));
+    }
+
+    private static async Task<InMemoryTransport> ProducerAsync(InMemoryNetwork network)
+    {
+        var producer = new InMemoryTransport(network);
+        await producer.StartAsync();
+        return producer;
+    }
+
+    private static async Task<RawQueue> RawQueueAsync(InMemoryNetwork network, string queue = Queue)
+    {
+        var transport = new InMemoryTransport(network);
+        await transport.StartAsync();
+        await transport.DeclareEndpointAsync(new EndpointDeclaration(queue, []));
+        return new RawQueue(transport, await transport.CreateReceiverAsync(queue, new ReceiverOptions(16)));
+    }
+
+    /// <summary>A queue no endpoint consumes: the test reads the envelopes exactly as they were written.</summary>
+    private sealed class RawQueue(InMemoryTransport transport, ITransportReceiver receiver) : IAsyncDisposable
+    {
+        public async Task<Envelope> NextAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var incoming = await receiver.ReceiveAsync(timeout.Token);
+            await incoming.CompleteAsync();
+            return incoming.Envelope;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await receiver.DisposeAsync();
+            await transport.DisposeAsync();
+        }
+    }
+
+    public sealed record OrderPlaced(string OrderId, int Quantity);
+
+    public sealed record ShipOrder(string OrderId);
+
+    private sealed record Handled(object Message, IMessageContext Context);
+
+    private sealed class Seen
+    {
+        private readonly System.Threading.Channels.Channel<Handled> _handled = System.Threading.Channels.Channel.CreateUnbounded<Handled>();
+        private readonly ConcurrentQueue<Handled> _all = new();
+
+        public IReadOnlyCollection<Handled> All => _all;
+
+        public void Add(object message, IMessageContext context)
+        {
+            var entry = new Handled(message, context);
+            _all.Enqueue(entry);
+            _handled.Writer.TryWrite(entry);
+        }
+
+        public async Task<Handled> NextAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            return await _handled.Reader.ReadAsync(timeout.Token);
+        }
+    }
+
+    private sealed class OrderPlacedHandler(Seen seen) : IMessageHandler<OrderPlaced>
+    {
+        public ValueTask HandleAsync(OrderPlaced message, IMessageContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(message, context);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class ForwardingHandler : IMessageHandler<OrderPlaced>
+    {
+        public ValueTask HandleAsync(OrderPlaced message, IMessageContext context, CancellationToken cancellationToken) =>
+            context.SendAsync(new ShipOrder(message.OrderId), cancellationToken: cancellationToken);
+    }
+}
