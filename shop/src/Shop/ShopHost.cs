@@ -53,7 +53,9 @@ public static class ShopHost
         {
             // Each service declares what it publishes; publishing anything else fails here as it would on a broker whose
             // per-service permissions are computed from those declarations (ShopBrokerAccess).
-            bus.AddShopMessages().Configure(o => o with { OnlyDeclaredPublications = true });
+            // What the services publish are CloudEvents (the framework's default binary mode) whose source names the service.
+            var source = options.Services.Count == 1 ? "/shop/" + options.Services[0] : "/shop";
+            bus.AddShopMessages().Configure(o => o with { OnlyDeclaredPublications = true, CloudEventsSource = source });
             UseTransportAndStores(bus, options);
 
             // Every delivery of every endpoint, with the start of its body, for GET /flows/{id} (ShopFlows).
