@@ -22,4 +22,6 @@ public sealed class RabbitMqHeaders : HeadersSuite<RabbitMqTransportFactory>;
 
 public sealed class RabbitMqBadInput : BadInputSuite<RabbitMqTransportFactory>;
 
+public sealed class RabbitMqCloudEvents : CloudEventsSuite<RabbitMqTransportFactory>;
+
 public sealed class RabbitMqGracefulShutdown : GracefulShutdownSuite<RabbitMqTransportFactory>;

@@ -24,4 +24,6 @@ public sealed class SqliteHeaders : HeadersSuite<SqliteTransportFactory>;
 
 public sealed class SqliteBadInput : BadInputSuite<SqliteTransportFactory>;
 
+public sealed class SqliteCloudEvents : CloudEventsSuite<SqliteTransportFactory>;
+
 public sealed class SqliteGracefulShutdown : GracefulShutdownSuite<SqliteTransportFactory>;

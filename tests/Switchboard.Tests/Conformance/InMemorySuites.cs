@@ -24,4 +24,6 @@ public sealed class InMemoryHeaders : HeadersSuite<InMemoryTransportFactory>;
 
 public sealed class InMemoryBadInput : BadInputSuite<InMemoryTransportFactory>;
 
+public sealed class InMemoryCloudEvents : CloudEventsSuite<InMemoryTransportFactory>;
+
 public sealed class InMemoryGracefulShutdown : GracefulShutdownSuite<InMemoryTransportFactory>;
