@@ -25,7 +25,7 @@ internal static class EndpointPipeline
     {
         var logger = services.Loggers().CreateLogger("Switchboard.Endpoint." + endpoint.Queue);
         var pipeline = new ReceivePipelineBuilder()
-            .Add(StepNames.Acknowledge, _ => new AcknowledgeStep(logger));
+            .Add(StepNames.Acknowledge, _ => new AcknowledgeStep(logger, services.GetRequiredService<HandledMessageLog>()));
         if (services.GetService<AuditOptions>() is { } audit)
         {
             pipeline.Add(StepNames.Audit, _ => new AuditStep(services.GetRequiredService<AuditWriter>(), audit, services.GetRequiredService<TimeProvider>()));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.EventSourcing;
 using Switchboard.EventSourcing.Aggregates;
+using Switchboard.Consistency;
 using Switchboard.EventSourcing.Hosting;
 using Switchboard.Sqlite.Events;
 using Switchboard.Conformance.EventSourcing;
@@ -52,6 +53,26 @@ public sealed class EventSourcingHostTests : IAsyncLifetime
         var events = await store.ReadAllAsync(0, 100);
         Assert.Equal(events.Events.Select(e => e.EventId).Order(), received.Order());
         Assert.Equal(50, (await repository.LoadAsync<TestAccount>("a")).State.Balance);
+    }
+
+    [Fact]
+    public async Task A_read_waits_for_the_projection_and_for_the_endpoint_that_handles_the_forwarded_event()
+    {
+        using var host = await StartAsync(new ConcurrentQueue<string>());
+        var types = host.Services.GetRequiredService<EventTypeMap>();
+        var reads = host.Services.GetRequiredService<ReadYourWrites>();
+        var counted = types.ToEventData(new Counted(5));
+
+        var appended = await host.Services.GetRequiredService<IEventStoreWriter>().AppendAsync(StreamNames.For("tally", "ryw"), ExpectedVersion.NoStream, [counted]);
+        var token = new ConsistencyToken(appended.Position, [counted.EventId]);
+
+        Assert.True(await reads.WaitForProjectionAsync<SqlTallyProjection>(token, TimeSpan.FromSeconds(60)));
+        Assert.Equal(5, ReadTallies()[StreamNames.For("tally", "ryw")]);
+        // The forwarder publishes the event with its id as the message id; the endpoint that handles it is the read model.
+        Assert.True(await reads.WaitForEndpointAsync("tally-audit", token, TimeSpan.FromSeconds(60)));
+        // A position no write reached yet: the read gives up after its timeout and says so.
+        Assert.False(await reads.WaitForProjectionAsync<SqlTallyProjection>(new ConsistencyToken(appended.Position + 1000), TimeSpan.FromMilliseconds(200)));
+        await host.StopAsync();
     }
 
     private async Task<IHost> StartAsync(ConcurrentQueue<string> received)

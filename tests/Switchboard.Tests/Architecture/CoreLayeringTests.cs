@@ -33,6 +33,7 @@ public sealed class CoreLayeringTests
         "Switchboard.Runtime",
         "Switchboard.Hosting",
         "Switchboard.EventSourcing.Hosting",
+        "Switchboard.Consistency",
         "Microsoft.Extensions.DependencyInjection",
     ];
 

@@ -12,7 +12,7 @@ namespace Switchboard.Pipeline.Steps;
 /// Like every built-in step it has a synchronous fast path: when the rest of the pipeline completes without
 /// waiting, no async state machine runs. Steps run once per message, so this is most of the per-message cost.
 /// </remarks>
-internal sealed class AcknowledgeStep(ILogger logger) : IReceiveStep
+internal sealed class AcknowledgeStep(ILogger logger, HandledMessageLog handled) : IReceiveStep
 {
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
@@ -54,11 +54,18 @@ internal sealed class AcknowledgeStep(ILogger logger) : IReceiveStep
         var incoming = context.Incoming;
         return context.Settlement switch
         {
-            Settlement.Complete => incoming.CompleteAsync(CancellationToken.None),
+            Settlement.Complete => Complete(context),
             Settlement.Abandon => incoming.AbandonAsync(CancellationToken.None),
             Settlement.Defer => incoming.DeferAsync(context.DeferDelay, context.DeferEnvelope!, CancellationToken.None),
             _ => DeadLetterAsync(context),
         };
+    }
+
+    // The handlers' work is committed by now: a read waiting for this message may go ahead (ReadYourWrites).
+    private ValueTask Complete(ReceiveContext context)
+    {
+        handled.Record(context.Endpoint, context.Envelope.MessageId);
+        return context.Incoming.CompleteAsync(CancellationToken.None);
     }
 
     private async ValueTask DeadLetterAsync(ReceiveContext context)
