@@ -46,6 +46,7 @@ public static class AnalyticsServiceExtensions
         routes.MapGet("/analytics", async (ShopDatabase database, CancellationToken cancellationToken) =>
             Results.Ok(await AnalyticsReader.ReadAsync(database, cancellationToken)))
             .RequireAuthorization(ShopPolicies.Operator)
+            .WaitsForTokens((reads, token, timeout, ct) => reads.WaitForEndpointAsync("analytics", token, timeout, ct), ShopReadYourWrites.DefaultTimeout)
             .WithName("GetAnalytics")
             .WithTags("Analytics")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

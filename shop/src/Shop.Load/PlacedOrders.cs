@@ -9,6 +9,7 @@ internal sealed class PlacedOrders
 {
     private readonly ConcurrentDictionary<Guid, string> _accepted = new();
     private readonly ConcurrentDictionary<string, Guid> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, string> _consistencyTokens = new();
     private int _requests;
     private int _repeats;
     private int _refused;
@@ -23,6 +24,12 @@ internal sealed class PlacedOrders
     public int Repeats => _repeats;
 
     public int Refused => _refused;
+
+    /// <summary>The customer of an accepted order.</summary>
+    public string CustomerOf(Guid order) => _accepted[order];
+
+    /// <summary>The Consistency-Token the placement answered with (a read given it includes the order), or null.</summary>
+    public string? ConsistencyTokenOf(Guid order) => _consistencyTokens.GetValueOrDefault(order);
 
     /// <summary>Keys that returned a different order the second time (must stay 0).</summary>
     public int KeyMismatches { get; private set; }
@@ -43,6 +50,11 @@ internal sealed class PlacedOrders
         if (first != id)
         {
             KeyMismatches++;
+        }
+
+        if (response.Headers.TryGetValues(Switchboard.ConsistencyToken.HeaderName, out var token))
+        {
+            _consistencyTokens.TryAdd(id, token.First());
         }
 
         if (!_accepted.TryAdd(id, order.CustomerId))

@@ -65,6 +65,7 @@ public static class NotificationServiceExtensions
                 ? Results.Ok(await NotificationReader.ReadAsync(database, id, cancellationToken))
                 : ShopProblems.NotYourCustomerData();
         }).RequireAuthorization(ShopPolicies.Customer)
+            .WaitsForTokens((reads, token, timeout, ct) => reads.WaitForEndpointAsync("notification", token, timeout, ct), ShopReadYourWrites.DefaultTimeout)
             .WithName("ListNotifications")
             .WithTags("Notifications")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -27,9 +27,12 @@ public static class OrderServiceExtensions
     /// <summary>The name of the subscription that publishes the order streams' contract events to the bus.</summary>
     public const string ForwarderName = "order-forward-to-bus";
 
+    /// <summary>The event-store type (and the bus's wire name) of <see cref="OrderCreated"/>.</summary>
+    internal const string OrderCreatedEventType = "shop.order-created.v1";
+
     private static readonly string[] ContractEventNames =
     [
-        "shop.order-created.v1",
+        OrderCreatedEventType,
         "shop.order-completed.v1",
         "shop.order-failed.v1",
         "shop.order-cancelled.v1",
@@ -136,14 +139,16 @@ public static class OrderServiceExtensions
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         routes.MapGet("/orders/{id}", OrderEndpoints.GetAsync)
             .RequireAuthorization(ShopPolicies.Customer)
+            .WaitsForTokens((reads, token, timeout, ct) => reads.WaitForProjectionAsync<OrderSummaries>(token, timeout, ct), options.ReadYourWritesTimeout)
             .WithName("GetOrder")
             .WithTags("Orders")
-            .WithSummary("An order's status and timeline: its customer's or, for an operator, any.")
+            .WithSummary("An order's status and timeline: its customer's or, for an operator, any. With a Consistency-Token header, once it includes that write.")
             .Produces<OrderView>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/orders", (Func<HttpContext, Task<IResult>>)OrderEndpoints.ListAsync)
             .RequireAuthorization(ShopPolicies.Customer)
+            .WaitsForTokens((reads, token, timeout, ct) => reads.WaitForProjectionAsync<OrderSummaries>(token, timeout, ct), options.ReadYourWritesTimeout)
             .WithName("ListOrders")
             .WithTags("Orders")
             .WithSummary("The caller's orders; an operator may name any customer with ?customerId=.")

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -134,6 +135,20 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, placed.KeyMismatches);
         Assert.Equal(MixRequests - (MixRequests / 25) + ScarceOrders, placed.Accepted.Count);
         Assert.Equal(MixRequests / 25, placed.Repeats);
+
+        // Read your writes across processes: the Notification process, given a placement's token, includes the order the
+        // first time it is asked, however far behind the orders' flood it may be.
+        foreach (var id in placed.Accepted.Take(3))
+        {
+            var customer = placed.CustomerOf(id);
+            using var read = new HttpRequestMessage(HttpMethod.Get, $"/customers/{customer}/notifications");
+            read.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.ForCustomer(customer));
+            read.Headers.Add(Switchboard.ConsistencyToken.HeaderName, placed.ConsistencyTokenOf(id) ?? throw new InvalidOperationException($"Order {id} was accepted without a Consistency-Token."));
+            using var answer = await Single("notification").Http.SendAsync(read);
+            Assert.Equal("reached", Assert.Single(answer.Headers.GetValues("Consistency")));
+            var seen = await answer.Content.ReadFromJsonAsync<List<NotificationView>>(ApiRequests.Json) ?? [];
+            Assert.Contains(seen, n => n.OrderId == id && n.Kind == "order-created");
+        }
 
         // Every order terminal (the ledger sees the terminal events), then quiet: no endpoint of any process handles
         // anything more (refunds, releases, notifications and analytics of the last events).

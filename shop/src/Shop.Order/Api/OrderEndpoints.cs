@@ -5,8 +5,9 @@ using Shop.Contracts;
 using Shop.Http;
 using Shop.Order.Domain;
 using Shop.Order.Projections;
+using Switchboard;
+using Switchboard.Consistency;
 using Switchboard.EventSourcing;
-using Switchboard.EventSourcing.Hosting;
 
 namespace Shop.Order.Api;
 
@@ -60,12 +61,13 @@ internal static class OrderEndpoints
         var types = services.GetRequiredService<EventTypeMap>();
         var metadata = new EventMetadata { CorrelationId = OrderSummaries.Key(orderId), TraceParent = Activity.Current?.Id };
         var stream = StreamNames.For("order", OrderSummaries.Key(orderId));
-        long position;
+        ConsistencyToken token;
         string status = OrderStatus.Received;
         try
         {
-            var appended = await services.GetRequiredService<IEventStoreWriter>().AppendAsync(stream, ExpectedVersion.NoStream, order.Changes.Select(e => types.ToEventData(e, metadata: metadata)).ToList(), cancellationToken).ConfigureAwait(false);
-            position = appended.Position;
+            var events = order.Changes.Select(e => types.ToEventData(e, metadata: metadata)).ToList();
+            var appended = await services.GetRequiredService<IEventStoreWriter>().AppendAsync(stream, ExpectedVersion.NoStream, events, cancellationToken).ConfigureAwait(false);
+            token = Written(appended.Position, events.Select(e => (e.EventId, e.Type)));
         }
         catch (WrongExpectedVersionException)
         {
@@ -80,15 +82,20 @@ internal static class OrderEndpoints
                 return IdempotencyKeyReused(idempotencyKey!);
             }
 
-            position = first.Count == 0 ? 0 : first[^1].Position;
-            await WaitForReadModelAsync(services, position, options, cancellationToken).ConfigureAwait(false);
+            token = Written(first.Count == 0 ? 0 : first[^1].Position, first.Select(e => (e.EventId, e.Type)));
+            await WaitForReadModelAsync(services, token, options, cancellationToken).ConfigureAwait(false);
             status = await services.GetRequiredService<OrderQueries>().StatusAsync(orderId, cancellationToken).ConfigureAwait(false) ?? OrderStatus.Received;
-            return Accepted(orderId, status);
+            return Accepted(http, orderId, status, token);
         }
 
-        await WaitForReadModelAsync(services, position, options, cancellationToken).ConfigureAwait(false);
-        return Accepted(orderId, status);
+        await WaitForReadModelAsync(services, token, options, cancellationToken).ConfigureAwait(false);
+        return Accepted(http, orderId, status, token);
     }
+
+    // What the placement wrote, for the reads that want to see it: the events' position (GET /orders/{id}) and the
+    // OrderCreated event, which the forwarder publishes under its event id (the notifications' and analytics' reads).
+    private static ConsistencyToken Written(long position, IEnumerable<(string EventId, string Type)> events) =>
+        new(position, [.. events.Where(e => e.Type == OrderServiceExtensions.OrderCreatedEventType).Select(e => e.EventId)]);
 
     public static async Task<IResult> GetAsync(HttpContext http, string id)
     {
@@ -133,26 +140,19 @@ internal static class OrderEndpoints
             title: "Idempotency-Key reused with a different request",
             detail: $"The Idempotency-Key '{idempotencyKey}' was already used for a different order. Send the first request again to get its order, or use a new key for a new order.");
 
-    private static IResult Accepted(Guid orderId, string status) =>
-        Results.Accepted($"/orders/{OrderSummaries.Key(orderId)}", new { id = orderId, status });
-
-    // Read your own writes: the answer waits (briefly) until the read model has the order, so the client's GET finds it.
-    private static async Task WaitForReadModelAsync(IServiceProvider services, long position, OrderOptions options, CancellationToken cancellationToken)
+    private static IResult Accepted(HttpContext http, Guid orderId, string status, ConsistencyToken token)
     {
-        if (position <= 0 || options.ReadYourWritesTimeout <= TimeSpan.Zero)
-        {
-            return;
-        }
+        http.Response.Headers[ConsistencyToken.HeaderName] = token.ToString();
+        return Results.Accepted($"/orders/{OrderSummaries.Key(orderId)}", new { id = orderId, status });
+    }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ReadYourWritesTimeout);
-        try
+    // The answer waits (briefly) until Order's own read model has the order, so that a client that knows nothing of
+    // tokens finds it with its next GET; a late read model does not fail the placement: the order shows up shortly.
+    private static async Task WaitForReadModelAsync(IServiceProvider services, ConsistencyToken token, OrderOptions options, CancellationToken cancellationToken)
+    {
+        if (options.ReadYourWritesTimeout > TimeSpan.Zero)
         {
-            await services.GetRequiredService<EventSourcingRuntime>().Projection<OrderSummaries>().WaitForPositionAsync(position, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The read model is late: the order is accepted all the same, and shows up shortly.
+            await services.GetRequiredService<ReadYourWrites>().WaitForProjectionAsync<OrderSummaries>(token, options.ReadYourWritesTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
 }
