@@ -23,3 +23,5 @@ public sealed class RabbitMqHeaders : HeadersSuite<RabbitMqTransportFactory>;
 public sealed class RabbitMqBadInput : BadInputSuite<RabbitMqTransportFactory>;
 
 public sealed class RabbitMqGracefulShutdown : GracefulShutdownSuite<RabbitMqTransportFactory>;
+
+public sealed class RabbitMqRollingDeploy : RollingDeploySuite<RabbitMqTransportFactory>;

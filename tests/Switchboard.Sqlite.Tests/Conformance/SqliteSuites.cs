@@ -25,3 +25,5 @@ public sealed class SqliteHeaders : HeadersSuite<SqliteTransportFactory>;
 public sealed class SqliteBadInput : BadInputSuite<SqliteTransportFactory>;
 
 public sealed class SqliteGracefulShutdown : GracefulShutdownSuite<SqliteTransportFactory>;
+
+public sealed class SqliteRollingDeploy : RollingDeploySuite<SqliteTransportFactory>;

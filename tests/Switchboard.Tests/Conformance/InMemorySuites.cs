@@ -25,3 +25,5 @@ public sealed class InMemoryHeaders : HeadersSuite<InMemoryTransportFactory>;
 public sealed class InMemoryBadInput : BadInputSuite<InMemoryTransportFactory>;
 
 public sealed class InMemoryGracefulShutdown : GracefulShutdownSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryRollingDeploy : RollingDeploySuite<InMemoryTransportFactory>;
