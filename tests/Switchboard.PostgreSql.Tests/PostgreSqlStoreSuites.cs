@@ -16,3 +16,5 @@ public sealed class PostgreSqlUnitOfWork : UnitOfWorkSuite<PostgreSqlStoreFactor
 public sealed class PostgreSqlUnitOfWorkSql : UnitOfWorkSqlSuite<PostgreSqlStoreFactory>;
 
 public sealed class PostgreSqlEventSourcedSaga : EventSourcedSagaSuite<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlUpcastInUnitOfWork : UpcastInUnitOfWorkSuite<PostgreSqlStoreFactory>;

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Messages;
 using Switchboard.Operations;
 using Switchboard.Persistence;
 using Switchboard.Pipeline;
@@ -145,12 +146,18 @@ public sealed class EndpointBuilder
         ConfigurationOverlay.ThrowIfAny(section, typeof(EndpointOptions), OptionRules.Of(_options, section.Path));
     }
 
-    internal EndpointDefinition Build(Func<Type, string> typeName, IEnumerable<Action<ReceivePipelineBuilder>> busWideChanges)
+    internal EndpointDefinition Build(MessageTypeRegistry registry, IEnumerable<Action<ReceivePipelineBuilder>> busWideChanges)
     {
         var handlers = _handlers
             .GroupBy(h => h.MessageType)
             .ToDictionary(g => g.Key, g => g.Select(h => h.Invoker).ToArray());
-        var topics = _handlers.Where(h => h.Subscribe).Select(h => typeName(h.MessageType)).Distinct(StringComparer.Ordinal).ToArray();
+        var subscribed = _handlers.Where(h => h.Subscribe).Select(h => h.MessageType).Distinct().ToList();
+        // An old name that this endpoint reads as a type it subscribes to is subscribed to as well: producers not yet
+        // upgraded still publish under it during a rolling deploy.
+        var upcast = registry.Upcasts.Keys
+            .Where(name => registry.DeliveredAs(name, handlers.ContainsKey) is { } type && subscribed.Contains(type))
+            .Order(StringComparer.Ordinal);
+        var topics = subscribed.Select(registry.GetName).Concat(upcast).Distinct(StringComparer.Ordinal).ToArray();
         return new EndpointDefinition(Queue, _options, handlers.ToFrozenDictionary(), topics, [.. busWideChanges, .. _pipelineChanges]);
     }
 

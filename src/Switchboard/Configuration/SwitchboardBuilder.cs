@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ namespace Switchboard.Configuration;
 public sealed class SwitchboardBuilder
 {
     private readonly List<KeyValuePair<string, Type>> _messages = [];
+    private readonly Upcasters _upcasters = new();
     private readonly Dictionary<Type, string> _routes = [];
     private readonly HashSet<Type> _publications = [];
     private readonly List<EndpointBuilder> _endpoints = [];
@@ -45,6 +47,45 @@ public sealed class SwitchboardBuilder
     {
         MessageTypeRegistry.ValidateName(name);
         _messages.Add(new(name, typeof(TMessage)));
+        return this;
+    }
+
+    /// <summary>
+    /// Messages that arrive under the old wire name <paramref name="oldName"/> are read as <typeparamref name="TOld"/>
+    /// and turned into a <typeparamref name="TNew"/> by <paramref name="upcast"/>, for the endpoints that handle
+    /// <typeparamref name="TNew"/> (or a type it is upcast to further) and not <typeparamref name="TOld"/>: producers
+    /// still on the old version and consumers on the new one work side by side. Those endpoints also subscribe to
+    /// <paramref name="oldName"/>. <typeparamref name="TNew"/> must be registered or upcast further by type;
+    /// <typeparamref name="TOld"/> may be registered too, under <paramref name="oldName"/> only (so that this bus can
+    /// still send it, and endpoints with a handler for it get it as it is). Checked when the bus is built.
+    /// </summary>
+    /// <remarks>
+    /// An upcaster that throws dead-letters the message at once (it would throw on every redelivery), with its
+    /// exception. The envelope is not changed: the handler sees the old name as <c>context.Envelope.MessageType</c>,
+    /// and the message id, which the inbox deduplicates by, is the one the producer gave.
+    /// </remarks>
+    public SwitchboardBuilder Upcast<TOld, TNew>(string oldName, Func<TOld, TNew> upcast)
+        where TOld : notnull
+        where TNew : notnull
+    {
+        MessageTypeRegistry.ValidateName(oldName);
+        ArgumentNullException.ThrowIfNull(upcast);
+        _upcasters.AddTyped<TOld, TNew>(oldName, old => UpcastFailure.Guard(oldName, () => upcast(old)));
+        return this;
+    }
+
+    /// <summary>
+    /// Messages that arrive under the old wire name <paramref name="oldName"/> have their JSON body changed by
+    /// <paramref name="upcast"/> and are then read as if they had arrived under <paramref name="newName"/> (registered,
+    /// or upcast further), for when the old type is gone from the code. <paramref name="oldName"/> must not be
+    /// registered. Otherwise as <see cref="Upcast{TOld, TNew}"/>.
+    /// </summary>
+    public SwitchboardBuilder UpcastJson(string oldName, string newName, Func<JsonObject, JsonObject> upcast)
+    {
+        MessageTypeRegistry.ValidateName(oldName);
+        MessageTypeRegistry.ValidateName(newName);
+        ArgumentNullException.ThrowIfNull(upcast);
+        _upcasters.AddJson(oldName, newName, json => UpcastFailure.Guard(oldName, () => upcast(json)));
         return this;
     }
 
@@ -237,8 +278,8 @@ public sealed class SwitchboardBuilder
             ApplyConfiguration(Configuration);
         }
 
-        var registry = new MessageTypeRegistry(_messages);
-        var endpoints = _endpoints.ConvertAll(e => e.Build(registry.GetName, _pipelineChanges));
+        var registry = new MessageTypeRegistry(_messages, _upcasters);
+        var endpoints = _endpoints.ConvertAll(e => e.Build(registry, _pipelineChanges));
         foreach (var type in _routes.Keys.Concat(_publications))
         {
             registry.GetName(type);

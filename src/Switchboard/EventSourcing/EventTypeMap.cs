@@ -17,13 +17,9 @@ namespace Switchboard.EventSourcing;
 /// </remarks>
 public sealed class EventTypeMap
 {
-    private const int MaxUpcastSteps = 32;
-
     private readonly Dictionary<string, Type> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _byType = [];
-    private readonly Dictionary<string, (string NewName, Func<JsonObject, JsonObject> Upcast)> _jsonUpcasters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Type> _typedSources = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, Func<object, object>> _typedUpcasters = [];
+    private readonly Upcasters _upcasters = new();
 
     /// <summary>Creates an empty map; <paramref name="json"/> defaults to <see cref="JsonSerializerOptions.Web"/>.</summary>
     public EventTypeMap(JsonSerializerOptions? json = null) => Json = json ?? JsonSerializerOptions.Web;
@@ -32,7 +28,7 @@ public sealed class EventTypeMap
     public JsonSerializerOptions Json { get; }
 
     /// <summary>Every name a stored event can have and still be read: mapped names and upcast old names.</summary>
-    public IEnumerable<string> ReadableNames => _byName.Keys.Concat(_jsonUpcasters.Keys).Concat(_typedSources.Keys);
+    public IEnumerable<string> ReadableNames => _byName.Keys.Concat(_upcasters.OldNames);
 
     /// <summary>Maps <typeparamref name="TEvent"/> to its stable stored name, e.g. <c>order-placed</c>.</summary>
     public EventTypeMap Map<TEvent>(string name)
@@ -62,8 +58,7 @@ public sealed class EventTypeMap
         MessageTypeRegistry.ValidateName(oldName);
         ArgumentNullException.ThrowIfNull(upcast);
         EnsureNameFree(oldName, null);
-        _typedSources[oldName] = typeof(TOld);
-        _typedUpcasters[typeof(TOld)] = old => upcast((TOld)old);
+        _upcasters.AddTyped(oldName, upcast);
         return this;
     }
 
@@ -77,7 +72,7 @@ public sealed class EventTypeMap
         MessageTypeRegistry.ValidateName(newName);
         ArgumentNullException.ThrowIfNull(upcast);
         EnsureNameFree(oldName, null);
-        _jsonUpcasters[oldName] = (newName, upcast);
+        _upcasters.AddJson(oldName, newName, upcast);
         return this;
     }
 
@@ -92,7 +87,7 @@ public sealed class EventTypeMap
 
     /// <summary>Whether events stored under <paramref name="storedType"/> can be read.</summary>
     public bool CanRead(string storedType) =>
-        _byName.ContainsKey(storedType) || _jsonUpcasters.ContainsKey(storedType) || _typedSources.ContainsKey(storedType);
+        _byName.ContainsKey(storedType) || _upcasters.Upcasts(storedType);
 
     /// <summary>An event object as data to append, with a new event id unless one is given.</summary>
     public EventData ToEventData(object @event, string? eventId = null, EventMetadata? metadata = null)
@@ -110,61 +105,41 @@ public sealed class EventTypeMap
     public bool TryDeserialize(RecordedEvent recorded, [NotNullWhen(true)] out object? @event)
     {
         ArgumentNullException.ThrowIfNull(recorded);
-        var name = recorded.Type;
-        JsonObject? upcastJson = null;
-        for (var step = 0; _jsonUpcasters.TryGetValue(name, out var jsonUpcaster); step++)
-        {
-            GuardSteps(step, recorded.Type);
-            upcastJson = jsonUpcaster.Upcast(upcastJson ?? ParseObject(recorded));
-            name = jsonUpcaster.NewName;
-        }
-
-        if (!_byName.TryGetValue(name, out var type) && !_typedSources.TryGetValue(name, out type))
+        // Stored events are upcast as far as their upcasters go: only the current types are mapped.
+        if (_upcasters.Read(recorded.Type, recorded.Data, new StoredEvent(this, recorded), static _ => false) is not { } read)
         {
             @event = null;
             return false;
         }
 
-        var current = upcastJson is null
-            ? JsonSerializer.Deserialize(recorded.Data.Span, type, Json)
-            : upcastJson.Deserialize(type, Json);
-        if (current is null)
+        if (!_byType.ContainsKey(read.Value.GetType()))
         {
-            throw new JsonException($"Event {recorded.EventId} of type '{recorded.Type}' is JSON null.");
+            throw new InvalidOperationException($"Upcasting '{recorded.Type}' ended with {read.Value.GetType()}, which is not a mapped event type.");
         }
 
-        for (var step = 0; _typedUpcasters.TryGetValue(current.GetType(), out var typedUpcaster); step++)
-        {
-            GuardSteps(step, recorded.Type);
-            current = typedUpcaster(current);
-        }
-
-        if (!_byType.ContainsKey(current.GetType()))
-        {
-            throw new InvalidOperationException($"Upcasting '{recorded.Type}' ended with {current.GetType()}, which is not a mapped event type.");
-        }
-
-        @event = current;
+        @event = read.Value;
         return true;
-    }
-
-    private static JsonObject ParseObject(RecordedEvent recorded) =>
-        JsonNode.Parse(recorded.Data.Span) as JsonObject
-        ?? throw new JsonException($"Event {recorded.EventId} of type '{recorded.Type}' is not a JSON object.");
-
-    private static void GuardSteps(int step, string type)
-    {
-        if (step >= MaxUpcastSteps)
-        {
-            throw new InvalidOperationException($"Upcasting '{type}' did not end after {MaxUpcastSteps} steps: the upcasters form a loop.");
-        }
     }
 
     private void EnsureNameFree(string name, Type? mappedType)
     {
-        if ((_byName.TryGetValue(name, out var existing) && existing != mappedType) || _jsonUpcasters.ContainsKey(name) || _typedSources.ContainsKey(name))
+        if ((_byName.TryGetValue(name, out var existing) && existing != mappedType) || _upcasters.Upcasts(name))
         {
             throw new InvalidOperationException($"Event type name '{name}' is already mapped or upcast.");
         }
+    }
+
+    // How the shared upcasters read one recorded event: with the map's names and JSON options, and errors naming the event.
+    private readonly struct StoredEvent(EventTypeMap map, RecordedEvent recorded) : IUpcastReader
+    {
+        public Type? TypeOf(string name) => map._byName.GetValueOrDefault(name);
+
+        public JsonObject Parse(ReadOnlyMemory<byte> body) =>
+            JsonNode.Parse(body.Span) as JsonObject
+            ?? throw new JsonException($"Event {recorded.EventId} of type '{recorded.Type}' is not a JSON object.");
+
+        public object Deserialize(ReadOnlyMemory<byte> body, Type type) =>
+            JsonSerializer.Deserialize(body.Span, type, map.Json)
+            ?? throw new JsonException($"Event {recorded.EventId} of type '{recorded.Type}' is JSON null.");
     }
 }

@@ -4,8 +4,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace Switchboard.Messages;
 
 /// <summary>
-/// The explicit mapping between stable message type names and CLR types. Nothing that arrives on the
-/// wire can make the process load or construct a type that is not registered here.
+/// The explicit mapping between stable message type names and CLR types, and the upcasters that read messages sent
+/// under an old name as a newer type. Nothing that arrives on the wire can make the process load or construct a type
+/// that is not registered or upcast here.
 /// </summary>
 public sealed class MessageTypeRegistry
 {
@@ -14,6 +15,12 @@ public sealed class MessageTypeRegistry
 
     /// <summary>Creates a registry from name/type pairs. Names and types must each be unique.</summary>
     public MessageTypeRegistry(IEnumerable<KeyValuePair<string, Type>> registrations)
+        : this(registrations, new Upcasters())
+    {
+    }
+
+    /// <summary>Creates a registry from name/type pairs and the upcasters of old names (see <see cref="UpcastRules"/>).</summary>
+    internal MessageTypeRegistry(IEnumerable<KeyValuePair<string, Type>> registrations, Upcasters upcasters)
     {
         var byName = new Dictionary<string, Type>(StringComparer.Ordinal);
         var byType = new Dictionary<Type, string>();
@@ -36,10 +43,40 @@ public sealed class MessageTypeRegistry
 
         _byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
         _byType = byType.ToFrozenDictionary();
+        UpcastRules.ThrowIfBroken(upcasters, this);
+        Upcasters = upcasters;
+        Upcasts = upcasters.OldNames.ToFrozenDictionary(name => name, upcasters.TypedSource, StringComparer.Ordinal);
     }
 
-    /// <summary>All registered names.</summary>
+    /// <summary>All registered names: those a message can be sent and published under.</summary>
     public IEnumerable<string> Names => _byName.Keys;
+
+    /// <summary>
+    /// The old names read through an upcaster, each with the type its body is read as before it is upcast: the old type
+    /// of a typed upcaster (<see cref="Configuration.SwitchboardBuilder.Upcast{TOld, TNew}"/>), or null for a JSON
+    /// upcaster (<see cref="Configuration.SwitchboardBuilder.UpcastJson"/>), whose old type may be gone from the code.
+    /// </summary>
+    public IReadOnlyDictionary<string, Type?> Upcasts { get; }
+
+    /// <summary>Every name a message can arrive under and still be read: registered names and upcast old names.</summary>
+    public IEnumerable<string> ReadableNames => _byName.Keys.Union(Upcasts.Keys, StringComparer.Ordinal);
+
+    /// <summary>Whether a message that arrives under <paramref name="name"/> can be read (registered, or upcast).</summary>
+    public bool CanRead(string name) => _byName.ContainsKey(name) || Upcasts.ContainsKey(name);
+
+    /// <summary>The upcasters, which the receive pipeline runs.</summary>
+    internal Upcasters Upcasters { get; }
+
+    /// <summary>
+    /// The type a message that arrives under <paramref name="name"/> is handed to handlers as, at an endpoint that
+    /// handles the types <paramref name="handles"/> holds for: the first type on its upcast path that the endpoint
+    /// handles (its own registered type first), or null when it reaches none.
+    /// </summary>
+    internal Type? DeliveredAs(string name, Func<Type, bool> handles) =>
+        Upcasters.PathOf(name, RegisteredType).Types.FirstOrDefault(handles);
+
+    /// <summary>The type registered under <paramref name="name"/>, or null.</summary>
+    internal Type? RegisteredType(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Finds the CLR type registered for a name that came off the wire.</summary>
     public bool TryGetType(string name, [NotNullWhen(true)] out Type? type) => _byName.TryGetValue(name, out type);

@@ -33,7 +33,7 @@ internal static class EndpointPipeline
 
         pipeline
             .Add(StepNames.Trace, _ => new TraceStep(logger, services.GetRequiredService<TransportHost>().Transport.Name))
-            .Add(StepNames.Deserialize, _ => new DeserializeStep(services.GetRequiredService<BusConfiguration>()))
+            .Add(StepNames.Deserialize, _ => new DeserializeStep(services.GetRequiredService<BusConfiguration>(), endpoint))
             .Add(StepNames.Retry, _ => new RetryStep(endpoint.Options.Retry, logger))
             .Add(StepNames.Scope, _ => new ScopeStep(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<EnvelopeFactory>().WithFormat(endpoint.Options.WireFormat)));
         if (endpoint.Options.Transactional is { } transactional)

@@ -25,3 +25,5 @@ public sealed class RabbitMqBadInput : BadInputSuite<RabbitMqTransportFactory>;
 public sealed class RabbitMqCloudEvents : CloudEventsSuite<RabbitMqTransportFactory>;
 
 public sealed class RabbitMqGracefulShutdown : GracefulShutdownSuite<RabbitMqTransportFactory>;
+
+public sealed class RabbitMqRollingDeploy : RollingDeploySuite<RabbitMqTransportFactory>;

@@ -14,6 +14,8 @@ public sealed class SqliteUnitOfWork : UnitOfWorkSuite<SqliteSharedFileStoreFact
 
 public sealed class SqliteUnitOfWorkSql : UnitOfWorkSqlSuite<SqliteSharedFileStoreFactory>;
 
+public sealed class SqliteUpcastInUnitOfWork : UpcastInUnitOfWorkSuite<SqliteSharedFileStoreFactory>;
+
 // The store in a file of its own next to another transport (messages go through the outbox and its relay).
 public sealed class SqliteOwnFileUnitOfWork : UnitOfWorkSuite<SqliteOwnFileStoreFactory>;
 

@@ -27,3 +27,5 @@ public sealed class SqliteBadInput : BadInputSuite<SqliteTransportFactory>;
 public sealed class SqliteCloudEvents : CloudEventsSuite<SqliteTransportFactory>;
 
 public sealed class SqliteGracefulShutdown : GracefulShutdownSuite<SqliteTransportFactory>;
+
+public sealed class SqliteRollingDeploy : RollingDeploySuite<SqliteTransportFactory>;

@@ -14,3 +14,5 @@ public sealed class InMemoryAudit : AuditSuite<InMemoryStoreFactory>;
 public sealed class InMemoryUnitOfWork : UnitOfWorkSuite<InMemoryStoreFactory>;
 
 public sealed class InMemoryEventSourcedSaga : EventSourcedSagaSuite<InMemoryStoreFactory>;
+
+public sealed class InMemoryUpcastInUnitOfWork : UpcastInUnitOfWorkSuite<InMemoryStoreFactory>;

@@ -27,3 +27,5 @@ public sealed class InMemoryBadInput : BadInputSuite<InMemoryTransportFactory>;
 public sealed class InMemoryCloudEvents : CloudEventsSuite<InMemoryTransportFactory>;
 
 public sealed class InMemoryGracefulShutdown : GracefulShutdownSuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryRollingDeploy : RollingDeploySuite<InMemoryTransportFactory>;

@@ -6,11 +6,14 @@ namespace Switchboard.Pipeline.Steps;
 
 /// <summary>
 /// Rejects what can never be handled (an invalid CloudEvent, no message id, a delivery its transport refuses, oversized body, unknown type
-/// name, foreign content type, malformed or too deep JSON, a body that breaks its type's contract) straight to the
-/// dead-letter queue, without retries; otherwise sets the message.
+/// name, foreign content type, malformed or too deep JSON, a body that breaks its type's contract, an upcaster that
+/// fails on it) straight to the dead-letter queue, without retries; otherwise sets the message, upcast for the
+/// endpoint as needed (<see cref="MessageReader"/>).
 /// </summary>
-internal sealed class DeserializeStep(BusConfiguration configuration) : IReceiveStep
+internal sealed class DeserializeStep(BusConfiguration configuration, EndpointDefinition endpoint) : IReceiveStep
 {
+    private readonly MessageReader _reader = new(configuration, endpoint);
+
     public ValueTask InvokeAsync(ReceiveContext context, ReceiveDelegate next)
     {
         var envelope = context.Envelope;
@@ -35,7 +38,7 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
             return Reject(context, $"body of {envelope.Body.Length} bytes exceeds the limit of {configuration.Options.MaxBodyBytes} bytes");
         }
 
-        if (!configuration.Registry.TryGetType(envelope.MessageType, out var type))
+        if (!_reader.CanRead(envelope.MessageType))
         {
             return Reject(context, $"unknown message type '{Truncate(envelope.MessageType)}'");
         }
@@ -47,7 +50,7 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
 
         try
         {
-            context.Message = configuration.Serializer.Deserialize(envelope.Body, type);
+            (context.Message, context.MessageType) = _reader.Read(envelope.MessageType, envelope.Body);
         }
         catch (MessageBodyException e)
         {
@@ -55,7 +58,6 @@ internal sealed class DeserializeStep(BusConfiguration configuration) : IReceive
             return ValueTask.CompletedTask;
         }
 
-        context.MessageType = type;
         return next(context);
     }
 
