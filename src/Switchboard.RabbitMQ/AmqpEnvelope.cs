@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using global::RabbitMQ.Client;
+using Switchboard.CloudEvents;
 using Switchboard.Messages;
 
 namespace Switchboard.RabbitMQ;
@@ -17,6 +18,12 @@ internal static class AmqpEnvelope
     {
         var headers = new Dictionary<string, object?>(envelope.Headers.Count + 3, StringComparer.Ordinal);
         foreach (var (name, value) in envelope.Headers)
+        {
+            headers[name] = value;
+        }
+
+        // CloudEvents' binary content mode over AMQP: other languages' clients read the attributes as cloudEvents: headers.
+        foreach (var (name, value) in CloudEventsBinding.Headers(envelope))
         {
             headers[name] = value;
         }

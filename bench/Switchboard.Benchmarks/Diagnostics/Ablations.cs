@@ -25,8 +25,11 @@ public static class Ablations
     /// <summary>Replaces the scope and invoke steps: handlers resolved from the root provider, no DI scope, a minimal message context.</summary>
     public const string Scope = "scope";
 
+    /// <summary>Writes the native envelope instead of the default CloudEvents binary mode (what the CloudEvents attributes cost).</summary>
+    public const string CloudEvents = "cloudevents";
+
     /// <summary>Every known ablation.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope];
+    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents];
 
     /// <summary>Applies the pipeline ablations to every endpoint of the bus.</summary>
     public static void Apply(SwitchboardBuilder bus, IReadOnlySet<string> ablations)
@@ -34,6 +37,11 @@ public static class Ablations
         if (ablations.Count == 0)
         {
             return;
+        }
+
+        if (ablations.Contains(CloudEvents))
+        {
+            bus.Configure(o => o with { WireFormat = WireFormat.Native });
         }
 
         bus.ConfigurePipeline(pipeline =>

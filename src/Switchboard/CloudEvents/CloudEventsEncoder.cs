@@ -9,9 +9,10 @@ namespace Switchboard.CloudEvents;
 
 /// <summary>Writes an envelope as a CloudEvent (<see cref="WireFormat"/>) when the message is created.</summary>
 /// <remarks>
-/// The <c>traceparent</c> attribute is the trace context in which the message was created (the CloudEvents distributed
-/// tracing extension records the producer's context); the envelope's own traceparent, set when the message is handed to
-/// the transport, names the send's span and is what Switchboard's tracing continues from.
+/// In structured mode the <c>traceparent</c> attribute is the trace context in which the message was created (the
+/// CloudEvents distributed tracing extension records the producer's context); the envelope's own traceparent, set when
+/// the message is handed to the transport, names the send's span and is what Switchboard's tracing continues from (and
+/// what binary mode's <c>cloudEvents:traceparent</c> header carries).
 /// </remarks>
 internal static class CloudEventsEncoder
 {
@@ -24,37 +25,12 @@ internal static class CloudEventsEncoder
         _ => envelope,
     };
 
-    private static Envelope Binary(Envelope envelope, string source)
-    {
-        var headers = new Dictionary<string, string>(envelope.Headers.Count + 8, StringComparer.Ordinal);
-        foreach (var (name, value) in envelope.Headers)
-        {
-            headers[name] = value;
-        }
-
-        headers[CloudEventsHeaders.SpecVersion] = CloudEventsSpecVersion.V1_0.VersionId;
-        headers[CloudEventsHeaders.Id] = envelope.MessageId;
-        headers[CloudEventsHeaders.Source] = source;
-        headers[CloudEventsHeaders.Type] = envelope.MessageType;
-        headers[CloudEventsHeaders.Time] = CloudEventsSpecVersion.V1_0.TimeAttribute.Format(envelope.SentAt);
-        if (envelope.CorrelationId is { } correlation)
-        {
-            headers[CloudEventsHeaders.CorrelationId] = correlation;
-        }
-
-        if (envelope.CausationId is { } causation)
-        {
-            headers[CloudEventsHeaders.CausationId] = causation;
-        }
-
-        if (TraceParent() is { } traceParent)
-        {
-            headers[CloudEventsHeaders.TraceParent] = traceParent;
-        }
-
-        // datacontenttype is the transport's own content type (AMQP's content-type property), not a header.
-        return envelope with { Headers = headers };
-    }
+    // The other attributes are the envelope's own fields: a transport that sends them abroad adds them
+    // (CloudEventsBinding), one that stores envelopes keeps them once.
+    private static Envelope Binary(Envelope envelope, string source) =>
+        envelope.Headers.Count == 0
+            ? envelope with { Headers = new Dictionary<string, string>(1, StringComparer.Ordinal) { [CloudEventsHeaders.Source] = source } }
+            : envelope.WithHeader(CloudEventsHeaders.Source, source);
 
     private static Envelope Structured(Envelope envelope, string source)
     {

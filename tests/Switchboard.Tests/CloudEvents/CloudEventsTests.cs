@@ -23,7 +23,7 @@ public sealed class CloudEventsTests
     private const string Wire = "tests.order-placed.v1";
 
     [Fact]
-    public async Task By_default_a_sent_message_carries_its_CloudEvents_attributes_beside_the_envelope()
+    public async Task By_default_a_sent_message_is_a_binary_mode_CloudEvent_whose_attributes_are_its_fields_and_its_source()
     {
         var network = new InMemoryNetwork();
         await using var raw = await RawQueueAsync(network);
@@ -31,17 +31,21 @@ public sealed class CloudEventsTests
 
         await host.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue, MessageId = "m-1", CorrelationId = "c-1" });
 
+        // In the store of a transport the envelope keeps each attribute once: its fields, and its source beside them.
         var envelope = await raw.NextAsync();
-        Assert.Equal("m-1", envelope.MessageId);
-        Assert.Equal(Wire, envelope.MessageType);
-        Assert.Equal("application/json", envelope.ContentType);
-        Assert.Equal("1.0", envelope.Headers[CloudEventsHeaders.SpecVersion]);
-        Assert.Equal("m-1", envelope.Headers[CloudEventsHeaders.Id]);
-        Assert.Equal(Wire, envelope.Headers[CloudEventsHeaders.Type]);
-        Assert.Equal("/tests/orders", envelope.Headers[CloudEventsHeaders.Source]);
-        Assert.Equal("c-1", envelope.Headers[CloudEventsHeaders.CorrelationId]);
-        Assert.Equal(envelope.SentAt, DateTimeOffset.Parse(envelope.Headers[CloudEventsHeaders.Time], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(("m-1", Wire, "application/json"), (envelope.MessageId, envelope.MessageType, envelope.ContentType));
+        Assert.Equal("/tests/orders", Assert.Single(envelope.Headers, h => h.Key.StartsWith(CloudEventsHeaders.Prefix, StringComparison.Ordinal)).Value);
         Assert.Equal("o-1", JsonNode.Parse(envelope.Body.Span)!["orderId"]!.GetValue<string>());
+
+        // A transport that sends it abroad (RabbitMQ) writes every attribute as a cloudEvents: header.
+        var binding = CloudEventsBinding.Headers(envelope with { TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }).ToDictionary();
+        Assert.Equal("1.0", binding[CloudEventsHeaders.SpecVersion]);
+        Assert.Equal("m-1", binding[CloudEventsHeaders.Id]);
+        Assert.Equal(Wire, binding[CloudEventsHeaders.Type]);
+        Assert.Equal("c-1", binding[CloudEventsHeaders.CorrelationId]);
+        Assert.Equal("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", binding[CloudEventsHeaders.TraceParent]);
+        Assert.Equal(envelope.SentAt, DateTimeOffset.Parse(binding[CloudEventsHeaders.Time], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(CloudEventsBinding.Headers(envelope.WithHeaders(binding)));
     }
 
     [Fact]
@@ -224,7 +228,8 @@ public sealed class CloudEventsTests
             headers[CloudEventsHeaders.SpecVersion] = version;
         }
 
-        await producer.SendAsync(Queue, new Envelope { MessageId = "b-1", MessageType = Wire, Headers = headers, Body = Encoding.UTF8.GetBytes("""{"orderId":"o","quantity":1}""") });
+        // Without fields of its own the envelope is only its attributes (another SDK's): without a spec version it is refused.
+        await producer.SendAsync(Queue, new Envelope { MessageId = version is null ? "" : "b-1", MessageType = version is null ? "" : Wire, Headers = headers, Body = Encoding.UTF8.GetBytes("""{"orderId":"o","quantity":1}""") });
 
         Assert.Contains(reason, (await DeadLetterAsync(host)).Reason, StringComparison.Ordinal);
     }
