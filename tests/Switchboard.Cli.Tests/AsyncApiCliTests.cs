@@ -32,11 +32,8 @@ public sealed class AsyncApiCliTests
             Assert.Equal($"{file}: 4 channels, 4 operations, 3 messages", output.Trim());
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(file));
             Assert.Equal("Billing", document.RootElement.GetProperty("info").GetProperty("title").GetString());
-            var validation = await NodeScript.RunAsync("validate-asyncapi.mjs", [file], new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
-            Assert.True(validation.ExitCode == 0, validation.ToString());
-            using var summary = JsonDocument.Parse(validation.Output.TrimEnd().Split('\n')[^1]);
-            Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt32());
-            Assert.Equal(4, summary.RootElement.GetProperty("channels").GetInt32());
+            var summary = await AsyncApiParser.AssertValidAsync(file);
+            Assert.Equal(4, summary.GetProperty("channels").GetInt32());
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,8 +37,7 @@ public sealed class ShopAsyncApiTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var file = Path.Combine(data.FullName, "asyncapi.json");
             await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
-            var validation = await NodeScript.RunAsync("validate-asyncapi.mjs", [file], new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
-            Assert.True(validation.ExitCode == 0, validation.ToString());
+            var summary = await AsyncApiParser.AssertValidAsync(file);
 
             var document = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
             Assert.Null(document["servers"]); // the SQLite transport is a file, not a server
@@ -49,9 +47,7 @@ public sealed class ShopAsyncApiTests
             var operations = document["operations"]!.AsObject();
             Assert.Equal(Events.Select(e => "publish." + e).Concat(ShopServices.Names.Select(s => "receive." + s)).Order(StringComparer.Ordinal), operations.Select(o => o.Key));
             Assert.Equal(12, document["components"]!["messages"]!.AsObject().Count);
-            using var summary = JsonDocument.Parse(validation.Output.TrimEnd().Split('\n')[^1]);
-            Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt32());
-            Assert.Equal(operations.Count, summary.RootElement.GetProperty("operations").GetInt32());
+            Assert.Equal(operations.Count, summary.GetProperty("operations").GetInt32());
             await shop.StopAsync();
         }
         finally
