@@ -117,6 +117,21 @@ public sealed class AsyncApiDocumentTests
     }
 
     [Fact]
+    public void A_message_two_services_type_differently_is_described_by_the_one_that_sends_it()
+    {
+        // The ledger reads only the id of what billing publishes (a tolerant reader): the wire carries billing's body.
+        var reader = Buses.Configure(bus => bus.Message<ChargedId>("tests.card-charged.v1").Endpoint("ledger", e => e.Handle<ChargedId, Handles<ChargedId>>()));
+        var publisher = Buses.Configure(Buses.Billing);
+
+        foreach (var buses in new[] { new[] { reader, publisher }, [publisher, reader] })
+        {
+            var message = AsyncApiDocument.Create(Info, buses)["components"]!["messages"]!["tests.card-charged.v1"]!;
+            Assert.Equal(nameof(CardCharged), (string?)message["title"]);
+            Assert.Equal(["paymentId", "at"], message["payload"]!["properties"]!.AsObject().Select(p => p.Key));
+        }
+    }
+
+    [Fact]
     public void A_recursive_type_refers_to_itself_inside_the_document()
     {
         var document = AsyncApiDocument.Create(Info, [Buses.Configure(bus => bus.Message<Comment>("tests.comment.v1").Publishes<Comment>())]);

@@ -9,6 +9,9 @@ public sealed record CardCharged(Guid PaymentId, DateTimeOffset At);
 
 public sealed record AuditNote(string Text);
 
+/// <summary>How a consumer that needs only the id reads <see cref="CardCharged"/>.</summary>
+public sealed record ChargedId(Guid PaymentId);
+
 /// <summary>A type that contains itself: the schema exporter refers back to it with a pointer.</summary>
 public sealed record Comment(string Text, IReadOnlyList<Comment> Replies);
 
