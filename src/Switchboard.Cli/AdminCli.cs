@@ -11,7 +11,7 @@ namespace Switchboard.Cli;
 /// <c>switchboard</c>: the admin CLI. <c>flow</c>, <c>dlq list|show|redrive|delete|purge</c>, <c>outbox list|release</c>,
 /// <c>projections status</c> on a SQLite file (<c>--sqlite</c>), on RabbitMQ (<c>--rabbitmq</c>) and PostgreSQL
 /// (<c>--postgres</c>, <c>--schema</c>), or through a running application's console (<c>--console</c>), which alone
-/// also gives <c>endpoints</c>, <c>sagas list|show</c> and <c>projections rebuild</c>.
+/// also gives <c>endpoints</c>, <c>sagas list|show</c>, <c>projections rebuild</c> and <c>asyncapi</c>.
 /// Exit codes: 0 done, 1 failed or not found (one line on standard error), 2 a usage error (nothing changed).
 /// </summary>
 internal static class AdminCli
@@ -32,7 +32,7 @@ internal static class AdminCli
         // Tables as wide as a terminal allows; when written to a file or a pipe, wide enough not to fold ids.
         console.Profile.Width = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? Console.WindowWidth : 240;
         var context = new CliContext(options, console, output, error);
-        var root = new RootCommand("switchboard: Switchboard's admin CLI. Endpoints, dead letters, the outbox, sagas, projections and the flow of one conversation, on a SQLite file (--sqlite), on RabbitMQ (--rabbitmq) and PostgreSQL (--postgres, --schema), or through a running application's console (--console).")
+        var root = new RootCommand("switchboard: Switchboard's admin CLI. Endpoints, dead letters, the outbox, sagas, projections and the flow of one conversation, on a SQLite file (--sqlite), on RabbitMQ (--rabbitmq) and PostgreSQL (--postgres, --schema), or through a running application's console (--console), which also gives its AsyncAPI document.")
         {
             options.Sqlite, options.RabbitMq, options.Postgres, options.Schema, options.Console, options.Token, options.Json,
             EndpointsCommand.Create(context),
@@ -41,6 +41,7 @@ internal static class AdminCli
             OutboxCommands.Create(context),
             ProjectionCommands.Create(context),
             SagaCommands.Create(context),
+            AsyncApiCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)

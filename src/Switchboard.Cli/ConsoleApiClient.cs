@@ -38,6 +38,13 @@ internal sealed class ConsoleApiClient : IDisposable
         return await ReadAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>GETs <paramref name="path"/> and returns the answer's text as it came, for a document to be written unchanged.</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return await ReadTextAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken)
     {
         using var content = body is null ? null : JsonContent.Create(body, options: Web);
@@ -49,10 +56,16 @@ internal sealed class ConsoleApiClient : IDisposable
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var text = await ReadTextAsync(response, cancellationToken).ConfigureAwait(false);
+        return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text, Web);
+    }
+
+    private static async Task<string> ReadTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text, Web);
+            return text;
         }
 
         var why = response.StatusCode switch

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.AsyncApi;
 using Switchboard.Operations;
 
 namespace Switchboard.Console;
@@ -72,6 +74,11 @@ internal static class ConsoleApi
                     ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such flow", detail: $"No audit log holds a message of conversation '{correlationId}'.")
                     : Results.Ok(ConsoleJson.Flow(view));
             }));
+
+        // The document MapAsyncApi serves, here too, so that the CLI reaches it where it reaches everything else.
+        api.MapGet("/asyncapi", (IServiceProvider services) => services.GetService<AsyncApiDocumentProvider>() is { } document
+            ? Results.Bytes(document.Utf8Json, "application/json")
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No AsyncAPI document", detail: "This application registers no AsyncAPI document (services.AddAsyncApi)."));
     }
 
     /// <summary>The ids of an action, or null for all of them; one of the two must be asked for.</summary>

@@ -17,7 +17,7 @@ namespace Switchboard.Console.Tests;
 /// A web application with a bus on the in-memory transport and store, audited, and the console mounted without a
 /// policy (loopback only): <c>orders</c> handles <see cref="TestCommand"/> and dead-letters those whose text holds
 /// "fail"; <c>counters</c> runs <see cref="CounterSaga"/>, <c>timers</c> <see cref="TimerSaga"/>. A request with <see cref="RemoteHeader"/> looks as if it came
-/// from that address.
+/// from that address. With <c>asyncApi</c>, it registers an AsyncAPI document and serves it at <c>/asyncapi.json</c>.
 /// </summary>
 internal sealed class ConsoleHost : IAsyncDisposable
 {
@@ -42,7 +42,7 @@ internal sealed class ConsoleHost : IAsyncDisposable
 
     public IDeadLetterQueue DeadLetters => _app.Services.GetRequiredService<IDeadLetterQueue>();
 
-    public static async Task<ConsoleHost> StartAsync(bool withStore = true)
+    public static async Task<ConsoleHost> StartAsync(bool withStore = true, bool asyncApi = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
@@ -65,6 +65,11 @@ internal sealed class ConsoleHost : IAsyncDisposable
                 bus.Endpoint(Timers, e => e.Saga<TimerSaga, TimerState>(TimerSagaName, s => s.StartedBy<StartTimer>(m => m.Key).Handles<TimerElapsed>(m => m.Key)));
             }
         });
+        if (asyncApi)
+        {
+            builder.Services.AddAsyncApi(new Switchboard.AsyncApi.AsyncApiInfo("Console tests", "1.0.0"));
+        }
+
         var app = builder.Build();
         app.Use((context, next) =>
         {
@@ -76,6 +81,11 @@ internal sealed class ConsoleHost : IAsyncDisposable
             return next(context);
         });
         app.MapSwitchboardConsole();
+        if (asyncApi)
+        {
+            app.MapAsyncApi();
+        }
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ConsoleHost(app, new HttpClient { BaseAddress = new Uri(address) });

@@ -1,9 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.Infrastructure;
-using Switchboard.Configuration;
 using Switchboard.RabbitMQ;
-using Switchboard.Sqlite;
 
 namespace Shop;
 
@@ -16,18 +11,5 @@ namespace Shop;
 public static class ShopBrokerAccess
 {
     /// <summary>The broker access of <paramref name="service"/> (a name in <see cref="ShopServices.Names"/>).</summary>
-    public static RabbitMqServiceAccess For(string service)
-    {
-        ShopServices.Validate([service]);
-        var collection = new ServiceCollection();
-        collection.AddSwitchboard(bus =>
-        {
-            bus.AddShopMessages();
-            ShopServices.Add(service, bus, ShopDatabase.Sqlite(SqliteApplicationDataSource.Create("unused.db")), new ShopHostOptions { Services = [service] });
-            bus.UseTransport(_ => throw new InvalidOperationException("This bus is only read, never run."));
-        });
-        var configuration = collection.Single(d => d.ServiceType == typeof(BusConfiguration)).ImplementationInstance as BusConfiguration
-            ?? throw new InvalidOperationException("AddSwitchboard registered no configuration.");
-        return RabbitMqServiceAccess.Of(configuration);
-    }
+    public static RabbitMqServiceAccess For(string service) => RabbitMqServiceAccess.Of(ShopBuses.Of(service));
 }

@@ -71,6 +71,7 @@ public static class ShopHost
             }
         });
 
+        builder.Services.AddAsyncApi(ShopAsyncApi.Info(options), services => ShopAsyncApi.Buses(services.GetRequiredService<BusConfiguration>(), options.Services));
         builder.Services.AddSingleton<HandledMessages>();
         builder.Services.AddShopHttp(options.EffectiveAuthentication, options.OrderRateLimit);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -112,6 +113,8 @@ public static class ShopHost
         // Shop has one document. Mapped at its own address, not /openapi/{documentName}.json: the framework answers an
         // unknown document name there with a text/plain 404, where nothing at all is mapped is a 404 problem.
         app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
+        // The whole system's messaging, from any process (ShopAsyncApi); anonymous like the OpenAPI document.
+        app.MapAsyncApi("/asyncapi.json").AllowAnonymous();
         return app;
     }
 

@@ -7,7 +7,8 @@ namespace Shop.EndToEnd.Tests;
 
 /// <summary>
 /// The admin CLI through a running Shop's console (<c>--console</c>, issue 16): what only the application knows
-/// (endpoints, sagas, a projection's rebuild) and the same dead-letter, outbox and flow commands as on the stores.
+/// (endpoints, sagas, a projection's rebuild, the AsyncAPI document) and the same dead-letter, outbox and flow commands as
+/// on the stores.
 /// </summary>
 public sealed class CliThroughConsoleTests
 {
@@ -56,6 +57,11 @@ public sealed class CliThroughConsoleTests
         Assert.Equal(0, status.GetProperty("projections").EnumerateArray().Single().GetProperty("lag").GetInt64());
         var rebuilt = await SucceedsAsync([.. console, "projections", "rebuild", name, "--json"]);
         Assert.True(rebuilt.GetProperty("generation").GetInt64() > projection.GetProperty("generation").GetInt64());
+
+        // The AsyncAPI document, as Shop serves it at /asyncapi.json.
+        var asyncApi = await RunAsync([.. console, "asyncapi"]);
+        Assert.True(asyncApi.ExitCode == 0, asyncApi.Error);
+        Assert.Equal(await shop.Http.GetStringAsync(new Uri("/asyncapi.json", UriKind.Relative)), asyncApi.Output.TrimEnd('\n'));
 
         var outbox = await RunAsync([.. console, "outbox", "list"]);
         Assert.True(outbox.ExitCode == 0, outbox.Error);

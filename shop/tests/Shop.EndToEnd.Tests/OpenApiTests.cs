@@ -24,6 +24,7 @@ public sealed class OpenApiTests
         }
 
         Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name.StartsWith("/switchboard", StringComparison.Ordinal));
+        Assert.False(paths.TryGetProperty("/asyncapi.json", out _), "the AsyncAPI document is not part of the HTTP API");
 
         var place = paths.GetProperty("/orders").GetProperty("post");
         Assert.Equal("PlaceOrder", place.GetProperty("operationId").GetString());

@@ -29,6 +29,7 @@ public sealed class CoreLayeringTests
         "Switchboard.Pipeline",
         "Switchboard.Sagas",
         "Switchboard.Configuration",
+        "Switchboard.AsyncApi",
         "Switchboard.Pipeline.Steps",
         "Switchboard.Runtime",
         "Switchboard.Hosting",
