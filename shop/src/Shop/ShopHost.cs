@@ -100,6 +100,9 @@ public static class ShopHost
 
         app.MapShopHealth(options);
         app.MapShopFlows();
+        // Events from outside over HTTP (a partner's system, another language's service): each process takes in the
+        // events it publishes itself (OnlyDeclaredPublications), posted by an operator.
+        app.MapCloudEvents("/cloudevents").RequireAuthorization(ShopPolicies.Operator);
         app.MapSwitchboardConsole("/switchboard", o =>
         {
             o.AuthorizationPolicy = ShopPolicies.Operator;

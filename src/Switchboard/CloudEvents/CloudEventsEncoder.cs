@@ -27,10 +27,11 @@ internal static class CloudEventsEncoder
 
     // The other attributes are the envelope's own fields: a transport that sends them abroad adds them
     // (CloudEventsBinding), one that stores envelopes keeps them once.
+    // A source already given (an event taken in from elsewhere, CloudEventsIntake) stays: it names the event's producer.
     private static Envelope Binary(Envelope envelope, string source) =>
         envelope.Headers.Count == 0
             ? envelope with { Headers = new Dictionary<string, string>(1, StringComparer.Ordinal) { [CloudEventsHeaders.Source] = source } }
-            : envelope.WithHeader(CloudEventsHeaders.Source, source);
+            : envelope.Headers.ContainsKey(CloudEventsHeaders.Source) ? envelope : envelope.WithHeader(CloudEventsHeaders.Source, source);
 
     private static Envelope Structured(Envelope envelope, string source)
     {
@@ -38,7 +39,7 @@ internal static class CloudEventsEncoder
         var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, CloudEventsAttributes.Extensions)
         {
             Id = envelope.MessageId,
-            Source = new Uri(source, UriKind.RelativeOrAbsolute),
+            Source = new Uri(envelope.Headers.GetValueOrDefault(CloudEventsHeaders.Source) ?? source, UriKind.RelativeOrAbsolute),
             Type = envelope.MessageType,
             Time = envelope.SentAt,
             DataContentType = envelope.ContentType,

@@ -73,6 +73,11 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddSingleton(sp => new Outbound(sp.GetRequiredService<Dispatcher>(), sp.Loggers()));
         services.AddSingleton<IBus, MessageBus>();
         services.AddSingleton<HandledMessageLog>();
+        services.AddSingleton(sp => new Switchboard.CloudEvents.CloudEventsIntake(
+            sp.GetRequiredService<IBus>(),
+            configuration.Registry,
+            configuration.Serializer,
+            configuration.Options.OnlyDeclaredPublications ? configuration.Publications : null));
         services.AddSingleton(sp => new Switchboard.Consistency.ReadYourWrites(configuration, sp.GetRequiredService<HandledMessageLog>(), sp));
         services.AddSingleton(sp => new BusRuntime(configuration, sp.GetRequiredService<TransportHost>(), sp, sp.Loggers()));
         services.AddSingleton(sp => new EndpointMonitor(configuration, sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<BusRuntime>().RunningQueues));

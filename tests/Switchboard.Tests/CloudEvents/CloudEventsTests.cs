@@ -283,6 +283,43 @@ public sealed class CloudEventsTests
         }
     }
 
+    [Fact]
+    public async Task An_event_taken_in_is_published_under_its_id_correlation_and_source()
+    {
+        var seen = new Seen();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(seen));
+        var intake = host.Services.GetRequiredService<CloudEventsIntake>();
+
+        var result = await intake.PublishAsync(Structured($$$"""
+            {"specversion":"1.0","id":"partner-1","source":"/partner","subject":"order/o-11","type":"{{{Wire}}}","correlationid":"deal-1","data":{"orderId":"o-11","quantity":2}}
+            """));
+
+        Assert.Null(result.Refusal);
+        Assert.Equal(["partner-1"], result.Token!.MessageIds);
+        var handled = await seen.NextAsync();
+        Assert.Equal(new OrderPlaced("o-11", 2), handled.Message);
+        Assert.Equal(("partner-1", "deal-1"), (handled.Context.MessageId, handled.Context.CorrelationId));
+        Assert.Equal("/partner", handled.Context.Headers[CloudEventsHeaders.Source]);
+        Assert.Equal("order/o-11", handled.Context.Headers[CloudEventsHeaders.Subject]);
+    }
+
+    [Fact]
+    public async Task What_cannot_be_taken_in_is_refused_with_the_reason_and_publishes_nothing()
+    {
+        var seen = new Seen();
+        using var host = await TestHost.StartAsync(
+            bus => bus.Message<OrderPlaced>(Wire).Message<ShipOrder>("tests.ship-order.v1").Publishes<OrderPlaced>().Configure(o => o with { OnlyDeclaredPublications = true })
+                .Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()),
+            services => services.AddSingleton(seen));
+        var intake = host.Services.GetRequiredService<CloudEventsIntake>();
+
+        Assert.Equal("unknown event type 'tests.nobody.v1'", (await intake.PublishAsync(Structured("""{"specversion":"1.0","id":"r-1","source":"/p","type":"tests.nobody.v1","data":{}}"""))).Refusal);
+        Assert.Equal("this service does not publish 'tests.ship-order.v1'", (await intake.PublishAsync(Structured("""{"specversion":"1.0","id":"r-2","source":"/p","type":"tests.ship-order.v1","data":{"orderId":"o"}}"""))).Refusal);
+        Assert.Contains("quantity", (await intake.PublishAsync(Structured($$$"""{"specversion":"1.0","id":"r-3","source":"/p","type":"{{{Wire}}}","data":{"orderId":"o"}}"""))).Refusal, StringComparison.Ordinal);
+        Assert.StartsWith("not a CloudEvent", (await intake.PublishAsync(new Envelope { MessageId = "r-4", MessageType = Wire, Body = Encoding.UTF8.GetBytes("""{"orderId":"o","quantity":1}""") })).Refusal, StringComparison.Ordinal);
+        Assert.Empty(seen.All);
+    }
+
     private static Envelope Structured(string json) => new()
     {
         MessageId = "",
