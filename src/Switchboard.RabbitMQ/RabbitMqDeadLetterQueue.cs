@@ -60,7 +60,7 @@ internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublis
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var count = 0;
-        while (await NextAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } next)
+        while (await NextSettledAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } next)
         {
             await RedriveOneAsync(channel, queue, next, cancellationToken).ConfigureAwait(false);
             count++;
@@ -96,7 +96,7 @@ internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublis
 
     private static async Task<(DeadLetter Letter, ulong Tag)?> FindAsync(IChannel channel, string queue, string id, CancellationToken cancellationToken)
     {
-        while (await NextAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } next)
+        while (await NextSettledAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } next)
         {
             if (next.Letter.Id == id)
             {
@@ -106,6 +106,26 @@ internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublis
 
         return null;
     }
+
+    // A listing returns what it read by closing its channel, and the broker puts those messages back a moment after the
+    // close completes: a re-drive or delete right after a listing (the console's list, then its button) could find the
+    // queue empty and answer "none". So an empty answer is believed only after the broker had that moment.
+    private static async Task<(DeadLetter Letter, ulong Tag)?> NextSettledAsync(IChannel channel, string queue, CancellationToken cancellationToken)
+    {
+        foreach (var pause in RequeuePauses)
+        {
+            if (await NextAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } next)
+            {
+                return next;
+            }
+
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await NextAsync(channel, queue, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan[] RequeuePauses = [TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(150)];
 
     private static async Task<(DeadLetter Letter, ulong Tag)?> NextAsync(IChannel channel, string queue, CancellationToken cancellationToken)
     {
