@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Shop.Distributed.Tests;
 using Switchboard.AsyncApi;
 using Switchboard.Configuration;
 using Switchboard.Conformance.Harness;
 using Switchboard.InMemory;
+using Switchboard.Interop;
 
 namespace Switchboard.Cli.Tests;
 

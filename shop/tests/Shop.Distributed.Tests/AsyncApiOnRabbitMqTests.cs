@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Shop.Http;
 using Xunit.Abstractions;
+using Switchboard.Interop;
 
 namespace Shop.Distributed.Tests;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Shop.Contracts;
 using Switchboard;
 using Switchboard.Serialization;
+using Switchboard.Interop;
 
 namespace Shop.Distributed.Tests;
 

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
-using Shop.Distributed.Tests;
 using Switchboard;
 using Switchboard.Serialization;
+using Switchboard.Interop;
 
 namespace Shop.EndToEnd.Tests;
 

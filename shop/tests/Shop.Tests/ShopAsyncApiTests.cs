@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Distributed.Tests;
 using Switchboard.AsyncApi;
+using Switchboard.Interop;
 
 namespace Shop.Tests;
 

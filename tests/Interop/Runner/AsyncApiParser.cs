@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Shop.Distributed.Tests;
+namespace Switchboard.Interop;
 
 /// <summary>
 /// The official AsyncAPI parser (<c>@asyncapi/parser</c>, tests/Interop/validate-asyncapi.mjs) run on a document file:

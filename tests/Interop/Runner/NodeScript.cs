@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Shop.Distributed.Tests;
+namespace Switchboard.Interop;
 
 /// <summary>
 /// Runs a script of tests/Interop with Node.js: a client no one here wrote in C#. <c>SWITCHBOARD_NODE</c> names node and
