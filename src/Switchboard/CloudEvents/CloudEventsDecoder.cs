@@ -21,7 +21,7 @@ internal static class CloudEventsDecoder
     /// <summary>The envelope <paramref name="received"/> stands for, and null; or <paramref name="received"/> and why it is refused.</summary>
     public static (Envelope Envelope, string? Refusal) Decode(Envelope received)
     {
-        if (received.ContentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase))
+        if (IsStructured(received.ContentType))
         {
             return Structured(received);
         }
@@ -42,6 +42,9 @@ internal static class CloudEventsDecoder
 
         return (received, null);
     }
+
+    /// <summary>Whether a body of <paramref name="contentType"/> is a whole event (or a batch of them): structured mode.</summary>
+    public static bool IsStructured(string contentType) => contentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsAttribute(string header) => header.StartsWith(CloudEventsHeaders.Prefix, StringComparison.Ordinal);
 
@@ -172,5 +175,5 @@ internal static class CloudEventsDecoder
     }
 
     // Values that came off the wire are quoted in reasons, but never at any length.
-    private static string Quote(string value) => value.Length <= 200 ? value : value[..200] + "…";
+    public static string Quote(string value) => value.Length <= 200 ? value : value[..200] + "…";
 }

@@ -37,14 +37,14 @@ public sealed class CloudEventsIntake
             return CloudEventsIntakeResult.Refused(refusal);
         }
 
-        if (!envelope.Headers.ContainsKey(CloudEventsHeaders.SpecVersion) && !received.ContentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase))
+        if (!envelope.Headers.ContainsKey(CloudEventsHeaders.SpecVersion) && !CloudEventsDecoder.IsStructured(received.ContentType))
         {
             return CloudEventsIntakeResult.Refused("not a CloudEvent: neither CloudEvents attributes nor a structured event");
         }
 
         if (!_registry.TryGetType(envelope.MessageType, out var type))
         {
-            return CloudEventsIntakeResult.Refused($"unknown event type '{Quote(envelope.MessageType)}'");
+            return CloudEventsIntakeResult.Refused($"unknown event type '{CloudEventsDecoder.Quote(envelope.MessageType)}'");
         }
 
         if (_onlyPublishes is not null && !_onlyPublishes.Contains(type))
@@ -68,8 +68,6 @@ public sealed class CloudEventsIntake
 
         return CloudEventsIntakeResult.Published(new ConsistencyToken(null, [envelope.MessageId]));
     }
-
-    private static string Quote(string value) => value.Length <= 200 ? value : value[..200] + "…";
 }
 
 /// <summary>What <see cref="CloudEventsIntake.PublishAsync"/> did: published (with a token for reads), or refused with the reason.</summary>
