@@ -24,6 +24,12 @@ public sealed record DeadLetter(string Id, string Queue, Envelope Envelope)
     /// <summary>How many handling attempts were made.</summary>
     public int Attempts => int.TryParse(Header(HeaderNames.Attempts), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
+    /// <summary>
+    /// The message's ordering key, if it has one. On an ordered endpoint the dead letter parks its key: the key's later
+    /// messages wait until it is re-driven or deleted (<see cref="ParkedKey"/>).
+    /// </summary>
+    public string? OrderingKey => Header(HeaderNames.OrderingKey);
+
     /// <summary>When it was dead-lettered.</summary>
     public DateTimeOffset? DeadLetteredAt =>
         DateTimeOffset.TryParse(Header(HeaderNames.DeadLetteredAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;

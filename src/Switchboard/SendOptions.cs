@@ -24,6 +24,12 @@ public sealed record SendOptions
     /// </summary>
     public string? CausationId { get; init; }
 
+    /// <summary>
+    /// The ordering key (<see cref="Messages.HeaderNames.OrderingKey"/>); when null, the one the bus computes for the
+    /// message's type, if any. Ordered endpoints handle the messages of one key one at a time, in send order.
+    /// </summary>
+    public string? OrderingKey { get; init; }
+
     /// <summary>Extra headers.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 

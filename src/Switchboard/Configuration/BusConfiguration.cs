@@ -24,4 +24,10 @@ public sealed record BusConfiguration(
     /// broker must let it publish, and, with <see cref="BusOptions.OnlyDeclaredPublications"/>, all it may publish.
     /// </summary>
     public IReadOnlySet<Type> Publications { get; init; } = new HashSet<Type>();
+
+    /// <summary>
+    /// How this bus computes the ordering key of the types it sends (<see cref="SwitchboardBuilder.OrderingKey{TMessage}"/>
+    /// and <see cref="EndpointBuilder.OrderedBy{TMessage}"/>); docs/ordering.md.
+    /// </summary>
+    public OrderingKeys OrderingKeys { get; init; } = new();
 }

@@ -15,12 +15,15 @@ public sealed class EndpointBuilder
     private readonly IServiceCollection _services;
     private readonly List<(Type MessageType, HandlerInvoker Invoker, bool Subscribe)> _handlers = [];
     private readonly List<Action<ReceivePipelineBuilder>> _pipelineChanges = [];
+    private readonly OrderingKeys _orderingKeys;
     private EndpointOptions _options = new();
+    private bool _ordered;
 
-    internal EndpointBuilder(string queue, IServiceCollection services)
+    internal EndpointBuilder(string queue, IServiceCollection services, OrderingKeys orderingKeys)
     {
         Queue = queue;
         _services = services;
+        _orderingKeys = orderingKeys;
     }
 
     /// <summary>The endpoint's queue name.</summary>
@@ -91,6 +94,33 @@ public sealed class EndpointBuilder
         return this;
     }
 
+    /// <summary>
+    /// Orders this endpoint by <paramref name="key"/>: messages with the same key are handled one at a time, in the order
+    /// they were sent, across every instance of the endpoint; different keys run in parallel. The key is the invariant
+    /// text of what <paramref name="key"/> returns (null or empty: no key, handled unordered). The bus also stamps it on
+    /// every <typeparamref name="TMessage"/> it sends, as <see cref="SwitchboardBuilder.OrderingKey{TMessage}"/> does; a
+    /// service that sends <typeparamref name="TMessage"/> here without running this endpoint gives that. A message whose
+    /// handling fails for good is dead-lettered and parks its key until it is re-driven or deleted. Needs a transport that
+    /// keeps order (<see cref="Transport.IOrderedTransport"/>). See docs/ordering.md.
+    /// </summary>
+    public EndpointBuilder OrderedBy<TMessage>(Func<TMessage, object?> key)
+        where TMessage : notnull
+    {
+        _orderingKeys.Add(key, $"OrderedBy<{typeof(TMessage).Name}> on endpoint '{Queue}'");
+        return Ordered();
+    }
+
+    /// <summary>
+    /// Orders this endpoint by the ordering keys its messages carry (<see cref="HeaderNames.OrderingKey"/>), as given
+    /// by <see cref="SwitchboardBuilder.OrderingKey{TMessage}"/>, another endpoint's <see cref="OrderedBy{TMessage}"/>, or
+    /// the sender's options. See <see cref="OrderedBy{TMessage}"/>.
+    /// </summary>
+    public EndpointBuilder Ordered()
+    {
+        _ordered = true;
+        return this;
+    }
+
     /// <summary>How many messages this endpoint instance handles at once.</summary>
     public EndpointBuilder Concurrency(int concurrency)
     {
@@ -158,7 +188,7 @@ public sealed class EndpointBuilder
             .Where(name => registry.DeliveredAs(name, handlers.ContainsKey) is { } type && subscribed.Contains(type))
             .Order(StringComparer.Ordinal);
         var topics = subscribed.Select(registry.GetName).Concat(upcast).Distinct(StringComparer.Ordinal).ToArray();
-        return new EndpointDefinition(Queue, _options, handlers.ToFrozenDictionary(), topics, [.. busWideChanges, .. _pipelineChanges]);
+        return new EndpointDefinition(Queue, _options, handlers.ToFrozenDictionary(), topics, [.. busWideChanges, .. _pipelineChanges]) { Ordered = _ordered };
     }
 
     private static ValueTask Invoke<TMessage, THandler>(IServiceProvider scope, object message, IMessageContext context, CancellationToken cancellationToken)

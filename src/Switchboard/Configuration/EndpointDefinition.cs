@@ -32,6 +32,12 @@ public sealed class EndpointDefinition
     /// <summary>The handlers of each message type this endpoint handles.</summary>
     public FrozenDictionary<Type, HandlerInvoker[]> Handlers { get; }
 
+    /// <summary>
+    /// Whether the endpoint handles the messages of one ordering key one at a time, in send order
+    /// (<see cref="EndpointBuilder.OrderedBy{TMessage}"/>).
+    /// </summary>
+    public bool Ordered { get; init; }
+
     /// <summary>The topics (message type names) the endpoint subscribes to.</summary>
     public IReadOnlyCollection<string> Topics { get; }
 

@@ -21,6 +21,7 @@ public sealed class SwitchboardBuilder
     private readonly HashSet<Type> _publications = [];
     private readonly List<EndpointBuilder> _endpoints = [];
     private readonly List<Action<ReceivePipelineBuilder>> _pipelineChanges = [];
+    private readonly OrderingKeys _orderingKeys = new();
     private Func<IServiceProvider, ITransport>? _transport;
     private Func<BusOptions, IMessageSerializer> _serializer = static o => new JsonMessageSerializer(o.MaxBodyDepth);
     private BusOptions _options = new();
@@ -111,6 +112,20 @@ public sealed class SwitchboardBuilder
         return this;
     }
 
+    /// <summary>
+    /// Every <typeparamref name="TMessage"/> this bus sends or publishes carries the key <paramref name="key"/> maps it to
+    /// (<see cref="HeaderNames.OrderingKey"/>; a value's invariant text, null or empty for none): endpoints ordered by
+    /// it handle the messages of one key one at a time, in the order they were sent. Give it on a bus that sends to an
+    /// ordered endpoint it does not run; a bus that runs the endpoint gets it from <see cref="EndpointBuilder.OrderedBy{TMessage}"/>.
+    /// A type has one key per bus. See docs/ordering.md.
+    /// </summary>
+    public SwitchboardBuilder OrderingKey<TMessage>(Func<TMessage, object?> key)
+        where TMessage : notnull
+    {
+        _orderingKeys.Add(key, $"OrderingKey<{typeof(TMessage).Name}>");
+        return this;
+    }
+
     /// <summary>Declares a receive endpoint (a named queue this process consumes).</summary>
     public SwitchboardBuilder Endpoint(string queue, Action<EndpointBuilder> configure)
     {
@@ -120,7 +135,7 @@ public sealed class SwitchboardBuilder
             throw new InvalidOperationException($"Endpoint '{queue}' is configured twice.");
         }
 
-        var endpoint = new EndpointBuilder(queue, Services);
+        var endpoint = new EndpointBuilder(queue, Services, _orderingKeys);
         configure(endpoint);
         _endpoints.Add(endpoint);
         return this;
@@ -280,7 +295,7 @@ public sealed class SwitchboardBuilder
 
         var registry = new MessageTypeRegistry(_messages, _upcasters);
         var endpoints = _endpoints.ConvertAll(e => e.Build(registry, _pipelineChanges));
-        foreach (var type in _routes.Keys.Concat(_publications))
+        foreach (var type in _routes.Keys.Concat(_publications).Concat(_orderingKeys.Types))
         {
             registry.GetName(type);
         }
@@ -288,6 +303,7 @@ public sealed class SwitchboardBuilder
         return new BusConfiguration(registry, new Dictionary<Type, string>(_routes), endpoints, _options, _serializer(_options), _transport)
         {
             Publications = new HashSet<Type>(_publications),
+            OrderingKeys = _orderingKeys,
         };
     }
 

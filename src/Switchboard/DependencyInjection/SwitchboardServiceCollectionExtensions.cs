@@ -67,7 +67,8 @@ public static class SwitchboardServiceCollectionExtensions
             configuration.Options.OnlyDeclaredPublications ? configuration.Publications : null,
             sp.GetRequiredService<TimeProvider>(),
             configuration.Options.WireFormat,
-            configuration.Options.CloudEventsSource ?? "/" + (sp.GetService<IHostEnvironment>()?.ApplicationName ?? "switchboard")));
+            configuration.Options.CloudEventsSource ?? "/" + (sp.GetService<IHostEnvironment>()?.ApplicationName ?? "switchboard"),
+            configuration.OrderingKeys));
         services.AddSingleton<Switchboard.Serialization.IMessageSerializer>(configuration.Serializer);
         services.AddSingleton<Dispatcher>();
         services.AddSingleton(sp => new Outbound(sp.GetRequiredService<Dispatcher>(), sp.Loggers()));

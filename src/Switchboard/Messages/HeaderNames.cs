@@ -33,6 +33,12 @@ public static class HeaderNames
     /// <summary>How many times handling was attempted before the message was dead-lettered.</summary>
     public const string Attempts = "sb-attempts";
 
+    /// <summary>
+    /// The message's ordering key: an ordered endpoint handles the messages of one key one at a time, in the order they
+    /// were sent (docs/ordering.md). Stamped by the sending bus from the type's ordering key, or given in the options.
+    /// </summary>
+    public const string OrderingKey = "sb-ordering-key";
+
     /// <summary>W3C <c>tracestate</c> accompanying the envelope's traceparent.</summary>
     public const string TraceState = "tracestate";
 }

@@ -119,7 +119,13 @@ internal sealed class BusRuntime
         {
             foreach (var endpoint in _configuration.Endpoints)
             {
-                await transport.DeclareEndpointAsync(new EndpointDeclaration(endpoint.Queue, endpoint.Topics), cancellationToken).ConfigureAwait(false);
+                if (endpoint.Ordered && transport is not IOrderedTransport)
+                {
+                    throw new NotSupportedException(
+                        $"Endpoint '{endpoint.Queue}' is ordered, and the {transport.Name} transport does not keep per-key order yet (docs/ordering.md says which do).");
+                }
+
+                await transport.DeclareEndpointAsync(new EndpointDeclaration(endpoint.Queue, endpoint.Topics) { Ordered = endpoint.Ordered }, cancellationToken).ConfigureAwait(false);
             }
 
             _declared = true;

@@ -12,6 +12,7 @@ namespace Switchboard.Sending;
 /// <param name="time">The clock of <see cref="Envelope.SentAt"/> and delays.</param>
 /// <param name="format">How envelopes are written (CloudEvents or native).</param>
 /// <param name="source">The CloudEvents <c>source</c> of what this bus sends.</param>
+/// <param name="orderingKeys">The ordering keys of the message types that have one.</param>
 internal sealed class EnvelopeFactory(
     MessageTypeRegistry registry,
     IMessageSerializer serializer,
@@ -19,11 +20,12 @@ internal sealed class EnvelopeFactory(
     IReadOnlySet<Type>? onlyPublishes,
     TimeProvider time,
     WireFormat format,
-    string source)
+    string source,
+    OrderingKeys orderingKeys)
 {
     /// <summary>This factory, writing <paramref name="other"/> instead when it is given (an endpoint's own choice).</summary>
     public EnvelopeFactory WithFormat(WireFormat? other) =>
-        other is not { } chosen || chosen == format ? this : new EnvelopeFactory(registry, serializer, routes, onlyPublishes, time, chosen, source);
+        other is not { } chosen || chosen == format ? this : new EnvelopeFactory(registry, serializer, routes, onlyPublishes, time, chosen, source, orderingKeys);
 
     public OutgoingMessage CreateSend(object message, SendOptions? options, Envelope? cause)
     {
@@ -31,7 +33,7 @@ internal sealed class EnvelopeFactory(
         var destination = options?.Destination
             ?? (routes.TryGetValue(type, out var route) ? route : null)
             ?? throw new InvalidOperationException($"No destination for {type.Name}: pass SendOptions.Destination or configure Route<{type.Name}>(\"queue\").");
-        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.CausationId, options?.Headers, cause);
+        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.CausationId, options?.OrderingKey, options?.Headers, cause);
         return new OutgoingMessage(OutgoingKind.Send, destination, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
     }
 
@@ -44,11 +46,11 @@ internal sealed class EnvelopeFactory(
                 $"This bus publishes {type.Name}, which it does not declare: add Publishes<{type.Name}>() where the service that publishes it is added to the bus.");
         }
 
-        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.CausationId, options?.Headers, cause);
+        var envelope = Create(message, type, options?.MessageId, options?.CorrelationId, options?.CausationId, options?.OrderingKey, options?.Headers, cause);
         return new OutgoingMessage(OutgoingKind.Publish, envelope.MessageType, envelope, DeliverAt(options?.DeliverAt, options?.Delay));
     }
 
-    private Envelope Create(object message, Type type, string? messageId, string? correlationId, string? causationId, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
+    private Envelope Create(object message, Type type, string? messageId, string? correlationId, string? causationId, string? orderingKey, IReadOnlyDictionary<string, string>? headers, Envelope? cause)
     {
         var name = registry.GetName(type);
         if (messageId is not null && string.IsNullOrWhiteSpace(messageId))
@@ -66,10 +68,22 @@ internal sealed class EnvelopeFactory(
             CausationId = causationId ?? cause?.MessageId,
             SentAt = time.GetUtcNow(),
             ContentType = serializer.ContentType,
-            // A copy: the caller may reuse its dictionary, and an in-memory broker keeps this very envelope.
-            Headers = headers is null ? Envelope.EmptyHeaders : new Dictionary<string, string>(headers),
+            Headers = Headers(headers, OrderingKeys.Normalize(orderingKey) ?? orderingKeys.Of(message)),
             Body = serializer.Serialize(message, type),
         }, format, source);
+    }
+
+    // A copy: the caller may reuse its dictionary, and an in-memory broker keeps this very envelope.
+    private static IReadOnlyDictionary<string, string> Headers(IReadOnlyDictionary<string, string>? given, string? orderingKey)
+    {
+        if (orderingKey is null)
+        {
+            return given is null ? Envelope.EmptyHeaders : new Dictionary<string, string>(given);
+        }
+
+        var headers = given is null ? new Dictionary<string, string>(1) : new Dictionary<string, string>(given);
+        headers[HeaderNames.OrderingKey] = orderingKey;
+        return headers;
     }
 
     private DateTimeOffset? DeliverAt(DateTimeOffset? at, TimeSpan? delay) =>
