@@ -36,6 +36,10 @@ public sealed class ParkedKeyCliTests
         Assert.Contains("ordering key", listed, StringComparison.Ordinal);
         Assert.Contains("k-2", listed, StringComparison.Ordinal);
 
+        var (_, endpoints, _) = await Cli.RunAsync("endpoints", "--console", console);
+        Assert.Contains("shipments ordered", endpoints, StringComparison.Ordinal);
+        Assert.Contains("(2 key(s) parked)", endpoints, StringComparison.Ordinal);
+
         var (unordered, why, _) = await Cli.RunAsync("dlq", "parked", "--queue", ConsoleHost.Orders, "--console", console);
         Assert.Equal(0, unordered);
         Assert.Contains("'orders' is not an ordered endpoint: it parks no keys", why, StringComparison.Ordinal);
