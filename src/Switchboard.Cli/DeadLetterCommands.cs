@@ -12,6 +12,7 @@ namespace Switchboard.Cli;
 internal static class DeadLetterCommands
 {
     private const int Page = 100;
+    private const string NoTransport = "dead letters live in the transport: give --sqlite FILE, --rabbitmq URI or --console URL";
 
     public static Command Create(CliContext context)
     {
@@ -19,8 +20,8 @@ internal static class DeadLetterCommands
         dlq.Subcommands.Add(List(context));
         dlq.Subcommands.Add(Show(context));
         dlq.Subcommands.Add(Redrive(context));
-        dlq.Subcommands.Add(Delete(context, "delete", "Deletes dead letters for good (on an ordered queue, that skips them and releases their keys)", "deleted"));
-        dlq.Subcommands.Add(Delete(context, "skip", "Skips parked messages on purpose: deletes their dead letters, never handled, and releases the later messages of their keys", "skipped", "; the later messages of their keys are released"));
+        dlq.Subcommands.Add(Delete(context, skip: false));
+        dlq.Subcommands.Add(Delete(context, skip: true));
         dlq.Subcommands.Add(Purge(context));
         dlq.Subcommands.Add(Parked(context));
         return dlq;
@@ -160,32 +161,58 @@ internal static class DeadLetterCommands
         return command;
     }
 
-    // skip is delete under the name an operator of an ordered queue looks for, and says what it released.
-    private static Command Delete(CliContext context, string name, string description, string what, string then = "")
+    // skip is delete under the name an operator of an ordered queue looks for, and says which keys it released.
+    private static Command Delete(CliContext context, bool skip)
     {
         var queue = QueueOption();
-        var ids = new Argument<string[]>("id") { Description = $"The dead letters to {name}", Arity = ArgumentArity.OneOrMore };
-        var command = new Command(name, description) { queue, ids };
-        command.SetAction((result, cancellationToken) => WithDeadLettersAsync(context, result, async deadLetters =>
+        var ids = new Argument<string[]>("id") { Description = skip ? "The dead letters to skip" : "The dead letters to delete", Arity = ArgumentArity.OneOrMore };
+        var command = skip
+            ? new Command("skip", "Skips parked messages on purpose: deletes their dead letters, never handled, and releases the later messages of their keys") { queue, ids }
+            : new Command("delete", "Deletes dead letters for good (on an ordered queue, that skips them and releases their keys)") { queue, ids };
+        command.SetAction((result, cancellationToken) => AdminCli.WithBackendAsync(context, result, async backend =>
         {
-            var name = result.GetRequiredValue(queue);
-            var missing = new List<string>();
-            var deleted = 0;
-            foreach (var id in result.GetRequiredValue(ids))
+            if (backend is not { DeadLetters: { } deadLetters, ParkedKeys: { } parkedKeys })
             {
-                if (await deadLetters.DeleteAsync(name, id, cancellationToken).ConfigureAwait(false))
-                {
-                    deleted++;
-                }
-                else
-                {
-                    missing.Add(id);
-                }
+                return await AdminCli.RefuseAsync(context, NoTransport).ConfigureAwait(false);
             }
 
-            return await ReportAsync(context, result, what, name, deleted, missing, deleted > 0 ? then : "").ConfigureAwait(false);
+            var name = result.GetRequiredValue(queue);
+            var chosen = result.GetRequiredValue(ids);
+            // Read before deleting: once deleted, a dead letter parks nothing.
+            var parking = skip ? await ParkedByAsync(parkedKeys, name, chosen, cancellationToken).ConfigureAwait(false) : [];
+            var missing = new List<string>();
+            var deleted = new List<string>();
+            foreach (var id in chosen)
+            {
+                (await deadLetters.DeleteAsync(name, id, cancellationToken).ConfigureAwait(false) ? deleted : missing).Add(id);
+            }
+
+            if (!skip)
+            {
+                return await ReportAsync(context, result, "deleted", name, deleted.Count, missing).ConfigureAwait(false);
+            }
+
+            var released = parking.Where(k => deleted.Contains(k.DeadLetterId)).Select(k => k.Key).ToList();
+            var then = deleted.Count == 0 ? "" : released.Count == 0 ? "; none of them parked a key" : $"; released key(s) {string.Join(", ", released)}";
+            return await ReportAsync(context, result, "skipped", name, deleted.Count, missing, then, released).ConfigureAwait(false);
         }, cancellationToken));
         return command;
+    }
+
+    private static async Task<List<ParkedKey>> ParkedByAsync(IParkedKeyAccess parkedKeys, string queue, string[] ids, CancellationToken cancellationToken)
+    {
+        var found = new List<ParkedKey>();
+        for (var skip = 0; found.Count < ids.Length; skip += 500)
+        {
+            var page = await parkedKeys.ListAsync(queue, skip, 500, cancellationToken).ConfigureAwait(false);
+            found.AddRange(page.Keys.Where(k => ids.Contains(k.DeadLetterId)));
+            if (page.Keys.Count < 500)
+            {
+                break;
+            }
+        }
+
+        return found;
     }
 
     private static Command Purge(CliContext context)
@@ -220,7 +247,7 @@ internal static class DeadLetterCommands
         {
             if (backend.ParkedKeys is not { } parkedKeys)
             {
-                return await AdminCli.RefuseAsync(context, "parked keys live in the transport: give --sqlite FILE, --rabbitmq URI or --console URL").ConfigureAwait(false);
+                return await AdminCli.RefuseAsync(context, NoTransport).ConfigureAwait(false);
             }
 
             if (result.GetValue(skip) < 0 || result.GetValue(take) is < 1 or > 500)
@@ -294,11 +321,17 @@ internal static class DeadLetterCommands
         return done;
     }
 
-    private static async Task<int> ReportAsync(CliContext context, ParseResult result, string what, string queue, int count, List<string> missing, string then = "")
+    private static async Task<int> ReportAsync(CliContext context, ParseResult result, string what, string queue, int count, List<string> missing, string then = "", List<string>? released = null)
     {
         if (result.GetValue(context.Options.Json))
         {
-            await Json.WriteAsync(context.Output, new Dictionary<string, object> { ["queue"] = queue, [what] = count, ["notFound"] = missing }).ConfigureAwait(false);
+            var report = new Dictionary<string, object> { ["queue"] = queue, [what] = count, ["notFound"] = missing };
+            if (released is not null)
+            {
+                report["releasedKeys"] = released;
+            }
+
+            await Json.WriteAsync(context.Output, report).ConfigureAwait(false);
         }
         else
         {
@@ -323,7 +356,7 @@ internal static class DeadLetterCommands
     private static Task<int> WithDeadLettersAsync(CliContext context, ParseResult result, Func<IDeadLetterQueue, Task<int>> work, CancellationToken cancellationToken) =>
         AdminCli.WithBackendAsync(context, result, backend => backend.DeadLetters is { } deadLetters
             ? work(deadLetters)
-            : AdminCli.RefuseAsync(context, "dead letters live in the transport: give --sqlite FILE, --rabbitmq URI or --console URL"), cancellationToken);
+            : AdminCli.RefuseAsync(context, NoTransport), cancellationToken);
 
     private static object Summary(DeadLetter letter) => new
     {

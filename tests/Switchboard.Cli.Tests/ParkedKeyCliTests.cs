@@ -50,7 +50,11 @@ public sealed class ParkedKeyCliTests
 
         var (skipped, said, _) = await Cli.RunAsync("dlq", "skip", "--queue", ConsoleHost.Shipments, k2, "--console", console);
         Assert.Equal(0, skipped);
-        Assert.Contains("1 dead letter(s) of shipments skipped; the later messages of their keys are released.", said, StringComparison.Ordinal);
+        Assert.Contains("1 dead letter(s) of shipments skipped; released key(s) k-2.", said, StringComparison.Ordinal);
+        var orders = (await host.DeadLetters.ListAsync(ConsoleHost.Orders)).Single().Id;
+        var unparked = await JsonAsync(console, "dlq", "skip", "--queue", ConsoleHost.Orders, orders);
+        Assert.Equal(1, unparked.GetProperty("skipped").GetInt32());
+        Assert.Empty(unparked.GetProperty("releasedKeys").EnumerateArray());
         var left = await JsonAsync(console, "dlq", "parked", "--queue", ConsoleHost.Shipments);
         Assert.Equal("k-1", Assert.Single(left.GetProperty("parkedKeys").EnumerateArray()).GetProperty("key").GetString());
     }
