@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Switchboard.Conformance.Harness;
 using Switchboard.Console.Tests;
-using Switchboard.InMemory;
+using Switchboard.RabbitMQ;
 
 namespace Switchboard.Cli.Tests;
 
@@ -68,16 +68,17 @@ public sealed class ParkedKeyCliTests
         Assert.Null(ordered.NoneBecause);
         Assert.Equal(["k-1", "k-2"], ordered.Keys.Select(k => k.Key).Order(StringComparer.Ordinal));
 
-        var unordered = await new TransportParkedKeys(new InMemoryTransport(new InMemoryNetwork())).ListAsync(ConsoleHost.Shipments, 0, 50, CancellationToken.None);
+        // Never started: a transport that keeps no order is not asked.
+        await using var rabbitMq = new RabbitMqTransport(new RabbitMqTransportOptions { Uri = new Uri("amqp://127.0.0.1:1") });
+        var unordered = await new TransportParkedKeys(rabbitMq).ListAsync(ConsoleHost.Shipments, 0, 50, CancellationToken.None);
         Assert.Empty(unordered.Keys);
-        Assert.Equal("the inmemory transport keeps no per-key order: it parks no keys", unordered.NoneBecause);
+        Assert.Equal("the rabbitmq transport keeps no per-key order: it parks no keys", unordered.NoneBecause);
     }
 
     // Shipments: k-1 and k-2 each parked by a dead letter, one message of k-1 waiting behind it; orders: one dead letter.
     private static async Task<ConsoleHost> StartWithTwoParkedKeysAsync()
     {
         var host = await ConsoleHost.StartAsync();
-        host.Transport.Waiting["k-1"] = 1;
         await host.Bus.SendAsync(new TestCommand(1, "fail"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-1" });
         await host.Bus.SendAsync(new TestCommand(2, "fail"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-2" });
         await host.WaitForDeadLettersAsync(2, ConsoleHost.Shipments);

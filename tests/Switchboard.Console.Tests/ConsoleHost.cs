@@ -43,7 +43,7 @@ internal sealed class ConsoleHost : IAsyncDisposable
 
     public IDeadLetterQueue DeadLetters => _app.Services.GetRequiredService<IDeadLetterQueue>();
 
-    public ParkingTransport Transport => (ParkingTransport)_app.Services.GetRequiredService<ITransport>();
+    public IOrderedTransport Transport => (IOrderedTransport)_app.Services.GetRequiredService<ITransport>();
 
     public static async Task<ConsoleHost> StartAsync(bool withStore = true, bool asyncApi = false)
     {
@@ -59,8 +59,7 @@ internal sealed class ConsoleHost : IAsyncDisposable
         });
         builder.Services.AddSwitchboard(bus =>
         {
-            var network = new InMemoryNetwork();
-            bus.AddTestMessages().AddStoreTestMessages().UseTransport(_ => new ParkingTransport(new InMemoryTransport(network)));
+            bus.AddTestMessages().AddStoreTestMessages().UseInMemory(new InMemoryNetwork());
             bus.Endpoint(Orders, e => e.Handle<TestCommand, RecordingHandler>().Retry(RetryPolicy.None));
             bus.Endpoint(Shipments, e => e.Handle<TestCommand, RecordingHandler>().Retry(RetryPolicy.None).Ordered());
             if (withStore)
