@@ -13,6 +13,7 @@ namespace Switchboard.Cli.Tests;
 public sealed class SqliteCliTests : IAsyncLifetime
 {
     private const string Queue = "orders";
+    private const string Ordered = "shipments";
     private const string Conversation = "order-7";
     private readonly string _path = Path.Combine(Path.GetTempPath(), "switchboard-cli-" + Guid.NewGuid().ToString("N"), "app.db");
 
@@ -31,7 +32,8 @@ public sealed class SqliteCliTests : IAsyncLifetime
             .UseSqlite(new SqliteTransportOptions { Path = _path })
             .UseSqliteStore()
             .UseAudit(o => o with { Service = "billing", MaxBodyBytes = 1024 })
-            .Endpoint(Queue, e => e.Handle<TestCommand, RecordingHandler>().Transactional().Retry(RetryPolicy.None)));
+            .Endpoint(Queue, e => e.Handle<TestCommand, RecordingHandler>().Transactional().Retry(RetryPolicy.None))
+            .Endpoint(Ordered, e => e.Ordered().Handle<TestCommand, RecordingHandler>().Retry(RetryPolicy.None)));
         using var host = builder.Build();
         await host.StartAsync();
         var bus = host.Services.GetRequiredService<IBus>();
@@ -48,6 +50,16 @@ public sealed class SqliteCliTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "the three failing messages were not dead-lettered");
             await Task.Delay(20);
         }
+
+        // On the ordered endpoint, key parcel-1's dead letter parks the key's next message.
+        await bus.SendAsync(new TestCommand(5, "fail"), new SendOptions { Destination = Ordered, CorrelationId = "parcel-1", OrderingKey = "parcel-1" });
+        while (await deadLetters.CountAsync(Ordered) < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the failing shipment was not dead-lettered");
+            await Task.Delay(20);
+        }
+
+        await bus.SendAsync(new TestCommand(6, "ok"), new SendOptions { Destination = Ordered, CorrelationId = "parcel-1", OrderingKey = "parcel-1" });
 
         // Stopping writes the audit records still buffered.
         await host.StopAsync();
@@ -99,6 +111,20 @@ public sealed class SqliteCliTests : IAsyncLifetime
         Assert.Contains("1 dead letter(s) of orders redriven", progress, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync());
         Assert.Equal(0, (await Cli.RunAsync("dlq", "purge", "--queue", Queue, "--yes", "--sqlite", _path)).ExitCode);
+    }
+
+    [Fact]
+    public async Task The_parked_keys_of_an_ordered_queue_in_the_file_are_listed_and_a_skip_releases_them()
+    {
+        var parked = await JsonAsync("dlq", "parked", "--queue", Ordered);
+        var key = Assert.Single(parked.GetProperty("parkedKeys").EnumerateArray());
+        Assert.Equal("parcel-1", key.GetProperty("key").GetString());
+        Assert.Equal(1, key.GetProperty("waiting").GetInt64());
+
+        var (skipped, _, _) = await Cli.RunAsync("dlq", "skip", "--queue", Ordered, key.GetProperty("deadLetterId").GetString()!, "--sqlite", _path);
+
+        Assert.Equal(0, skipped);
+        Assert.Empty((await JsonAsync("dlq", "parked", "--queue", Ordered)).GetProperty("parkedKeys").EnumerateArray());
     }
 
     [Fact]
