@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Switchboard.Benchmarks.Diagnostics;
 using Switchboard.Benchmarks.Scenarios;
+using Switchboard.Benchmarks.Scenarios.Ordered;
 using Switchboard.Benchmarks.Systems;
 
 namespace Switchboard.Benchmarks.Cli;
@@ -27,7 +28,7 @@ public static class BenchmarkCommandLine
 
     private static readonly Option<int?> ItemsOption = new("--n")
     {
-        Description = "Items of the measured run (default: the scenario's: 100000 for competing, 50000 for fanout, 10000 orders for saga)",
+        Description = "Items of the measured run (default: the scenario's: 100000 for competing and ordered, 50000 for fanout, 10000 orders for saga)",
     };
 
     private static readonly Option<int> ConsumersOption = new("--consumers")
@@ -189,6 +190,11 @@ public static class BenchmarkCommandLine
         else if (prefetch != BenchmarkSettings.ProtocolPrefetch && result.GetRequiredValue(SystemArgument).StartsWith("raw-", StringComparison.Ordinal))
         {
             problems.Add("--prefetch applies to Switchboard systems only");
+        }
+
+        if (ablations.Contains(Ablations.Ordering) && result.GetRequiredValue(ScenarioArgument) != OrderedScenario.ScenarioName)
+        {
+            problems.Add($"--ablate {Ablations.Ordering} applies to the {OrderedScenario.ScenarioName} scenario only (it runs that scenario's unordered twin)");
         }
 
         problems.AddRange(ablations.Where(a => !Ablations.Names.Contains(a)).Select(a => $"unknown ablation '{a}' (known: {string.Join(", ", Ablations.Names)})"));

@@ -28,8 +28,14 @@ public static class Ablations
     /// <summary>Writes the native envelope instead of the default CloudEvents binary mode (what the CloudEvents attributes cost).</summary>
     public const string CloudEvents = "cloudevents";
 
+    /// <summary>
+    /// The <c>ordered</c> scenario only: its unordered twin, the same messages, keys and handler waits on an endpoint that
+    /// is not ordered (what ordering costs is ordered / twin).
+    /// </summary>
+    public const string Ordering = "ordering";
+
     /// <summary>Every known ablation.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents];
+    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents, Ordering];
 
     /// <summary>Applies the pipeline ablations to every endpoint of the bus.</summary>
     public static void Apply(SwitchboardBuilder bus, IReadOnlySet<string> ablations)
