@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Switchboard.Benchmarks.Diagnostics;
 using Switchboard.Benchmarks.Scenarios;
-using Switchboard.Benchmarks.Scenarios.Ordered;
 using Switchboard.Benchmarks.Systems;
 
 namespace Switchboard.Benchmarks.Cli;
@@ -192,10 +191,10 @@ public static class BenchmarkCommandLine
             problems.Add("--prefetch applies to Switchboard systems only");
         }
 
-        if (ablations.Contains(Ablations.Ordering) && result.GetRequiredValue(ScenarioArgument) != OrderedScenario.ScenarioName)
-        {
-            problems.Add($"--ablate {Ablations.Ordering} applies to the {OrderedScenario.ScenarioName} scenario only (it runs that scenario's unordered twin)");
-        }
+        var scenario = result.GetRequiredValue(ScenarioArgument);
+        problems.AddRange(ablations
+            .Where(a => Ablations.ScenarioOnly.TryGetValue(a, out var only) && only != scenario)
+            .Select(a => $"--ablate {a} applies to the {Ablations.ScenarioOnly[a]} scenario only"));
 
         problems.AddRange(ablations.Where(a => !Ablations.Names.Contains(a)).Select(a => $"unknown ablation '{a}' (known: {string.Join(", ", Ablations.Names)})"));
         if (problems.Count > 0 || rabbitMq is null)

@@ -34,8 +34,21 @@ public static class Ablations
     /// </summary>
     public const string Ordering = "ordering";
 
+    /// <summary>
+    /// The <c>ordered</c> scenario only: its handler does not wait, so that what ordering costs the transport shows at the
+    /// transport's full rate instead of under the handlers' 0–1 ms.
+    /// </summary>
+    public const string Delay = "delay";
+
     /// <summary>Every known ablation.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents, Ordering];
+    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents, Ordering, Delay];
+
+    /// <summary>The ablations that change one scenario rather than the bus, by the scenario they belong to.</summary>
+    public static IReadOnlyDictionary<string, string> ScenarioOnly { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Ordering] = "ordered",
+        [Delay] = "ordered",
+    };
 
     /// <summary>Applies the pipeline ablations to every endpoint of the bus.</summary>
     public static void Apply(SwitchboardBuilder bus, IReadOnlySet<string> ablations)

@@ -27,9 +27,20 @@ public sealed class HandlerDelay : IDisposable
     private readonly object _gate = new();
     private bool _disposed;
 
-    /// <summary>Starts the thread that ends the waits.</summary>
-    public HandlerDelay() =>
-        new Thread(Run) { IsBackground = true, Name = "bench handler delay" }.Start();
+    private readonly bool _waits;
+
+    /// <summary>Starts the thread that ends the waits; with <paramref name="waits"/> false, no thread and no waits.</summary>
+    public HandlerDelay(bool waits)
+    {
+        _waits = waits;
+        if (waits)
+        {
+            new Thread(Run) { IsBackground = true, Name = "bench handler delay" }.Start();
+        }
+    }
+
+    /// <summary>The wait of item <paramref name="sequence"/> (0 when this delay does not wait).</summary>
+    public int MicrosecondsFor(int sequence) => _waits ? MicrosecondsOf(sequence) : 0;
 
     /// <summary>The wait of item <paramref name="sequence"/>: uniform over 0–1,000 µs, the same in every run.</summary>
     public static int MicrosecondsOf(int sequence)

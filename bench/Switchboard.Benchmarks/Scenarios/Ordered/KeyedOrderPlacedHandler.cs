@@ -14,7 +14,7 @@ public sealed class KeyedOrderPlacedHandler(CurrentRun run, KeyOrderLedger ledge
         {
             var order = ledger.Of(itemRun);
             order.Begin(message.Key, sequence);
-            var microseconds = HandlerDelay.MicrosecondsOf(sequence);
+            var microseconds = delay.MicrosecondsFor(sequence);
             var started = Stopwatch.GetTimestamp();
             await delay.WaitAsync(microseconds).ConfigureAwait(false);
             order.End(message.Key, microseconds, Stopwatch.GetTimestamp() - started);
