@@ -5,42 +5,38 @@ namespace Switchboard.Benchmarks.Scenarios.Ordered;
 /// <summary>
 /// The handler's work in the <c>ordered</c> scenario: a wait of 0–1,000 µs, like a call to a database, that holds a
 /// handler slot without using a CPU. Drawn from the item's sequence number (<see cref="MicrosecondsOf"/>), so that every
-/// run, ordered or its twin, on every transport, waits exactly the same; about 0.5 ms on average.
+/// run, ordered or its twin, on every transport, waits exactly the same; 0.5 ms on average.
 /// </summary>
 /// <remarks>
 /// .NET's timers count whole milliseconds: <c>Task.Delay</c> of less than 1 ms completes at once, and of 1 ms takes
-/// 1–2 ms or (measured here under load) 3–7 ms. So one thread of its own ends the waits: it sleeps with
-/// <see cref="PreciseSleep"/> until the earliest deadline, at most <see cref="MaxSleepMicroseconds"/> at a time (a
-/// shorter wait may have come in meanwhile), then completes every wait that is due; the handler continues on the thread
-/// pool. A wait ends about 0.1–0.2 ms after its deadline (the sleep's granularity); the ordered scenario reports the
-/// average it took on stderr. Cancellation is not observed: no wait is longer than 1 ms.
+/// 1–2 ms or (measured here under load) 3–7 ms. So threads of its own end the waits, one per handler slot: each takes
+/// the next wait, sleeps with <see cref="PreciseSleep"/> until its deadline and completes it, and the handler goes on
+/// on that thread, as it would after an I/O completion. A wait ends some tens of microseconds after its deadline (the
+/// sleep's granularity), more when the machine is busy; the ordered scenario reports on stderr what the waits took.
+/// Cancellation is not observed: no wait is longer than 1 ms.
 /// </remarks>
 public sealed class HandlerDelay : IDisposable
 {
     /// <summary>The longest wait.</summary>
     public const int MaxMicroseconds = 1_000;
 
-    private const int MaxSleepMicroseconds = 100;
-
-    private readonly PriorityQueue<TaskCompletionSource, long> _due = new();
-    private readonly List<TaskCompletionSource> _ready = [];
+    private readonly Queue<(TaskCompletionSource Done, long Deadline)> _waits = new();
     private readonly object _gate = new();
+    private readonly bool _waitsAtAll;
     private bool _disposed;
 
-    private readonly bool _waits;
-
-    /// <summary>Starts the thread that ends the waits; with <paramref name="waits"/> false, no thread and no waits.</summary>
-    public HandlerDelay(bool waits)
+    /// <summary>Starts <paramref name="sleepers"/> threads that end the waits (one per handler slot); with none, nothing waits.</summary>
+    public HandlerDelay(int sleepers)
     {
-        _waits = waits;
-        if (waits)
+        _waitsAtAll = sleepers > 0;
+        for (var i = 0; i < sleepers; i++)
         {
-            new Thread(Run) { IsBackground = true, Name = "bench handler delay" }.Start();
+            new Thread(Sleep) { IsBackground = true, Name = $"bench handler delay {i + 1}" }.Start();
         }
     }
 
     /// <summary>The wait of item <paramref name="sequence"/> (0 when this delay does not wait).</summary>
-    public int MicrosecondsFor(int sequence) => _waits ? MicrosecondsOf(sequence) : 0;
+    public int MicrosecondsFor(int sequence) => _waitsAtAll ? MicrosecondsOf(sequence) : 0;
 
     /// <summary>The wait of item <paramref name="sequence"/>: uniform over 0–1,000 µs, the same in every run.</summary>
     public static int MicrosecondsOf(int sequence)
@@ -61,66 +57,53 @@ public sealed class HandlerDelay : IDisposable
             return ValueTask.CompletedTask;
         }
 
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the sleeper that completes it, as after an I/O completion: no hop to the thread pool.
+        var done = new TaskCompletionSource();
         var deadline = Stopwatch.GetTimestamp() + (microseconds * Stopwatch.Frequency / 1_000_000);
         lock (_gate)
         {
-            _due.Enqueue(done, deadline);
-            if (_due.Count == 1)
-            {
-                Monitor.Pulse(_gate);
-            }
+            _waits.Enqueue((done, deadline));
+            Monitor.Pulse(_gate);
         }
 
         return new ValueTask(done.Task);
     }
 
-    /// <summary>Ends the thread; waits still pending complete at once.</summary>
+    /// <summary>Ends the threads; waits still pending complete at once.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             _disposed = true;
-            Monitor.Pulse(_gate);
+            Monitor.PulseAll(_gate);
         }
     }
 
-    private void Run()
+    private void Sleep()
     {
         while (true)
         {
-            long sleep;
+            (TaskCompletionSource Done, long Deadline) wait;
             lock (_gate)
             {
-                while (_due.Count == 0 && !_disposed)
+                while (_waits.Count == 0 && !_disposed)
                 {
                     Monitor.Wait(_gate);
                 }
 
-                var now = _disposed ? long.MaxValue : Stopwatch.GetTimestamp();
-                while (_due.TryPeek(out var done, out var deadline) && deadline <= now)
+                if (!_waits.TryDequeue(out wait))
                 {
-                    _ready.Add(_due.Dequeue());
+                    return;
                 }
-
-                sleep = _due.TryPeek(out _, out var next) ? next - now : 0;
             }
 
-            foreach (var done in _ready)
+            var remaining = wait.Deadline - Stopwatch.GetTimestamp();
+            if (remaining > 0 && !_disposed)
             {
-                done.TrySetResult();
+                PreciseSleep.For(remaining * 1_000_000 / Stopwatch.Frequency);
             }
 
-            _ready.Clear();
-            if (_disposed)
-            {
-                return;
-            }
-
-            if (sleep > 0)
-            {
-                PreciseSleep.For(Math.Min(sleep * 1_000_000 / Stopwatch.Frequency, MaxSleepMicroseconds));
-            }
+            wait.Done.TrySetResult();
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class OrderedScenario : IScenario
     public void Configure(SwitchboardBuilder bus, BenchmarkSettings settings)
     {
         bus.Services.TryAddSingleton<KeyOrderLedger>();
-        bus.Services.TryAddSingleton(_ => new HandlerDelay(waits: !settings.Ablations.Contains(Ablations.Delay)));
+        bus.Services.TryAddSingleton(_ => new HandlerDelay(sleepers: settings.Ablations.Contains(Ablations.Delay) ? 0 : settings.Consumers));
         bus.Message<KeyedOrderPlaced>("bench.keyed-order-placed.v1").Route<KeyedOrderPlaced>(Queue);
         if (RequiresOrder(settings))
         {
