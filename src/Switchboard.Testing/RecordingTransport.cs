@@ -10,11 +10,14 @@ namespace Switchboard.Testing;
 /// endpoint of this bus declared (another service's) is kept in that queue, where the test can see it, instead of failing.
 /// </summary>
 internal sealed class RecordingTransport(InMemoryTransport inner, HarnessRecorder recorder, BusConfiguration configuration, TimeProvider time)
-    : ITransport, IQueueStatistics, IScheduledMessages
+    : IOrderedTransport, IQueueStatistics, IScheduledMessages
 {
     public string Name => inner.Name;
 
     public IDeadLetterQueue DeadLetters => inner.DeadLetters;
+
+    public ValueTask<IReadOnlyList<ParkedKey>> ListParkedKeysAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default) =>
+        inner.ListParkedKeysAsync(queue, skip, take, cancellationToken);
 
     public ValueTask StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
 

@@ -22,7 +22,7 @@ internal sealed class InMemoryDeadLetterQueue(InMemoryNetwork network) : IDeadLe
             return false;
         }
 
-        await source.EnqueueAsync(DeadLetterEnvelope.ForRedrive(letter.Envelope), deliverAt: null, cancellationToken).ConfigureAwait(false);
+        await source.Redrive(letter, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -37,15 +37,57 @@ internal sealed class InMemoryDeadLetterQueue(InMemoryNetwork network) : IDeadLe
         var letters = source.DeadLetters.TakeAll();
         foreach (var letter in letters)
         {
-            await source.EnqueueAsync(DeadLetterEnvelope.ForRedrive(letter.Envelope), deliverAt: null, cancellationToken).ConfigureAwait(false);
+            await source.Redrive(letter, cancellationToken).ConfigureAwait(false);
         }
 
         return letters.Count;
     }
 
-    public ValueTask<bool> DeleteAsync(string queue, string id, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(network.Find(queue)?.DeadLetters.Take(id) is not null);
+    public ValueTask<bool> DeleteAsync(string queue, string id, CancellationToken cancellationToken = default)
+    {
+        var source = network.Find(queue);
+        if (source?.DeadLetters.Take(id) is not { } letter)
+        {
+            return ValueTask.FromResult(false);
+        }
 
-    public ValueTask<int> PurgeAsync(string queue, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(network.Find(queue)?.DeadLetters.TakeAll().Count ?? 0);
+        Skip(source, letter);
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<int> PurgeAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        var source = network.Find(queue);
+        var letters = source?.DeadLetters.TakeAll() ?? [];
+        foreach (var letter in letters)
+        {
+            Skip(source!, letter);
+        }
+
+        return ValueTask.FromResult(letters.Count);
+    }
+
+    /// <summary>The keys of an ordered queue that a dead letter parks, in the dead letters' order.</summary>
+    public IReadOnlyList<ParkedKey> ListParkedKeys(string queue, int skip, int take)
+    {
+        if (network.Find(queue) is not { KeyLines: { } lines } source)
+        {
+            return [];
+        }
+
+        return [.. source.DeadLetters.List(0, int.MaxValue)
+            .Where(letter => source.ParkedBy(letter) is not null)
+            .Skip(skip)
+            .Take(take)
+            .Select(letter => new ParkedKey(letter.OrderingKey!, queue, letter.Id, lines.Waiting(letter.OrderingKey!)))];
+    }
+
+    // A deleted dead letter of an ordered queue is skipped: the key it parked goes on with its next message.
+    private static void Skip(InMemoryQueue source, DeadLetter letter)
+    {
+        if (source.ParkedBy(letter) is { } parked)
+        {
+            source.ReleaseKey(parked);
+        }
+    }
 }

@@ -24,7 +24,7 @@ internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue 
     {
         if (Settle())
         {
-            queue.Release();
+            queue.Release(message);
         }
 
         return ValueTask.CompletedTask;
@@ -44,7 +44,7 @@ internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue 
     {
         if (Settle())
         {
-            queue.Return(new StoredMessage(envelope, message.DeliveryCount), queue.Now + delay);
+            queue.Defer(message, new StoredMessage(envelope, message.DeliveryCount), delay);
         }
 
         return ValueTask.CompletedTask;
@@ -54,8 +54,10 @@ internal sealed class InMemoryDelivery(InMemoryReceiver receiver, InMemoryQueue 
     {
         if (Settle())
         {
+            // Parked before its dead letter is visible: a re-drive that follows at once must find the key it parks.
+            queue.Park(message);
             await queue.DeadLetters.AddAsync(reason.Stamp(message.Envelope, queue.Name, queue.Now), cancellationToken).ConfigureAwait(false);
-            queue.Release();
+            queue.ReleaseSlot();
         }
     }
 

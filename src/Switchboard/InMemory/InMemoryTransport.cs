@@ -4,13 +4,19 @@ using Switchboard.Transport;
 namespace Switchboard.InMemory;
 
 /// <summary>A connection of one bus to an <see cref="InMemoryNetwork"/>.</summary>
-public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport, IQueueStatistics, IScheduledMessages
+public sealed class InMemoryTransport(InMemoryNetwork network) : IOrderedTransport, IQueueStatistics, IScheduledMessages
 {
+    private readonly InMemoryDeadLetterQueue _deadLetters = new(network);
+
     /// <inheritdoc />
     public string Name => "inmemory";
 
     /// <inheritdoc />
-    public IDeadLetterQueue DeadLetters { get; } = new InMemoryDeadLetterQueue(network);
+    public IDeadLetterQueue DeadLetters => _deadLetters;
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ParkedKey>> ListParkedKeysAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_deadLetters.ListParkedKeys(queue, skip, take));
 
     /// <inheritdoc />
     public ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default) =>
@@ -26,7 +32,12 @@ public sealed class InMemoryTransport(InMemoryNetwork network) : ITransport, IQu
     /// <inheritdoc />
     public ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
     {
-        network.Declare(endpoint.Queue, endpoint.Topics);
+        var declared = network.Declare(endpoint.Queue, endpoint.Topics);
+        if (endpoint.Ordered)
+        {
+            declared.Order();
+        }
+
         return ValueTask.CompletedTask;
     }
 

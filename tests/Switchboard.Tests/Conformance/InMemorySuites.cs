@@ -29,3 +29,5 @@ public sealed class InMemoryCloudEvents : CloudEventsSuite<InMemoryTransportFact
 public sealed class InMemoryGracefulShutdown : GracefulShutdownSuite<InMemoryTransportFactory>;
 
 public sealed class InMemoryRollingDeploy : RollingDeploySuite<InMemoryTransportFactory>;
+
+public sealed class InMemoryOrdering : OrderingSuite<InMemoryTransportFactory>;
