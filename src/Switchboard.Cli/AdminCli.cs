@@ -8,7 +8,7 @@ using Switchboard.Transport;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// <c>switchboard</c>: the admin CLI. <c>flow</c>, <c>dlq list|show|redrive|delete|purge</c>, <c>outbox list|release</c>,
+/// <c>switchboard</c>: the admin CLI. <c>flow</c>, <c>dlq list|show|redrive|delete|skip|purge|parked</c>, <c>outbox list|release</c>,
 /// <c>projections status</c> on a SQLite file (<c>--sqlite</c>), on RabbitMQ (<c>--rabbitmq</c>) and PostgreSQL
 /// (<c>--postgres</c>, <c>--schema</c>), or through a running application's console (<c>--console</c>), which alone
 /// also gives <c>endpoints</c>, <c>sagas list|show</c>, <c>projections rebuild</c> and <c>asyncapi</c>.

@@ -27,6 +27,9 @@ internal sealed class Backend : IAsyncDisposable
     /// <summary>The dead letters of the transport; null when no transport was named.</summary>
     public IDeadLetterQueue? DeadLetters { get; private set; }
 
+    /// <summary>The parked keys of the transport's ordered queues; null when no transport was named.</summary>
+    public IParkedKeyAccess? ParkedKeys { get; private set; }
+
     /// <summary>Each store's name (file or schema) with its audit log; or the console, which reads every log it knows.</summary>
     public List<(string Name, IConversationSource Log)> AuditLogs { get; } = [];
 
@@ -58,6 +61,7 @@ internal sealed class Backend : IAsyncDisposable
                 backend._owned.Add(store);
                 await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
                 backend.DeadLetters = transport.DeadLetters;
+                backend.ParkedKeys = new TransportParkedKeys(transport);
                 backend.AuditLogs.Add((path, new AuditLogSource(store.AuditLog)));
                 backend.Outboxes.Add((path, new StoreOutbox(store.Outbox)));
                 var events = new SqliteEventStore(transport);
@@ -72,6 +76,7 @@ internal sealed class Backend : IAsyncDisposable
                 backend._owned.Add(transport);
                 await transport.StartAsync(cancellationToken).ConfigureAwait(false);
                 backend.DeadLetters = transport.DeadLetters;
+                backend.ParkedKeys = new TransportParkedKeys(transport);
             }
 
             if (connection.Postgres is { } connectionString)
@@ -95,6 +100,7 @@ internal sealed class Backend : IAsyncDisposable
                 backend._disposables.Add(client);
                 backend.Console = client;
                 backend.DeadLetters = new ConsoleDeadLetterQueue(client);
+                backend.ParkedKeys = new ConsoleParkedKeys(client);
                 backend.AuditLogs.Add((client.Name, new ConsoleFlowSource(client)));
                 backend.Outboxes.Add((client.Name, new ConsoleOutbox(client)));
             }

@@ -5,19 +5,25 @@ using Switchboard.Transport;
 
 namespace Switchboard.Cli;
 
-/// <summary><c>switchboard dlq list|show|redrive|delete|purge --queue Q</c>: an endpoint's dead letters.</summary>
+/// <summary>
+/// <c>switchboard dlq list|show|redrive|delete|skip|purge|parked --queue Q</c>: an endpoint's dead letters, and the
+/// ordering keys they park on an ordered endpoint.
+/// </summary>
 internal static class DeadLetterCommands
 {
     private const int Page = 100;
+    private const string NoTransport = "dead letters live in the transport: give --sqlite FILE, --rabbitmq URI or --console URL";
 
     public static Command Create(CliContext context)
     {
-        var dlq = new Command("dlq", "An endpoint's dead letters: list, show, re-drive, delete, purge");
+        var dlq = new Command("dlq", "An endpoint's dead letters: list, show, re-drive, delete (skip), purge, and the keys they park on an ordered endpoint");
         dlq.Subcommands.Add(List(context));
         dlq.Subcommands.Add(Show(context));
         dlq.Subcommands.Add(Redrive(context));
-        dlq.Subcommands.Add(Delete(context));
+        dlq.Subcommands.Add(Delete(context, skip: false));
+        dlq.Subcommands.Add(Delete(context, skip: true));
         dlq.Subcommands.Add(Purge(context));
+        dlq.Subcommands.Add(Parked(context));
         return dlq;
     }
 
@@ -45,16 +51,23 @@ internal static class DeadLetterCommands
                 return 0;
             }
 
-            var table = new Table().AddColumns("id", "message type", "dead-lettered", "attempts", "reason", "exception");
+            // The ordering key column only when a letter has one, so that an unordered queue's table stays as it was.
+            var keyed = letters.Any(l => l.OrderingKey is not null);
+            var table = new Table().AddColumns(keyed
+                ? ["id", "message type", "ordering key", "dead-lettered", "attempts", "reason", "exception"]
+                : ["id", "message type", "dead-lettered", "attempts", "reason", "exception"]);
             foreach (var letter in letters)
             {
-                table.AddRow(
+                string[] cells =
+                [
                     Markup.Escape(letter.Id),
                     Markup.Escape(letter.Envelope.MessageType),
                     letter.DeadLetteredAt?.ToString("u", CultureInfo.InvariantCulture) ?? "",
                     letter.Attempts.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(letter.Reason),
-                    Markup.Escape(letter.ExceptionType is null ? "" : $"{letter.ExceptionType}: {letter.ExceptionMessage}"));
+                    Markup.Escape(letter.ExceptionType is null ? "" : $"{letter.ExceptionType}: {letter.ExceptionMessage}"),
+                ];
+                table.AddRow(keyed ? [cells[0], cells[1], Markup.Escape(letter.OrderingKey ?? ""), .. cells[2..]] : cells);
             }
 
             table.Caption($"{letters.Count} of {count} dead letter(s) of {Markup.Escape(name)}");
@@ -148,31 +161,58 @@ internal static class DeadLetterCommands
         return command;
     }
 
-    private static Command Delete(CliContext context)
+    // skip is delete under the name an operator of an ordered queue looks for, and says which keys it released.
+    private static Command Delete(CliContext context, bool skip)
     {
         var queue = QueueOption();
-        var ids = new Argument<string[]>("id") { Description = "The dead letters to delete", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("delete", "Deletes dead letters for good") { queue, ids };
-        command.SetAction((result, cancellationToken) => WithDeadLettersAsync(context, result, async deadLetters =>
+        var ids = new Argument<string[]>("id") { Description = skip ? "The dead letters to skip" : "The dead letters to delete", Arity = ArgumentArity.OneOrMore };
+        var command = skip
+            ? new Command("skip", "Skips parked messages on purpose: deletes their dead letters, never handled, and releases the later messages of their keys") { queue, ids }
+            : new Command("delete", "Deletes dead letters for good (on an ordered queue, that skips them and releases their keys)") { queue, ids };
+        command.SetAction((result, cancellationToken) => AdminCli.WithBackendAsync(context, result, async backend =>
         {
-            var name = result.GetRequiredValue(queue);
-            var missing = new List<string>();
-            var deleted = 0;
-            foreach (var id in result.GetRequiredValue(ids))
+            if (backend is not { DeadLetters: { } deadLetters, ParkedKeys: { } parkedKeys })
             {
-                if (await deadLetters.DeleteAsync(name, id, cancellationToken).ConfigureAwait(false))
-                {
-                    deleted++;
-                }
-                else
-                {
-                    missing.Add(id);
-                }
+                return await AdminCli.RefuseAsync(context, NoTransport).ConfigureAwait(false);
             }
 
-            return await ReportAsync(context, result, "deleted", name, deleted, missing).ConfigureAwait(false);
+            var name = result.GetRequiredValue(queue);
+            var chosen = result.GetRequiredValue(ids);
+            // Read before deleting: once deleted, a dead letter parks nothing.
+            var parking = skip ? await ParkedByAsync(parkedKeys, name, chosen, cancellationToken).ConfigureAwait(false) : [];
+            var missing = new List<string>();
+            var deleted = new List<string>();
+            foreach (var id in chosen)
+            {
+                (await deadLetters.DeleteAsync(name, id, cancellationToken).ConfigureAwait(false) ? deleted : missing).Add(id);
+            }
+
+            if (!skip)
+            {
+                return await ReportAsync(context, result, "deleted", name, deleted.Count, missing).ConfigureAwait(false);
+            }
+
+            var released = parking.Where(k => deleted.Contains(k.DeadLetterId)).Select(k => k.Key).ToList();
+            var then = deleted.Count == 0 ? "" : released.Count == 0 ? "; none of them parked a key" : $"; released key(s) {string.Join(", ", released)}";
+            return await ReportAsync(context, result, "skipped", name, deleted.Count, missing, then, released).ConfigureAwait(false);
         }, cancellationToken));
         return command;
+    }
+
+    private static async Task<List<ParkedKey>> ParkedByAsync(IParkedKeyAccess parkedKeys, string queue, string[] ids, CancellationToken cancellationToken)
+    {
+        var found = new List<ParkedKey>();
+        for (var skip = 0; found.Count < ids.Length; skip += 500)
+        {
+            var page = await parkedKeys.ListAsync(queue, skip, 500, cancellationToken).ConfigureAwait(false);
+            found.AddRange(page.Keys.Where(k => ids.Contains(k.DeadLetterId)));
+            if (page.Keys.Count < 500)
+            {
+                break;
+            }
+        }
+
+        return found;
     }
 
     private static Command Purge(CliContext context)
@@ -194,6 +234,58 @@ internal static class DeadLetterCommands
                 return await ReportAsync(context, result, "purged", name, purged, []).ConfigureAwait(false);
             }, cancellationToken);
         });
+        return command;
+    }
+
+    private static Command Parked(CliContext context)
+    {
+        var queue = QueueOption();
+        var skip = new Option<int>("--skip") { Description = "Parked keys to pass over, oldest dead letter first" };
+        var take = new Option<int>("--take") { Description = "Parked keys to list (1 to 500)", DefaultValueFactory = _ => 50 };
+        var command = new Command("parked", "Lists the ordering keys of an ordered queue that a dead letter parks, with how many messages wait behind each") { queue, skip, take };
+        command.SetAction((result, cancellationToken) => AdminCli.WithBackendAsync(context, result, async backend =>
+        {
+            if (backend.ParkedKeys is not { } parkedKeys)
+            {
+                return await AdminCli.RefuseAsync(context, NoTransport).ConfigureAwait(false);
+            }
+
+            if (result.GetValue(skip) < 0 || result.GetValue(take) is < 1 or > 500)
+            {
+                return await AdminCli.RefuseAsync(context, "--skip is 0 or more, --take 1 to 500").ConfigureAwait(false);
+            }
+
+            var name = result.GetRequiredValue(queue);
+            var page = await parkedKeys.ListAsync(name, result.GetValue(skip), result.GetValue(take), cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(context.Options.Json))
+            {
+                await Json.WriteAsync(context.Output, new
+                {
+                    queue = name,
+                    total = page.Total,
+                    parkedKeys = page.Keys.Select(k => new { k.Key, k.DeadLetterId, k.Waiting }),
+                    none = page.NoneBecause,
+                }).ConfigureAwait(false);
+                return 0;
+            }
+
+            if (page.NoneBecause is { } why)
+            {
+                await context.Output.WriteLineAsync($"{name}: {why}.").ConfigureAwait(false);
+                return 0;
+            }
+
+            var table = new Table().AddColumns("key", "dead letter id", "waiting");
+            foreach (var key in page.Keys)
+            {
+                table.AddRow(Markup.Escape(key.Key), Markup.Escape(key.DeadLetterId), key.Waiting.ToString(CultureInfo.InvariantCulture));
+            }
+
+            var of = page.Total is { } total ? $" of {total}" : "";
+            table.Caption($"{page.Keys.Count}{of} parked key(s) of {Markup.Escape(name)}: dlq redrive handles a key's dead letter first, then the waiting ones; dlq skip releases them without it");
+            context.Console.Write(table);
+            return 0;
+        }, cancellationToken));
         return command;
     }
 
@@ -229,15 +321,21 @@ internal static class DeadLetterCommands
         return done;
     }
 
-    private static async Task<int> ReportAsync(CliContext context, ParseResult result, string what, string queue, int count, List<string> missing)
+    private static async Task<int> ReportAsync(CliContext context, ParseResult result, string what, string queue, int count, List<string> missing, string then = "", List<string>? released = null)
     {
         if (result.GetValue(context.Options.Json))
         {
-            await Json.WriteAsync(context.Output, new Dictionary<string, object> { ["queue"] = queue, [what] = count, ["notFound"] = missing }).ConfigureAwait(false);
+            var report = new Dictionary<string, object> { ["queue"] = queue, [what] = count, ["notFound"] = missing };
+            if (released is not null)
+            {
+                report["releasedKeys"] = released;
+            }
+
+            await Json.WriteAsync(context.Output, report).ConfigureAwait(false);
         }
         else
         {
-            await context.Output.WriteLineAsync($"{count} dead letter(s) of {queue} {what}.").ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"{count} dead letter(s) of {queue} {what}{then}.").ConfigureAwait(false);
         }
 
         var exitCode = 0;
@@ -258,7 +356,7 @@ internal static class DeadLetterCommands
     private static Task<int> WithDeadLettersAsync(CliContext context, ParseResult result, Func<IDeadLetterQueue, Task<int>> work, CancellationToken cancellationToken) =>
         AdminCli.WithBackendAsync(context, result, backend => backend.DeadLetters is { } deadLetters
             ? work(deadLetters)
-            : AdminCli.RefuseAsync(context, "dead letters live in the transport: give --sqlite FILE, --rabbitmq URI or --console URL"), cancellationToken);
+            : AdminCli.RefuseAsync(context, NoTransport), cancellationToken);
 
     private static object Summary(DeadLetter letter) => new
     {
@@ -268,6 +366,7 @@ internal static class DeadLetterCommands
         letter.Envelope.CorrelationId,
         letter.DeadLetteredAt,
         letter.Attempts,
+        letter.OrderingKey,
         letter.Reason,
         letter.ExceptionType,
         letter.ExceptionMessage,

@@ -25,7 +25,7 @@ internal static class EndpointsCommand
             {
                 var counts = e.GetProperty("counts");
                 table.AddRow(
-                    Markup.Escape(e.GetProperty("queue").GetString()!),
+                    Markup.Escape(e.GetProperty("queue").GetString()!) + (Ordered(e) ? " [dim]ordered[/]" : ""),
                     e.GetProperty("running").GetBoolean() ? "running" : "[red]stopped[/]",
                     Figure(e, "ready"),
                     Number(counts, "inFlight"),
@@ -34,7 +34,7 @@ internal static class EndpointsCommand
                     Number(counts, "failedLastMinute"),
                     Number(counts, "deadLetteredLastMinute"),
                     Number(counts, "handled"),
-                    Figure(e, "deadLetters"));
+                    Figure(e, "deadLetters") + Parked(e));
             }
 
             context.Console.Write(table);
@@ -42,6 +42,14 @@ internal static class EndpointsCommand
         }, cancellationToken));
         return command;
     }
+
+    // A console older than ordered endpoints says nothing of them: its endpoints are not ordered.
+    private static bool Ordered(JsonElement endpoint) => endpoint.TryGetProperty("ordered", out var ordered) && ordered.ValueKind == JsonValueKind.True;
+
+    private static string Parked(JsonElement endpoint) =>
+        endpoint.TryGetProperty("parkedKeys", out var parked) && parked.ValueKind == JsonValueKind.Number && parked.GetInt64() > 0
+            ? $" [yellow]({parked.GetInt64().ToString(CultureInfo.InvariantCulture)} key(s) parked)[/]"
+            : "";
 
     private static string Number(JsonElement element, string name) => element.GetProperty(name).GetInt64().ToString(CultureInfo.InvariantCulture);
 

@@ -21,6 +21,9 @@ internal static class ConsoleApi
                 var list = await backend.ListDeadLettersAsync(endpoint, type, exception, Number(skip, "skip"), Number(take, "take"), ct).ConfigureAwait(false);
                 return Results.Ok(new { total = list.Total, items = list.Items.Select(ConsoleJson.DeadLetterSummary) });
             }));
+        // A literal segment wins over {id}: the parked keys of an endpoint, not a dead letter named "parked".
+        api.MapGet("/dead-letters/{endpoint}/parked", (ConsoleBackend backend, string endpoint, string? skip, string? take, CancellationToken ct) =>
+            Answer(async () => Results.Ok(ConsoleJson.ParkedKeys(await backend.ListParkedKeysAsync(endpoint, Number(skip, "skip"), Number(take, "take"), ct).ConfigureAwait(false)))));
         api.MapGet("/dead-letters/{endpoint}/{id}", (ConsoleBackend backend, string endpoint, string id, CancellationToken ct) =>
             Answer(async () => Results.Ok(ConsoleJson.DeadLetterDetail(await backend.GetDeadLetterAsync(endpoint, id, ct).ConfigureAwait(false)))));
         api.MapPost("/dead-letters/{endpoint}/redrive", (ConsoleBackend backend, string endpoint, HttpRequest request, CancellationToken ct) =>

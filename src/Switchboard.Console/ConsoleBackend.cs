@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Auditing;
+using Switchboard.Configuration;
 using Switchboard.EventSourcing;
 using Switchboard.EventSourcing.Hosting;
 using Switchboard.Operations;
@@ -21,6 +22,9 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
     public const int MaxTake = 500;
 
     private SwitchboardConsoleOptions Options => setup.Options;
+
+    /// <summary>How many dead letters (and so parked keys) of each endpoint a count or a filtered list scans at most.</summary>
+    public int ScanLimit => Options.DeadLetterScanLimit;
 
     /// <summary>The backend of one request to a console endpoint (minimal APIs bind a handler's parameter of this type with it).</summary>
     public static ValueTask<ConsoleBackend?> BindAsync(HttpContext context)
@@ -43,10 +47,66 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
                 ? await statistics.GetQueueStatisticsAsync(endpoint.Queue, cancellationToken).ConfigureAwait(false)
                 : throw new NotSupportedException($"The {Transport.Name} transport does not report queue figures."), cancellationToken).ConfigureAwait(false);
             var deadLetters = await ReadAsync(() => Transport.DeadLetters.CountAsync(endpoint.Queue, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-            rows.Add(new EndpointRow(endpoint, queue, deadLetters));
+            var ordered = IsOrdered(endpoint.Queue);
+            // Every parked key has a dead letter: without one there is nothing to count.
+            var parked = !ordered ? (Reading<long?>?)null
+                : deadLetters is { Unavailable: null, Value: 0 } ? Reading<long?>.Of(0)
+                : await ReadAsync(() => CountParkedKeysAsync(endpoint.Queue, cancellationToken), cancellationToken).ConfigureAwait(false);
+            rows.Add(new EndpointRow(endpoint, queue, deadLetters) { Ordered = ordered, ParkedKeys = parked });
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Whether the endpoint keeps per-key order (<see cref="EndpointDefinition.Ordered"/>): only there does a dead letter
+    /// park its key. The bus refuses an ordered endpoint on a transport that is no <see cref="IOrderedTransport"/>.
+    /// </summary>
+    public bool IsOrdered(string queue) =>
+        services.GetService<BusConfiguration>()?.Endpoints.Any(e => e.Queue == queue && e.Ordered) == true
+        && Transport is IOrderedTransport;
+
+    /// <summary>
+    /// The keys of an endpoint that a dead letter parks, oldest first, and how many there are (null past the scan
+    /// limit). An endpoint that is not ordered has none: its list is empty, not a refusal, so a script asks every endpoint alike.
+    /// </summary>
+    public async Task<ParkedKeyList> ListParkedKeysAsync(string endpoint, int? skip, int? take, CancellationToken cancellationToken)
+    {
+        var queue = RequireEndpoint(endpoint);
+        var (skipped, limit) = CheckPage(skip, take);
+        if (!IsOrdered(queue))
+        {
+            return new ParkedKeyList(queue, false, [], 0);
+        }
+
+        var keys = await OrderedTransport.ListParkedKeysAsync(queue, skipped, limit, cancellationToken).ConfigureAwait(false);
+        var total = skipped == 0 && keys.Count < limit ? keys.Count : await CountParkedKeysAsync(queue, cancellationToken).ConfigureAwait(false);
+        return new ParkedKeyList(queue, true, keys, total);
+    }
+
+    /// <summary>The key a dead letter parks, if it parks one (found among the first parked keys, up to the scan limit).</summary>
+    public async Task<ParkedKey?> FindParkedKeyAsync(string queue, DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        if (deadLetter.OrderingKey is null || !IsOrdered(queue))
+        {
+            return null;
+        }
+
+        for (var offset = 0; offset < Options.DeadLetterScanLimit; offset += MaxTake)
+        {
+            var page = await OrderedTransport.ListParkedKeysAsync(queue, offset, MaxTake, cancellationToken).ConfigureAwait(false);
+            if (page.FirstOrDefault(k => k.DeadLetterId == deadLetter.Id) is { } parked)
+            {
+                return parked;
+            }
+
+            if (page.Count < MaxTake)
+            {
+                break;
+            }
+        }
+
+        return null;
     }
 
     public async Task<DeadLetterList> ListDeadLettersAsync(string? endpoint, string? type, string? exception, int? skip, int? take, CancellationToken cancellationToken)
@@ -54,18 +114,7 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
         var queues = endpoint is { Length: > 0 } ? [RequireEndpoint(endpoint)] : Endpoints.Select(e => e.Queue).ToList();
         CheckFilter(type, "type");
         CheckFilter(exception, "exception");
-        var limit = take ?? 100;
-        if (limit is < 1 or > MaxTake)
-        {
-            throw ConsoleProblem.BadRequest($"take must be between 1 and {MaxTake}.");
-        }
-
-        var skipped = skip ?? 0;
-        if (skipped < 0 || skipped > Options.DeadLetterScanLimit)
-        {
-            throw ConsoleProblem.BadRequest($"skip must be between 0 and {Options.DeadLetterScanLimit}.");
-        }
-
+        var (skipped, limit) = CheckPage(skip, take);
         var deadLetters = DeadLetterQueue;
         var found = new List<DeadLetter>();
         var total = 0L;
@@ -229,6 +278,42 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
         Endpoints.FirstOrDefault(e => e.Queue == endpoint)?.Queue
         ?? throw ConsoleProblem.NotFound("No such endpoint", $"This application has no endpoint '{Shorten(endpoint)}'.");
 
+    // Parked keys are fewer than the dead letters, so the scan limit of dead letters bounds their count too.
+    private async Task<long?> CountParkedKeysAsync(string queue, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (count < Options.DeadLetterScanLimit)
+        {
+            var page = await OrderedTransport.ListParkedKeysAsync(queue, count, MaxTake, cancellationToken).ConfigureAwait(false);
+            count += page.Count;
+            if (page.Count < MaxTake)
+            {
+                return count;
+            }
+        }
+
+        return null;
+    }
+
+    private IOrderedTransport OrderedTransport => (IOrderedTransport)Transport;
+
+    private (int Skip, int Take) CheckPage(int? skip, int? take)
+    {
+        var limit = take ?? 100;
+        if (limit is < 1 or > MaxTake)
+        {
+            throw ConsoleProblem.BadRequest($"take must be between 1 and {MaxTake}.");
+        }
+
+        var skipped = skip ?? 0;
+        if (skipped < 0 || skipped > Options.DeadLetterScanLimit)
+        {
+            throw ConsoleProblem.BadRequest($"skip must be between 0 and {Options.DeadLetterScanLimit}.");
+        }
+
+        return (skipped, limit);
+    }
+
     private IOutboxStore RequireOutbox() =>
         services.GetService<IMessageStore>()?.Outbox ?? throw ConsoleProblem.Unavailable("This application has no store, so it has no outbox.");
 
@@ -302,7 +387,17 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
 internal sealed record ConsoleSetup(SwitchboardConsoleOptions Options, ConsoleRebuilds Rebuilds, IReadOnlyList<(string Name, Lazy<IAuditLog> Log)> OtherAuditLogs);
 
 /// <summary>An endpoint with what its broker reports about its queue.</summary>
-internal sealed record EndpointRow(EndpointStatus Endpoint, Reading<QueueStatistics?> Queue, Reading<long> DeadLetters);
+internal sealed record EndpointRow(EndpointStatus Endpoint, Reading<QueueStatistics?> Queue, Reading<long> DeadLetters)
+{
+    /// <summary>Whether the endpoint keeps per-key order.</summary>
+    public bool Ordered { get; init; }
+
+    /// <summary>How many of its keys a dead letter parks (null past the scan limit); null when it is not ordered.</summary>
+    public Reading<long?>? ParkedKeys { get; init; }
+}
+
+/// <summary>A page of an endpoint's parked keys, whether it is ordered at all, and how many it has (null past the scan limit).</summary>
+internal sealed record ParkedKeyList(string Queue, bool Ordered, IReadOnlyList<ParkedKey> Items, long? Total);
 
 /// <summary>Dead letters that match a filter, and how many the endpoints hold in all.</summary>
 internal sealed record DeadLetterList(IReadOnlyList<DeadLetter> Items, long Total);

@@ -52,6 +52,17 @@ internal static class ConsoleJson
         queueUnavailable = row.Queue.Unavailable,
         deadLetters = row.DeadLetters.Unavailable is null ? row.DeadLetters.Value : (long?)null,
         deadLettersUnavailable = row.DeadLetters.Unavailable,
+        ordered = row.Ordered,
+        parkedKeys = row.ParkedKeys is { Unavailable: null } parked ? parked.Value : null,
+        parkedKeysUnavailable = row.ParkedKeys?.Unavailable,
+    };
+
+    public static object ParkedKeys(ParkedKeyList list) => new
+    {
+        endpoint = list.Queue,
+        ordered = list.Ordered,
+        total = list.Total,
+        items = list.Items.Select(k => new { key = k.Key, deadLetterId = k.DeadLetterId, waiting = k.Waiting }),
     };
 
     /// <summary>A dead letter as listed: its ids, why it is there, and its headers.</summary>
@@ -68,6 +79,7 @@ internal static class ConsoleJson
         ["exceptionType"] = d.ExceptionType,
         ["exceptionMessage"] = d.ExceptionMessage,
         ["attempts"] = d.Attempts,
+        ["orderingKey"] = d.OrderingKey,
         ["deadLetteredAt"] = d.DeadLetteredAt,
         ["headers"] = d.Envelope.Headers,
     };

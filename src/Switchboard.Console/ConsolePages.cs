@@ -44,7 +44,8 @@ internal static class ConsolePages
                 var ids = Ids(form);
                 if (!Confirmed(form))
                 {
-                    return Confirm(view, form, $"Delete {ids.Length} dead letter(s) of {endpoint} for good?", "Delete", $"/dead-letters?endpoint={U(endpoint)}", danger: true);
+                    var skips = backend.IsOrdered(endpoint) ? " On this ordered endpoint that skips them: the later messages of their keys are released and handled without them." : "";
+                    return Confirm(view, form, $"Delete {ids.Length} dead letter(s) of {endpoint} for good?{skips}", "Delete", $"/dead-letters?endpoint={U(endpoint)}", danger: true);
                 }
 
                 var deleted = await backend.DeleteAsync(endpoint, ids, http.RequestAborted).ConfigureAwait(false);
@@ -108,7 +109,12 @@ internal static class ConsolePages
             var e = row.Endpoint;
             var counts = e.Counts;
             var deadLetters = Figure(row.DeadLetters, n => n == 0 ? "0" : $"<a class=\"bad\" href=\"{view.Link($"/dead-letters?endpoint={U(e.Queue)}")}\">{n}</a>");
-            html.Line($"<tr data-endpoint=\"{E(e.Queue)}\"><td class=\"mono\">{E(e.Queue)}{(e.Transactional ? "<span class=\"tag\">transactional</span>" : "")}</td>"
+            if (row.ParkedKeys is { } parked)
+            {
+                deadLetters += Figure(parked, n => n == 0 ? "" : $"<br><span class=\"tag warn parked\">{(n is { } count ? E(count) : E(backend.ScanLimit) + "+")} key(s) parked</span>");
+            }
+
+            html.Line($"<tr data-endpoint=\"{E(e.Queue)}\"><td class=\"mono\">{E(e.Queue)}{(e.Transactional ? "<span class=\"tag\">transactional</span>" : "")}{(row.Ordered ? "<span class=\"tag\">ordered</span>" : "")}</td>"
                 + $"<td>{(e.Running ? "<span class=\"good\">running</span>" : "<span class=\"bad\">stopped</span>")}</td>"
                 + $"<td class=\"num\">{Figure(row.Queue, q => q is null ? "no queue" : E(q.Ready))}</td><td class=\"num\">{E(counts.InFlight)}</td>"
                 + $"<td class=\"num\">{E(e.Concurrency)} / {Figure(row.Queue, q => q?.Consumers is { } c ? E(c) : "<span class=\"unavailable\" title=\"the transport does not report consumers\">unavailable</span>")}</td>"
@@ -146,12 +152,29 @@ internal static class ConsolePages
         foreach (var group in list.Items.GroupBy(d => d.Queue))
         {
             var queue = group.Key;
-            html.Line($"<h2 class=\"mono\">{E(queue)}</h2><form method=\"post\" action=\"{view.Link($"/dead-letters/{U(queue)}/redrive")}\">");
-            html.Line("<table class=\"dead-letters\"><thead><tr><th></th><th>Dead-lettered</th><th>Message type</th><th>Reason</th><th>Exception</th><th class=\"num\">Attempts</th><th>Correlation</th></tr></thead><tbody>");
+            html.Line($"<h2 class=\"mono\">{E(queue)}</h2>");
+            var parked = new Dictionary<string, ParkedKey>(StringComparer.Ordinal);
+            if (backend.IsOrdered(queue))
+            {
+                var keys = await backend.ListParkedKeysAsync(queue, 0, ConsoleBackend.MaxTake, view.Http.RequestAborted).ConfigureAwait(false);
+                ParkedKeys(html, view, keys);
+                foreach (var key in keys.Items)
+                {
+                    parked[key.DeadLetterId] = key;
+                }
+            }
+
+            // The ordering key column only where a message has one, so that an unordered endpoint's table stays as it was.
+            var keyed = parked.Count > 0 || group.Any(d => d.OrderingKey is not null);
+            html.Line($"<form method=\"post\" action=\"{view.Link($"/dead-letters/{U(queue)}/redrive")}\">");
+            html.Line("<table class=\"dead-letters\"><thead><tr><th></th><th>Dead-lettered</th><th>Message type</th>" + (keyed ? "<th>Ordering key</th>" : "")
+                + "<th>Reason</th><th>Exception</th><th class=\"num\">Attempts</th><th>Correlation</th></tr></thead><tbody>");
             foreach (var d in group)
             {
+                var key = !keyed ? ""
+                    : $"<td class=\"mono ordering-key\">{E(d.OrderingKey)}{(parked.TryGetValue(d.Id, out var p) ? $"<span class=\"tag warn\">parks it: {E(p.Waiting)} waiting</span>" : "")}</td>";
                 html.Line($"<tr data-id=\"{E(d.Id)}\"><td><input type=\"checkbox\" name=\"id\" value=\"{E(d.Id)}\" aria-label=\"select {E(d.Id)}\"></td>"
-                    + $"<td><a href=\"{view.Link($"/dead-letters/{U(queue)}/{U(d.Id)}")}\">{E(d.DeadLetteredAt)}</a></td><td class=\"mono\">{E(d.Envelope.MessageType)}</td>"
+                    + $"<td><a href=\"{view.Link($"/dead-letters/{U(queue)}/{U(d.Id)}")}\">{E(d.DeadLetteredAt)}</a></td><td class=\"mono\">{E(d.Envelope.MessageType)}</td>{key}"
                     + $"<td>{E(d.Reason)}</td><td><span class=\"mono\">{E(d.ExceptionType)}</span><br>{E(d.ExceptionMessage)}</td><td class=\"num\">{E(d.Attempts)}</td>"
                     + $"<td class=\"mono\">{(d.Envelope.CorrelationId is { } c ? $"<a href=\"{view.Link($"/flows?id={U(c)}")}\">{E(c)}</a>" : "")}</td></tr>");
             }
@@ -161,6 +184,28 @@ internal static class ConsolePages
         }
 
         return html.ToString();
+    }
+
+    private static void ParkedKeys(Html html, PageView view, ParkedKeyList keys)
+    {
+        var queue = keys.Queue;
+        html.Line($"<div class=\"parked-keys\" data-endpoint=\"{E(queue)}\"><h3>Parked keys <span class=\"muted\">({(keys.Total is { } total ? E(total) : E(keys.Items.Count) + "+")})</span></h3>");
+        html.Line("<p class=\"muted\">This endpoint is ordered: a dead letter with an ordering key parks its key, and the key's later messages wait, "
+            + "neither handled nor lost. Re-drive the dead letter to handle it first and then them; delete it to skip it for good and release them.</p>");
+        if (keys.Items.Count == 0)
+        {
+            html.Line("<p class=\"muted\">No key is parked.</p></div>");
+            return;
+        }
+
+        html.Line("<table class=\"parked\"><thead><tr><th>Key</th><th>Dead letter</th><th class=\"num\">Waiting</th></tr></thead><tbody>");
+        foreach (var key in keys.Items)
+        {
+            html.Line($"<tr data-key=\"{E(key.Key)}\"><td class=\"mono\">{E(key.Key)}</td>"
+                + $"<td class=\"mono\"><a href=\"{view.Link($"/dead-letters/{U(queue)}/{U(key.DeadLetterId)}")}\">{E(key.DeadLetterId)}</a></td><td class=\"num\">{E(key.Waiting)}</td></tr>");
+        }
+
+        html.Line("</tbody></table></div>");
     }
 
     private static async Task<string> DeadLetterAsync(PageView view, ConsoleBackend backend, string endpoint, string id)
@@ -173,7 +218,14 @@ internal static class ConsolePages
             + $"<tr><th>Correlation</th><td class=\"mono\">{(envelope.CorrelationId is { } c ? $"<a href=\"{view.Link($"/flows?id={U(c)}")}\">{E(c)}</a>" : "")}</td></tr>"
             + $"<tr><th>Reason</th><td>{E(d.Reason)}</td></tr><tr><th>Exception</th><td><span class=\"mono\">{E(d.ExceptionType)}</span> {E(d.ExceptionMessage)}</td></tr>"
             + $"<tr><th>Attempts</th><td>{E(d.Attempts)}</td></tr><tr><th>Sent</th><td>{E(envelope.SentAt)}</td></tr><tr><th>Dead-lettered</th><td>{E(d.DeadLetteredAt)}</td></tr>"
+            + (d.OrderingKey is { } orderingKey ? $"<tr><th>Ordering key</th><td class=\"mono\">{E(orderingKey)}</td></tr>" : "")
             + "</tbody></table>");
+        if (await backend.FindParkedKeyAsync(d.Queue, d, view.Http.RequestAborted).ConfigureAwait(false) is { } parked)
+        {
+            html.Line($"<p id=\"parks\"><span class=\"tag warn\">parked</span> This dead letter parks key <span class=\"mono\">{E(parked.Key)}</span>: {E(parked.Waiting)} later message(s) of it wait. "
+                + "Re-drive handles it first, then them; delete skips it and releases them.</p>");
+        }
+
         html.Line("<div class=\"actions\">"
             + PostButton(view.Link($"/dead-letters/{U(d.Queue)}/redrive"), "Re-drive", [("id", d.Id)])
             + PostButton(view.Link($"/dead-letters/{U(d.Queue)}/delete"), "Delete", [("id", d.Id)], "danger") + "</div>");

@@ -64,6 +64,10 @@ internal static class EnvelopeColumns
         Body = row.IsNull(first + 8) ? ReadOnlyMemory<byte>.Empty : row.Blob(first + 8),
     };
 
+    /// <summary>The envelope's ordering key (<see cref="HeaderNames.OrderingKey"/>), kept in the <c>ordering_key</c> column.</summary>
+    public static string? OrderingKey(Envelope envelope) =>
+        envelope.Headers.TryGetValue(HeaderNames.OrderingKey, out var key) ? key : null;
+
     private static byte[] Body(ReadOnlyMemory<byte> body) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array

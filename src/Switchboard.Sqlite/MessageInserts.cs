@@ -6,16 +6,16 @@ namespace Switchboard.Sqlite;
 /// </summary>
 internal static class MessageInserts
 {
-    /// <summary>Into one declared queue. Parameters: <c>$queue</c>, <c>$visible_at</c>, then the envelope. No row when the queue does not exist.</summary>
+    /// <summary>Into one declared queue. Parameters: <c>$queue</c>, <c>$visible_at</c>, <c>$ordering_key</c>, then the envelope. No row when the queue does not exist.</summary>
     public const string Send = $"""
-        INSERT INTO sb_messages (seq, queue, visible_at, {SqliteSchema.EnvelopeColumnList})
-        SELECT {QueueRanges.NextRowid}, q.name, $visible_at, {EnvelopeColumns.ParameterList} FROM sb_queues q WHERE q.name = $queue
+        INSERT INTO sb_messages (seq, queue, visible_at, ordering_key, {SqliteSchema.EnvelopeColumnList})
+        SELECT {QueueRanges.NextRowid}, q.name, $visible_at, $ordering_key, {EnvelopeColumns.ParameterList} FROM sb_queues q WHERE q.name = $queue
         """;
 
-    /// <summary>One copy per subscribed queue. Parameters: <c>$topic</c>, <c>$visible_at</c>, then the envelope. Returns the queues.</summary>
+    /// <summary>One copy per subscribed queue. Parameters: <c>$topic</c>, <c>$visible_at</c>, <c>$ordering_key</c>, then the envelope. Returns the queues.</summary>
     public const string Publish = $"""
-        INSERT INTO sb_messages (seq, queue, visible_at, {SqliteSchema.EnvelopeColumnList})
-        SELECT {QueueRanges.NextRowid}, s.queue, $visible_at, {EnvelopeColumns.ParameterList}
+        INSERT INTO sb_messages (seq, queue, visible_at, ordering_key, {SqliteSchema.EnvelopeColumnList})
+        SELECT {QueueRanges.NextRowid}, s.queue, $visible_at, $ordering_key, {EnvelopeColumns.ParameterList}
         FROM sb_subscriptions s LEFT JOIN sb_queues q ON q.name = s.queue WHERE s.topic = $topic
         RETURNING queue
         """;

@@ -7,11 +7,13 @@ namespace Switchboard.Sqlite;
 
 /// <summary>
 /// The dead-letter API over the <c>sb_dead_letters</c> table. A dead letter's id is its message id, as on every
-/// transport; when one message was dead-lettered twice and both are there, that id names the older one.
+/// transport; when one message was dead-lettered twice and both are there, that id names the older one. A dead letter
+/// of an ordered queue may park its key (<see cref="ParkedRows"/>): re-driving it releases its row in place, and
+/// deleting or purging it deletes the row too.
 /// </summary>
 internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, SqliteWriter writer) : IDeadLetterQueue
 {
-    private const string Select = $"SELECT seq, queue, {SqliteSchema.EnvelopeColumnList} FROM sb_dead_letters";
+    private const string Select = $"SELECT seq, queue, {SqliteSchema.EnvelopeColumnList}, parked_seq FROM sb_dead_letters";
 
     // The oldest dead letter of the queue with message id $id (index sb_dead_letters_by_message_id).
     private const string OneById = "seq = (SELECT MIN(seq) FROM sb_dead_letters WHERE queue = $queue AND message_id = $id)";
@@ -61,6 +63,7 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
     private Task<int> Delete(string queue, string filter, string? id, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(new DelegateOperation<int>(batch =>
         {
+            ParkedRows.Delete(batch, queue, filter, id);
             using var command = batch.CreateCommand();
             command.CommandText = $"DELETE FROM sb_dead_letters WHERE queue = $queue {filter}";
             command.Parameters.AddWithValue("$queue", queue);
@@ -72,7 +75,8 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
             return command.ExecuteNonQuery();
         }), cancellationToken);
 
-    // Read, strip the dead-letter headers, insert into the queue and delete, all in one transaction.
+    // Read, strip the dead-letter headers, put back into the queue (a parked row where it was, others as new messages)
+    // and delete, all in one transaction.
     private Task<int> Redrive(string queue, string filter, string? id, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(new DelegateOperation<int>(batch =>
         {
@@ -88,9 +92,11 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
             using var delete = batch.CreateCommand();
             delete.CommandText = "DELETE FROM sb_dead_letters WHERE seq = $seq";
             var deleteSeq = delete.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
-            foreach (var (seq, letter) in letters)
+            foreach (var (seq, letter, parkedSeq) in letters)
             {
-                if (!batch.Messages.Send(queue, batch.Now, DeadLetterEnvelope.ForRedrive(letter.Envelope)))
+                var envelope = DeadLetterEnvelope.ForRedrive(letter.Envelope);
+                var inPlace = parkedSeq is { } parked && ParkedRows.Redrive(batch, queue, parked, envelope);
+                if (!inPlace && !batch.Messages.Send(queue, batch.Now, envelope))
                 {
                     throw new UnroutableMessageException($"Queue '{queue}' does not exist; cannot re-drive into it.");
                 }
@@ -102,14 +108,15 @@ internal sealed class SqliteDeadLetterQueue(SqliteConnections connections, Sqlit
             return letters.Count;
         }), cancellationToken);
 
-    private static List<(long Seq, DeadLetter Letter)> ReadAll(SqliteCommand command)
+    private static List<(long Seq, DeadLetter Letter, long? ParkedSeq)> ReadAll(SqliteCommand command)
     {
-        var letters = new List<(long, DeadLetter)>();
+        var letters = new List<(long, DeadLetter, long?)>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var envelope = EnvelopeColumns.Read(reader, 2);
-            letters.Add((reader.GetInt64(0), new DeadLetter(envelope.MessageId, reader.GetString(1), envelope)));
+            var parkedSeq = reader.IsDBNull(11) ? (long?)null : reader.GetInt64(11);
+            letters.Add((reader.GetInt64(0), new DeadLetter(envelope.MessageId, reader.GetString(1), envelope), parkedSeq));
         }
 
         return letters;

@@ -51,7 +51,7 @@ internal sealed class SqliteDelivery(SqliteReceiver receiver, string queue, Clai
             return false;
         }
 
-        unit.EnlistCompletion(claimed.Seq, lease);
+        unit.EnlistCompletion(queue, claimed.Seq, lease);
         return true;
     }
 

@@ -6,14 +6,16 @@ namespace Switchboard.Sqlite;
 /// <remarks>
 /// Each queue owns a range of <c>sb_messages</c>' rowids (<see cref="QueueRanges"/>), so that a queue's rows share
 /// B-tree pages: claiming and deleting one queue's messages then dirties that queue's pages, not pages shared with
-/// every other queue's newest rows. Files from before the ranges gain the <c>number</c> column here.
+/// every other queue's newest rows. Files from before the ranges gain the <c>number</c> column here, and files from
+/// before ordered queues (<see cref="OrderedRows"/>) the <c>ordered</c>, <c>ordering_key</c> and <c>parked_seq</c> columns.
 /// </remarks>
 internal static class SqliteSchema
 {
     private const string Create = """
         CREATE TABLE IF NOT EXISTS sb_queues (
             name TEXT PRIMARY KEY,
-            number INTEGER
+            number INTEGER,
+            ordered INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS sb_subscriptions (
@@ -36,7 +38,8 @@ internal static class SqliteSchema
             sent_at INTEGER NOT NULL,
             content_type TEXT NOT NULL,
             headers TEXT,
-            body BLOB NOT NULL
+            body BLOB NOT NULL,
+            ordering_key TEXT
         );
         CREATE INDEX IF NOT EXISTS sb_messages_ready ON sb_messages (queue, visible_at);
 
@@ -52,11 +55,20 @@ internal static class SqliteSchema
             sent_at INTEGER NOT NULL,
             content_type TEXT NOT NULL,
             headers TEXT,
-            body BLOB NOT NULL
+            body BLOB NOT NULL,
+            ordering_key TEXT,
+            parked_seq INTEGER
         );
         CREATE INDEX IF NOT EXISTS sb_dead_letters_by_queue ON sb_dead_letters (queue, seq);
 
         CREATE INDEX IF NOT EXISTS sb_dead_letters_by_message_id ON sb_dead_letters (queue, message_id);
+        """;
+
+    // On columns an older file gains in Apply, so created after them. A key's line is read by seq; the started row of a key
+    // (at most one, see OrderedRows) is looked up by the second index, which holds only started keyed rows.
+    private const string Indexes = """
+        CREATE INDEX IF NOT EXISTS sb_messages_by_key ON sb_messages (queue, ordering_key, seq) WHERE ordering_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS sb_messages_key_started ON sb_messages (queue, ordering_key) WHERE ordering_key IS NOT NULL AND delivery_count > 0;
         """;
 
     /// <summary>Creates the tables, or brings an older file's up to date, in one write transaction.</summary>
@@ -66,12 +78,13 @@ internal static class SqliteSchema
         try
         {
             SqliteConnections.Execute(connection, Create);
-            if (!HasColumn(connection, "sb_queues", "number"))
-            {
-                SqliteConnections.Execute(connection, "ALTER TABLE sb_queues ADD COLUMN number INTEGER");
-            }
-
+            AddColumn(connection, "sb_queues", "number", "INTEGER");
+            AddColumn(connection, "sb_queues", "ordered", "INTEGER NOT NULL DEFAULT 0");
+            AddColumn(connection, "sb_messages", "ordering_key", "TEXT");
+            AddColumn(connection, "sb_dead_letters", "ordering_key", "TEXT");
+            AddColumn(connection, "sb_dead_letters", "parked_seq", "INTEGER");
             SqliteConnections.Execute(connection, "CREATE UNIQUE INDEX IF NOT EXISTS sb_queues_by_number ON sb_queues (number)");
+            SqliteConnections.Execute(connection, Indexes);
             QueueRanges.NumberUnnumbered(connection);
             SqliteConnections.Execute(connection, "COMMIT");
         }
@@ -79,6 +92,14 @@ internal static class SqliteSchema
         {
             SqliteConnections.Execute(connection, "ROLLBACK");
             throw;
+        }
+    }
+
+    private static void AddColumn(SqliteConnection connection, string table, string column, string definition)
+    {
+        if (!HasColumn(connection, table, column))
+        {
+            SqliteConnections.Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
         }
     }
 

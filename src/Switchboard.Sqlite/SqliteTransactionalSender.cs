@@ -25,8 +25,9 @@ public static class SqliteTransactionalSender
         command.CommandText = send ? MessageInserts.Send : MessageInserts.Publish;
         command.Parameters.AddWithValue(send ? "$queue" : "$topic", message.Destination);
         command.Parameters.AddWithValue("$visible_at", message.DeliverAt is { } at ? UnixMilliseconds.DueAt(at) : 0);
+        command.Parameters.AddWithValue("$ordering_key", (object?)EnvelopeColumns.OrderingKey(message.Envelope) ?? DBNull.Value);
         EnvelopeColumns.AddParameters(command);
-        EnvelopeColumns.Bind(command.Parameters, 2, message.Envelope);
+        EnvelopeColumns.Bind(command.Parameters, 3, message.Envelope);
         var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (rows == 0 && send)
         {

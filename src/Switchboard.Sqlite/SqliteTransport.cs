@@ -9,9 +9,10 @@ namespace Switchboard.Sqlite;
 
 /// <summary>
 /// The embedded default transport: queues, subscriptions, scheduled messages and dead letters in one SQLite file
-/// in WAL mode, shared by every process on the machine that opens it.
+/// in WAL mode, shared by every process on the machine that opens it. It keeps per-key order on ordered queues
+/// (<see cref="IOrderedTransport"/>) for every process that shares the file.
 /// </summary>
-public sealed class SqliteTransport : ITransport, IQueueStatistics, IScheduledMessages
+public sealed class SqliteTransport : IOrderedTransport, IQueueStatistics, IScheduledMessages
 {
     private readonly SqliteTransportOptions _options;
     private readonly ILoggerFactory _loggers;
@@ -60,10 +61,10 @@ public sealed class SqliteTransport : ITransport, IQueueStatistics, IScheduledMe
     {
         using var connection = _connections.Open();
         using var command = connection.CreateCommand();
-        // Not leased: a leased row's visible_at is its lease's end, not a due time.
+        // Not leased: a leased row's visible_at is its lease's end, not a due time; not parked: it waits for its dead letter.
         command.CommandText = $"""
             SELECT visible_at, {SqliteSchema.EnvelopeColumnList} FROM sb_messages
-            WHERE queue = $queue AND visible_at > $now AND lease IS NULL
+            WHERE queue = $queue AND visible_at > $now AND visible_at < {OrderedRows.ParkedVisibleAtSql} AND lease IS NULL
             ORDER BY visible_at LIMIT $max
             """;
         command.Parameters.AddWithValue("$queue", queue);
@@ -77,6 +78,13 @@ public sealed class SqliteTransport : ITransport, IQueueStatistics, IScheduledMe
         }
 
         return ValueTask.FromResult<IReadOnlyList<ScheduledMessage>>(scheduled);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ParkedKey>> ListParkedKeysAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
+    {
+        using var connection = _connections.Open();
+        return ValueTask.FromResult(ParkedRows.List(connection, queue, skip, take));
     }
 
     /// <inheritdoc />
@@ -111,6 +119,11 @@ public sealed class SqliteTransport : ITransport, IQueueStatistics, IScheduledMe
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The queue's ordering is the last declaration's, for every process that shares the file: declaring it
+    /// <see cref="EndpointDeclaration.Ordered"/> makes it ordered, declaring it without makes it unordered again. During a
+    /// rolling deploy that changes it, the queue follows whichever version started last.
+    /// </remarks>
     public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default) =>
         await Writer.ExecuteAsync(new DelegateOperation<bool>(batch =>
         {
@@ -118,6 +131,12 @@ public sealed class SqliteTransport : ITransport, IQueueStatistics, IScheduledMe
             queue.CommandText = QueueRanges.Declare;
             queue.Parameters.AddWithValue("$queue", endpoint.Queue);
             queue.ExecuteNonQuery();
+            using var ordered = batch.CreateCommand();
+            ordered.CommandText = "UPDATE sb_queues SET ordered = $ordered WHERE name = $queue";
+            ordered.Parameters.AddWithValue("$ordered", endpoint.Ordered ? 1 : 0);
+            ordered.Parameters.AddWithValue("$queue", endpoint.Queue);
+            ordered.ExecuteNonQuery();
+            batch.Ordered.Forget(endpoint.Queue);
             using var subscription = batch.CreateCommand();
             subscription.CommandText = "INSERT OR IGNORE INTO sb_subscriptions (topic, queue) VALUES ($topic, $queue)";
             var topic = subscription.Parameters.Add(new SqliteParameter { ParameterName = "$topic" });

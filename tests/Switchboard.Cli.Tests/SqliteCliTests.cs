@@ -38,7 +38,7 @@ public sealed class SqliteCliTests : IAsyncLifetime
         await bus.SendAsync(new TestCommand(1, "ok"), new SendOptions { Destination = Queue, CorrelationId = Conversation });
         for (var i = 2; i <= 4; i++)
         {
-            await bus.SendAsync(new TestCommand(i, "fail"), new SendOptions { Destination = Queue, CorrelationId = Conversation });
+            await bus.SendAsync(new TestCommand(i, "fail"), new SendOptions { Destination = Queue, CorrelationId = Conversation, OrderingKey = i == 2 ? "customer-2" : null });
         }
 
         var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
@@ -67,6 +67,15 @@ public sealed class SqliteCliTests : IAsyncLifetime
         Assert.Equal(3, list.GetProperty("count").GetInt64());
         var ids = list.GetProperty("deadLetters").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).ToList();
         Assert.All(list.GetProperty("deadLetters").EnumerateArray(), d => Assert.Equal("card declined", d.GetProperty("exceptionMessage").GetString()));
+
+        Assert.Equal(["customer-2"], list.GetProperty("deadLetters").EnumerateArray().Select(d => d.GetProperty("orderingKey").GetString()).OfType<string>());
+        var (_, listed, _) = await Cli.RunAsync("dlq", "list", "--queue", Queue, "--sqlite", _path);
+        Assert.Contains("ordering key", listed, StringComparison.Ordinal);
+        Assert.Contains("customer-2", listed, StringComparison.Ordinal);
+
+        // The orders queue is not ordered: whether or not the SQLite transport keeps order, it parks no key.
+        var parked = await JsonAsync("dlq", "parked", "--queue", Queue);
+        Assert.Empty(parked.GetProperty("parkedKeys").EnumerateArray());
 
         var (shown, text, _) = await Cli.RunAsync("dlq", "show", "--queue", Queue, ids[0], "--sqlite", _path);
         Assert.Equal(0, shown);

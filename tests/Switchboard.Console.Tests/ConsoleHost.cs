@@ -16,12 +16,13 @@ namespace Switchboard.Console.Tests;
 /// <summary>
 /// A web application with a bus on the in-memory transport and store, audited, and the console mounted without a
 /// policy (loopback only): <c>orders</c> handles <see cref="TestCommand"/> and dead-letters those whose text holds
-/// "fail"; <c>counters</c> runs <see cref="CounterSaga"/>, <c>timers</c> <see cref="TimerSaga"/>. A request with <see cref="RemoteHeader"/> looks as if it came
+/// "fail"; <c>shipments</c> does too and is ordered (by the ordering key a send gives); <c>counters</c> runs <see cref="CounterSaga"/>, <c>timers</c> <see cref="TimerSaga"/>. A request with <see cref="RemoteHeader"/> looks as if it came
 /// from that address. With <c>asyncApi</c>, it registers an AsyncAPI document and serves it at <c>/asyncapi.json</c>.
 /// </summary>
 internal sealed class ConsoleHost : IAsyncDisposable
 {
     public const string Orders = "orders";
+    public const string Shipments = "shipments";
     public const string Counters = "counters";
     public const string CounterSagaName = "counter";
     public const string Timers = "timers";
@@ -42,6 +43,8 @@ internal sealed class ConsoleHost : IAsyncDisposable
 
     public IDeadLetterQueue DeadLetters => _app.Services.GetRequiredService<IDeadLetterQueue>();
 
+    public IOrderedTransport Transport => (IOrderedTransport)_app.Services.GetRequiredService<ITransport>();
+
     public static async Task<ConsoleHost> StartAsync(bool withStore = true, bool asyncApi = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -58,6 +61,7 @@ internal sealed class ConsoleHost : IAsyncDisposable
         {
             bus.AddTestMessages().AddStoreTestMessages().UseInMemory(new InMemoryNetwork());
             bus.Endpoint(Orders, e => e.Handle<TestCommand, RecordingHandler>().Retry(RetryPolicy.None));
+            bus.Endpoint(Shipments, e => e.Handle<TestCommand, RecordingHandler>().Retry(RetryPolicy.None).Ordered());
             if (withStore)
             {
                 bus.UseInMemoryStore().UseAudit(o => o with { Service = "console-tests", MaxBodyBytes = 1024 });
@@ -91,12 +95,12 @@ internal sealed class ConsoleHost : IAsyncDisposable
         return new ConsoleHost(app, new HttpClient { BaseAddress = new Uri(address) });
     }
 
-    public async Task WaitForDeadLettersAsync(int count)
+    public async Task WaitForDeadLettersAsync(int count, string queue = Orders)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await DeadLetters.CountAsync(Orders) < count)
+        while (await DeadLetters.CountAsync(queue) < count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{count} dead letters in {Orders}");
+            Assert.True(DateTime.UtcNow < deadline, $"{count} dead letters in {queue}");
             await Task.Delay(20);
         }
     }

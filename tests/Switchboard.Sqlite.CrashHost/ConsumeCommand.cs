@@ -12,11 +12,14 @@ internal static class ConsumeCommand
         var builder = CrashHostBuilder.Create(arguments);
         builder.Services.AddSwitchboard(bus => bus
             .Message<Numbered>(Numbered.Name)
-            .Endpoint(arguments.Queue, e => e
+            .Endpoint(arguments.Queue, e => Ordered(e, arguments)
                 .Handle<Numbered, NumberedHandler>()
                 .Concurrency(4)
                 .Prefetch(64))
             .UseSqlite(CrashHostBuilder.Transport(arguments)));
         return await CrashHostBuilder.RunUntilStoppedAsync(builder);
     }
+
+    private static EndpointBuilder Ordered(EndpointBuilder endpoint, HostArguments arguments) =>
+        arguments.Keys > 0 ? endpoint.Ordered() : endpoint;
 }

@@ -19,12 +19,16 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
     /// <summary>append: events per append.</summary>
     public int Batch { get; init; } = 50;
 
+    /// <summary>produce, consume: when above 0, the queue is ordered and number N's ordering key is N % Keys.</summary>
+    public int Keys { get; init; }
+
     public static HostArguments Parse(string[] args)
     {
         var positional = new List<string>();
         var delay = TimeSpan.Zero;
         var lease = TimeSpan.FromSeconds(2);
         var batch = 50;
+        var keys = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,6 +42,9 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
                 case "--batch":
                     batch = Number(args, ++i);
                     break;
+                case "--keys":
+                    keys = Number(args, ++i);
+                    break;
                 default:
                     positional.Add(args[i]);
                     break;
@@ -47,15 +54,15 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
         return positional switch
         {
             ["produce", var db, var queue, var from, var count] =>
-                new(HostMode.Produce, db, queue, Parse(from), Parse(count), delay, lease),
+                new(HostMode.Produce, db, queue, Parse(from), Parse(count), delay, lease) { Keys = keys },
             ["consume", var db, var queue] =>
-                new(HostMode.Consume, db, queue, 0, 0, delay, lease),
+                new(HostMode.Consume, db, queue, 0, 0, delay, lease) { Keys = keys },
             ["saga", var db, var queue] =>
                 new(HostMode.Saga, db, queue, 0, 0, delay, lease),
             ["append", var db, var streams] when Parse(streams) > 0 && batch > 0 =>
                 new(HostMode.Append, db, "", 0, 0, delay, lease) { Streams = Parse(streams), Batch = batch },
             _ => throw new ArgumentException(
-                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] | consume <db> <queue> [--delay-ms D] [--lease-ms L] | saga <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
+                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] [--keys K] | consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K] | saga <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
         };
     }
 

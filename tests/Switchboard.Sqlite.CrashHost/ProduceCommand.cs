@@ -4,7 +4,10 @@ using Switchboard.Transport;
 
 namespace Switchboard.Sqlite.CrashHost;
 
-/// <summary>Declares the queue, then sends the numbers 50 at a time, printing "sent N" once each send has returned.</summary>
+/// <summary>
+/// Declares the queue, then sends the numbers 50 at a time, printing "sent N" once each send has returned. With keys,
+/// the numbers go out one per key at a time, so that each key's are sent in increasing order.
+/// </summary>
 internal static class ProduceCommand
 {
     private const int Concurrency = 50;
@@ -13,17 +16,23 @@ internal static class ProduceCommand
     {
         await DeclareQueueAsync(arguments);
         var builder = CrashHostBuilder.Create(arguments);
-        builder.Services.AddSwitchboard(bus => bus
-            .Message<Numbered>(Numbered.Name)
-            .UseSqlite(CrashHostBuilder.Transport(arguments)));
+        builder.Services.AddSwitchboard(bus =>
+        {
+            bus.Message<Numbered>(Numbered.Name).UseSqlite(CrashHostBuilder.Transport(arguments));
+            if (arguments.Keys > 0)
+            {
+                bus.OrderingKey<Numbered>(n => n.Number % arguments.Keys);
+            }
+        });
         using var host = builder.Build();
         await host.StartAsync();
         Output.Line("ready");
         var bus = host.Services.GetRequiredService<IBus>();
         var end = arguments.From + arguments.Count;
-        for (var first = arguments.From; first < end; first += Concurrency)
+        var atOnce = arguments.Keys > 0 ? Math.Min(arguments.Keys, Concurrency) : Concurrency;
+        for (var first = arguments.From; first < end; first += atOnce)
         {
-            var numbers = Enumerable.Range(first, Math.Min(Concurrency, end - first));
+            var numbers = Enumerable.Range(first, Math.Min(atOnce, end - first));
             await Task.WhenAll(numbers.Select(n => SendAsync(bus, arguments.Queue, n)));
         }
 
@@ -43,6 +52,6 @@ internal static class ProduceCommand
     {
         await using var transport = new SqliteTransport(CrashHostBuilder.Transport(arguments));
         await transport.StartAsync();
-        await transport.DeclareEndpointAsync(new EndpointDeclaration(arguments.Queue, []));
+        await transport.DeclareEndpointAsync(new EndpointDeclaration(arguments.Queue, []) { Ordered = arguments.Keys > 0 });
     }
 }

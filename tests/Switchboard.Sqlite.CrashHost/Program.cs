@@ -1,10 +1,13 @@
 using Switchboard.Sqlite.CrashHost;
 
 // Usage:
-//   produce <db> <queue> <from> <count> [--lease-ms L]
+//   produce <db> <queue> <from> <count> [--lease-ms L] [--keys K]
 //       declares the queue, sends <count> numbers starting at <from> and prints "sent N" after each send returned.
-//   consume <db> <queue> [--delay-ms D] [--lease-ms L]
+//       With --keys, the queue is ordered, number N's ordering key is N % K, and the numbers of one key are sent one
+//       after the other, in increasing order.
+//   consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K]
 //       handles the queue (concurrency 4, prefetch 64), printing "handled N"; stops gracefully when stdin closes.
+//       With --keys, the endpoint is ordered (by the keys the producer stamped).
 //   saga <db> <queue> [--delay-ms D] [--lease-ms L]
 //       handles the queue with an event-sourced saga (transactional, concurrency 8, prefetch 64): number N deposits N
 //       on the aggregate tally-(N % 10), printing "handled N" when the saga has decided (before its unit of work

@@ -120,7 +120,7 @@ public sealed class QueueRangeTests : IAsyncLifetime
         await using (var connection = Open())
         {
             using var statements = new Statements(connection);
-            var rows = new MessageRows(statements, new LocalReceivers(), _ => { });
+            var rows = new MessageRows(statements, new LocalReceivers(), new OrderedQueues(statements.Ordered), _ => { });
             using var transaction = connection.BeginTransaction();
             statements.Enlist(transaction);
             rows.Reset(UnixMilliseconds.Now());

@@ -24,8 +24,8 @@ internal sealed class DeferredWrites
 
     public List<OutgoingMessage> Outgoing { get; } = [];
 
-    /// <summary>Deliveries of the transport in this file to remove (seq, lease): the handled message's acknowledgement.</summary>
-    public List<(long Seq, long Lease)> Completions { get; } = [];
+    /// <summary>Deliveries of the transport in this file to remove (queue, seq, lease): the handled message's acknowledgement.</summary>
+    public List<(string Queue, long Seq, long Lease)> Completions { get; } = [];
 
     public bool IsEmpty => Handled.Count == 0 && Writes.Count == 0 && Sagas.Count == 0 && Appends.Count == 0 && Outgoing.Count == 0 && Completions.Count == 0;
 
@@ -60,9 +60,9 @@ internal sealed class DeferredWrites
             StoreCommands.Enlist(batch, message, direct);
         }
 
-        foreach (var (seq, lease) in Completions)
+        foreach (var (queue, seq, lease) in Completions)
         {
-            Complete(batch, seq, lease);
+            Complete(batch, queue, seq, lease);
         }
     }
 
@@ -75,10 +75,17 @@ internal sealed class DeferredWrites
         Completions.Clear();
     }
 
-    /// <summary>Removes a delivered message if its lease is still the one given (as the transport's own acknowledgement does).</summary>
-    public static void Complete(WriteBatch batch, long seq, long lease)
+    /// <summary>
+    /// Removes a delivered message if its lease is still the one given (as the transport's own acknowledgement does); on
+    /// an ordered queue that frees the message's key, so the queue's receivers are woken.
+    /// </summary>
+    public static void Complete(WriteBatch batch, string queue, long seq, long lease)
     {
-        batch.Raw("DELETE FROM sb_messages WHERE seq = ?1 AND lease = ?2").Bind(1, seq).Bind(2, lease).Execute();
+        var removed = batch.Raw("DELETE FROM sb_messages WHERE seq = ?1 AND lease = ?2").Bind(1, seq).Bind(2, lease).Execute();
+        if (removed > 0 && batch.Ordered.Contains(queue))
+        {
+            batch.MessagesBecameVisible(queue);
+        }
     }
 
     /// <summary>Appends in the unit's transaction; a stream not at <paramref name="expected"/> is a lost race of the unit.</summary>

@@ -135,16 +135,16 @@ internal sealed class SqliteStoreTransaction(SqliteMessageStore store) : ISqlSto
     }
 
     /// <summary>The acknowledgement of a delivery of the transport in this file, joined to the unit (see <see cref="SqliteDelivery"/>).</summary>
-    public void EnlistCompletion(long seq, long lease)
+    public void EnlistCompletion(string queue, long seq, long lease)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         if (_batch is { } batch)
         {
-            DeferredWrites.Complete(batch, seq, lease);
+            DeferredWrites.Complete(batch, queue, seq, lease);
             return;
         }
 
-        _deferred.Completions.Add((seq, lease));
+        _deferred.Completions.Add((queue, seq, lease));
     }
 
     /// <summary>Whether this unit of work writes through <paramref name="writer"/> (the file's one writer).</summary>

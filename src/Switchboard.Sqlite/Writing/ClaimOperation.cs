@@ -13,13 +13,22 @@ internal sealed record ClaimResult(List<ClaimedMessage> Messages, long Lease, lo
 /// room the receiver took for it. The claimed messages go into the receiver's buffer on the writer's thread right
 /// after the commit, in the order of the batch's operations (<see cref="SqliteWriter"/> delivers each operation's
 /// hand-offs after it): a message handed off later cannot overtake them. The room the claim did not fill, or all of
-/// it when the claim fails, is given back then too.
+/// it when the claim fails, is given back then too. On an ordered queue a row is claimed only when its key lets it go
+/// (<see cref="OrderedRows"/>).
 /// </summary>
 internal sealed class ClaimOperation(SqliteReceiver receiver, int limit, TimeSpan leaseDuration) : WriteOperation<ClaimResult>
 {
     private const string Sql = $"""
         UPDATE sb_messages SET visible_at = ?1, delivery_count = delivery_count + 1, lease = ?2
         WHERE seq IN (SELECT seq FROM sb_messages WHERE queue = ?3 AND visible_at <= ?4 ORDER BY visible_at, seq LIMIT ?5)
+        RETURNING seq, delivery_count, {SqliteSchema.EnvelopeColumnList}
+        """;
+
+    private const string OrderedSql = $"""
+        UPDATE sb_messages SET visible_at = ?1, delivery_count = delivery_count + 1, lease = ?2
+        WHERE seq IN (
+            SELECT m.seq FROM sb_messages m WHERE m.queue = ?3 AND m.visible_at <= ?4 AND {OrderedRows.Claimable}
+            ORDER BY m.visible_at, m.seq LIMIT ?5)
         RETURNING seq, delivery_count, {SqliteSchema.EnvelopeColumnList}
         """;
 
@@ -31,14 +40,15 @@ internal sealed class ClaimOperation(SqliteReceiver receiver, int limit, TimeSpa
         var lease = Random.Shared.NextInt64(1, long.MaxValue);
         var messages = new List<ClaimedMessage>();
         // Raw: a data reader per claim, and a new string per row for types that repeat, cost the writer's thread.
-        batch.Raw(Sql)
+        var ordered = batch.Ordered.Contains(queue);
+        batch.Raw(ordered ? OrderedSql : Sql)
             .Bind(1, batch.Now + (long)leaseDuration.TotalMilliseconds).Bind(2, lease).Bind(3, queue).Bind(4, batch.Now).Bind(5, limit)
             .ForEachRow(messages, static (row, claimed) => claimed.Add(new ClaimedMessage(
                 row.Int64(0),
                 (int)row.Int64(1),
                 EnvelopeColumns.Read(row, 2, claimed.Count == 0 ? null : claimed[^1].Envelope))));
 
-        if (messages.Count < limit)
+        if (messages.Count < limit && !ordered)
         {
             batch.Messages.Drained(queue);
         }
@@ -48,6 +58,7 @@ internal sealed class ClaimOperation(SqliteReceiver receiver, int limit, TimeSpa
         {
             var nextCommand = batch.Statements.NextVisible;
             nextCommand.Parameters[0].Value = queue;
+            nextCommand.Parameters[1].Value = batch.Now;
             next = nextCommand.ExecuteScalar() is long at ? at : null;
         }
         else if (messages.Count > 1)

@@ -13,11 +13,14 @@ internal sealed class MessageInsert(SqliteConnection connection) : IDisposable
     private const int PrimaryKeyViolation = 1555;
 
     private readonly RawStatement _statement = new(connection, $"""
-        INSERT INTO sb_messages (seq, queue, visible_at, delivery_count, lease, {SqliteSchema.EnvelopeColumnList})
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+        INSERT INTO sb_messages (seq, queue, visible_at, delivery_count, lease, {SqliteSchema.EnvelopeColumnList}, ordering_key)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
         """);
 
-    /// <summary>Binds what every copy of the message shares; bindings survive a run.</summary>
+    /// <summary>
+    /// Binds what every copy of the message shares; bindings survive a run. The ordering key is kept on every queue:
+    /// it costs little, and a queue may be declared ordered later.
+    /// </summary>
     public void Begin(Envelope envelope) => _statement
         .Bind(6, envelope.MessageId)
         .Bind(7, envelope.MessageType)
@@ -27,7 +30,8 @@ internal sealed class MessageInsert(SqliteConnection connection) : IDisposable
         .Bind(11, envelope.SentAt.UtcTicks)
         .Bind(12, envelope.ContentType)
         .BindOrNull(13, envelope.Headers.Count == 0 ? null : HeadersJson.Write(envelope.Headers))
-        .Bind(14, envelope.Body.Span);
+        .Bind(14, envelope.Body.Span)
+        .BindOrNull(15, EnvelopeColumns.OrderingKey(envelope));
 
     /// <summary>
     /// Inserts the message begun last into <paramref name="queue"/> at <paramref name="rowid"/> (null: SQLite's next),

@@ -12,9 +12,10 @@ namespace Switchboard.Sqlite.Writing;
 /// for, and no message became visible there since) and still has room is handed off: inserted already leased to that
 /// receiver, and given to it once the batch commits (<see cref="DeliverHandOffs"/>). It is never claimed, so it does
 /// not overtake a message waiting in the queue; a crash before the receiver settles it leaves a lease that expires, as
-/// after a claim.
+/// after a claim. A message for an ordered queue is never handed off: only a claim applies the key's rule
+/// (<see cref="OrderedRows"/>).
 /// </remarks>
-internal sealed class MessageRows(Statements statements, LocalReceivers receivers, Action<string> becameVisible)
+internal sealed class MessageRows(Statements statements, LocalReceivers receivers, OrderedQueues ordered, Action<string> becameVisible)
 {
     private readonly Dictionary<string, long?> _next = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _subscribers = new(StringComparer.Ordinal);
@@ -107,7 +108,7 @@ internal sealed class MessageRows(Statements statements, LocalReceivers receiver
     private void Insert(string queue, long? rowid, long visibleAt, Envelope envelope)
     {
         var due = visibleAt <= _now;
-        var receiver = due && _drained.Contains(queue) && receivers.TryGet(queue, out var local) && local.TryReserve() ? local : null;
+        var receiver = due && _drained.Contains(queue) && receivers.TryGet(queue, out var local) && !ordered.Contains(queue) && local.TryReserve() ? local : null;
         long? lease = receiver is null ? null : Random.Shared.NextInt64(1, long.MaxValue);
         var rowVisibleAt = receiver is null ? visibleAt : _now + receiver.LeaseMilliseconds;
         try

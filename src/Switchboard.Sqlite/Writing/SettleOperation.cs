@@ -15,7 +15,9 @@ internal enum SettleKind
 
 /// <summary>
 /// Settles or renews one claimed message. Every statement checks the lease, so a settlement that comes after
-/// the lease expired and another consumer claimed the message changes nothing.
+/// the lease expired and another consumer claimed the message changes nothing. On an ordered queue, completing a
+/// message frees its key (the queue's receivers are woken to claim the key's next one), and dead-lettering a keyed
+/// message parks it (<see cref="OrderedRows.ParkedVisibleAt"/>) instead of removing it.
 /// </summary>
 internal sealed class SettleOperation : WriteOperation<bool>
 {
@@ -52,7 +54,11 @@ internal sealed class SettleOperation : WriteOperation<bool>
         switch (_kind)
         {
             case SettleKind.Complete:
-                Run(s.Complete);
+                if (Run(s.Complete) && batch.Ordered.Contains(_queue))
+                {
+                    batch.MessagesBecameVisible(_queue);
+                }
+
                 break;
             case SettleKind.Abandon:
                 s.Abandon.Parameters[2].Value = _at;
@@ -72,18 +78,37 @@ internal sealed class SettleOperation : WriteOperation<bool>
                 Run(s.Renew);
                 break;
             case SettleKind.DeadLetter:
-                if (Run(s.Complete))
-                {
-                    s.InsertDeadLetter.Parameters[0].Value = _queue;
-                    s.InsertDeadLetter.Parameters[1].Value = _at;
-                    EnvelopeColumns.Bind(s.InsertDeadLetter.Parameters, 2, _envelope!);
-                    s.InsertDeadLetter.ExecuteNonQuery();
-                }
-
+                DeadLetter(batch);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown settlement {_kind}.");
         }
+    }
+
+    private void DeadLetter(WriteBatch batch)
+    {
+        var s = batch.Statements;
+        string? parkedKey = null;
+        if (batch.Ordered.Contains(_queue))
+        {
+            s.Park.Parameters[0].Value = _seq;
+            s.Park.Parameters[1].Value = _lease;
+            parkedKey = s.Park.ExecuteScalar() as string;
+            Result = parkedKey is not null;
+        }
+
+        if (parkedKey is null && !Run(s.Complete))
+        {
+            return;
+        }
+
+        var insert = s.InsertDeadLetter;
+        insert.Parameters[0].Value = _queue;
+        insert.Parameters[1].Value = _at;
+        insert.Parameters[2].Value = (object?)parkedKey ?? (object?)EnvelopeColumns.OrderingKey(_envelope!) ?? DBNull.Value;
+        insert.Parameters[3].Value = parkedKey is null ? DBNull.Value : _seq;
+        EnvelopeColumns.Bind(insert.Parameters, 4, _envelope!);
+        insert.ExecuteNonQuery();
     }
 
     private bool Run(Microsoft.Data.Sqlite.SqliteCommand command)

@@ -17,7 +17,8 @@ internal sealed class WriteBatch : IDisposable
     {
         _connection = connection;
         _statements = statements;
-        Messages = new MessageRows(statements, receivers, MessagesBecameVisible);
+        Ordered = new OrderedQueues(statements.Ordered);
+        Messages = new MessageRows(statements, receivers, Ordered, MessagesBecameVisible);
     }
 
     public SqliteConnection Connection => _connection;
@@ -26,6 +27,9 @@ internal sealed class WriteBatch : IDisposable
     public SqliteTransaction Transaction { get; private set; } = null!;
 
     public Statements Statements => _statements;
+
+    /// <summary>Which queues keep per-key order.</summary>
+    public OrderedQueues Ordered { get; }
 
     /// <summary>Inserts messages into queues, in the batch's transaction.</summary>
     public MessageRows Messages { get; }
@@ -40,7 +44,10 @@ internal sealed class WriteBatch : IDisposable
     /// <summary>Unix milliseconds at the start of the batch: one clock reading for all its operations.</summary>
     public long Now { get; private set; }
 
-    /// <summary>Queues that got deliverable messages in this batch; their local receivers are woken after commit.</summary>
+    /// <summary>
+    /// Queues that got deliverable messages in this batch, or whose ordering keys a settlement freed; their local
+    /// receivers are woken after commit.
+    /// </summary>
     public IReadOnlyCollection<string> Touched => _touched;
 
     public void MessagesBecameVisible(string queue)
@@ -54,6 +61,7 @@ internal sealed class WriteBatch : IDisposable
         Now = now;
         Transaction = transaction;
         _statements.Enlist(transaction);
+        Ordered.Forget();
         Messages.Reset(now);
         _touched.Clear();
     }

@@ -11,5 +11,7 @@ internal static class CloudEventsAttributes
 
     public static CloudEventAttribute CausationId { get; } = CloudEventAttribute.CreateExtension("causationid", CloudEventAttributeType.String);
 
-    public static IReadOnlyList<CloudEventAttribute> Extensions { get; } = [TraceParent, CorrelationId, CausationId];
+    public static CloudEventAttribute PartitionKey { get; } = CloudEventAttribute.CreateExtension("partitionkey", CloudEventAttributeType.String);
+
+    public static IReadOnlyList<CloudEventAttribute> Extensions { get; } = [TraceParent, CorrelationId, CausationId, PartitionKey];
 }

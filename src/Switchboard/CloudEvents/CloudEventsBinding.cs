@@ -42,5 +42,10 @@ public static class CloudEventsBinding
         {
             yield return new(CloudEventsHeaders.TraceParent, traceParent);
         }
+
+        if (envelope.Headers.TryGetValue(HeaderNames.OrderingKey, out var orderingKey))
+        {
+            yield return new(CloudEventsHeaders.PartitionKey, orderingKey);
+        }
     }
 }

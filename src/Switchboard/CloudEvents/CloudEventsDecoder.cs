@@ -85,8 +85,14 @@ internal static class CloudEventsDecoder
             }
         }
 
+        if (TooLong(headers) is { } tooLong)
+        {
+            return (received, tooLong);
+        }
+
         return (received with
         {
+            Headers = WithOrderingKey(headers),
             MessageId = Either(received.MessageId, id)!,
             MessageType = Either(received.MessageType, type)!,
             CorrelationId = Either(received.CorrelationId, headers.GetValueOrDefault(CloudEventsHeaders.CorrelationId)),
@@ -147,7 +153,12 @@ internal static class CloudEventsDecoder
             string text => Encoding.UTF8.GetBytes(text),
             _ => [],
         };
-        return (Merge(received, cloudEvent, headers, body, cloudEvent.DataContentType ?? MediaTypeNames.Application.Json), null);
+        if (TooLong(headers) is { } tooLong)
+        {
+            return (received, tooLong);
+        }
+
+        return (Merge(received, cloudEvent, WithOrderingKey(headers), body, cloudEvent.DataContentType ?? MediaTypeNames.Application.Json), null);
     }
 
     // The envelope's own fields win where the transport carried them (every Switchboard producer writes both); a producer
@@ -165,6 +176,17 @@ internal static class CloudEventsDecoder
             Headers = headers,
             Body = body,
         };
+
+    // The partitioning extension's key is the ordering key of an event that came without one of Switchboard's.
+    private static IReadOnlyDictionary<string, string> WithOrderingKey(IReadOnlyDictionary<string, string> headers) =>
+        headers.TryGetValue(CloudEventsHeaders.PartitionKey, out var key) && key.Length > 0 && !headers.ContainsKey(HeaderNames.OrderingKey)
+            ? new Dictionary<string, string>(headers, StringComparer.Ordinal) { [HeaderNames.OrderingKey] = key }
+            : headers;
+
+    private static string? TooLong(IReadOnlyDictionary<string, string> headers) =>
+        headers.TryGetValue(CloudEventsHeaders.PartitionKey, out var key) && key.Length > OrderingKeys.MaxLength
+            ? $"invalid CloudEvent: partitionkey has {key.Length} characters, more than the {OrderingKeys.MaxLength} an ordering key may have"
+            : null;
 
     private static string? Either(string? own, string? fromCloudEvent) => string.IsNullOrEmpty(own) ? fromCloudEvent : own;
 

@@ -48,6 +48,7 @@ internal static class CloudEventsEncoder
         cloudEvent[CloudEventsAttributes.CorrelationId] = envelope.CorrelationId;
         cloudEvent[CloudEventsAttributes.CausationId] = envelope.CausationId;
         cloudEvent[CloudEventsAttributes.TraceParent] = TraceParent();
+        cloudEvent[CloudEventsAttributes.PartitionKey] = envelope.Headers.GetValueOrDefault(HeaderNames.OrderingKey);
         var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
         return envelope with { Body = body, ContentType = contentType.ToString() };
     }

@@ -37,4 +37,11 @@ public static class CloudEventsHeaders
 
     /// <summary>Extension: the id of the message whose handling produced the event (the envelope's causation id).</summary>
     public const string CausationId = Prefix + "causationid";
+
+    /// <summary>
+    /// Extension (the CloudEvents partitioning extension): the key that orders the event among others of its key, the
+    /// envelope's ordering key (<see cref="Messages.HeaderNames.OrderingKey"/>). An event that has it and no ordering key
+    /// of its own is read with it as its ordering key.
+    /// </summary>
+    public const string PartitionKey = Prefix + "partitionkey";
 }

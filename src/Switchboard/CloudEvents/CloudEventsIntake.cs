@@ -64,7 +64,7 @@ public sealed class CloudEventsIntake
         }
 
         var headers = envelope.Headers.Where(h => h.Key is CloudEventsHeaders.Source or CloudEventsHeaders.Subject).ToDictionary(StringComparer.Ordinal);
-        await _bus.PublishAsync(message, new PublishOptions { MessageId = envelope.MessageId, CorrelationId = envelope.CorrelationId, CausationId = envelope.CausationId, Headers = headers }, cancellationToken).ConfigureAwait(false);
+        await _bus.PublishAsync(message, new PublishOptions { MessageId = envelope.MessageId, CorrelationId = envelope.CorrelationId, CausationId = envelope.CausationId, OrderingKey = envelope.Headers.GetValueOrDefault(CloudEventsHeaders.PartitionKey), Headers = headers }, cancellationToken).ConfigureAwait(false);
 
         return CloudEventsIntakeResult.Published(new ConsistencyToken(null, [envelope.MessageId]));
     }

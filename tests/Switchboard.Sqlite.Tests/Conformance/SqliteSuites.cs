@@ -29,3 +29,5 @@ public sealed class SqliteCloudEvents : CloudEventsSuite<SqliteTransportFactory>
 public sealed class SqliteGracefulShutdown : GracefulShutdownSuite<SqliteTransportFactory>;
 
 public sealed class SqliteRollingDeploy : RollingDeploySuite<SqliteTransportFactory>;
+
+public sealed class SqliteOrdering : OrderingSuite<SqliteTransportFactory>;

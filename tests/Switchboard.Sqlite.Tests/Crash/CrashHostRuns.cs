@@ -8,11 +8,13 @@ public static class CrashHostRuns
     /// <summary>Short, so that the leases of a killed consumer expire within the test.</summary>
     public const int LeaseMilliseconds = 2_000;
 
-    public static CrashHostProcess StartProducer(string name, string database, string queue, int from, int count) =>
-        CrashHostProcess.Start(name, "produce", database, queue, Text(from), Text(count), "--lease-ms", Text(LeaseMilliseconds));
+    /// <summary>With <paramref name="keys"/> above 0 the queue is ordered and number N's ordering key is N % keys.</summary>
+    public static CrashHostProcess StartProducer(string name, string database, string queue, int from, int count, int keys = 0) =>
+        CrashHostProcess.Start(name, "produce", database, queue, Text(from), Text(count), "--lease-ms", Text(LeaseMilliseconds), "--keys", Text(keys));
 
-    public static CrashHostProcess StartConsumer(string name, string database, string queue, int handlerDelayMilliseconds) =>
-        CrashHostProcess.Start(name, "consume", database, queue, "--delay-ms", Text(handlerDelayMilliseconds), "--lease-ms", Text(LeaseMilliseconds));
+    /// <summary>With <paramref name="keys"/> above 0 the endpoint is ordered.</summary>
+    public static CrashHostProcess StartConsumer(string name, string database, string queue, int handlerDelayMilliseconds, int keys = 0) =>
+        CrashHostProcess.Start(name, "consume", database, queue, "--delay-ms", Text(handlerDelayMilliseconds), "--lease-ms", Text(LeaseMilliseconds), "--keys", Text(keys));
 
     /// <summary>Handles the queue with an event-sourced saga: number N deposits N on the aggregate tally-(N % 10), stream crash-tally-(N % 10).</summary>
     public static CrashHostProcess StartSaga(string name, string database, string queue, int handlerDelayMilliseconds) =>
@@ -23,9 +25,9 @@ public static class CrashHostRuns
         CrashHostProcess.Start(name, "append", database, Text(streams), "--batch", Text(batch));
 
     /// <summary>Sends <paramref name="count"/> numbers from 1 and checks that every send completed.</summary>
-    public static async Task ProduceAllAsync(string database, string queue, int count)
+    public static async Task ProduceAllAsync(string database, string queue, int count, int keys = 0)
     {
-        using var producer = StartProducer("producer", database, queue, 1, count);
+        using var producer = StartProducer("producer", database, queue, 1, count, keys);
         await producer.WaitUntilAsync(o => o.Contains("done"), "'done'");
         Assert.True(await producer.WaitForExitAsync() == 0, producer.Describe());
         Assert.Equal(Enumerable.Range(1, count), producer.Output.Numbers("sent").Order());

@@ -320,6 +320,69 @@ public sealed class CloudEventsTests
         Assert.Empty(seen.All);
     }
 
+    [Fact]
+    public async Task The_ordering_key_travels_as_the_partitionkey_extension()
+    {
+        var network = new InMemoryNetwork();
+        await using var raw = await RawQueueAsync(network);
+        using var binary = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire), network: network);
+        using var structured = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Configure(o => o with { WireFormat = WireFormat.CloudEventsStructured }), network: network);
+
+        await binary.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-1", 3), new SendOptions { Destination = Queue, OrderingKey = "customer-7" });
+        await structured.Services.GetRequiredService<IBus>().SendAsync(new OrderPlaced("o-2", 3), new SendOptions { Destination = Queue, OrderingKey = "customer-7" });
+
+        var first = await raw.NextAsync();
+        Assert.Equal("customer-7", first.Headers[HeaderNames.OrderingKey]);
+        Assert.Equal("customer-7", CloudEventsBinding.Headers(first).ToDictionary()[CloudEventsHeaders.PartitionKey]);
+        Assert.Equal("customer-7", (string?)JsonNode.Parse((await raw.NextAsync()).Body.Span)!["partitionkey"]);
+    }
+
+    [Fact]
+    public async Task A_CloudEvent_from_another_SDK_is_ordered_by_its_partitionkey()
+    {
+        var seen = new Seen();
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Ordered().Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(seen), network);
+        await using var producer = await ProducerAsync(network);
+
+        await producer.SendAsync(Queue, new Envelope
+        {
+            MessageId = "",
+            MessageType = "",
+            Headers = new Dictionary<string, string>
+            {
+                [CloudEventsHeaders.SpecVersion] = "1.0",
+                [CloudEventsHeaders.Id] = "node-1",
+                [CloudEventsHeaders.Source] = "/storefront/node",
+                [CloudEventsHeaders.Type] = Wire,
+                [CloudEventsHeaders.PartitionKey] = "order-o-9",
+            },
+            Body = Encoding.UTF8.GetBytes("""{"orderId":"o-9","quantity":1}"""),
+        });
+        await producer.SendAsync(Queue, Structured($$$"""
+            {"specversion":"1.0","id":"node-2","source":"/storefront/node","type":"{{{Wire}}}","partitionkey":"order-o-10",
+             "datacontenttype":"application/json","data":{"orderId":"o-10","quantity":4}}
+            """));
+
+        Assert.Equal("order-o-9", (await seen.NextAsync()).Context.Headers[HeaderNames.OrderingKey]);
+        Assert.Equal("order-o-10", (await seen.NextAsync()).Context.Headers[HeaderNames.OrderingKey]);
+    }
+
+    [Fact]
+    public async Task A_partitionkey_longer_than_an_ordering_key_may_be_is_dead_lettered_with_the_reason()
+    {
+        var network = new InMemoryNetwork();
+        using var host = await TestHost.StartAsync(bus => bus.Message<OrderPlaced>(Wire).Endpoint(Queue, e => e.Handle<OrderPlaced, OrderPlacedHandler>()), services => services.AddSingleton(new Seen()), network);
+        await using var producer = await ProducerAsync(network);
+        var key = new string('k', OrderingKeys.MaxLength + 1);
+
+        await producer.SendAsync(Queue, Structured($$$"""
+            {"specversion":"1.0","id":"node-3","source":"/s","type":"{{{Wire}}}","partitionkey":"{{{key}}}","data":{"orderId":"o","quantity":1}}
+            """));
+
+        Assert.Contains("partitionkey has 257 characters", (await DeadLetterAsync(host)).Reason, StringComparison.Ordinal);
+    }
+
     private static Envelope Structured(string json) => new()
     {
         MessageId = "",
