@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Benchmarks.Scenarios.Ordered;
 using Switchboard.Configuration;
 using Switchboard.Pipeline;
 
@@ -46,8 +47,8 @@ public static class Ablations
     /// <summary>The ablations that change one scenario rather than the bus, by the scenario they belong to.</summary>
     public static IReadOnlyDictionary<string, string> ScenarioOnly { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [Ordering] = "ordered",
-        [Delay] = "ordered",
+        [Ordering] = OrderedScenario.ScenarioName,
+        [Delay] = OrderedScenario.ScenarioName,
     };
 
     /// <summary>Applies the pipeline ablations to every endpoint of the bus.</summary>
