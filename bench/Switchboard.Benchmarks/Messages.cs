@@ -35,3 +35,9 @@ public sealed record RefundPayment(Guid OrderId, decimal Amount);
 
 /// <summary>Payment's reply to <see cref="RefundPayment"/>, published.</summary>
 public sealed record PaymentRefunded(Guid OrderId, decimal Amount);
+
+/// <summary>
+/// The command of the <c>ordered</c> scenario. <see cref="Amount"/> is the item's sequence number; <see cref="Key"/> is its
+/// ordering key, the sequence number % 1,000.
+/// </summary>
+public sealed record KeyedOrderPlaced(Guid OrderId, decimal Amount, int Key);

@@ -37,6 +37,12 @@ if (system is null || scenario is null)
 }
 
 var settings = arguments.ToSettings(scenario.DefaultItems);
+if (system.CannotRun(scenario, settings) is { } reason)
+{
+    log.WriteLine("error: " + reason);
+    return BenchmarkCommandLine.UsageError;
+}
+
 BenchmarkResult result;
 try
 {

@@ -27,7 +27,7 @@ public static class BenchmarkCommandLine
 
     private static readonly Option<int?> ItemsOption = new("--n")
     {
-        Description = "Items of the measured run (default: the scenario's: 100000 for competing, 50000 for fanout, 10000 orders for saga)",
+        Description = "Items of the measured run (default: the scenario's: 100000 for competing and ordered, 50000 for fanout, 10000 orders for saga)",
     };
 
     private static readonly Option<int> ConsumersOption = new("--consumers")
@@ -190,6 +190,11 @@ public static class BenchmarkCommandLine
         {
             problems.Add("--prefetch applies to Switchboard systems only");
         }
+
+        var scenario = result.GetRequiredValue(ScenarioArgument);
+        problems.AddRange(ablations
+            .Where(a => Ablations.ScenarioOnly.TryGetValue(a, out var only) && only != scenario)
+            .Select(a => $"--ablate {a} applies to the {Ablations.ScenarioOnly[a]} scenario only"));
 
         problems.AddRange(ablations.Where(a => !Ablations.Names.Contains(a)).Select(a => $"unknown ablation '{a}' (known: {string.Join(", ", Ablations.Names)})"));
         if (problems.Count > 0 || rabbitMq is null)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Benchmarks.Scenarios.Ordered;
 using Switchboard.Configuration;
 using Switchboard.Pipeline;
 
@@ -28,8 +29,27 @@ public static class Ablations
     /// <summary>Writes the native envelope instead of the default CloudEvents binary mode (what the CloudEvents attributes cost).</summary>
     public const string CloudEvents = "cloudevents";
 
+    /// <summary>
+    /// The <c>ordered</c> scenario only: its unordered twin, the same messages, keys and handler waits on an endpoint that
+    /// is not ordered (what ordering costs is ordered / twin).
+    /// </summary>
+    public const string Ordering = "ordering";
+
+    /// <summary>
+    /// The <c>ordered</c> scenario only: its handler does not wait, so that what ordering costs the transport shows at the
+    /// transport's full rate instead of under the handlers' 0–1 ms.
+    /// </summary>
+    public const string Delay = "delay";
+
     /// <summary>Every known ablation.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents];
+    public static IReadOnlyList<string> Names { get; } = [Logging, Trace, Retry, Dispatch, Scope, CloudEvents, Ordering, Delay];
+
+    /// <summary>The ablations that change one scenario rather than the bus, by the scenario they belong to.</summary>
+    public static IReadOnlyDictionary<string, string> ScenarioOnly { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Ordering] = OrderedScenario.ScenarioName,
+        [Delay] = OrderedScenario.ScenarioName,
+    };
 
     /// <summary>Applies the pipeline ablations to every endpoint of the bus.</summary>
     public static void Apply(SwitchboardBuilder bus, IReadOnlySet<string> ablations)

@@ -1,5 +1,6 @@
 using Switchboard.Benchmarks.Scenarios.Competing;
 using Switchboard.Benchmarks.Scenarios.Fanout;
+using Switchboard.Benchmarks.Scenarios.Ordered;
 using Switchboard.Benchmarks.Scenarios.Saga;
 using Switchboard.Benchmarks.Scenarios.Soak;
 
@@ -12,6 +13,7 @@ public static class BenchmarkScenarios
     {
         [CompetingScenario.ScenarioName] = static () => new CompetingScenario(),
         [FanoutScenario.ScenarioName] = static () => new FanoutScenario(),
+        [OrderedScenario.ScenarioName] = static () => new OrderedScenario(),
         [SagaScenario.ScenarioName] = static () => new SagaScenario(),
         [SoakScenario.ScenarioName] = static () => new SoakScenario(),
     };

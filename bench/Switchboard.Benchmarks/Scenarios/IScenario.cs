@@ -22,6 +22,9 @@ public interface IScenario
     /// <summary>Whether the scenario keeps state in the bus's store (saga): the system then selects its transport's own store.</summary>
     bool UsesStore => false;
 
+    /// <summary>Whether the scenario's endpoint is ordered by key in this run: only a system whose transport keeps order runs it.</summary>
+    bool RequiresOrder(BenchmarkSettings settings) => false;
+
     /// <summary>Registers the scenario's messages, routes and endpoints (transport excluded).</summary>
     void Configure(SwitchboardBuilder bus, BenchmarkSettings settings);
 

@@ -1,3 +1,7 @@
+using Switchboard.InMemory;
+using Switchboard.RabbitMQ;
+using Switchboard.Sqlite;
+
 namespace Switchboard.Benchmarks.Systems;
 
 /// <summary>The systems this runner knows, by command-line name.</summary>
@@ -5,9 +9,9 @@ public static class BenchmarkSystems
 {
     private static readonly Dictionary<string, Func<IBenchmarkSystem>> All = new(StringComparer.Ordinal)
     {
-        ["switchboard-inmemory"] = static () => new SwitchboardSystem("switchboard-inmemory", InMemoryTransportSetup.CreateAsync),
-        ["switchboard-sqlite"] = static () => new SwitchboardSystem("switchboard-sqlite", SqliteTransportSetup.CreateAsync),
-        ["switchboard-rabbitmq"] = static () => new SwitchboardSystem("switchboard-rabbitmq", RabbitMqTransportSetup.CreateAsync),
+        ["switchboard-inmemory"] = static () => new SwitchboardSystem("switchboard-inmemory", typeof(InMemoryTransport), InMemoryTransportSetup.CreateAsync),
+        ["switchboard-sqlite"] = static () => new SwitchboardSystem("switchboard-sqlite", typeof(SqliteTransport), SqliteTransportSetup.CreateAsync),
+        ["switchboard-rabbitmq"] = static () => new SwitchboardSystem("switchboard-rabbitmq", typeof(RabbitMqTransport), RabbitMqTransportSetup.CreateAsync),
         [RawRabbitMqSystem.SystemName] = static () => new RawRabbitMqSystem(),
     };
 

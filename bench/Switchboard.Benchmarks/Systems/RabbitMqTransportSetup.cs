@@ -2,6 +2,7 @@ using Npgsql;
 using RabbitMQ.Client;
 using Switchboard.Benchmarks.Scenarios.Competing;
 using Switchboard.Benchmarks.Scenarios.Fanout;
+using Switchboard.Benchmarks.Scenarios.Ordered;
 using Switchboard.Benchmarks.Scenarios.Saga;
 using Switchboard.Configuration;
 using Switchboard.RabbitMQ;
@@ -40,7 +41,7 @@ public sealed class RabbitMqTransportSetup(Uri broker, string postgres) : ITrans
         var factory = new ConnectionFactory { Uri = broker };
         await using var connection = await factory.CreateConnectionAsync().ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-        foreach (var queue in FanoutScenario.Subscribers.Append(CompetingScenario.Queue).Concat(SagaScenario.Queues))
+        foreach (var queue in FanoutScenario.Subscribers.Append(CompetingScenario.Queue).Append(OrderedScenario.Queue).Concat(SagaScenario.Queues))
         {
             await channel.QueueDeleteAsync(queue).ConfigureAwait(false);
             await channel.QueueDeleteAsync(RabbitMqTransport.DeadLetterQueueOf(queue)).ConfigureAwait(false);

@@ -20,6 +20,12 @@ public sealed class RawRabbitMqSystem : IBenchmarkSystem
     public string Name => SystemName;
 
     /// <inheritdoc />
+    public string? CannotRun(IScenario scenario, BenchmarkSettings settings) =>
+        scenario.Name is CompetingScenario.ScenarioName or FanoutScenario.ScenarioName
+            ? null
+            : $"{SystemName} runs the {CompetingScenario.ScenarioName} and {FanoutScenario.ScenarioName} scenarios only, not '{scenario.Name}'.";
+
+    /// <inheritdoc />
     public async ValueTask<IBenchmarkDriver> StartAsync(IScenario scenario, BenchmarkSettings settings, CurrentRun run, CancellationToken cancellationToken)
     {
         RawRabbitMqTopology topology = scenario.Name switch

@@ -3,16 +3,24 @@ using Switchboard.Benchmarks.Diagnostics;
 using Switchboard.Benchmarks.Hosting;
 using Switchboard.Benchmarks.Measurement;
 using Switchboard.Benchmarks.Scenarios;
+using Switchboard.Transport;
 
 namespace Switchboard.Benchmarks.Systems;
 
 /// <summary>A Switchboard bus on one transport: <c>switchboard-&lt;transport&gt;</c>.</summary>
 /// <param name="name">The system's command-line name.</param>
+/// <param name="transport">The transport's type: whether it keeps per-key order (<see cref="IOrderedTransport"/>).</param>
 /// <param name="prepare">Sets up the transport for one run.</param>
-public sealed class SwitchboardSystem(string name, Func<BenchmarkSettings, CancellationToken, ValueTask<ITransportSetup>> prepare) : IBenchmarkSystem
+public sealed class SwitchboardSystem(string name, Type transport, Func<BenchmarkSettings, CancellationToken, ValueTask<ITransportSetup>> prepare) : IBenchmarkSystem
 {
     /// <inheritdoc />
     public string Name => name;
+
+    /// <inheritdoc />
+    public string? CannotRun(IScenario scenario, BenchmarkSettings settings) =>
+        scenario.RequiresOrder(settings) && !typeof(IOrderedTransport).IsAssignableFrom(transport)
+            ? $"{name} cannot run '{scenario.Name}': {transport.Name} does not keep per-key order (it is not an {nameof(IOrderedTransport)}); --ablate {Ablations.Ordering} runs the unordered twin."
+            : null;
 
     /// <inheritdoc />
     public async ValueTask<IBenchmarkDriver> StartAsync(IScenario scenario, BenchmarkSettings settings, CurrentRun run, CancellationToken cancellationToken)
