@@ -36,6 +36,13 @@ internal static class EnvelopeHeaders
                 ["description"] = "When the sender sent the message (UTC).",
             },
             ["contentType"] = Constant("The media type of the body.", contentType),
+            [Messages.HeaderNames.OrderingKey] = new JsonObject
+            {
+                ["type"] = "string",
+                ["minLength"] = 1,
+                ["maxLength"] = Messages.OrderingKeys.MaxLength,
+                ["description"] = "The ordering key: an ordered endpoint handles the messages of one key one at a time, in the order they were sent. In CloudEvents terms, the partitionkey extension.",
+            },
         },
         ["additionalProperties"] = new JsonObject { ["type"] = "string" },
     };

@@ -64,7 +64,7 @@ public sealed class AsyncApiDocumentTests
         Assert.Equal("object", (string?)headers["type"]);
         Assert.Equal(["messageId", "messageType", "contentType"], headers["required"]!.AsArray().Select(r => (string?)r));
         Assert.Equal(
-            ["messageId", "messageType", "correlationId", "causationId", "traceparent", "tracestate", "sentAt", "contentType"],
+            ["messageId", "messageType", "correlationId", "causationId", "traceparent", "tracestate", "sentAt", "contentType", "sb-ordering-key"],
             headers["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal("tests.charge-card.v1", (string?)headers["properties"]!["messageType"]!["const"]);
         Assert.Equal("date-time", (string?)headers["properties"]!["sentAt"]!["format"]);
