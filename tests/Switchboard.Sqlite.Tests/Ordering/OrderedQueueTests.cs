@@ -94,6 +94,27 @@ public sealed class OrderedQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messages_behind_more_waiting_rows_than_a_claim_looks_at_are_claimed_all_the_same()
+    {
+        // 200 messages of key "busy" whose first one is held: far more than the rows a claim of 4 looks at first
+        // (OrderedClaim.WindowPerMessage per message wanted), then a message of another key and one without a key.
+        var busy = Enumerable.Range(0, 200).Select(i => ($"busy-{i:D3}", (string?)"busy")).ToArray();
+        await _queue.SendAllAsync(busy);
+        await _queue.SendAllAsync(("other-1", "other"), ("keyless-1", null));
+        var holder = await _queue.ReceiverAsync(prefetch: 1);
+        var held = await _queue.ReceiveAsync(holder);
+        Assert.Equal("busy-000", held.Envelope.MessageId);
+
+        await using var receiver = await _queue.ReceiverAsync(prefetch: 4);
+
+        Assert.Equal(["keyless-1", "other-1"], (await _queue.ReceiveAndCompleteAsync(receiver, 2)).Order(StringComparer.Ordinal));
+        // The holder may take busy-001 before it stops; stopping gives it back, still first of its key.
+        await held.CompleteAsync(_queue.Timeout);
+        await holder.DisposeAsync();
+        Assert.Equal(busy.Skip(1).Select(m => m.Item1), await _queue.ReceiveAndCompleteAsync(receiver, 199));
+    }
+
+    [Fact]
     public async Task Keyless_messages_of_an_ordered_queue_are_delivered_together()
     {
         await _queue.SendAllAsync(("a1", "a"), ("a2", "a"), ("n1", null), ("n2", null), ("n3", null));
