@@ -92,17 +92,11 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
             return null;
         }
 
-        for (var offset = 0; offset < Options.DeadLetterScanLimit; offset += MaxTake)
+        await foreach (var page in ParkedKeyPagesAsync(queue, cancellationToken).ConfigureAwait(false))
         {
-            var page = await OrderedTransport.ListParkedKeysAsync(queue, offset, MaxTake, cancellationToken).ConfigureAwait(false);
             if (page.FirstOrDefault(k => k.DeadLetterId == deadLetter.Id) is { } parked)
             {
                 return parked;
-            }
-
-            if (page.Count < MaxTake)
-            {
-                break;
             }
         }
 
@@ -278,13 +272,12 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
         Endpoints.FirstOrDefault(e => e.Queue == endpoint)?.Queue
         ?? throw ConsoleProblem.NotFound("No such endpoint", $"This application has no endpoint '{Shorten(endpoint)}'.");
 
-    // Parked keys are fewer than the dead letters, so the scan limit of dead letters bounds their count too.
+    // Null past the scan limit.
     private async Task<long?> CountParkedKeysAsync(string queue, CancellationToken cancellationToken)
     {
-        var count = 0;
-        while (count < Options.DeadLetterScanLimit)
+        var count = 0L;
+        await foreach (var page in ParkedKeyPagesAsync(queue, cancellationToken).ConfigureAwait(false))
         {
-            var page = await OrderedTransport.ListParkedKeysAsync(queue, count, MaxTake, cancellationToken).ConfigureAwait(false);
             count += page.Count;
             if (page.Count < MaxTake)
             {
@@ -293,6 +286,21 @@ internal sealed class ConsoleBackend(IServiceProvider services, ConsoleSetup set
         }
 
         return null;
+    }
+
+    // A queue's parked keys, a page at a time, oldest first, up to the scan limit: parked keys are fewer than the dead
+    // letters, so the dead letters' limit bounds them too. Only the last page is short, unless the limit cut the list.
+    private async IAsyncEnumerable<IReadOnlyList<ParkedKey>> ParkedKeyPagesAsync(string queue, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < Options.DeadLetterScanLimit; offset += MaxTake)
+        {
+            var page = await OrderedTransport.ListParkedKeysAsync(queue, offset, MaxTake, cancellationToken).ConfigureAwait(false);
+            yield return page;
+            if (page.Count < MaxTake)
+            {
+                yield break;
+            }
+        }
     }
 
     private IOrderedTransport OrderedTransport => (IOrderedTransport)Transport;

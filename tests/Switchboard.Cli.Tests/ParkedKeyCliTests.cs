@@ -14,7 +14,7 @@ public sealed class ParkedKeyCliTests
     [Fact]
     public async Task Through_the_console_parked_keys_are_listed_and_a_skip_releases_one()
     {
-        await using var host = await StartWithTwoParkedKeysAsync();
+        await using var host = await ConsoleHost.StartWithTwoParkedKeysAsync();
         var console = host.Http.BaseAddress + "switchboard";
         var letters = await host.DeadLetters.ListAsync(ConsoleHost.Shipments);
         var k2 = letters.Single(l => l.OrderingKey == "k-2").Id;
@@ -62,7 +62,7 @@ public sealed class ParkedKeyCliTests
     [Fact]
     public async Task On_a_transport_the_parked_keys_are_its_own_and_a_transport_that_keeps_no_order_has_none()
     {
-        await using var host = await StartWithTwoParkedKeysAsync();
+        await using var host = await ConsoleHost.StartWithTwoParkedKeysAsync();
 
         var ordered = await new TransportParkedKeys(host.Transport).ListAsync(ConsoleHost.Shipments, 0, 50, CancellationToken.None);
         Assert.Null(ordered.NoneBecause);
@@ -73,19 +73,6 @@ public sealed class ParkedKeyCliTests
         var unordered = await new TransportParkedKeys(rabbitMq).ListAsync(ConsoleHost.Shipments, 0, 50, CancellationToken.None);
         Assert.Empty(unordered.Keys);
         Assert.Equal("the rabbitmq transport keeps no per-key order: it parks no keys", unordered.NoneBecause);
-    }
-
-    // Shipments: k-1 and k-2 each parked by a dead letter, one message of k-1 waiting behind it; orders: one dead letter.
-    private static async Task<ConsoleHost> StartWithTwoParkedKeysAsync()
-    {
-        var host = await ConsoleHost.StartAsync();
-        await host.Bus.SendAsync(new TestCommand(1, "fail"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-1" });
-        await host.Bus.SendAsync(new TestCommand(2, "fail"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-2" });
-        await host.WaitForDeadLettersAsync(2, ConsoleHost.Shipments);
-        await host.Bus.SendAsync(new TestCommand(3, "ok"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-1" });
-        await host.Bus.SendAsync(new TestCommand(4, "fail"), new SendOptions { Destination = ConsoleHost.Orders });
-        await host.WaitForDeadLettersAsync(1);
-        return host;
     }
 
     private static async Task<JsonElement> JsonAsync(string console, params string[] args)

@@ -95,6 +95,22 @@ internal sealed class ConsoleHost : IAsyncDisposable
         return new ConsoleHost(app, new HttpClient { BaseAddress = new Uri(address) });
     }
 
+    /// <summary>
+    /// A console host where shipments' keys k-1 and k-2 are each parked by a dead letter, with the third message (of
+    /// k-1) waiting behind it; orders has one dead letter, with a key but on an endpoint that keeps no order.
+    /// </summary>
+    public static async Task<ConsoleHost> StartWithTwoParkedKeysAsync()
+    {
+        var host = await StartAsync();
+        await host.Bus.SendAsync(new TestCommand(1, "fail"), new SendOptions { Destination = Shipments, OrderingKey = "k-1" });
+        await host.Bus.SendAsync(new TestCommand(2, "fail"), new SendOptions { Destination = Shipments, OrderingKey = "k-2" });
+        await host.WaitForDeadLettersAsync(2, Shipments);
+        await host.Bus.SendAsync(new TestCommand(3, "ok"), new SendOptions { Destination = Shipments, OrderingKey = "k-1" });
+        await host.Bus.SendAsync(new TestCommand(4, "fail"), new SendOptions { Destination = Orders, OrderingKey = "k-1" });
+        await host.WaitForDeadLettersAsync(1);
+        return host;
+    }
+
     public async Task WaitForDeadLettersAsync(int count, string queue = Orders)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -15,7 +15,7 @@ public sealed class ParkedKeyTests
     [Fact]
     public async Task The_api_lists_the_parked_keys_of_an_ordered_endpoint_and_none_of_another()
     {
-        await using var host = await StartWithTwoParkedKeysAsync();
+        await using var host = await ConsoleHost.StartWithTwoParkedKeysAsync();
 
         var parked = await GetAsync(host, $"/switchboard/api/dead-letters/{ConsoleHost.Shipments}/parked");
         Assert.True(parked.GetProperty("ordered").GetBoolean());
@@ -71,7 +71,7 @@ public sealed class ParkedKeyTests
     [Fact]
     public async Task The_pages_show_parked_keys_and_ordering_keys_and_say_that_a_delete_releases_the_key()
     {
-        await using var host = await StartWithTwoParkedKeysAsync();
+        await using var host = await ConsoleHost.StartWithTwoParkedKeysAsync();
         var k1 = (await host.DeadLetters.ListAsync(ConsoleHost.Shipments)).Single(l => l.OrderingKey == "k-1");
 
         var endpoints = await host.Http.GetStringAsync(new Uri("/switchboard", UriKind.Relative));
@@ -119,20 +119,6 @@ public sealed class ParkedKeyTests
         }
 
         Assert.Equal(1, handled);
-    }
-
-    // Shipments: k-1 and k-2 each parked by a dead letter, the third message (of k-1) waiting behind it; orders: one
-    // dead letter, with a key but on an endpoint that keeps no order.
-    private static async Task<ConsoleHost> StartWithTwoParkedKeysAsync()
-    {
-        var host = await ConsoleHost.StartAsync();
-        await host.Bus.SendAsync(new TestCommand(1, "fail"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-1" });
-        await host.Bus.SendAsync(new TestCommand(2, "fail"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-2" });
-        await host.WaitForDeadLettersAsync(2, ConsoleHost.Shipments);
-        await host.Bus.SendAsync(new TestCommand(3, "ok"), new SendOptions { Destination = ConsoleHost.Shipments, OrderingKey = "k-1" });
-        await host.Bus.SendAsync(new TestCommand(4, "fail"), new SendOptions { Destination = ConsoleHost.Orders, OrderingKey = "k-1" });
-        await host.WaitForDeadLettersAsync(1);
-        return host;
     }
 
     private static async Task<JsonElement> GetAsync(ConsoleHost host, string path) =>

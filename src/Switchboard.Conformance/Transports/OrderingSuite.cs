@@ -104,6 +104,34 @@ public abstract class OrderingSuite<TFactory> : TransportSuite<TFactory>
     }
 
     /// <summary>
+    /// Re-driving all dead letters puts each back at the head of the key it parks, and purging them releases every key:
+    /// either way each key's later messages run, in order, after (or without) its dead letter.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Redriving_or_purging_all_dead_letters_releases_every_key_they_park(bool redrive)
+    {
+        // Key 3's and key 4's third messages: 13 and 14.
+        var poisoned = true;
+        Behavior.Before = (message, _, _) => ((TestCommand)message).Number is Poison or Poison + 1 && Volatile.Read(ref poisoned)
+            ? throw new InvalidOperationException("poison")
+            : ValueTask.CompletedTask;
+        var consumer = await StartBusAsync(Ordered(Keys, concurrency: 4, OneDelayedRetry), "consumer");
+        await SendAsync(consumer.Bus, Keys * PerKey);
+        await Recorder.WaitForCountAsync(Keys * PerKey - 8, Patience);
+        await WaitForAsync(async () => (await ParkedKeysAsync(consumer)) is [{ Waiting: 3 }, { Waiting: 3 }], "keys 3 and 4 parked with 3 waiting each");
+
+        Volatile.Write(ref poisoned, false);
+        Assert.Equal(2, redrive ? await consumer.DeadLetters.RedriveAllAsync(Queue) : await consumer.DeadLetters.PurgeAsync(Queue));
+
+        var all = await Recorder.WaitForCountAsync(redrive ? Keys * PerKey : Keys * PerKey - 2, Patience);
+        Assert.Equal(redrive ? [3, 8, 13, 18, 23, 28] : [3, 8, 18, 23, 28], KeyOrder(all, PoisonKey));
+        Assert.Equal(redrive ? [4, 9, 14, 19, 24, 29] : [4, 9, 19, 24, 29], KeyOrder(all, PoisonKey + 1));
+        Assert.Empty(await ParkedKeysAsync(consumer));
+    }
+
+    /// <summary>
     /// An instance that stops while it handles a key (its handler is cancelled, the message goes back unsettled) hands
     /// the key over: the other instance handles that message before the key's later ones, and nothing is lost.
     /// </summary>
@@ -203,7 +231,14 @@ public abstract class OrderingSuite<TFactory> : TransportSuite<TFactory>
     private static RetryPolicy OneDelayedRetry { get; } = new() { ImmediateRetries = 0, DelayedRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(300), MaxDelay = TimeSpan.FromMilliseconds(300) };
 
     private static Action<Configuration.SwitchboardBuilder> Ordered(int keys, int concurrency, RetryPolicy? retry = null, int? prefetch = null) => b =>
-        b.Endpoint(Queue, e => Recording(retry, concurrency)(prefetch is { } p ? e.OrderedBy<TestCommand>(c => c.Number % keys).Prefetch(p) : e.OrderedBy<TestCommand>(c => c.Number % keys)));
+        b.Endpoint(Queue, e =>
+        {
+            Recording(retry, concurrency)(e.OrderedBy<TestCommand>(c => c.Number % keys));
+            if (prefetch is { } p)
+            {
+                e.Prefetch(p);
+            }
+        });
 
     private async Task<ParkedKey> WaitForParkingAsync(RunningBus consumer)
     {

@@ -82,9 +82,9 @@ internal sealed class DeferredWrites
     public static void Complete(WriteBatch batch, string queue, long seq, long lease)
     {
         var removed = batch.Raw("DELETE FROM sb_messages WHERE seq = ?1 AND lease = ?2").Bind(1, seq).Bind(2, lease).Execute();
-        if (removed > 0 && batch.Ordered.Contains(queue))
+        if (removed > 0)
         {
-            batch.MessagesBecameVisible(queue);
+            batch.Completed(queue);
         }
     }
 

@@ -54,9 +54,9 @@ internal sealed class SettleOperation : WriteOperation<bool>
         switch (_kind)
         {
             case SettleKind.Complete:
-                if (Run(s.Complete) && batch.Ordered.Contains(_queue))
+                if (Run(s.Complete))
                 {
-                    batch.MessagesBecameVisible(_queue);
+                    batch.Completed(_queue);
                 }
 
                 break;

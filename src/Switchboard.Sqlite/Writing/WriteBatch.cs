@@ -56,6 +56,15 @@ internal sealed class WriteBatch : IDisposable
         Messages.Waiting(queue);
     }
 
+    /// <summary>A message of <paramref name="queue"/> was completed: on an ordered queue that frees its key, so the receivers are woken.</summary>
+    public void Completed(string queue)
+    {
+        if (Ordered.Contains(queue))
+        {
+            MessagesBecameVisible(queue);
+        }
+    }
+
     public void Begin(long now, SqliteTransaction transaction)
     {
         Now = now;

@@ -57,11 +57,15 @@ internal sealed class InMemoryDeadLetterQueue(InMemoryNetwork network) : IDeadLe
 
     public ValueTask<int> PurgeAsync(string queue, CancellationToken cancellationToken = default)
     {
-        var source = network.Find(queue);
-        var letters = source?.DeadLetters.TakeAll() ?? [];
+        if (network.Find(queue) is not { } source)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        var letters = source.DeadLetters.TakeAll();
         foreach (var letter in letters)
         {
-            Skip(source!, letter);
+            Skip(source, letter);
         }
 
         return ValueTask.FromResult(letters.Count);
