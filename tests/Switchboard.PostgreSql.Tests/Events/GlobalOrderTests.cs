@@ -50,6 +50,7 @@ public sealed class GlobalOrderTests : EventStoreTest
     public async Task Appends_that_wait_for_one_stream_take_positions_in_the_order_of_their_versions()
     {
         var store = await InitializedStoreAsync();
+        var next = 0L;
         for (var round = 0; round < 10; round++)
         {
             var stream = $"contended-{round}";
@@ -65,8 +66,9 @@ public sealed class GlobalOrderTests : EventStoreTest
             }
 
             await Task.WhenAll(waiting);
-            var events = (await ReadAllAsync(store)).Events.Where(e => e.StreamId == stream).ToList();
+            (var events, next) = await ReadUntilAsync(store, next, 5);
             Assert.Equal(5, events.Count);
+            Assert.All(events, e => Assert.Equal(stream, e.StreamId));
             Assert.Equal([1L, 2, 3, 4, 5], events.Select(e => e.StreamVersion));
         }
     }
