@@ -43,6 +43,13 @@ public sealed record RabbitMqTransportOptions
     /// <summary>Most unconfirmed publishes per channel. Default 1,024.</summary>
     public int MaxOutstandingConfirms { get; init; } = 1024;
 
+    /// <summary>
+    /// How many partition queues an ordered endpoint has (1 to 256): the most instances that handle it at once, one
+    /// partition each at least. Every process of an endpoint must agree; changing it moves keys between partitions, so
+    /// drain the endpoint first (docs/ordering.md). Default 8.
+    /// </summary>
+    public int Partitions { get; init; } = 8;
+
     /// <summary>What makes these settings valid, each problem naming its key.</summary>
     internal static void Check(RabbitMqTransportOptions options, Rules rules)
     {
@@ -57,5 +64,7 @@ public sealed record RabbitMqTransportOptions
         rules.Positive(nameof(Heartbeat), options.Heartbeat);
         rules.AtLeast(nameof(PublishChannels), options.PublishChannels, 1);
         rules.AtLeast(nameof(MaxOutstandingConfirms), options.MaxOutstandingConfirms, 1);
+        rules.AtLeast(nameof(Partitions), options.Partitions, 1);
+        rules.AtMost(nameof(Partitions), options.Partitions, Ordering.OrderingNames.Slots);
     }
 }

@@ -36,6 +36,15 @@ public sealed class Rules(string path)
         }
     }
 
+    /// <summary>Requires <paramref name="value"/> ≤ <paramref name="maximum"/>.</summary>
+    public void AtMost(string key, long value, long maximum)
+    {
+        if (value > maximum)
+        {
+            Add(key, $"must be at most {maximum}", value);
+        }
+    }
+
     /// <summary>Requires a duration above zero.</summary>
     public void Positive(string key, TimeSpan value)
     {
