@@ -50,6 +50,12 @@ public sealed record RabbitMqTransportOptions
     /// </summary>
     public int Partitions { get; init; } = 8;
 
+    /// <summary>
+    /// How often each instance of an ordered endpoint announces itself to the others, which share the partitions out
+    /// among the instances they hear; one that stops without a word is given up after two intervals. Default 1 s.
+    /// </summary>
+    public TimeSpan AnnouncementInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What makes these settings valid, each problem naming its key.</summary>
     internal static void Check(RabbitMqTransportOptions options, Rules rules)
     {
@@ -62,6 +68,7 @@ public sealed record RabbitMqTransportOptions
 
         rules.Required(nameof(EventsExchange), options.EventsExchange);
         rules.Positive(nameof(Heartbeat), options.Heartbeat);
+        rules.Positive(nameof(AnnouncementInterval), options.AnnouncementInterval);
         rules.AtLeast(nameof(PublishChannels), options.PublishChannels, 1);
         rules.AtLeast(nameof(MaxOutstandingConfirms), options.MaxOutstandingConfirms, 1);
         rules.AtLeast(nameof(Partitions), options.Partitions, 1);
