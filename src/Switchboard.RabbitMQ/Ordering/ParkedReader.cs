@@ -1,0 +1,83 @@
+using global::RabbitMQ.Client;
+using global::RabbitMQ.Client.Exceptions;
+
+namespace Switchboard.RabbitMQ.Ordering;
+
+/// <summary>
+/// Reads one parked key's queue in order, with <c>basic.get</c> on a channel of its own and no automatic
+/// acknowledgement. Disposing gives back what was read and not acknowledged: it is requeued (a classic queue puts
+/// each message back at its place, so the order holds) before the channel closes, so a reader opened right after finds it.
+/// </summary>
+internal sealed class ParkedReader : IAsyncDisposable
+{
+    private readonly IChannel? _channel;
+    private ulong _lastTag;
+    private int _disposed;
+
+    internal ParkedReader(IChannel channel, string queue)
+    {
+        _channel = channel;
+        Queue = queue;
+    }
+
+    private ParkedReader(string queue) => Queue = queue;
+
+    /// <summary>The parked queue read.</summary>
+    public string Queue { get; }
+
+    /// <summary>A reader of a queue that does not exist: it has nothing to read.</summary>
+    internal static ParkedReader Empty(string queue) => new(queue);
+
+    /// <summary>The next message, in the order they were parked; null when the queue is empty.</summary>
+    public async ValueTask<ParkedMessage?> NextAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_channel is null)
+        {
+            return null;
+        }
+
+        var got = await _channel.BasicGetAsync(Queue, autoAck: false, cancellationToken).ConfigureAwait(false);
+        if (got is null)
+        {
+            return null;
+        }
+
+        _lastTag = got.DeliveryTag;
+        // The client reuses the body's memory once this returns.
+        var envelope = AmqpEnvelope.FromDelivery(got.BasicProperties, got.Body.ToArray());
+        return new ParkedMessage(this, got.DeliveryTag, envelope, got.Redelivered);
+    }
+
+    internal async ValueTask AckAsync(ulong deliveryTag, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _channel!.BasicAckAsync(deliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _channel is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Requeued by the channel itself, before its close: a close alone returns them a moment after it completes.
+            if (_lastTag != 0 && _channel.IsOpen)
+            {
+                await _channel.BasicNackAsync(_lastTag, multiple: true, requeue: true).ConfigureAwait(false);
+            }
+
+            await _channel.CloseAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+        {
+            // Closed already: the broker has requeued what was not acknowledged.
+        }
+
+        await _channel.DisposeAsync().ConfigureAwait(false);
+    }
+}
