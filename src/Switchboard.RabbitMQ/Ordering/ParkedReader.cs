@@ -11,7 +11,9 @@ namespace Switchboard.RabbitMQ.Ordering;
 internal sealed class ParkedReader : IAsyncDisposable
 {
     private readonly IChannel? _channel;
-    private ulong _lastTag;
+    // Read and not acknowledged yet. Only these may be given back: the broker closes a channel that nacks a tag it no
+    // longer holds (and the client, answering that close while closing the channel itself, loses its connection).
+    private readonly SortedSet<ulong> _unacknowledged = [];
     private int _disposed;
 
     internal ParkedReader(IChannel channel, string queue)
@@ -43,7 +45,11 @@ internal sealed class ParkedReader : IAsyncDisposable
             return null;
         }
 
-        _lastTag = got.DeliveryTag;
+        lock (_unacknowledged)
+        {
+            _unacknowledged.Add(got.DeliveryTag);
+        }
+
         // The client reuses the body's memory once this returns.
         var envelope = AmqpEnvelope.FromDelivery(got.BasicProperties, got.Body.ToArray());
         return new ParkedMessage(this, got.DeliveryTag, envelope, got.Redelivered);
@@ -53,6 +59,10 @@ internal sealed class ParkedReader : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _channel!.BasicAckAsync(deliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+        lock (_unacknowledged)
+        {
+            _unacknowledged.Remove(deliveryTag);
+        }
     }
 
     /// <inheritdoc />
@@ -66,9 +76,16 @@ internal sealed class ParkedReader : IAsyncDisposable
         try
         {
             // Requeued by the channel itself, before its close: a close alone returns them a moment after it completes.
-            if (_lastTag != 0 && _channel.IsOpen)
+            // One nack of the highest tag returns every unacknowledged one below it too.
+            ulong highest;
+            lock (_unacknowledged)
             {
-                await _channel.BasicNackAsync(_lastTag, multiple: true, requeue: true).ConfigureAwait(false);
+                highest = _unacknowledged.Count > 0 ? _unacknowledged.Max : 0;
+            }
+
+            if (highest != 0 && _channel.IsOpen)
+            {
+                await _channel.BasicNackAsync(highest, multiple: true, requeue: true).ConfigureAwait(false);
             }
 
             await _channel.CloseAsync().ConfigureAwait(false);
