@@ -7,6 +7,7 @@ namespace Switchboard.RabbitMQ.Ordering;
 /// Reads one parked key's queue in order, with <c>basic.get</c> on a channel of its own and no automatic
 /// acknowledgement. Disposing gives back what was read and not acknowledged: it is requeued (a classic queue puts
 /// each message back at its place, so the order holds) before the channel closes, so a reader opened right after finds it.
+/// One reader is used by one caller at a time.
 /// </summary>
 internal sealed class ParkedReader : IAsyncDisposable
 {
@@ -75,8 +76,10 @@ internal sealed class ParkedReader : IAsyncDisposable
 
         try
         {
-            // Requeued by the channel itself, before its close: a close alone returns them a moment after it completes.
-            // One nack of the highest tag returns every unacknowledged one below it too.
+            // Requeued by the channel itself before it closes, so the queue has them back by the time the close
+            // completes; a close alone requeues them when the broker notices the channel is gone, which the dead-letter
+            // listing found can be a moment later (RabbitMqDeadLetterQueue.NextSettledAsync). One nack of the highest
+            // tag returns every unacknowledged one below it too.
             ulong highest;
             lock (_unacknowledged)
             {
