@@ -95,9 +95,10 @@ public sealed class ParkingTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_malformed_record_is_skipped_and_the_rest_of_the_log_is_read()
+    public async Task A_malformed_record_is_skipped_logged_and_the_rest_of_the_log_is_read()
     {
-        var log = new ParkingLog(Connection, Publisher, Queue);
+        var warnings = new WarningLog();
+        var log = new ParkingLog(Connection, Publisher, Queue, warnings);
         await log.AppendAsync(ParkingRecord.Parked("a", "d1"), CancellationToken.None);
         await AppendRawAsync(ParkingRecordCodec.MessageType, "not json");
         await AppendRawAsync(ParkingRecordCodec.MessageType, """{"record":"parked","key":"b"}""");
@@ -110,6 +111,8 @@ public sealed class ParkingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(
             [new ParkedKeyState("a", "d1", Draining: false), new ParkedKeyState("d", "d4", Draining: false)],
             await log.ReadAsync(CancellationToken.None));
+        Assert.Equal(6, warnings.Messages.Count);
+        Assert.All(warnings.Messages, m => Assert.Contains("payments.parking", m, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -430,6 +433,24 @@ public sealed class ParkingTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var channel = await Connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
+    private sealed class WarningLog : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == Microsoft.Extensions.Logging.LogLevel.Warning)
+            {
+                Messages.Enqueue(formatter(state, exception));
+            }
+        }
     }
 
     private async Task<bool> QueueExistsAsync(string queue)
