@@ -1,4 +1,6 @@
 using global::RabbitMQ.Client;
+using Microsoft.Extensions.Logging;
+using Switchboard.RabbitMQ.Ordering;
 using Switchboard.RabbitMQ.Topology;
 using Switchboard.Transport;
 
@@ -9,8 +11,20 @@ namespace Switchboard.RabbitMQ;
 /// without acknowledging; closing the channel puts every message back where it was (they are classic queues, so
 /// order is kept). A dead letter's id is its message id.
 /// </summary>
-internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublisher publisher) : IDeadLetterQueue
+/// <remarks>
+/// On an ordered endpoint (its order exchange exists, <see cref="OrderedQueues"/>) a keyed dead letter parks its key,
+/// and the partition's consumer holds the key's later messages until the dead letter comes back. A re-drive is sent
+/// as on any queue (the consumer knows the parked head by its message id); a delete, or a purge, first sends the key
+/// a skip (<see cref="OrderingSkip"/>) through the endpoint's send exchange, confirmed, so that the consumer lets the
+/// key's later messages go on without it.
+/// </remarks>
+internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublisher publisher, ILogger? logger = null) : IDeadLetterQueue
 {
+    // How many dead letters a purge of an ordered queue takes before it publishes their skips together.
+    private const int PurgeBatch = 100;
+
+    private readonly OrderedQueues _ordered = new(connection);
+
     public async ValueTask<IReadOnlyList<DeadLetter>> ListAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -77,15 +91,77 @@ internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublis
             return false;
         }
 
+        // The skip first: if it fails, the dead letter stays (the channel's close gives it back) and nothing was skipped.
+        if (found.Letter.OrderingKey is { Length: > 0 } key && await _ordered.IsOrderedAsync(queue, cancellationToken).ConfigureAwait(false))
+        {
+            await SkipAsync(queue, key, found.Letter, cancellationToken).ConfigureAwait(false);
+        }
+
         await channel.BasicAckAsync(found.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     public async ValueTask<int> PurgeAsync(string queue, CancellationToken cancellationToken = default)
     {
+        if (await _ordered.IsOrderedAsync(queue, cancellationToken).ConfigureAwait(false))
+        {
+            return await PurgeOrderedAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return (int)await channel.QueuePurgeAsync(RabbitMqTransport.DeadLetterQueueOf(queue), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The keys of an ordered queue that a dead letter parks, oldest first, from its parking log (keys being drained
+    /// are not parked any more), each with how many of its messages wait in its parked queue. None for a queue that is
+    /// not ordered. <c>RabbitMqTransport</c> answers <see cref="IOrderedTransport.ListParkedKeysAsync"/> with it.
+    /// </summary>
+    internal async ValueTask<IReadOnlyList<ParkedKey>> ListParkedKeysAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
+    {
+        if (!await _ordered.IsOrderedAsync(queue, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        var states = await new ParkingLog(connection, publisher, queue, logger).ReadAsync(cancellationToken).ConfigureAwait(false);
+        var waiting = new ParkedMessages(connection, publisher, queue);
+        var keys = new List<ParkedKey>();
+        foreach (var state in states.Where(s => !s.Draining).Skip(skip).Take(take))
+        {
+            keys.Add(new ParkedKey(state.Key, queue, state.DeadLetterId, await waiting.CountAsync(state.Key, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return keys;
+    }
+
+    // Not queue.purge: a keyed dead letter must not go without its skip, or its key stays parked with nothing left to
+    // re-drive or delete. So each batch is read, its skips published (confirmed) together, then acknowledged: what is
+    // removed had its skip, and a dead letter that arrives meanwhile is either taken with its skip or stays.
+    private async ValueTask<int> PurgeOrderedAsync(string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var purged = 0;
+        while (await NextSettledAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } first)
+        {
+            var batch = new List<(DeadLetter Letter, ulong Tag)> { first };
+            while (batch.Count < PurgeBatch && await NextAsync(channel, queue, cancellationToken).ConfigureAwait(false) is { } next)
+            {
+                batch.Add(next);
+            }
+
+            await Task.WhenAll(batch
+                .Where(found => found.Letter.OrderingKey is { Length: > 0 })
+                .Select(found => SkipAsync(queue, found.Letter.OrderingKey!, found.Letter, cancellationToken).AsTask())).ConfigureAwait(false);
+            await channel.BasicAckAsync(batch[^1].Tag, multiple: true, cancellationToken).ConfigureAwait(false);
+            purged += batch.Count;
+        }
+
+        return purged;
+    }
+
+    private ValueTask SkipAsync(string queue, string key, DeadLetter letter, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(RabbitMqTopology.SendExchange(queue), "", OrderingSkip.For(key, letter.Id, letter.Envelope.CorrelationId), mandatory: true, cancellationToken);
 
     // Published (and confirmed) to the endpoint's queue, through its own exchange, before the dead letter is acknowledged: never lost.
     private async Task RedriveOneAsync(IChannel channel, string queue, (DeadLetter Letter, ulong Tag) found, CancellationToken cancellationToken)
