@@ -27,3 +27,5 @@ public sealed class RabbitMqCloudEvents : CloudEventsSuite<RabbitMqTransportFact
 public sealed class RabbitMqGracefulShutdown : GracefulShutdownSuite<RabbitMqTransportFactory>;
 
 public sealed class RabbitMqRollingDeploy : RollingDeploySuite<RabbitMqTransportFactory>;
+
+public sealed class RabbitMqOrdering : OrderingSuite<RabbitMqTransportFactory>;
