@@ -192,7 +192,7 @@ internal sealed class EndpointMembers : IAsyncDisposable
         await _announcer.ConfigureAwait(false);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
-            await TryAsync(_announcing, channel => Publish(channel, LeavingType, timeout.Token)).ConfigureAwait(false);
+            await TryAsync(_announcing, channel => PublishAsync(channel, LeavingType, timeout.Token)).ConfigureAwait(false);
             await TryAsync(_hearing, channel => channel.QueueDeleteAsync(_queue, cancellationToken: timeout.Token)).ConfigureAwait(false);
         }
 
@@ -245,7 +245,7 @@ internal sealed class EndpointMembers : IAsyncDisposable
                     await RepairAsync(round.Token).ConfigureAwait(false);
                     if (_announcing is { IsOpen: true } channel)
                     {
-                        await Publish(channel, AliveType, round.Token).ConfigureAwait(false);
+                        await PublishAsync(channel, AliveType, round.Token).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (IsTransient(e))
@@ -292,7 +292,7 @@ internal sealed class EndpointMembers : IAsyncDisposable
         }
     }
 
-    private ValueTask Publish(IChannel channel, string type, CancellationToken cancellationToken)
+    private ValueTask PublishAsync(IChannel channel, string type, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties { MessageId = MemberId, AppId = MemberId, Type = type, DeliveryMode = DeliveryModes.Transient };
         return channel.BasicPublishAsync(_exchange, "", mandatory: false, properties, ReadOnlyMemory<byte>.Empty, cancellationToken);
@@ -332,7 +332,7 @@ internal sealed class EndpointMembers : IAsyncDisposable
 
                 if (known == leaving)
                 {
-                    Publish();
+                    PublishSnapshot();
                 }
             }
         }
@@ -361,12 +361,12 @@ internal sealed class EndpointMembers : IAsyncDisposable
 
         if (expired.Length > 0)
         {
-            Publish();
+            PublishSnapshot();
         }
     }
 
     // Under _gate: a new snapshot for readers, and a (coalesced) notification.
-    private void Publish()
+    private void PublishSnapshot()
     {
         Volatile.Write(ref _snapshot, Snapshot.Of(MemberId, _heard.Keys, _partitions));
         _changes.Writer.TryWrite(true);
