@@ -8,7 +8,8 @@ namespace Switchboard.RabbitMQ.Topology;
 /// What an ordered endpoint <c>Q</c> has instead of its queue (docs/design/rabbitmq-ordering.md): partition queues
 /// <c>Q.p{i}</c> (quorum, single active consumer, no delivery limit) behind a headers exchange <c>sb.order.Q</c> that
 /// routes each of the 256 slots to partition <c>slot mod N</c>; a message without a slot falls through its alternate
-/// exchange to partition 0. Plus the exchanges the instances announce themselves and park keys on, and the parking log.
+/// exchange to partition 0. Plus the exchanges the instances announce themselves and park keys on (topic exchanges, used
+/// as a fanout and as a direct exchange), and the parking log.
 /// </summary>
 internal static class OrderedTopology
 {
@@ -36,8 +37,11 @@ internal static class OrderedTopology
         var log = OrderingNames.ParkingLog(queue);
         exchanges.Add(OrderExchange(queue));
         exchanges.Add(new(unslotted, ExchangeType.Fanout));
-        exchanges.Add(new(OrderingNames.MembersExchange(queue), ExchangeType.Fanout));
-        exchanges.Add(new(parking, ExchangeType.Direct));
+        // Topic exchanges used as a fanout (routing key "") and as a direct exchange (routing key: the queue's name), since
+        // the service binds its run-time queues from them and so may read them: only on a topic exchange do topic
+        // permissions bound the routing keys that enter (RabbitMqPermissions.For).
+        exchanges.Add(new(OrderingNames.MembersExchange(queue), ExchangeType.Topic));
+        exchanges.Add(new(parking, ExchangeType.Topic));
         foreach (var partition in Partitions(queue, partitions))
         {
             // Quorum whatever QueueType says: only quorum queues hand a partition over in order (the spike), and no
