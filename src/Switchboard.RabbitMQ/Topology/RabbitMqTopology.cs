@@ -128,7 +128,9 @@ internal sealed class RabbitMqTopology
         }
 
         queues.Add(new(deadLetters, new Dictionary<string, object?>()));
-        return new(exchanges, queues, bindings);
+
+        // The order exchange comes with the send route and with the partitions alike.
+        return new(exchanges.Distinct().ToList(), queues, bindings);
     }
 
     // A message the broker itself gives up on (a quorum delivery limit, a policy) lands in the endpoint's dead-letter
