@@ -3,6 +3,7 @@ using System.Text;
 using global::RabbitMQ.Client;
 using Switchboard.CloudEvents;
 using Switchboard.Messages;
+using Switchboard.RabbitMQ.Ordering;
 
 namespace Switchboard.RabbitMQ;
 
@@ -14,9 +15,12 @@ internal static class AmqpEnvelope
     private const string SentAt = "sb-sent-at";
     private const string DeliveryCount = "x-delivery-count";
 
+    // The 256 slot values as text, made once: stamping a message costs the hash, not a string.
+    private static readonly string[] SlotTexts = Enumerable.Range(0, OrderingNames.Slots).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
+
     public static BasicProperties ToProperties(Envelope envelope)
     {
-        var headers = new Dictionary<string, object?>(envelope.Headers.Count + 3, StringComparer.Ordinal);
+        var headers = new Dictionary<string, object?>(envelope.Headers.Count + 4, StringComparer.Ordinal);
         foreach (var (name, value) in envelope.Headers)
         {
             headers[name] = value;
@@ -40,6 +44,11 @@ internal static class AmqpEnvelope
 
         // An AMQP long, not text: no formatting or parsing per message, and full precision (the timestamp property has seconds).
         headers[SentAt] = envelope.SentAt.UtcTicks;
+
+        // Every message, whatever its destination: the publisher does not know which subscribers are ordered, and an
+        // ordered endpoint's headers exchange routes by this (a message without it goes to partition 0). Written last,
+        // so that a free header of the same name cannot route a message into another key's partition.
+        headers[OrderingNames.SlotHeader] = SlotTexts[OrderingNames.SlotOf(SlotKey(envelope))];
         return new BasicProperties
         {
             MessageId = envelope.MessageId,
@@ -77,6 +86,9 @@ internal static class AmqpEnvelope
                         traceParent = text;
                         break;
                     case SentAt:
+                    case OrderingNames.SlotHeader:
+                        // Routing data of this copy, like the broker's headers: a copy published again (a retry, a dead
+                        // letter, a re-drive) is stamped afresh from its own key.
                         break;
                     default:
                         if (text is not null && !IsBrokerHeader(name))
@@ -102,6 +114,10 @@ internal static class AmqpEnvelope
             Body = body,
         };
     }
+
+    // The ordering key when there is one; otherwise the message id, which spreads unordered messages over the slots.
+    private static string SlotKey(Envelope envelope) =>
+        envelope.Headers.TryGetValue(HeaderNames.OrderingKey, out var key) && key.Length > 0 ? key : envelope.MessageId;
 
     /// <summary>Deliveries counted by the broker: quorum queues report earlier attempts in <c>x-delivery-count</c>.</summary>
     public static int Deliveries(IReadOnlyBasicProperties properties, bool redelivered)

@@ -20,6 +20,9 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
 {
     // Queues a send may go to, each with its send exchange (made once: a send does not build the name again).
     private readonly ConcurrentDictionary<string, string> _sendExchanges = new(StringComparer.Ordinal);
+
+    // Endpoint queues known to be ordered (declared here, or seen by their order exchange) or plain (declared here).
+    private readonly ConcurrentDictionary<string, bool> _orderedQueues = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
     private IConnection? _connection;
     private AmqpPublisher? _publisher;
@@ -39,18 +42,41 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     private IConnection Connection => _connection ?? throw NotStarted();
 
     /// <inheritdoc />
+    /// <remarks>
+    /// An ordered endpoint (one this process declared, or whose order exchange exists) has no queue of its name: its
+    /// figures are the sum of its partitions' messages (<see cref="RabbitMqTransportOptions.Partitions"/> of them), and the
+    /// most consumers any partition has. Every instance consumes every partition (one active, the others waiting), so
+    /// that is the number of instances; the active ones are not visible over AMQP.
+    /// </remarks>
     public async ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default)
     {
-        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
+        if (_orderedQueues.TryGetValue(queue, out var ordered) && ordered)
         {
-            var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
-            return new QueueStatistics(declared.MessageCount, (int)declared.ConsumerCount);
+            return await GetPartitionStatisticsAsync(queue, cancellationToken).ConfigureAwait(false);
         }
-        catch (global::RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+
+        await using (var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
+                return new QueueStatistics(declared.MessageCount, (int)declared.ConsumerCount);
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+            {
+                // No such queue: perhaps an ordered endpoint another process declared.
+            }
+        }
+
+        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(Ordering.OrderingNames.OrderExchange(queue), cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
+
+        // Remembered: an endpoint does not stop being ordered while processes run (a plain queue is never remembered, since
+        // a queue that does not exist yet may still become either).
+        _orderedQueues[queue] = true;
+        return await GetPartitionStatisticsAsync(queue, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The dead-letter queue of an endpoint queue.</summary>
@@ -108,6 +134,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     {
         await ProvideAsync(Connection, RabbitMqTopology.Endpoint(endpoint, settings), cancellationToken).ConfigureAwait(false);
         _sendExchanges[endpoint.Queue] = RabbitMqTopology.SendExchange(endpoint.Queue);
+        _orderedQueues[endpoint.Queue] = endpoint.Ordered;
     }
 
     /// <inheritdoc />
@@ -265,6 +292,29 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
         }
 
         return _sendExchanges[queue] = exchange;
+    }
+
+    // Null when a partition is missing (the endpoint has fewer partitions than this process's Partitions says).
+    private async ValueTask<QueueStatistics?> GetPartitionStatisticsAsync(string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        long ready = 0;
+        var consumers = 0;
+        try
+        {
+            foreach (var partition in OrderedTopology.Partitions(queue, settings.Partitions))
+            {
+                var declared = await channel.QueueDeclarePassiveAsync(partition, cancellationToken).ConfigureAwait(false);
+                ready += declared.MessageCount;
+                consumers = Math.Max(consumers, (int)declared.ConsumerCount);
+            }
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+
+        return new QueueStatistics(ready, consumers);
     }
 
     // A passive declaration of a missing object closes its channel, so each gets a channel of its own.

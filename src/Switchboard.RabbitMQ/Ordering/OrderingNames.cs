@@ -48,13 +48,19 @@ internal static class OrderingNames
     /// <summary>Partition <paramref name="index"/> of an ordered endpoint: a quorum queue with a single active consumer.</summary>
     public static string Partition(string queue, int index) => $"{queue}.p{index}";
 
-    /// <summary>The fanout exchange on which the instances of an ordered endpoint announce themselves.</summary>
+    /// <summary>
+    /// The exchange on which the instances of an ordered endpoint announce themselves: publish and bind with the empty
+    /// routing key, the only one a service's user may use there (a topic exchange used as a fanout: RabbitMqPermissions.For).
+    /// </summary>
     public static string MembersExchange(string queue) => "sb.members." + queue;
 
     /// <summary>The queue (exclusive, auto-deleted) on which one instance hears the others' announcements.</summary>
     public static string MemberQueue(string queue, string memberId) => $"{queue}.members.{memberId}";
 
-    /// <summary>The direct exchange through which the parking log and the parked-message queues are written (routing key: the queue's name).</summary>
+    /// <summary>
+    /// The exchange through which the parking log and the parked-message queues are written (routing key and binding key:
+    /// the queue's name; a topic exchange used as a direct one, so that topic permissions bound the keys: RabbitMqPermissions.For).
+    /// </summary>
     public static string ParkingExchange(string queue) => "sb.parked." + queue;
 
     /// <summary>The stream that records which keys are parked (and draining, and released), read by each partition's new consumer.</summary>

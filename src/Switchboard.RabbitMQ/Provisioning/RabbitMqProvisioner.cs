@@ -15,6 +15,8 @@ namespace Switchboard.RabbitMQ;
 /// </summary>
 public sealed class RabbitMqProvisioner : IDisposable
 {
+    private static readonly IReadOnlyDictionary<string, object?> NoArguments = new Dictionary<string, object?>();
+
     private readonly HttpClient _http;
     private readonly RabbitMqTransportOptions _options;
 
@@ -38,7 +40,9 @@ public sealed class RabbitMqProvisioner : IDisposable
 
     /// <summary>
     /// Creates <paramref name="vhost"/> if it is missing and declares on it the events exchange, the delay chain and
-    /// every endpoint of <paramref name="services"/> with its bindings. Objects that exist stay as they are.
+    /// every endpoint of <paramref name="services"/> with its bindings (an ordered endpoint with its partitions, order
+    /// exchange, members and parking exchanges and parking log, for the options' <see cref="RabbitMqTransportOptions.Partitions"/>).
+    /// Objects that exist stay as they are.
     /// </summary>
     public async Task DeclareTopologyAsync(string vhost, IEnumerable<RabbitMqServiceAccess> services, CancellationToken cancellationToken = default)
     {
@@ -50,7 +54,7 @@ public sealed class RabbitMqProvisioner : IDisposable
                 .Concat(services.SelectMany(s => s.Endpoints).Select(e => RabbitMqTopology.Endpoint(e, _options))));
         var definitions = new
         {
-            exchanges = topology.Exchanges.Select(e => new { name = e.Name, vhost, type = e.Type, durable = true, auto_delete = false, @internal = false, arguments = new { } }),
+            exchanges = topology.Exchanges.Select(e => new { name = e.Name, vhost, type = e.Type, durable = true, auto_delete = false, @internal = false, arguments = e.Arguments ?? NoArguments }),
             queues = topology.Queues.Select(q => new { name = q.Name, vhost, durable = true, auto_delete = false, arguments = q.Arguments }),
             bindings = topology.Bindings.Select(b => new
             {
@@ -59,7 +63,7 @@ public sealed class RabbitMqProvisioner : IDisposable
                 destination = b.Destination,
                 destination_type = b.ToExchange ? "exchange" : "queue",
                 routing_key = b.RoutingKey,
-                arguments = new { },
+                arguments = b.Arguments ?? NoArguments,
             }),
         };
         await SendAsync(HttpMethod.Post, $"api/definitions/{Escape(vhost)}", definitions, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal sealed class RabbitMqTopology
     /// <summary>Where the delay chain hands a message on when its time has come: bound to every endpoint queue.</summary>
     public const string DueExchange = "sb.delay.due";
 
-    private RabbitMqTopology(IReadOnlyList<TopologyExchange> exchanges, IReadOnlyList<TopologyQueue> queues, IReadOnlyList<TopologyBinding> bindings)
+    internal RabbitMqTopology(IReadOnlyList<TopologyExchange> exchanges, IReadOnlyList<TopologyQueue> queues, IReadOnlyList<TopologyBinding> bindings)
     {
         Exchanges = exchanges;
         Queues = queues;
@@ -77,49 +77,69 @@ internal sealed class RabbitMqTopology
 
     /// <summary>
     /// How sends reach <paramref name="queue"/>: its fanout exchange <see cref="SendExchange"/> bound to it (write
-    /// permission on it is the right to send to the queue), and the delay chain's binding for delayed sends to it.
+    /// permission on it is the right to send to the queue), and the delay chain's binding for delayed sends to it. For an
+    /// <paramref name="ordered"/> endpoint both end in its order exchange instead (<see cref="OrderedTopology"/>).
     /// </summary>
-    public static RabbitMqTopology SendRoute(string queue)
+    public static RabbitMqTopology SendRoute(string queue, bool ordered = false)
     {
         ValidateName(queue, "queue");
+        var destination = ordered ? OrderedTopology.OrderExchange(queue) : null;
+        var target = destination?.Name ?? queue;
         return new(
-            [new(SendExchange(queue), ExchangeType.Fanout), new(DueExchange, ExchangeType.Topic)],
+            [new(SendExchange(queue), ExchangeType.Fanout), new(DueExchange, ExchangeType.Topic), .. destination is null ? Array.Empty<TopologyExchange>() : [destination]],
             [],
-            [new(SendExchange(queue), queue, ""), new(DueExchange, queue, DelayRoute.Any(DelayRoute.Queue, queue))]);
+            [new(SendExchange(queue), target, "", ToExchange: ordered), new(DueExchange, target, DelayRoute.Any(DelayRoute.Queue, queue), ToExchange: ordered)]);
     }
 
     /// <summary>
     /// An endpoint: its queue (quorum by default) whose own dead letters go to <c>{queue}.dlq</c>, that dead-letter queue
-    /// with its send exchange, the send route, and a binding per topic on the events exchange and on the delay chain.
+    /// with its send exchange, the send route, and a binding per topic on the events exchange and on the delay chain. An
+    /// ordered endpoint has partition queues behind an order exchange instead of the queue (<see cref="OrderedTopology"/>).
     /// </summary>
     public static RabbitMqTopology Endpoint(EndpointDeclaration endpoint, RabbitMqTransportOptions options)
     {
         var queue = endpoint.Queue;
         var deadLetters = RabbitMqTransport.DeadLetterQueueOf(queue);
-        var send = SendRoute(queue);
+        var send = SendRoute(queue, endpoint.Ordered);
+
+        // Where sends, events and due messages end: the queue, or the order exchange that spreads them over the partitions.
+        var target = endpoint.Ordered ? Ordering.OrderingNames.OrderExchange(queue) : queue;
         var bindings = new List<TopologyBinding>(send.Bindings) { new(SendExchange(deadLetters), deadLetters, "") };
         foreach (var topic in endpoint.Topics)
         {
             ValidateName(topic, "topic");
-            bindings.Add(new(options.EventsExchange, queue, topic));
-            bindings.Add(new(DueExchange, queue, DelayRoute.Any(DelayRoute.Topic, topic)));
+            bindings.Add(new(options.EventsExchange, target, topic, ToExchange: endpoint.Ordered));
+            bindings.Add(new(DueExchange, target, DelayRoute.Any(DelayRoute.Topic, topic), ToExchange: endpoint.Ordered));
         }
 
-        return new(
-            [new(options.EventsExchange, ExchangeType.Topic), .. send.Exchanges, new(SendExchange(deadLetters), ExchangeType.Fanout)],
-            [
-                new(queue, new Dictionary<string, object?>
-                {
-                    ["x-queue-type"] = options.QueueType == RabbitMqQueueType.Quorum ? "quorum" : "classic",
-                    // A message the broker itself gives up on (a quorum delivery limit, a policy) lands in the endpoint's
-                    // dead-letter queue instead of vanishing.
-                    ["x-dead-letter-exchange"] = "",
-                    ["x-dead-letter-routing-key"] = deadLetters,
-                }),
-                new(deadLetters, new Dictionary<string, object?>()),
-            ],
-            bindings);
+        var exchanges = new List<TopologyExchange> { new(options.EventsExchange, ExchangeType.Topic) };
+        exchanges.AddRange(send.Exchanges);
+        exchanges.Add(new(SendExchange(deadLetters), ExchangeType.Fanout));
+        var queues = new List<TopologyQueue>();
+        if (endpoint.Ordered)
+        {
+            OrderedTopology.Add(queue, DeadLetterArguments(deadLetters), options.Partitions, exchanges, queues, bindings);
+        }
+        else
+        {
+            var arguments = DeadLetterArguments(deadLetters);
+            arguments["x-queue-type"] = options.QueueType == RabbitMqQueueType.Quorum ? "quorum" : "classic";
+            queues.Add(new(queue, arguments));
+        }
+
+        queues.Add(new(deadLetters, new Dictionary<string, object?>()));
+
+        // The order exchange comes with the send route and with the partitions alike.
+        return new(exchanges.Distinct().ToList(), queues, bindings);
     }
+
+    // A message the broker itself gives up on (a quorum delivery limit, a policy) lands in the endpoint's dead-letter
+    // queue instead of vanishing.
+    private static Dictionary<string, object?> DeadLetterArguments(string deadLetters) => new()
+    {
+        ["x-dead-letter-exchange"] = "",
+        ["x-dead-letter-routing-key"] = deadLetters,
+    };
 
     /// <summary>Everything in <paramref name="parts"/>, each object once.</summary>
     public static RabbitMqTopology Combine(IEnumerable<RabbitMqTopology> parts)
@@ -136,7 +156,7 @@ internal sealed class RabbitMqTopology
     {
         foreach (var exchange in Exchanges)
         {
-            await channel.ExchangeDeclareAsync(exchange.Name, exchange.Type, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.ExchangeDeclareAsync(exchange.Name, exchange.Type, durable: true, autoDelete: false, arguments: TopologyArguments.ForClient(exchange.Arguments), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var queue in Queues)
@@ -148,11 +168,11 @@ internal sealed class RabbitMqTopology
         {
             if (binding.ToExchange)
             {
-                await channel.ExchangeBindAsync(binding.Destination, binding.Source, binding.RoutingKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await channel.ExchangeBindAsync(binding.Destination, binding.Source, binding.RoutingKey, TopologyArguments.ForClient(binding.Arguments), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await channel.QueueBindAsync(binding.Destination, binding.Source, binding.RoutingKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await channel.QueueBindAsync(binding.Destination, binding.Source, binding.RoutingKey, TopologyArguments.ForClient(binding.Arguments), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
     }
