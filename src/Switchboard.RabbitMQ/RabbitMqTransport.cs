@@ -3,6 +3,7 @@ using System.Diagnostics;
 using global::RabbitMQ.Client;
 using global::RabbitMQ.Client.Exceptions;
 using Switchboard.Messages;
+using Switchboard.RabbitMQ.Ordering;
 using Switchboard.RabbitMQ.Topology;
 using Switchboard.Transport;
 
@@ -16,7 +17,7 @@ namespace Switchboard.RabbitMQ;
 /// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself; a broker that
 /// cannot be reached at start is a <see cref="TransportUnavailableException"/> (the bus keeps trying).
 /// </summary>
-public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITransport, IQueueStatistics
+public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : IOrderedTransport, IQueueStatistics
 {
     // Queues a send may go to, each with its send exchange (made once: a send does not build the name again).
     private readonly ConcurrentDictionary<string, string> _sendExchanges = new(StringComparer.Ordinal);
@@ -174,8 +175,19 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : ITran
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A receiver of an ordered endpoint consumes each of its partitions on a channel of its own, with
+    /// <paramref name="options"/>' prefetch on each partition it is the active consumer of (docs/ordering.md).
+    /// </remarks>
     public async ValueTask<ITransportReceiver> CreateReceiverAsync(string queue, ReceiverOptions options, CancellationToken cancellationToken = default) =>
-        await AmqpReceiver.StartAsync(Connection, queue, options.Prefetch, this, cancellationToken).ConfigureAwait(false);
+        _orderedQueues.TryGetValue(queue, out var ordered) && ordered
+            ? await OrderedReceiver.StartAsync(this, Connection, queue, options.Prefetch, cancellationToken).ConfigureAwait(false)
+            : await AmqpReceiver.StartAsync(Connection, queue, options.Prefetch, this, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>Read from the endpoint's parking log (a stream) and its parked keys' queues.</remarks>
+    public ValueTask<IReadOnlyList<ParkedKey>> ListParkedKeysAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default) =>
+        (_deadLetters ?? throw NotStarted()).ListParkedKeysAsync(queue, skip, take, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
