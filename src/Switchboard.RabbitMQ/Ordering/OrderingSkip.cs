@@ -1,13 +1,13 @@
-using System.Globalization;
 using Switchboard.Messages;
 
 namespace Switchboard.RabbitMQ.Ordering;
 
 /// <summary>
 /// The control message that skips a parked key's dead letter (a delete or a purge in the dead-letter API). It goes
-/// through the endpoint's send exchange like any message of the key (<see cref="HeaderNames.OrderingKey"/> and its
-/// slot), so it reaches the key's partition in order with the key's other messages; the partition consumer recognises
-/// it by <see cref="OrderingNames.SkipHeader"/> (the dead letter's id) and never hands it to a handler. Its body is empty.
+/// through the endpoint's send exchange like any message of the key (<see cref="HeaderNames.OrderingKey"/>, from which
+/// the publisher stamps its slot), so it reaches the key's partition in order with the key's other messages; the
+/// partition consumer recognises it by <see cref="OrderingNames.SkipHeader"/> (the dead letter's id) and never hands it
+/// to a handler. Its body is empty.
 /// </summary>
 internal static class OrderingSkip
 {
@@ -27,8 +27,6 @@ internal static class OrderingSkip
         {
             [HeaderNames.OrderingKey] = key,
             [OrderingNames.SkipHeader] = deadLetterId,
-            // Stamped here too: the skip must reach the key's partition whoever stamps ordinary publishes.
-            [OrderingNames.SlotHeader] = OrderingNames.SlotOf(key).ToString(CultureInfo.InvariantCulture),
         },
         Body = ReadOnlyMemory<byte>.Empty,
     };

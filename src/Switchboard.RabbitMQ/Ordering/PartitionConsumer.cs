@@ -197,12 +197,13 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             return; // unacknowledged: it goes back to the partition, in order, when the channel closes
         }
 
-        var key = delivery.Key;
-        if (delivery.Envelope.Headers.TryGetValue(OrderingNames.SkipHeader, out var skipped))
+        if (OrderingSkip.IsSkip(delivery.Envelope))
         {
-            await OnSkipAsync(delivery, key, skipped).ConfigureAwait(false);
+            await OnSkipAsync(delivery).ConfigureAwait(false);
             return;
         }
+
+        var key = delivery.Key;
 
         if (key is null)
         {
@@ -254,9 +255,9 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         await ParkAsync(key, delivery).ConfigureAwait(false);
     }
 
-    private async Task OnSkipAsync(OrderedDelivery control, string? key, string deadLetterId)
+    private async Task OnSkipAsync(OrderedDelivery control)
     {
-        if (key is not null && _parked.TryGetValue(key, out var parked) && !parked.Draining && !parked.HeadOut && parked.DeadLetterId == deadLetterId)
+        if (OrderingSkip.TryRead(control.Envelope, out var key, out var deadLetterId) && _parked.TryGetValue(key, out var parked) && !parked.Draining && !parked.HeadOut && parked.DeadLetterId == deadLetterId)
         {
             await _owner.Log.AppendAsync(ParkingRecord.Draining(key, deadLetterId), _stopping.Token).ConfigureAwait(false);
             parked.Draining = true;
