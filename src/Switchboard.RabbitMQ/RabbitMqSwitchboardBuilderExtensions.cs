@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.RabbitMQ;
 
@@ -14,7 +15,7 @@ public static class RabbitMqSwitchboardBuilderExtensions
 
     /// <summary>Uses RabbitMQ as the broker.</summary>
     public static SwitchboardBuilder UseRabbitMq(this SwitchboardBuilder builder, RabbitMqTransportOptions options) =>
-        builder.UseTransport(_ => new RabbitMqTransport(options));
+        builder.UseTransport(services => new RabbitMqTransport(options, services.GetService<ILoggerFactory>()));
 
     /// <summary>
     /// Uses RabbitMQ as the broker, with the settings bound from <paramref name="section"/> (e.g.
@@ -25,6 +26,6 @@ public static class RabbitMqSwitchboardBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<RabbitMqTransportOptions>(section, RabbitMqTransportOptions.Check);
-        return builder.UseTransport(services => new RabbitMqTransport(services.GetRequiredService<IOptions<RabbitMqTransportOptions>>().Value));
+        return builder.UseTransport(services => new RabbitMqTransport(services.GetRequiredService<IOptions<RabbitMqTransportOptions>>().Value, services.GetService<ILoggerFactory>()));
     }
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using global::RabbitMQ.Client;
 using global::RabbitMQ.Client.Exceptions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Messages;
 using Switchboard.RabbitMQ.Ordering;
 using Switchboard.RabbitMQ.Topology;
@@ -17,7 +19,9 @@ namespace Switchboard.RabbitMQ;
 /// waits for the broker's confirm; consumers acknowledge manually. The connection recovers by itself; a broker that
 /// cannot be reached at start is a <see cref="TransportUnavailableException"/> (the bus keeps trying).
 /// </summary>
-public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : IOrderedTransport, IQueueStatistics
+/// <param name="settings">The broker and how to use it.</param>
+/// <param name="loggerFactory">Where ordered endpoints report parked keys and partitions that start over; none by default.</param>
+public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILoggerFactory? loggerFactory = null) : IOrderedTransport, IQueueStatistics
 {
     // Queues a send may go to, each with its send exchange (made once: a send does not build the name again).
     private readonly ConcurrentDictionary<string, string> _sendExchanges = new(StringComparer.Ordinal);
@@ -113,7 +117,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : IOrde
                 throw;
             }
 
-            _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher);
+            _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher, Loggers.CreateLogger<RabbitMqDeadLetterQueue>());
             _connection = connection;
         }
         finally
@@ -219,6 +223,8 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings) : IOrde
     }
 
     internal RabbitMqTransportOptions Options => settings;
+
+    internal ILoggerFactory Loggers { get; } = loggerFactory ?? NullLoggerFactory.Instance;
 
     internal ValueTask SendDelayedAsync(string queue, Envelope envelope, TimeSpan delay, CancellationToken cancellationToken) =>
         PublishDelayedAsync(DelayRoute.For(delay, DelayRoute.Queue, queue), envelope, cancellationToken);

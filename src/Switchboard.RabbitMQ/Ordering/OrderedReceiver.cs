@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using global::RabbitMQ.Client;
+using Microsoft.Extensions.Logging;
 using Switchboard.Transport;
 
 namespace Switchboard.RabbitMQ.Ordering;
@@ -26,7 +27,8 @@ internal sealed class OrderedReceiver : ITransportReceiver
         AnnouncementInterval = transport.Options.AnnouncementInterval;
         Publisher = transport.Publisher;
         Route = new DeliveryRoute(queue, transport.Options.EventsExchange);
-        Log = new ParkingLog(connection, Publisher, queue);
+        Logger = transport.Loggers.CreateLogger<PartitionConsumer>();
+        Log = new ParkingLog(connection, Publisher, queue, transport.Loggers.CreateLogger<ParkingLog>());
         ParkedMessages = new ParkedMessages(connection, Publisher, queue);
         // Never full: a partition hands out at most its prefetch of messages (and the parked message it drains per key).
         _ready = Channel.CreateUnbounded<IncomingMessage>(new UnboundedChannelOptions { SingleWriter = false });
@@ -50,6 +52,8 @@ internal sealed class OrderedReceiver : ITransportReceiver
     public DeliveryRoute Route { get; }
 
     public ParkingLog Log { get; }
+
+    public ILogger Logger { get; }
 
     public ParkedMessages ParkedMessages { get; }
 

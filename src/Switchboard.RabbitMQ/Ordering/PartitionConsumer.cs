@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using global::RabbitMQ.Client;
 using global::RabbitMQ.Client.Events;
+using Microsoft.Extensions.Logging;
 using Switchboard.Messages;
 using Switchboard.RabbitMQ.Topology;
 
@@ -54,7 +55,12 @@ internal sealed class PartitionConsumer : IAsyncDisposable
     /// <summary>Takes a handler's settlement; a dead letter completes when it is stored and its key parked.</summary>
     public ValueTask SettleAsync(Settlement settlement)
     {
-        _events.Writer.TryWrite(settlement);
+        // After the partition stopped, its channel is closed and the broker has the message back: nothing to wait for.
+        if (!_events.Writer.TryWrite(settlement))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         return settlement.Kind == SettlementKind.DeadLetter ? new ValueTask(settlement.Done.Task) : ValueTask.CompletedTask;
     }
 
@@ -152,6 +158,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
                     // A broker operation failed (a publish, the parking log, a parked queue): start over from what the
                     // broker holds. Closing the channel returns every unacknowledged message to the partition, in order.
                     (next as Settlement)?.Done.TrySetException(e);
+                    _owner.Logger.LogWarning(e, "Partition {Partition} of {Queue} starts over from the broker's state after a failure; its unacknowledged messages return in order", _partitionQueue, Queue);
                     await RestartAsync().ConfigureAwait(false);
                 }
                 catch (Exception e)
@@ -383,6 +390,11 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         parked.Reader = null;
         await _owner.Log.AppendAsync(ParkingRecord.Released(key), _stopping.Token).ConfigureAwait(false);
         _parked.Remove(key);
+        if (_owner.Logger.IsEnabled(LogLevel.Information))
+        {
+            _owner.Logger.LogInformation("Key {Key} of {Queue} is released: its parked messages ran", key, Queue);
+        }
+
         await _owner.ParkedMessages.DeleteAsync(key, _stopping.Token).ConfigureAwait(false);
         Line(key).Holder = null;
         NextInLine(key);
@@ -408,6 +420,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         _parked[key] = new ParkState(original.MessageId);
+        _owner.Logger.LogWarning("Key {Key} of {Queue} is parked by dead letter {DeadLetterId}: its later messages wait until it is re-driven or deleted", key, Queue, original.MessageId);
         if (_lines.Remove(key, out var line))
         {
             // What came through the partition while the key drained follows the queue's messages.
@@ -559,9 +572,14 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or global::RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The connection is down or recovering: try again.
+                // The connection is down or recovering, or the broker refused (a partition deleted meanwhile): a
+                // partition that stopped subscribing would stall its keys for good, so keep trying.
+                if (attempt % 30 == 0)
+                {
+                    _owner.Logger.LogWarning(e, "Subscribing to partition {Partition} of {Queue} failed; trying again", _partitionQueue, Queue);
+                }
             }
         }
     }
