@@ -404,15 +404,18 @@ internal sealed class PartitionConsumer : IAsyncDisposable
     {
         var original = WithoutRoute(delivery.Envelope);
         var stamped = reason.Stamp(original, Queue, DateTimeOffset.UtcNow);
-        await _owner.Publisher.PublishAsync(RabbitMqTopology.SendExchange(RabbitMqTransport.DeadLetterQueueOf(Queue)), "", stamped, mandatory: true, _stopping.Token).ConfigureAwait(false);
+        var deadLetters = RabbitMqTopology.SendExchange(RabbitMqTransport.DeadLetterQueueOf(Queue));
         if (delivery.Key is not { } key)
         {
+            await _owner.Publisher.PublishAsync(deadLetters, "", stamped, mandatory: true, _stopping.Token).ConfigureAwait(false);
             await AcknowledgeAsync(delivery).ConfigureAwait(false);
             return;
         }
 
-        // Its key parks: recorded before the message leaves the partition, so that whoever consumes it next knows.
+        // Its key parks, recorded first: whoever consumes the partition next knows, and should this consumer die before
+        // the acknowledgement, takes the message coming back for the parked head (its id is the dead letter's).
         await _owner.Log.AppendAsync(ParkingRecord.Parked(key, original.MessageId), _stopping.Token).ConfigureAwait(false);
+        await _owner.Publisher.PublishAsync(deadLetters, "", stamped, mandatory: true, _stopping.Token).ConfigureAwait(false);
         await AcknowledgeAsync(delivery).ConfigureAwait(false);
         if (_parked.TryGetValue(key, out var previous) && previous.Reader is { } reader)
         {
