@@ -10,13 +10,12 @@ internal static class ConsumeCommand
     public static async Task<int> RunAsync(HostArguments arguments)
     {
         var builder = CrashHostBuilder.Create(arguments);
-        builder.Services.AddSwitchboard(bus => bus
+        builder.Services.AddSwitchboard(bus => CrashHostBuilder.UseTransport(bus
             .Message<Numbered>(Numbered.Name)
             .Endpoint(arguments.Queue, e => Ordered(e, arguments)
                 .Handle<Numbered, NumberedHandler>()
                 .Concurrency(4)
-                .Prefetch(64))
-            .UseSqlite(CrashHostBuilder.Transport(arguments)));
+                .Prefetch(64)), arguments));
         return await CrashHostBuilder.RunUntilStoppedAsync(builder);
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
+using Switchboard.RabbitMQ;
 
 namespace Switchboard.Sqlite.CrashHost;
 
@@ -31,4 +33,12 @@ internal static class CrashHostBuilder
 
     public static SqliteTransportOptions Transport(HostArguments arguments) =>
         new() { Path = arguments.Database, LeaseDuration = arguments.LeaseDuration };
+
+    /// <summary>RabbitMQ when the arguments name a broker, SQLite otherwise.</summary>
+    public static SwitchboardBuilder UseTransport(SwitchboardBuilder bus, HostArguments arguments) =>
+        arguments.Broker is { } broker ? bus.UseRabbitMq(Broker(broker)) : bus.UseSqlite(Transport(arguments));
+
+    // A short heartbeat, as the RabbitMQ tests use: a survivor's connection that went silent is noticed within the test.
+    public static RabbitMqTransportOptions Broker(Uri broker) =>
+        new() { Uri = broker, Heartbeat = TimeSpan.FromSeconds(5) };
 }

@@ -11,8 +11,15 @@ internal enum HostMode
 }
 
 /// <summary>The command line of the crash host.</summary>
+/// <param name="Database">The SQLite file, or (produce and consume) the amqp:// URI of a RabbitMQ vhost.</param>
 internal sealed record HostArguments(HostMode Mode, string Database, string Queue, int From, int Count, TimeSpan HandlerDelay, TimeSpan LeaseDuration)
 {
+    /// <summary>The RabbitMQ vhost to run on, when <see cref="Database"/> is an amqp:// or amqps:// URI; null for SQLite.</summary>
+    public Uri? Broker =>
+        Database.StartsWith("amqp://", StringComparison.OrdinalIgnoreCase) || Database.StartsWith("amqps://", StringComparison.OrdinalIgnoreCase)
+            ? new Uri(Database)
+            : null;
+
     /// <summary>append: how many streams are appended to at once.</summary>
     public int Streams { get; init; }
 
@@ -62,7 +69,7 @@ internal sealed record HostArguments(HostMode Mode, string Database, string Queu
             ["append", var db, var streams] when Parse(streams) > 0 && batch > 0 =>
                 new(HostMode.Append, db, "", 0, 0, delay, lease) { Streams = Parse(streams), Batch = batch },
             _ => throw new ArgumentException(
-                "Usage: produce <db> <queue> <from> <count> [--lease-ms L] [--keys K] | consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K] | saga <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
+                "Usage (<db>: a SQLite file, or for produce and consume an amqp:// URI): produce <db> <queue> <from> <count> [--lease-ms L] [--keys K] | consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K] | saga <db> <queue> [--delay-ms D] [--lease-ms L] | append <db> <streams> [--batch B]"),
         };
     }
 

@@ -1,6 +1,13 @@
+using System.Diagnostics;
+
 namespace Switchboard.Sqlite.CrashHost;
 
-/// <summary>Optionally waits (so that batches are in flight when the process is killed), then reports the number.</summary>
+/// <summary>
+/// Optionally waits (so that batches are in flight when the process is killed), then reports "handled N T D": the
+/// number, when it was handled (<see cref="Stopwatch.GetTimestamp"/>: the system's monotonic clock, comparable across
+/// the processes of one machine, so that a test can merge several consumers' lines in the order they happened) and
+/// which delivery of the message this was (1 the first, more after a redelivery).
+/// </summary>
 internal sealed class NumberedHandler(HostArguments arguments) : IMessageHandler<Numbered>
 {
     public async ValueTask HandleAsync(Numbered message, IMessageContext context, CancellationToken cancellationToken)
@@ -10,6 +17,6 @@ internal sealed class NumberedHandler(HostArguments arguments) : IMessageHandler
             await Task.Delay(arguments.HandlerDelay, cancellationToken);
         }
 
-        Output.Line($"handled {message.Number}");
+        Output.Line($"handled {message.Number} {Stopwatch.GetTimestamp()} {context.DeliveryCount}");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Configuration;
+using Switchboard.RabbitMQ;
 using Switchboard.Transport;
 
 namespace Switchboard.Sqlite.CrashHost;
@@ -18,7 +19,7 @@ internal static class ProduceCommand
         var builder = CrashHostBuilder.Create(arguments);
         builder.Services.AddSwitchboard(bus =>
         {
-            bus.Message<Numbered>(Numbered.Name).UseSqlite(CrashHostBuilder.Transport(arguments));
+            CrashHostBuilder.UseTransport(bus.Message<Numbered>(Numbered.Name), arguments);
             if (arguments.Keys > 0)
             {
                 bus.OrderingKey<Numbered>(n => n.Number % arguments.Keys);
@@ -50,7 +51,9 @@ internal static class ProduceCommand
     // A producer has no endpoint of its own; the queue must exist before a send to it is accepted.
     private static async Task DeclareQueueAsync(HostArguments arguments)
     {
-        await using var transport = new SqliteTransport(CrashHostBuilder.Transport(arguments));
+        await using ITransport transport = arguments.Broker is { } broker
+            ? new RabbitMqTransport(CrashHostBuilder.Broker(broker))
+            : new SqliteTransport(CrashHostBuilder.Transport(arguments));
         await transport.StartAsync();
         await transport.DeclareEndpointAsync(new EndpointDeclaration(arguments.Queue, []) { Ordered = arguments.Keys > 0 });
     }

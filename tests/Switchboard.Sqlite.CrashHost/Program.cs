@@ -6,7 +6,8 @@ using Switchboard.Sqlite.CrashHost;
 //       With --keys, the queue is ordered, number N's ordering key is N % K, and the numbers of one key are sent one
 //       after the other, in increasing order.
 //   consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K]
-//       handles the queue (concurrency 4, prefetch 64), printing "handled N"; stops gracefully when stdin closes.
+//       handles the queue (concurrency 4, prefetch 64), printing "handled N T D" (T: when, on the machine's monotonic
+//       clock, Stopwatch; D: the delivery count); stops gracefully when stdin closes.
 //       With --keys, the endpoint is ordered (by the keys the producer stamped).
 //   saga <db> <queue> [--delay-ms D] [--lease-ms L]
 //       handles the queue with an event-sourced saga (transactional, concurrency 8, prefetch 64): number N deposits N
@@ -17,6 +18,7 @@ using Switchboard.Sqlite.CrashHost;
 //       50) per append with the exact expected version, each stream continuing from its stored version; the events of
 //       batch k carry {"batch":k,"index":i}; prints "appended <stream> <version>" after each append returned; stops
 //       gracefully when stdin closes.
+// produce and consume run on RabbitMQ when <db> is an amqp:// (or amqps://) URI: the vhost, which the test created.
 // All print "ready" once the host started. Logs go to stderr, so stdout carries only these lines.
 try
 {

@@ -56,6 +56,56 @@ public abstract class OrderingSuite<TFactory> : TransportSuite<TFactory>
     }
 
     /// <summary>
+    /// A third instance joins two that are handling keyed messages: it takes a share of the work (on a transport that
+    /// assigns keys to instances, some keys move to it), and meanwhile no key is handled out of order, two at a time,
+    /// or twice. The producer keeps sending, a batch at a time, until the newcomer has handled some.
+    /// </summary>
+    [Fact]
+    public async Task A_third_instance_joining_mid_run_takes_a_share_without_breaking_any_keys_order()
+    {
+        const int keys = 200;
+        const int batch = 2_000;
+        const int most = 60_000;
+        var ledger = new KeyOrderLedger(keys, most);
+        Behavior.Before = async (message, _, ct) =>
+        {
+            var number = ((TestCommand)message).Number;
+            var counts = ledger.Enter(number);
+            try
+            {
+                await Task.Delay(1, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                ledger.Leave(number, counts);
+            }
+        };
+        await StartBusAsync(Ordered(keys, concurrency: 4, prefetch: 100), "instance-1");
+        await StartBusAsync(Ordered(keys, concurrency: 4, prefetch: 100), "instance-2");
+        var producer = await StartBusAsync(b => b.OrderingKey<TestCommand>(c => c.Number % keys), "producer");
+        await SendAsync(producer.Bus, 0, batch, keys);
+        var sent = batch;
+        await WaitForAsync(() => ledger.Handled >= batch / 2, "the first instances at work");
+
+        var joiner = await StartBusAsync(Ordered(keys, concurrency: 4, prefetch: 100), "instance-3");
+        while (!Recorder.All.Any(h => h.Consumer == joiner.Name))
+        {
+            Assert.True(sent < most, $"The joining instance handled nothing of {sent} messages; violations: {string.Join("; ", ledger.Violations)}");
+            await SendAsync(producer.Bus, sent, batch, keys);
+            sent += batch;
+            var behind = sent - batch;
+            await WaitForAsync(() => ledger.Handled >= behind, $"{behind} messages handled"); // a backlog of a batch or two at most
+        }
+
+        await WaitForAsync(() => ledger.Handled >= sent, $"all {sent} messages handled");
+        var all = Recorder.All;
+        Assert.Empty(ledger.Violations);
+        Assert.Equal(0, ledger.Duplicates);
+        Assert.Equal(sent, ledger.Handled);
+        Assert.All(new[] { "instance-1", "instance-2", joiner.Name }, name => Assert.Contains(all, h => h.Consumer == name));
+    }
+
+    /// <summary>
     /// A message that keeps failing is dead-lettered and parks its key: exactly the key's later messages wait (the
     /// transport lists the key and how many), other keys flow; re-driven, it is handled first and the rest follow in order.
     /// A delayed retry holds the key meanwhile.
@@ -263,12 +313,16 @@ public abstract class OrderingSuite<TFactory> : TransportSuite<TFactory>
 
     // Sends 0 to count - 1 in batches in flight together, no larger than the number of keys, so that a batch holds one
     // message per key at most and a key's messages are sent one after another.
-    private static async Task SendAsync(IBus bus, int count, int keys = Keys)
+    private static Task SendAsync(IBus bus, int count, int keys = Keys) => SendAsync(bus, 0, count, keys);
+
+    // The same, for from to from + count - 1.
+    private static async Task SendAsync(IBus bus, int from, int count, int keys)
     {
         var batch = Math.Min(100, keys);
-        for (var start = 0; start < count; start += batch)
+        var end = from + count;
+        for (var start = from; start < end; start += batch)
         {
-            var sends = new Task[Math.Min(batch, count - start)];
+            var sends = new Task[Math.Min(batch, end - start)];
             for (var i = 0; i < sends.Length; i++)
             {
                 sends[i] = bus.SendAsync(Queue, new TestCommand(start + i)).AsTask();

@@ -1,4 +1,4 @@
-namespace Switchboard.Sqlite.Tests.Crash;
+namespace Switchboard.CrashTesting;
 
 /// <summary>Polls a condition until it holds; fails loudly with a description when it does not in time.</summary>
 public static class Eventually

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Switchboard.Sqlite.Tests.Crash;
+namespace Switchboard.CrashTesting;
 
 /// <summary>
 /// One run of Switchboard.Sqlite.CrashHost as a real process (<c>dotnet Switchboard.Sqlite.CrashHost.dll ...</c>),
