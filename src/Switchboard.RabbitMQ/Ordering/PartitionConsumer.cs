@@ -28,6 +28,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
     private readonly Dictionary<string, KeyLine> _lines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ParkState> _parked = new(StringComparer.Ordinal);
     private readonly HashSet<OrderedDelivery> _handedOut = [];
+    private readonly List<string> _advancing = []; // keys whose holder completed, waiting for the broker to have its acknowledgement
     private readonly CancellationTokenSource _stopping = new();
     private PartitionSubscription? _subscription; // the loop's view
     private volatile PartitionSubscription? _receiving; // the client's dispatcher's view
@@ -79,8 +80,9 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         var channel = await _owner.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            await channel.BasicQosAsync(0, (ushort)Math.Clamp(_owner.Prefetch, 1, ushort.MaxValue), global: false, cancellationToken).ConfigureAwait(false);
-            var subscription = new PartitionSubscription(channel, _owner.Prefetch);
+            var prefetch = (ushort)Math.Clamp(_owner.Prefetch, 1, ushort.MaxValue);
+            await channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
+            var subscription = new PartitionSubscription(channel, prefetch);
             channel.ChannelShutdownAsync += (_, e) => OnShutdownAsync(channel, e);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, delivery);
@@ -106,7 +108,6 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         // The client reuses the body's memory after this returns.
         var envelope = AmqpEnvelope.FromDelivery(delivery.BasicProperties, delivery.Body.ToArray());
         var count = AmqpEnvelope.Deliveries(delivery.BasicProperties, delivery.Redelivered);
-        subscription.Acknowledgements.Delivered(delivery.DeliveryTag);
         _events.Writer.TryWrite(new OrderedDelivery(this, subscription, delivery.DeliveryTag, envelope, count, _owner.Route, delivery.Exchange, delivery.RoutingKey));
         return Task.CompletedTask;
     }
@@ -127,7 +128,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
         else
         {
-            var next = new PartitionSubscription(channel, _owner.Prefetch);
+            var next = new PartitionSubscription(channel, (ushort)Math.Clamp(_owner.Prefetch, 1, ushort.MaxValue));
             _receiving = next;
             _events.Writer.TryWrite(new Lost(next));
         }
@@ -140,7 +141,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         var reader = _events.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var next))
+            for (var handled = 0; handled < EventsPerConfirmation && reader.TryRead(out var next); handled++)
             {
                 if (next is Stop)
                 {
@@ -166,6 +167,38 @@ internal sealed class PartitionConsumer : IAsyncDisposable
                     (next as Settlement)?.Done.TrySetException(e);
                 }
             }
+
+            await AdvanceConfirmedAsync().ConfigureAwait(false);
+        }
+    }
+
+    // One round trip confirms the acknowledgements of all the keys completed since the last one; then their next
+    // messages go out.
+    private async Task AdvanceConfirmedAsync()
+    {
+        if (_advancing.Count == 0 || _subscription is not { } subscription)
+        {
+            return;
+        }
+
+        try
+        {
+            await subscription.ConfirmAsync(_stopping.Token).ConfigureAwait(false);
+            var keys = _advancing.ToArray();
+            _advancing.Clear();
+            foreach (var key in keys)
+            {
+                await AdvanceAsync(key).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            _owner.Logger.LogWarning(e, "Partition {Partition} of {Queue} starts over from the broker's state after a failure; its unacknowledged messages return in order", _partitionQueue, Queue);
+            await RestartAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
@@ -333,6 +366,12 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         await AcknowledgeAsync(delivery).ConfigureAwait(false);
+        if (delivery.Parked is null)
+        {
+            _advancing.Add(key);
+            return;
+        }
+
         await AdvanceAsync(key).ConfigureAwait(false);
     }
 
@@ -444,6 +483,10 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         ]);
         await _owner.ParkedMessages.ParkAsync(key, envelope, _stopping.Token).ConfigureAwait(false);
         await AcknowledgeAsync(delivery).ConfigureAwait(false);
+
+        // Before the key's next message is parked: were this acknowledgement lost with a crash, the message would come
+        // back and be parked again behind it.
+        await delivery.Subscription.ConfirmAsync(_stopping.Token).ConfigureAwait(false);
     }
 
     private OrderedDelivery FromParkedQueue(ParkedMessage message)
@@ -529,13 +572,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
 
     private async Task OnLostAsync(PartitionSubscription? next)
     {
-        var previous = _subscription;
         Reset(next);
-        if (previous is not null)
-        {
-            await previous.Acknowledgements.CompleteAsync().ConfigureAwait(false);
-        }
-
         if (next is null)
         {
             await ResubscribeAsync().ConfigureAwait(false);
@@ -595,7 +632,6 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         _receiving = null;
-        await subscription.Acknowledgements.CompleteAsync().ConfigureAwait(false);
         try
         {
             await subscription.Channel.CloseAsync().ConfigureAwait(false);
@@ -615,6 +651,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         _subscription = next;
         _loaded = false;
         _releasing = false;
+        _advancing.Clear();
         foreach (var parked in _parked.Values)
         {
             parked.Reader?.DisposeAsync().AsTask().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
@@ -690,16 +727,10 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
     }
 
-    private ValueTask AcknowledgeAsync(OrderedDelivery delivery)
-    {
-        if (delivery.Parked is { } message)
-        {
-            return message.AckAsync(_stopping.Token);
-        }
-
-        delivery.Subscription.Acknowledgements.Acknowledge(delivery.DeliveryTag);
-        return ValueTask.CompletedTask;
-    }
+    // A parked queue's message is read with basic.get, a synchronous method, on the same channel: the next read comes
+    // after its acknowledgement was processed, so it needs no confirmation of its own.
+    private ValueTask AcknowledgeAsync(OrderedDelivery delivery) =>
+        delivery.Parked is { } message ? message.AckAsync(_stopping.Token) : delivery.Subscription.AcknowledgeAsync(delivery.DeliveryTag, _stopping.Token);
 
     private void HandOut(OrderedDelivery delivery)
     {
@@ -718,6 +749,10 @@ internal sealed class PartitionConsumer : IAsyncDisposable
 
         return line;
     }
+
+    // Settlements taken in before their keys' next messages go out: enough to share a round trip among many keys, few
+    // enough that a busy partition does not hold its keys back long.
+    private const int EventsPerConfirmation = 256;
 
     private const string ParkedExchangeHeader = "sb-parked-exchange";
     private const string ParkedRoutingKeyHeader = "sb-parked-routing-key";
