@@ -14,6 +14,9 @@ internal sealed class OrderedReceiver : ITransportReceiver
 {
     private readonly Channel<IncomingMessage> _ready;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConnectionFactory _partitionConnections;
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private IConnection? _partitionConnection;
     private PartitionConsumer[] _partitions = [];
     private EndpointMembers? _members;
     private Task _rebalancing = Task.CompletedTask;
@@ -22,6 +25,12 @@ internal sealed class OrderedReceiver : ITransportReceiver
     {
         Queue = queue;
         Connection = connection;
+        // The partitions' own connection, which the client does not recover: a partition subscribes again by itself
+        // after it reset its keys, and a consumer the client brought back beside it would take its messages.
+        _partitionConnections = RabbitMqTransport.CreateConnectionFactory(transport.Options);
+        _partitionConnections.AutomaticRecoveryEnabled = false;
+        _partitionConnections.TopologyRecoveryEnabled = false;
+        _partitionConnections.ClientProvidedName += $" (ordered {queue})";
         Prefetch = prefetch;
         Partitions = transport.Options.Partitions;
         AnnouncementInterval = transport.Options.AnnouncementInterval;
@@ -36,6 +45,7 @@ internal sealed class OrderedReceiver : ITransportReceiver
 
     public string Queue { get; }
 
+    /// <summary>The transport's connection (recovered by the client): membership, the parking log, parked queues.</summary>
     public IConnection Connection { get; }
 
     /// <summary>Unacknowledged messages per partition this instance is active on.</summary>
@@ -81,6 +91,36 @@ internal sealed class OrderedReceiver : ITransportReceiver
         }
     }
 
+    /// <summary>The connection the partitions consume on, opened again after it was lost.</summary>
+    public async Task<IConnection> PartitionConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_partitionConnection is { IsOpen: true } open)
+        {
+            return open;
+        }
+
+        await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_partitionConnection is { IsOpen: true } opened)
+            {
+                return opened;
+            }
+
+            if (_partitionConnection is { } lost)
+            {
+                await lost.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _partitionConnection = null;
+            return _partitionConnection = await _partitionConnections.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
     public ValueTask<IncomingMessage> ReceiveAsync(CancellationToken cancellationToken = default) => _ready.Reader.ReadAsync(cancellationToken);
 
     /// <summary>Offers a key's head (or a message without a key) to the endpoint's handlers.</summary>
@@ -110,6 +150,20 @@ internal sealed class OrderedReceiver : ITransportReceiver
         if (_members is not null)
         {
             await _members.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_partitionConnection is { } connection)
+        {
+            try
+            {
+                await connection.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or global::RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException or TimeoutException)
+            {
+                // Gone already.
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
 
         _ready.Writer.TryComplete();

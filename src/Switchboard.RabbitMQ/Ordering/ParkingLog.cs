@@ -120,7 +120,9 @@ internal sealed class ParkingLog(IConnection connection, AmqpPublisher publisher
             await channel.BasicConsumeAsync(Stream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false, arguments, consumer, cancellationToken).ConfigureAwait(false);
             using (cancellationToken.Register(() => done.TrySetCanceled(cancellationToken)))
             {
-                await done.Task.ConfigureAwait(false);
+                // A stream that does not deliver (after a broker restart, before it has a leader again) must not hold
+                // a partition's consumer forever: the reader gives up, and its caller starts over.
+                await done.Task.WaitAsync(ReadTimeout, CancellationToken.None).ConfigureAwait(false);
             }
 
             // Closing the channel ends the consumer: a stream keeps everything, so there is nothing to give back.
@@ -129,6 +131,9 @@ internal sealed class ParkingLog(IConnection connection, AmqpPublisher publisher
 
         return records;
     }
+
+    /// <summary>The longest a read waits for its marker.</summary>
+    internal static TimeSpan ReadTimeout { get; } = TimeSpan.FromSeconds(15);
 
     private static async Task CloseAsync(IChannel channel)
     {

@@ -77,7 +77,8 @@ internal sealed class PartitionConsumer : IAsyncDisposable
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        var channel = await _owner.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var connection = await _owner.PartitionConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             var prefetch = (ushort)Math.Clamp(_owner.Prefetch, 1, ushort.MaxValue);
@@ -89,6 +90,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             _subscription = subscription;
             _receiving = subscription;
             await channel.BasicConsumeAsync(_partitionQueue, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
+            Trace("subscribed on channel", channel.ChannelNumber);
         }
         catch
         {
@@ -102,7 +104,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         var subscription = _receiving;
         if (subscription is null || !ReferenceEquals(subscription.Channel, channel))
         {
-            return Task.CompletedTask;
+            return Task.CompletedTask; // a channel this partition left: it is being closed, and the broker takes it back
         }
 
         // The client reuses the body's memory after this returns.
@@ -112,8 +114,9 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    // Our own closes need nothing. A lost connection: the client recovers the channel and its consumer, and what comes
-    // through it after is a new subscription. A channel the broker closed while the connection stays: subscribe again.
+    // Our own closes need nothing. Any other end of the channel (the broker closed it, or the connection was lost: the
+    // partitions' connection is not recovered by the client) ends the subscription, and the partition subscribes again
+    // on a new channel, on a new connection if need be, once it can.
     private Task OnShutdownAsync(IChannel channel, ShutdownEventArgs e)
     {
         if (e.Initiator == ShutdownInitiator.Application || !ReferenceEquals(_receiving?.Channel, channel))
@@ -121,19 +124,23 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        if (_owner.Connection.IsOpen)
+        _receiving = null;
+        _events.Writer.TryWrite(new Lost(channel));
+        return Task.CompletedTask;
+    }
+
+    private static async Task CloseQuietlyAsync(IChannel channel)
+    {
+        try
         {
-            _receiving = null;
-            _events.Writer.TryWrite(new Lost(null));
+            await channel.CloseAsync().ConfigureAwait(false);
         }
-        else
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            var next = new PartitionSubscription(channel, (ushort)Math.Clamp(_owner.Prefetch, 1, ushort.MaxValue));
-            _receiving = next;
-            _events.Writer.TryWrite(new Lost(next));
+            // Closed already, or the connection is down: either way the broker has what it held.
         }
 
-        return Task.CompletedTask;
+        await channel.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -208,7 +215,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         Settlement settlement => OnSettledAsync(settlement),
         RetryDue due => OnRetryDueAsync(due.Delivery),
         Rebalancing rebalancing => OnRebalancingAsync(rebalancing.Owned),
-        Lost lost => OnLostAsync(lost.Next),
+        Lost lost => OnLostAsync(lost.Channel),
         _ => Task.CompletedTask,
     };
 
@@ -222,6 +229,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         var subscription = delivery.Subscription;
         if (!subscription.Active)
         {
+            Trace("active", null);
             subscription.Active = true;
             subscription.ActiveSince = _owner.Time.GetTimestamp();
         }
@@ -550,6 +558,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         _releasing = true;
+        Trace("releasing to its owner", null);
         await TryFinishReleaseAsync().ConfigureAwait(false);
     }
 
@@ -570,13 +579,17 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         await ResubscribeAsync().ConfigureAwait(false);
     }
 
-    private async Task OnLostAsync(PartitionSubscription? next)
+    private async Task OnLostAsync(IChannel channel)
     {
-        Reset(next);
-        if (next is null)
+        if (!ReferenceEquals(_subscription?.Channel, channel))
         {
-            await ResubscribeAsync().ConfigureAwait(false);
+            return;
         }
+
+        Trace("lost channel", channel.ChannelNumber);
+        Reset(null);
+        await CloseQuietlyAsync(channel).ConfigureAwait(false);
+        await ResubscribeAsync().ConfigureAwait(false);
     }
 
     private async Task RestartAsync()
@@ -738,6 +751,14 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         _owner.HandOut(delivery);
     }
 
+    private void Trace(string what, object? detail)
+    {
+        if (_owner.Logger.IsEnabled(LogLevel.Debug))
+        {
+            _owner.Logger.LogDebug("Partition {Partition}: {What} {Detail}", _partitionQueue, what, detail);
+        }
+    }
+
     private bool IsCurrent(OrderedDelivery delivery) => ReferenceEquals(delivery.Subscription, _subscription);
 
     private KeyLine Line(string key)
@@ -781,7 +802,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
 
     private sealed record Rebalancing(bool Owned);
 
-    private sealed record Lost(PartitionSubscription? Next);
+    private sealed record Lost(IChannel Channel);
 
     private sealed class Stop
     {

@@ -5,8 +5,8 @@ namespace Switchboard.RabbitMQ.Ordering;
 
 /// <summary>
 /// One consumer of a partition on one channel, from its subscription until its channel closes or loses the broker:
-/// delivery tags and acknowledgements belong to it. A channel the client recovers after a connection loss starts a new
-/// subscription (the broker returned everything unacknowledged, and the consumer is at the back of the line again).
+/// delivery tags and acknowledgements belong to it. After that the broker has everything it held unacknowledged, and
+/// the partition subscribes again on a new channel, at the back of the line.
 /// </summary>
 /// <remarks>
 /// Acknowledgements go one by one, not batched as on other queues: a key's next message may only be handed out once
