@@ -163,11 +163,8 @@ internal sealed class PartitionConsumer : IAsyncDisposable
                 }
                 catch (Exception e) when (!_stopping.IsCancellationRequested)
                 {
-                    // A broker operation failed (a publish, the parking log, a parked queue): start over from what the
-                    // broker holds. Closing the channel returns every unacknowledged message to the partition, in order.
                     (next as Settlement)?.Done.TrySetException(e);
-                    _owner.Logger.LogWarning(e, "Partition {Partition} of {Queue} starts over from the broker's state after a failure; its unacknowledged messages return in order", _partitionQueue, Queue);
-                    await RestartAsync().ConfigureAwait(false);
+                    await StartOverAsync(e).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -200,13 +197,20 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
         catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
-            _owner.Logger.LogWarning(e, "Partition {Partition} of {Queue} starts over from the broker's state after a failure; its unacknowledged messages return in order", _partitionQueue, Queue);
-            await RestartAsync().ConfigureAwait(false);
+            await StartOverAsync(e).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Stopping.
         }
+    }
+
+    // A broker operation failed (an acknowledgement, a publish, the parking log, a parked queue): start over from what
+    // the broker holds. Closing the channel returns every unacknowledged message to the partition, in order.
+    private async Task StartOverAsync(Exception failure)
+    {
+        _owner.Logger.LogWarning(failure, "Partition {Partition} of {Queue} starts over from the broker's state after a failure; its unacknowledged messages return in order", _partitionQueue, Queue);
+        await RestartAsync().ConfigureAwait(false);
     }
 
     private Task HandleAsync(object next) => next switch
@@ -252,7 +256,6 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         var key = delivery.Key;
-
         if (key is null)
         {
             HandOut(delivery);
