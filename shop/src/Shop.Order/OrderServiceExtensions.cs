@@ -42,7 +42,8 @@ public static class OrderServiceExtensions
     /// Adds the Order Service: event sourcing (the <see cref="OrderAggregate"/> in streams <c>order-{id}</c>, the
     /// <see cref="OrderSummaries"/> read model, and forwarding of the contract events <see cref="OrderCreated"/>,
     /// <see cref="OrderCompleted"/>, <see cref="OrderFailed"/> and <see cref="OrderCancelled"/> to the bus) and the
-    /// <c>order</c> endpoint running the event-sourced <see cref="OrderLifeSaga"/>, whose state is the order aggregate. The
+    /// <c>order</c> endpoint running the event-sourced <see cref="OrderLifeSaga"/>, whose state is the order aggregate,
+    /// ordered by order id (docs/ordering.md; the keys of the contract messages come from <c>AddShopMessages</c>). The
     /// host selects the event store in the store's database (<c>UseSqliteEventStore()</c> with <c>UseSqliteStore()</c>,
     /// <c>UsePostgreSqlEventStore(...)</c> with <c>UsePostgreSqlStore(...)</c> on one database) next to the transport, registers
     /// Shop's messages, and maps the API with <see cref="MapOrderApi"/>. <paramref name="database"/> must be the
@@ -72,6 +73,10 @@ public static class OrderServiceExtensions
             .Endpoint(EndpointName, e => e
                 .Transactional()
                 .Concurrency(options.Concurrency)
+                // Ordered by order id: one message of an order at a time, in the order the transport accepted them, so two
+                // of an order never race for its stream. The contract messages carry the key from ShopMessages (every
+                // producer stamps it); the saga's own timeout gets it here, and joins its order's line when it is due.
+                .OrderedBy<OrderStuckTimeout>(m => m.OrderId)
                 .EventSourcedSaga<OrderLifeSaga, OrderAggregate>(s => s
                     .Handles<OrderCreated>(m => OrderLifeSaga.Key(m.OrderId))
                     .Handles<PaymentProcessed>(m => OrderLifeSaga.Key(m.OrderId))

@@ -9,11 +9,13 @@ namespace Shop.Order.Saga;
 /// Drives one order (keyed by its id) to exactly one terminal state. It is event-sourced: its state is the
 /// <see cref="OrderAggregate"/> itself, and every message runs one command on it, whose events the <c>order</c>
 /// endpoint's unit of work appends to the order's stream together with the inbox record and the timeout it may request:
-/// one transaction per message, no state of its own, no retry of its own (a concurrent change of the same order reruns
-/// the message on the new state). Payment's, Inventory's and Shipping's milestones are recorded, the shipment completes
-/// the order, a payment or stock failure fails it, and <see cref="OrderStuckTimeout"/> (requested when
-/// <see cref="OrderCreated"/> arrives) cancels it if it is still in flight. Replies may overtake <see cref="OrderCreated"/>
-/// on the way here: the order exists from its placement on, so they are recorded whatever came first. What comes after
+/// one transaction per message, no state of its own, no retry of its own. The endpoint is ordered by order id, so the
+/// messages of one order run one at a time, in the order they were accepted, and never race for its stream (the append's
+/// expected version stays as the guard). Payment's, Inventory's and Shipping's milestones are recorded, the shipment
+/// completes the order, a payment or stock failure fails it, and <see cref="OrderStuckTimeout"/> (requested when
+/// <see cref="OrderCreated"/> arrives) cancels it if it is still in flight. A reply normally comes after
+/// <see cref="OrderCreated"/> (it was caused by another service's copy of it), but nothing here depends on that: the
+/// order exists from its placement on, so a reply is recorded whatever came first. What comes after
 /// the terminal state (a late charge, reservation or shipment, Payment's refund, Shipping's voided shipment) joins the
 /// timeline without changing the outcome: the aggregate's commands are idempotent and it refuses a second terminal
 /// transition, so there is nothing to complete and nothing a late message could start again.
