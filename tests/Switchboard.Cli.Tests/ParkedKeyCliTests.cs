@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Switchboard.Conformance.Harness;
 using Switchboard.Console.Tests;
-using Switchboard.RabbitMQ;
 
 namespace Switchboard.Cli.Tests;
 
@@ -69,10 +68,10 @@ public sealed class ParkedKeyCliTests
         Assert.Equal(["k-1", "k-2"], ordered.Keys.Select(k => k.Key).Order(StringComparer.Ordinal));
 
         // Never started: a transport that keeps no order is not asked.
-        await using var rabbitMq = new RabbitMqTransport(new RabbitMqTransportOptions { Uri = new Uri("amqp://127.0.0.1:1") });
-        var unordered = await new TransportParkedKeys(rabbitMq).ListAsync(ConsoleHost.Shipments, 0, 50, CancellationToken.None);
+        await using var transport = new UnorderedTransport(new Switchboard.InMemory.InMemoryTransport(new Switchboard.InMemory.InMemoryNetwork()));
+        var unordered = await new TransportParkedKeys(transport).ListAsync(ConsoleHost.Shipments, 0, 50, CancellationToken.None);
         Assert.Empty(unordered.Keys);
-        Assert.Equal("the rabbitmq transport keeps no per-key order: it parks no keys", unordered.NoneBecause);
+        Assert.Equal("the unordered transport keeps no per-key order: it parks no keys", unordered.NoneBecause);
     }
 
     private static async Task<JsonElement> JsonAsync(string console, params string[] args)

@@ -47,6 +47,26 @@ public sealed class RabbitMqTransportSetup(Uri broker, string postgres) : ITrans
             await channel.QueueDeleteAsync(RabbitMqTransport.DeadLetterQueueOf(queue)).ConfigureAwait(false);
         }
 
+        // The ordered scenario's topology (docs/rabbitmq.md, "Ordered endpoints"), and every endpoint's send exchange: an
+        // ordered run followed by its unordered twin would otherwise send through sb.send.Q to both the plain queue and
+        // the partitions, and the next ordered run would find the twin's messages there.
+        var ordered = OrderedScenario.Queue;
+        for (var partition = 0; partition < new RabbitMqTransportOptions { Uri = broker }.Partitions; partition++)
+        {
+            await channel.QueueDeleteAsync($"{ordered}.p{partition}").ConfigureAwait(false);
+        }
+
+        await channel.QueueDeleteAsync($"{ordered}.parking").ConfigureAwait(false);
+        foreach (var exchange in new[] { $"sb.order.{ordered}", $"sb.order.{ordered}.unslotted", $"sb.members.{ordered}", $"sb.parked.{ordered}" })
+        {
+            await channel.ExchangeDeleteAsync(exchange).ConfigureAwait(false);
+        }
+
+        foreach (var queue in FanoutScenario.Subscribers.Append(CompetingScenario.Queue).Append(OrderedScenario.Queue).Concat(SagaScenario.Queues))
+        {
+            await channel.ExchangeDeleteAsync("sb.send." + queue).ConfigureAwait(false);
+        }
+
         await channel.ExchangeDeleteAsync(_exchange).ConfigureAwait(false);
         if (_schema is not null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Switchboard.Conformance.Harness;
 using Switchboard.InMemory;
 using Switchboard.Messages;
 using Switchboard.Transport;
@@ -101,25 +102,5 @@ public sealed class OrderingKeyTests
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => host.StartAsync());
 
         Assert.Contains("Endpoint 'notes' is ordered", error.Message);
-    }
-
-    // The in-memory transport without its ordering, as a transport that cannot keep order would be.
-    private sealed class UnorderedTransport(ITransport inner) : ITransport
-    {
-        public string Name => "unordered";
-
-        public IDeadLetterQueue DeadLetters => inner.DeadLetters;
-
-        public ValueTask StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
-
-        public ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default) => inner.DeclareEndpointAsync(endpoint, cancellationToken);
-
-        public ValueTask SendAsync(string queue, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default) => inner.SendAsync(queue, envelope, deliverAt, cancellationToken);
-
-        public ValueTask PublishAsync(string topic, Envelope envelope, DateTimeOffset? deliverAt = null, CancellationToken cancellationToken = default) => inner.PublishAsync(topic, envelope, deliverAt, cancellationToken);
-
-        public ValueTask<ITransportReceiver> CreateReceiverAsync(string queue, ReceiverOptions options, CancellationToken cancellationToken = default) => inner.CreateReceiverAsync(queue, options, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
