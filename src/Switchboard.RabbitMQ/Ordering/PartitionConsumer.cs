@@ -29,6 +29,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
     private readonly Dictionary<string, ParkState> _parked = new(StringComparer.Ordinal);
     private readonly HashSet<OrderedDelivery> _handedOut = [];
     private readonly List<string> _advancing = []; // keys whose holder completed, waiting for the broker to have its acknowledgement
+    private bool _confirming; // a round trip is under way for the keys that completed before it
     private readonly CancellationTokenSource _stopping = new();
     private PartitionSubscription? _subscription; // the loop's view
     private volatile PartitionSubscription? _receiving; // the client's dispatcher's view
@@ -172,36 +173,51 @@ internal sealed class PartitionConsumer : IAsyncDisposable
                 }
             }
 
-            await AdvanceConfirmedAsync().ConfigureAwait(false);
+            StartConfirming();
         }
     }
 
-    // One round trip confirms the acknowledgements of all the keys completed since the last one; then their next
-    // messages go out.
-    private async Task AdvanceConfirmedAsync()
+    // One round trip confirms the acknowledgements of all the keys completed before it started; their next messages go
+    // out when it returns (Confirmed). The loop goes on meanwhile, handing out other keys' messages: a partition waits
+    // for the broker only per key, never as a whole.
+    private void StartConfirming()
     {
-        if (_advancing.Count == 0 || _subscription is not { } subscription)
+        if (_confirming || _advancing.Count == 0 || _subscription is not { } subscription)
         {
             return;
         }
 
-        try
-        {
-            await subscription.ConfirmAsync(_stopping.Token).ConfigureAwait(false);
-            var keys = _advancing.ToArray();
-            _advancing.Clear();
-            foreach (var key in keys)
+        _confirming = true;
+        var keys = _advancing.ToArray();
+        _advancing.Clear();
+        _ = subscription.ConfirmAsync(_stopping.Token).ContinueWith(
+            static (confirmed, state) =>
             {
-                await AdvanceAsync(key).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (!_stopping.IsCancellationRequested)
+                var (events, done) = ((ChannelWriter<object>, Confirmed))state!;
+                events.TryWrite(done with { Failure = confirmed.Exception?.InnerException });
+            },
+            (_events.Writer, new Confirmed(subscription, keys, null)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task OnConfirmedAsync(Confirmed confirmed)
+    {
+        if (!ReferenceEquals(confirmed.Subscription, _subscription))
         {
-            await StartOverAsync(e).ConfigureAwait(false);
+            return; // the subscription ended meanwhile, and its keys with it
         }
-        catch (OperationCanceledException)
+
+        _confirming = false;
+        if (confirmed.Failure is { } failure)
         {
-            // Stopping.
+            throw failure; // the loop starts the partition over
+        }
+
+        foreach (var key in confirmed.Keys)
+        {
+            await AdvanceAsync(key).ConfigureAwait(false);
         }
     }
 
@@ -220,6 +236,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         RetryDue due => OnRetryDueAsync(due.Delivery),
         Rebalancing rebalancing => OnRebalancingAsync(rebalancing.Owned),
         Lost lost => OnLostAsync(lost.Channel),
+        Confirmed confirmed => OnConfirmedAsync(confirmed),
         _ => Task.CompletedTask,
     };
 
@@ -668,6 +685,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         _loaded = false;
         _releasing = false;
         _advancing.Clear();
+        _confirming = false;
         foreach (var parked in _parked.Values)
         {
             parked.Reader?.DisposeAsync().AsTask().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
@@ -806,6 +824,8 @@ internal sealed class PartitionConsumer : IAsyncDisposable
     private sealed record Rebalancing(bool Owned);
 
     private sealed record Lost(IChannel Channel);
+
+    private sealed record Confirmed(PartitionSubscription Subscription, string[] Keys, Exception? Failure);
 
     private sealed class Stop
     {
