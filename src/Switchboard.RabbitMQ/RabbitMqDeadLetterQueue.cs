@@ -18,12 +18,12 @@ namespace Switchboard.RabbitMQ;
 /// a skip (<see cref="OrderingSkip"/>) through the endpoint's send exchange, confirmed, so that the consumer lets the
 /// key's later messages go on without it.
 /// </remarks>
-internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublisher publisher, ILogger? logger = null) : IDeadLetterQueue
+internal sealed class RabbitMqDeadLetterQueue(IConnection connection, AmqpPublisher publisher, ILogger? logger = null, OrderedQueues? orderedQueues = null) : IDeadLetterQueue
 {
     // How many dead letters a purge of an ordered queue takes before it publishes their skips together.
     private const int PurgeBatch = 100;
 
-    private readonly OrderedQueues _ordered = new(connection);
+    private readonly OrderedQueues _ordered = orderedQueues ?? new(connection);
 
     public async ValueTask<IReadOnlyList<DeadLetter>> ListAsync(string queue, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
     {

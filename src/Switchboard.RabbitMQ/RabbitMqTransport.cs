@@ -26,12 +26,11 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
     // Queues a send may go to, each with its send exchange (made once: a send does not build the name again).
     private readonly ConcurrentDictionary<string, string> _sendExchanges = new(StringComparer.Ordinal);
 
-    // Endpoint queues known to be ordered (declared here, or seen by their order exchange) or plain (declared here).
-    private readonly ConcurrentDictionary<string, bool> _orderedQueues = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
     private IConnection? _connection;
     private AmqpPublisher? _publisher;
     private RabbitMqDeadLetterQueue? _deadLetters;
+    private OrderedQueues? _orderedQueues;
 
     /// <inheritdoc />
     public string Name => "rabbitmq";
@@ -46,6 +45,8 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
 
     private IConnection Connection => _connection ?? throw NotStarted();
 
+    private OrderedQueues OrderedQueues => _orderedQueues ?? throw NotStarted();
+
     /// <inheritdoc />
     /// <remarks>
     /// An ordered endpoint (one this process declared, or whose order exchange exists) has no queue of its name: its
@@ -55,7 +56,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
     /// </remarks>
     public async ValueTask<QueueStatistics?> GetQueueStatisticsAsync(string queue, CancellationToken cancellationToken = default)
     {
-        if (_orderedQueues.TryGetValue(queue, out var ordered) && ordered)
+        if (OrderedQueues.IsKnownOrdered(queue))
         {
             return await GetPartitionStatisticsAsync(queue, cancellationToken).ConfigureAwait(false);
         }
@@ -73,15 +74,9 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
             }
         }
 
-        if (!await ExistsAsync(channel => channel.ExchangeDeclarePassiveAsync(Ordering.OrderingNames.OrderExchange(queue), cancellationToken), cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        // Remembered: an endpoint does not stop being ordered while processes run (a plain queue is never remembered, since
-        // a queue that does not exist yet may still become either).
-        _orderedQueues[queue] = true;
-        return await GetPartitionStatisticsAsync(queue, cancellationToken).ConfigureAwait(false);
+        return await OrderedQueues.IsOrderedAsync(queue, cancellationToken).ConfigureAwait(false)
+            ? await GetPartitionStatisticsAsync(queue, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     /// <summary>The dead-letter queue of an endpoint queue.</summary>
@@ -117,7 +112,8 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
                 throw;
             }
 
-            _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher, Loggers.CreateLogger<RabbitMqDeadLetterQueue>());
+            _orderedQueues = new OrderedQueues(connection);
+            _deadLetters = new RabbitMqDeadLetterQueue(connection, _publisher, Loggers.CreateLogger<RabbitMqDeadLetterQueue>(), _orderedQueues);
             _connection = connection;
         }
         finally
@@ -139,7 +135,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
     {
         await ProvideAsync(Connection, RabbitMqTopology.Endpoint(endpoint, settings), cancellationToken).ConfigureAwait(false);
         _sendExchanges[endpoint.Queue] = RabbitMqTopology.SendExchange(endpoint.Queue);
-        _orderedQueues[endpoint.Queue] = endpoint.Ordered;
+        OrderedQueues.Declared(endpoint.Queue, endpoint.Ordered);
     }
 
     /// <inheritdoc />
@@ -184,7 +180,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
     /// <paramref name="options"/>' prefetch on each partition it is the active consumer of (docs/ordering.md).
     /// </remarks>
     public async ValueTask<ITransportReceiver> CreateReceiverAsync(string queue, ReceiverOptions options, CancellationToken cancellationToken = default) =>
-        _orderedQueues.TryGetValue(queue, out var ordered) && ordered
+        OrderedQueues.IsKnownOrdered(queue)
             ? await OrderedReceiver.StartAsync(this, Connection, queue, options.Prefetch, cancellationToken).ConfigureAwait(false)
             : await AmqpReceiver.StartAsync(Connection, queue, options.Prefetch, this, cancellationToken).ConfigureAwait(false);
 

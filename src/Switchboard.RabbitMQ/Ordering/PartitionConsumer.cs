@@ -594,9 +594,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             }
         }
 
-        await CloseSubscriptionAsync().ConfigureAwait(false);
-        Reset(null);
-        await ResubscribeAsync().ConfigureAwait(false);
+        await RestartAsync().ConfigureAwait(false);
     }
 
     private async Task OnLostAsync(IChannel channel)
@@ -607,22 +605,12 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         Trace("lost channel", channel.ChannelNumber);
-        Reset(null);
-        await CloseQuietlyAsync(channel).ConfigureAwait(false);
-        await ResubscribeAsync().ConfigureAwait(false);
+        await RestartAsync().ConfigureAwait(false);
     }
 
     private async Task RestartAsync()
     {
-        try
-        {
-            await CloseSubscriptionAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Already gone with its connection.
-        }
-
+        await CloseSubscriptionAsync().ConfigureAwait(false);
         Reset(null);
         await ResubscribeAsync().ConfigureAwait(false);
     }
@@ -665,16 +653,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         _receiving = null;
-        try
-        {
-            await subscription.Channel.CloseAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or global::RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException)
-        {
-            // Closed already: the broker has what was not acknowledged.
-        }
-
-        await subscription.Channel.DisposeAsync().ConfigureAwait(false);
+        await CloseQuietlyAsync(subscription.Channel).ConfigureAwait(false);
     }
 
     // A new subscription (or none yet): what the old one held is the broker's again, except the keys whose handlers still
@@ -737,14 +716,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
     private async Task CloseAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await CloseSubscriptionAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Gone with its connection: the broker has it all back.
-        }
+        await CloseSubscriptionAsync().ConfigureAwait(false);
 
         foreach (var parked in _parked.Values)
         {
