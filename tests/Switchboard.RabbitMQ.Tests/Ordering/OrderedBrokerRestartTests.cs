@@ -33,7 +33,7 @@ public sealed class KeyLineHandler(KeyLines lines) : IMessageHandler<Numbered>
 public sealed class OrderedBrokerRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Queue = "ordered-restart";
-    private const int Count = 3_000;
+    private const int AtLeast = 3_000;
     private const int Keys = 100;
     private readonly string _vhost = "sb-restart-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<IHost> _hosts = [];
@@ -59,48 +59,21 @@ public sealed class OrderedBrokerRestartTests(ITestOutputHelper output) : IAsync
         await StartInstanceAsync(lines);
         var bus = first.Services.GetRequiredService<IBus>();
 
-        var failures = 0;
-        Task? restart = null;
-        for (var start = 0; start < Count; start += Keys)
-        {
-            if (start == Count / 3)
-            {
-                restart = Task.Run(TestBroker.RestartAsync);
-            }
+        // One message per key at a time, so that each key's are sent in order.
+        var run = await ProducerAcrossRestart.RunAsync(AtLeast, batch: Keys, number =>
+            bus.SendAsync(new Numbered(number), new SendOptions { Destination = Queue, MessageId = $"ordered-restart-{number}" }));
 
-            // One message per key at a time, so that each key's are sent in order; one that failed (the broker was away)
-            // is sent again with the same id until it is confirmed, before the key's next.
-            await Task.WhenAll(Enumerable.Range(start, Math.Min(Keys, Count - start)).Select(async number =>
-            {
-                var deadline = DateTime.UtcNow.AddSeconds(120);
-                while (true)
-                {
-                    try
-                    {
-                        await bus.SendAsync(new Numbered(number), new SendOptions { Destination = Queue, MessageId = $"ordered-restart-{number}" });
-                        return;
-                    }
-                    catch (Exception) when (DateTime.UtcNow < deadline)
-                    {
-                        Interlocked.Increment(ref failures);
-                        await Task.Delay(200);
-                    }
-                }
-            }));
-        }
-
-        await restart!;
-        var expected = Enumerable.Range(0, Count).ToHashSet();
+        var expected = Enumerable.Range(0, run.Sent).ToHashSet();
         await Eventually.UntilAsync(
             () => expected.IsSubsetOf(lines.Handled()),
             "every message to be handled after the restart",
             () => $"{expected.Except(lines.Handled()).Count()} missing: {string.Join(", ", expected.Except(lines.Handled()).Take(30))}",
             TimeSpan.FromSeconds(120));
 
-        output.WriteLine($"{failures} failed send attempt(s) during the restart; {lines.Handlings} handlings of {Count} messages.");
-        Assert.True(failures > 0, "The broker restart did not interrupt the producer: the test proved nothing.");
+        output.WriteLine($"{run.Failures} failed send attempt(s) during the restart; {lines.Handlings} handlings of {run.Sent} messages.");
+        Assert.True(run.Failures > 0, "The broker restart did not interrupt the producer: the test proved nothing.");
         Assert.Empty(lines.Overlaps);
-        var outOfOrder = lines.OutOfOrder(Count);
+        var outOfOrder = lines.OutOfOrder(run.Sent);
         Assert.True(outOfOrder.Count == 0, $"{outOfOrder.Count} key(s) out of order:{Environment.NewLine}{string.Join(Environment.NewLine, outOfOrder.Take(10))}");
     }
 
