@@ -20,7 +20,7 @@ internal static class AmqpEnvelope
 
     public static BasicProperties ToProperties(Envelope envelope)
     {
-        var headers = new Dictionary<string, object?>(envelope.Headers.Count + 4, StringComparer.Ordinal);
+        var headers = new Dictionary<string, object?>(envelope.Headers.Count + 12, StringComparer.Ordinal);
         foreach (var (name, value) in envelope.Headers)
         {
             headers[name] = value;
@@ -45,10 +45,17 @@ internal static class AmqpEnvelope
         // An AMQP long, not text: no formatting or parsing per message, and full precision (the timestamp property has seconds).
         headers[SentAt] = envelope.SentAt.UtcTicks;
 
-        // Every message, whatever its destination: the publisher does not know which subscribers are ordered, and an
-        // ordered endpoint's headers exchange routes by this (a message without it goes to partition 0). Written last,
-        // so that a free header of the same name cannot route a message into another key's partition.
-        headers[OrderingNames.SlotHeader] = SlotTexts[OrderingNames.SlotOf(SlotKey(envelope))];
+        // Every message, whatever its destination: the publisher does not know which subscribers are ordered, nor how
+        // many partitions they have, and an ordered endpoint's headers exchange routes by the header of its count (a
+        // message without it goes to partition 0). Written last, so that a free header of the same name cannot route a
+        // message into another key's partition.
+        var slot = OrderingNames.SlotOf(SlotKey(envelope));
+        headers[OrderingNames.SlotHeader] = SlotTexts[slot];
+        foreach (var (partitions, header) in OrderingNames.ModuloHeaders)
+        {
+            headers[header] = SlotTexts[slot % partitions];
+        }
+
         return new BasicProperties
         {
             MessageId = envelope.MessageId,
@@ -86,12 +93,11 @@ internal static class AmqpEnvelope
                         traceParent = text;
                         break;
                     case SentAt:
-                    case OrderingNames.SlotHeader:
-                        // Routing data of this copy, like the broker's headers: a copy published again (a retry, a dead
-                        // letter, a re-drive) is stamped afresh from its own key.
                         break;
                     default:
-                        if (text is not null && !IsBrokerHeader(name))
+                        // The slot headers are routing data of this copy, like the broker's headers: a copy published
+                        // again (a retry, a dead letter, a re-drive) is stamped afresh from its own key.
+                        if (text is not null && !IsBrokerHeader(name) && !OrderingNames.IsSlotHeader(name))
                         {
                             (headers ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = text;
                         }

@@ -44,8 +44,8 @@ public sealed record RabbitMqTransportOptions
     public int MaxOutstandingConfirms { get; init; } = 1024;
 
     /// <summary>
-    /// How many partition queues an ordered endpoint has (1 to 256): the most instances that handle it at once, one
-    /// partition each at least. Every process of an endpoint must agree; changing it moves keys between partitions, so
+    /// How many partition queues an ordered endpoint has, a power of two from 1 to 256: the most instances that handle
+    /// it at once, one partition each at least. Every process of an endpoint must agree; changing it moves keys between partitions, so
     /// drain the endpoint first (docs/ordering.md). Default 8.
     /// </summary>
     public int Partitions { get; init; } = 8;
@@ -71,7 +71,9 @@ public sealed record RabbitMqTransportOptions
         rules.Positive(nameof(AnnouncementInterval), options.AnnouncementInterval);
         rules.AtLeast(nameof(PublishChannels), options.PublishChannels, 1);
         rules.AtLeast(nameof(MaxOutstandingConfirms), options.MaxOutstandingConfirms, 1);
-        rules.AtLeast(nameof(Partitions), options.Partitions, 1);
-        rules.AtMost(nameof(Partitions), options.Partitions, Ordering.OrderingNames.Slots);
+        if (!Ordering.OrderingNames.PartitionCounts.Contains(options.Partitions))
+        {
+            rules.Add(nameof(Partitions), "must be a power of two from 1 to 256", options.Partitions);
+        }
     }
 }

@@ -37,6 +37,8 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [Theory]
     [InlineData("Heartbeat", "00:00:00", "Switchboard:RabbitMq:Heartbeat must be longer than zero (was 00:00:00).")]
     [InlineData("PublishChannels", "0", "Switchboard:RabbitMq:PublishChannels must be at least 1 (was 0).")]
+    [InlineData("Partitions", "12", "Switchboard:RabbitMq:Partitions must be a power of two from 1 to 256 (was 12).")]
+    [InlineData("Partitions", "512", "Switchboard:RabbitMq:Partitions must be a power of two from 1 to 256 (was 512).")]
     [InlineData("QueueType", "Durable", "Switchboard:RabbitMq:QueueType")]
     [InlineData("Uri", "http://guest:secret@localhost/", "Switchboard:RabbitMq:Uri must be an amqp:// or amqps:// URI (was http://…).")]
     [InlineData("Uri", null, "Switchboard:RabbitMq:Uri is required.")]

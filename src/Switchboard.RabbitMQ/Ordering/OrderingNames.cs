@@ -14,6 +14,12 @@ internal static class OrderingNames
     public const string SlotHeader = "sb-ordering-slot";
 
     /// <summary>
+    /// The partition counts an ordered endpoint may have: the powers of two up to <see cref="Slots"/>, so that a key's
+    /// partition (its slot modulo the count) is also its hash modulo the count.
+    /// </summary>
+    public static readonly IReadOnlyList<int> PartitionCounts = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+    /// <summary>
     /// The header of a control message that skips a parked key's dead letter (its value: the dead letter's id); it
     /// travels through the partition, ordered with the key's other messages, and is never handled.
     /// </summary>
@@ -38,6 +44,24 @@ internal static class OrderingNames
 
     /// <summary>The partition a key's messages go to, of <paramref name="partitions"/>.</summary>
     public static int PartitionOf(string key, int partitions) => SlotOf(key) % partitions;
+
+    /// <summary>
+    /// The header an endpoint of <paramref name="partitions"/> partitions routes by, whose value is the partition:
+    /// <c>sb-ordering-slot-mod-{N}</c>, the slot modulo N, for N from 2 to 128, and <see cref="SlotHeader"/> itself for
+    /// 256. Every message carries them all, because the publisher does not know its subscribers' counts; an order
+    /// exchange then needs one binding per partition, where one per slot cost the broker most of its time (docs/benchmarks.md).
+    /// </summary>
+    public static string PartitionHeader(int partitions) =>
+        partitions == Slots ? SlotHeader : PartitionHeaderPrefix + partitions.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The partition headers a publisher stamps besides <see cref="SlotHeader"/>, with their counts (2 to 128).</summary>
+    public static readonly IReadOnlyList<(int Partitions, string Header)> ModuloHeaders =
+        [.. PartitionCounts.Where(n => n is > 1 and < Slots).Select(n => (n, PartitionHeader(n)))];
+
+    /// <summary>Whether <paramref name="name"/> is one of the routing headers a publisher stamps from the key.</summary>
+    public static bool IsSlotHeader(string name) => name == SlotHeader || name.StartsWith(PartitionHeaderPrefix, StringComparison.Ordinal);
+
+    private const string PartitionHeaderPrefix = "sb-ordering-slot-mod-";
 
     /// <summary>The headers exchange that routes an ordered endpoint's messages by slot to its partitions.</summary>
     public static string OrderExchange(string queue) => "sb.order." + queue;

@@ -7,8 +7,8 @@ namespace Switchboard.RabbitMQ.Topology;
 /// <summary>
 /// What an ordered endpoint <c>Q</c> has instead of its queue (docs/design/rabbitmq-ordering.md): partition queues
 /// <c>Q.p{i}</c> (quorum, single active consumer, no delivery limit) behind a headers exchange <c>sb.order.Q</c> that
-/// routes each of the 256 slots to partition <c>slot mod N</c>; a message without a slot falls through its alternate
-/// exchange to partition 0. Plus the exchanges the instances announce themselves and park keys on (topic exchanges, used
+/// routes by the header <c>sb-ordering-slot-mod-N</c> (the key's slot modulo N) to partition <c>slot mod N</c>; a
+/// message without it falls through its alternate exchange to partition 0. Plus the exchanges the instances announce themselves and park keys on (topic exchanges, used
 /// as a fanout and as a direct exchange), and the parking log.
 /// </summary>
 internal static class OrderedTopology
@@ -57,15 +57,17 @@ internal static class OrderedTopology
         queues.Add(new(log, new Dictionary<string, object?> { ["x-queue-type"] = "stream" }));
 
         // Explicit bindings, not the consistent-hash exchange: they are durable data, and its ring was seen to move half
-        // the keys at a broker restart.
-        for (var slot = 0; slot < OrderingNames.Slots; slot++)
+        // the keys at a broker restart. One per partition, on the header that names it: the broker tries every binding
+        // of a headers exchange for every message, and one per slot (256) cost it 0.9 ms a message (docs/benchmarks.md).
+        for (var partition = 0; partition < partitions; partition++)
         {
-            var text = slot.ToString(CultureInfo.InvariantCulture);
-            bindings.Add(new(order, OrderingNames.Partition(queue, slot % partitions), "", Arguments: new Dictionary<string, object?>
+            var arguments = new Dictionary<string, object?> { ["x-match"] = "all" };
+            if (partitions > 1)
             {
-                ["x-match"] = "all",
-                [OrderingNames.SlotHeader] = text,
-            }));
+                arguments[OrderingNames.PartitionHeader(partitions)] = partition.ToString(CultureInfo.InvariantCulture);
+            }
+
+            bindings.Add(new(order, OrderingNames.Partition(queue, partition), "", Arguments: arguments));
         }
 
         // Another client's message without a slot is ordered with the other such messages rather than dropped.

@@ -150,10 +150,10 @@ public sealed class OrderedTopologyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_free_header_named_like_the_slot_does_not_choose_the_partition()
+    public async Task A_free_header_named_like_a_slot_header_does_not_choose_the_partition()
     {
         var key = Enumerable.Range(0, 50).Select(i => $"k-{i}").First(k => OrderingNames.PartitionOf(k, Partitions) != 1);
-        var envelope = Keyed(key).WithHeader(OrderingNames.SlotHeader, "1");
+        var envelope = Keyed(key).WithHeader(OrderingNames.SlotHeader, "1").WithHeader(OrderingNames.PartitionHeader(Partitions), "1");
         await Transport.SendAsync(Queue, envelope);
 
         Assert.Equal(OrderingNames.PartitionOf(key, Partitions), (await Tap.ArrivalOfAsync(envelope.MessageId)).Partition);
