@@ -45,8 +45,8 @@ public sealed record RabbitMqTransportOptions
 
     /// <summary>
     /// How many partition queues an ordered endpoint has, a power of two from 1 to 256: the most instances that handle
-    /// it at once, one partition each at least. Every process of an endpoint must agree; changing it moves keys between partitions, so
-    /// drain the endpoint first (docs/ordering.md). Default 8.
+    /// it at once, one partition each at least. Every process of an endpoint must agree; changing it moves keys between
+    /// partitions, so drain the endpoint first (docs/ordering.md). Default 8.
     /// </summary>
     public int Partitions { get; init; } = 8;
 

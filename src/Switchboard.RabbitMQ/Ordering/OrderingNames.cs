@@ -5,13 +5,16 @@ namespace Switchboard.RabbitMQ.Ordering;
 
 /// <summary>
 /// The names and numbers an ordered endpoint's topology is made of on RabbitMQ (docs/design/rabbitmq-ordering.md).
-/// Every publisher stamps <see cref="SlotHeader"/>; an ordered endpoint <c>Q</c> routes by it through its headers
-/// exchange <see cref="OrderExchange"/> to one of its partition queues <see cref="Partition"/>.
+/// Every publisher stamps <see cref="SlotHeader"/> and the <see cref="ModuloHeaders"/>; an ordered endpoint <c>Q</c>
+/// routes by the <see cref="PartitionHeader"/> of its count through its headers exchange <see cref="OrderExchange"/> to
+/// one of its partition queues <see cref="Partition"/>.
 /// </summary>
 internal static class OrderingNames
 {
     /// <summary>The header every message carries: its slot, 0 to <see cref="Slots"/> - 1, as text.</summary>
     public const string SlotHeader = "sb-ordering-slot";
+
+    private const string PartitionHeaderPrefix = "sb-ordering-slot-mod-";
 
     /// <summary>
     /// The partition counts an ordered endpoint may have: the powers of two up to <see cref="Slots"/>, so that a key's
@@ -49,7 +52,8 @@ internal static class OrderingNames
     /// The header an endpoint of <paramref name="partitions"/> partitions routes by, whose value is the partition:
     /// <c>sb-ordering-slot-mod-{N}</c>, the slot modulo N, for N from 2 to 128, and <see cref="SlotHeader"/> itself for
     /// 256. Every message carries them all, because the publisher does not know its subscribers' counts; an order
-    /// exchange then needs one binding per partition, where one per slot cost the broker most of its time (docs/benchmarks.md).
+    /// exchange then needs one binding per partition, where one per slot cost the broker most of its time
+    /// (docs/benchmarks.md).
     /// </summary>
     public static string PartitionHeader(int partitions) =>
         partitions == Slots ? SlotHeader : PartitionHeaderPrefix + partitions.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -61,9 +65,7 @@ internal static class OrderingNames
     /// <summary>Whether <paramref name="name"/> is one of the routing headers a publisher stamps from the key.</summary>
     public static bool IsSlotHeader(string name) => name == SlotHeader || name.StartsWith(PartitionHeaderPrefix, StringComparison.Ordinal);
 
-    private const string PartitionHeaderPrefix = "sb-ordering-slot-mod-";
-
-    /// <summary>The headers exchange that routes an ordered endpoint's messages by slot to its partitions.</summary>
+    /// <summary>The headers exchange that routes an ordered endpoint's messages by partition header to its partitions.</summary>
     public static string OrderExchange(string queue) => "sb.order." + queue;
 
     /// <summary>The alternate exchange of <see cref="OrderExchange"/>: a message without a slot (another client's) goes to partition 0.</summary>

@@ -8,8 +8,8 @@ namespace Switchboard.RabbitMQ.Topology;
 /// What an ordered endpoint <c>Q</c> has instead of its queue (docs/design/rabbitmq-ordering.md): partition queues
 /// <c>Q.p{i}</c> (quorum, single active consumer, no delivery limit) behind a headers exchange <c>sb.order.Q</c> that
 /// routes by the header <c>sb-ordering-slot-mod-N</c> (the key's slot modulo N) to partition <c>slot mod N</c>; a
-/// message without it falls through its alternate exchange to partition 0. Plus the exchanges the instances announce themselves and park keys on (topic exchanges, used
-/// as a fanout and as a direct exchange), and the parking log.
+/// message without it falls through its alternate exchange to partition 0. Plus the exchanges the instances announce
+/// themselves and park keys on (topic exchanges, used as a fanout and as a direct exchange), and the parking log.
 /// </summary>
 internal static class OrderedTopology
 {
