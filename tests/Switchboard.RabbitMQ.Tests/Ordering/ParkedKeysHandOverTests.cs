@@ -40,7 +40,7 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
         var run = await ParkEveryPartitionThenJoinAsync();
         await SendLaterAsync(run.Bus, from: Later + 1, to: 2 * Later);
 
-        await WaitForParkedAsync(run, waiting: 2 * Later);
+        await WaitForParkedAsync(run.A, run.Rounds, waiting: 2 * Later);
         AssertNoParkedKeyWasHandled();
         var flowing = _ledger.All.Where(h => Healthy.Contains(h.Key) && h.Number >= run.HandedOverAt).Select(h => h.Instance).Distinct().Order();
         Assert.Equal(["A", "B"], flowing);
@@ -56,7 +56,7 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
     {
         var run = await ParkEveryPartitionThenJoinAsync();
         await SendLaterAsync(run.Bus, from: Later + 1, to: 2 * Later);
-        await WaitForParkedAsync(run, waiting: 2 * Later);
+        await WaitForParkedAsync(run.A, run.Rounds, waiting: 2 * Later);
 
         await Instances.StopAsync(run.B);
         await Instances.MembersAsync(1);
@@ -64,7 +64,7 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
         await run.Rounds.UntilActiveOnAsync(allOnA, "every partition to be active on A again");
         await SendLaterAsync(run.Bus, from: 2 * Later + 1, to: 3 * Later);
 
-        await WaitForParkedAsync(run, waiting: 3 * Later);
+        await WaitForParkedAsync(run.A, run.Rounds, waiting: 3 * Later);
         AssertNoParkedKeyWasHandled();
 
         await RedriveAllAsync(run, handlings: 3 * Later + 1);
@@ -82,8 +82,7 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
         var rounds = new HealthyRounds(bus, _ledger, Healthy);
         await Task.WhenAll(Parked.Select(k => bus.SendAsync(HandOverInstances.Queue, new KeyedStep(k, 0, Poison: true)).AsTask()));
         await SendLaterAsync(bus, from: 1, to: Later);
-        var run = new HandedOver(a, a, bus, rounds, [], 0);
-        await WaitForParkedAsync(run, waiting: Later);
+        await WaitForParkedAsync(a, rounds, waiting: Later);
 
         // Rendezvous hashing gives the newcomer each partition with even odds: one that would own none (nothing would
         // move) or all (A would have nothing left to show that it still works) is replaced by another.
@@ -117,21 +116,23 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
         }
     }
 
-    // While healthy rounds go on: every parked key is listed with its dead letter and its waiting messages.
-    private async Task WaitForParkedAsync(HandedOver run, int waiting)
+    // While healthy rounds go on: every parked key is listed with its dead letter and its waiting messages. A parked
+    // key's message handled meanwhile fails the test at once, rather than when the wait times out.
+    private async Task WaitForParkedAsync(IHost host, HealthyRounds rounds, int waiting)
     {
         IReadOnlyList<ParkedKey> listed = [];
-        await run.Rounds.UntilAsync(
+        await rounds.UntilAsync(
             async _ =>
             {
-                listed = await HandOverInstances.ParkedKeysAsync(run.A);
+                AssertNoParkedKeyWasHandled();
+                listed = await HandOverInstances.ParkedKeysAsync(host);
                 return listed.Count == Parked.Length && listed.All(p => p.Waiting == waiting);
             },
             $"the {Parked.Length} parked keys listed with {waiting} message(s) waiting each",
             () => "listed: " + string.Join(", ", listed));
 
         Assert.Equal(Parked.Order(), listed.Select(p => p.Key).Order());
-        var letters = await run.A.Services.GetRequiredService<IDeadLetterQueue>().ListAsync(HandOverInstances.Queue);
+        var letters = await host.Services.GetRequiredService<IDeadLetterQueue>().ListAsync(HandOverInstances.Queue);
         Assert.Equal(
             letters.Select(l => (l.OrderingKey, l.Id)).Order(),
             listed.Select(p => ((string?)p.Key, p.DeadLetterId)).Order());
@@ -140,7 +141,7 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
     private void AssertNoParkedKeyWasHandled()
     {
         var handled = _ledger.All.Where(h => Parked.Contains(h.Key)).ToList();
-        Assert.True(handled.Count == 0, "Parked keys' messages were handled: " + string.Join(", ", handled));
+        Assert.True(handled.Count == 0, "Parked keys' messages were handled: " + string.Join(", ", handled.Select(h => $"{h.Key} (p{HandOverInstances.PartitionOf(h.Key)}) #{h.Number} on {h.Instance}")));
     }
 
     // Fixed, the poison messages succeed: every dead letter is re-driven, and each parked key's messages all run.
