@@ -32,6 +32,15 @@ public static class TestBroker
     public static Uri UriFor(string vhost, string user, string password) =>
         new UriBuilder(AmqpUri) { UserName = Uri.EscapeDataString(user), Password = Uri.EscapeDataString(password), Path = "/" + Uri.EscapeDataString(vhost) }.Uri;
 
+    /// <summary>The names of the queues of a vhost, as the management API lists them.</summary>
+    public static async Task<IReadOnlyList<string>> QueueNamesAsync(string vhost)
+    {
+        using var response = await Http.Value.GetAsync($"api/queues/{Uri.EscapeDataString(vhost)}?columns=name");
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. json.RootElement.EnumerateArray().Select(queue => queue.GetProperty("name").GetString() ?? "")];
+    }
+
     public static async Task DeleteVhostAsync(string vhost) =>
         await Http.Value.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
 
