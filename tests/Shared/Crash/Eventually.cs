@@ -18,4 +18,19 @@ public static class Eventually
             await Task.Delay(25);
         }
     }
+
+    /// <summary>The same for a condition that must ask something (a broker, a database) each time.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, Func<string>? describe = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.{Environment.NewLine}{describe?.Invoke()}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
 }

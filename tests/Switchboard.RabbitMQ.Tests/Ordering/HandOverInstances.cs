@@ -65,7 +65,7 @@ public sealed class HandOverInstances(string vhost, HandOverLedger ledger) : IAs
     public async Task<IReadOnlyList<string>> MembersAsync(int count)
     {
         IReadOnlyList<string> members = [];
-        await Waiting.UntilAsync(async () => (members = await MemberIdsAsync()).Count == count, $"{count} member(s) of {Queue}", () => $"members: {string.Join(", ", members)}");
+        await Eventually.UntilAsync(async () => (members = await MemberIdsAsync()).Count == count, $"{count} member(s) of {Queue}", () => $"members: {string.Join(", ", members)}");
         return members;
     }
 

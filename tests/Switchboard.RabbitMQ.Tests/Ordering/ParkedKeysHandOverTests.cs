@@ -151,7 +151,7 @@ public sealed class ParkedKeysHandOverTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(Parked.Length, await run.A.Services.GetRequiredService<IDeadLetterQueue>().RedriveAllAsync(HandOverInstances.Queue));
 
         IReadOnlyList<ParkedKey> listed = [];
-        await Waiting.UntilAsync(
+        await Eventually.UntilAsync(
             async () => Parked.All(k => _ledger.Of(k).Count >= handlings) && (listed = await HandOverInstances.ParkedKeysAsync(run.A)).Count == 0,
             "every parked key to drain and be released",
             () => "handled: " + string.Join("; ", Parked.Select(k => $"{k}: {string.Join(", ", _ledger.Of(k).Select(h => h.Number))}")) + Environment.NewLine + "still listed: " + string.Join(", ", listed));
