@@ -134,6 +134,7 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
     public async ValueTask DeclareEndpointAsync(EndpointDeclaration endpoint, CancellationToken cancellationToken = default)
     {
         await ProvideAsync(Connection, RabbitMqTopology.Endpoint(endpoint, settings), cancellationToken).ConfigureAwait(false);
+        await EndpointShapeCheck.WarnOfOldShapeAsync(Connection, endpoint, Loggers.CreateLogger<RabbitMqTransport>(), cancellationToken).ConfigureAwait(false);
         _sendExchanges[endpoint.Queue] = RabbitMqTopology.SendExchange(endpoint.Queue);
         OrderedQueues.Declared(endpoint.Queue, endpoint.Ordered);
     }
