@@ -12,7 +12,7 @@ internal static class ConsumeCommand
         var builder = CrashHostBuilder.Create(arguments);
         builder.Services.AddSwitchboard(bus => CrashHostBuilder.UseTransport(bus
             .Message<Numbered>(Numbered.Name)
-            .Endpoint(arguments.Queue, e => Ordered(e, arguments)
+            .Endpoint(arguments.Queue, e => WithPoison(Ordered(e, arguments), arguments)
                 .Handle<Numbered, NumberedHandler>()
                 .Concurrency(4)
                 .Prefetch(64)), arguments));
@@ -21,4 +21,8 @@ internal static class ConsumeCommand
 
     private static EndpointBuilder Ordered(EndpointBuilder endpoint, HostArguments arguments) =>
         arguments.Keys > 0 ? endpoint.Ordered() : endpoint;
+
+    // A poison message is dead-lettered at its first failure, so that its key parks at once (on an ordered endpoint).
+    private static EndpointBuilder WithPoison(EndpointBuilder endpoint, HostArguments arguments) =>
+        arguments.PoisonFile is null ? endpoint : endpoint.Retry(RetryPolicy.None);
 }

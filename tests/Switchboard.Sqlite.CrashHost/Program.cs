@@ -5,10 +5,12 @@ using Switchboard.Sqlite.CrashHost;
 //       declares the queue, sends <count> numbers starting at <from> and prints "sent N" after each send returned.
 //       With --keys, the queue is ordered, number N's ordering key is N % K, and the numbers of one key are sent one
 //       after the other, in increasing order.
-//   consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K]
+//   consume <db> <queue> [--delay-ms D] [--lease-ms L] [--keys K] [--poison-file F]
 //       handles the queue (concurrency 4, prefetch 64), printing "handled N T D" (T: when, on the machine's monotonic
 //       clock, Stopwatch; D: the delivery count); stops gracefully when stdin closes.
 //       With --keys, the endpoint is ordered (by the keys the producer stamped).
+//       With --poison-file, while F exists the numbers it lists fail ("poisoned N T D"), without retries: each is
+//       dead-lettered at its first failure (on an ordered endpoint its key parks).
 //   saga <db> <queue> [--delay-ms D] [--lease-ms L]
 //       handles the queue with an event-sourced saga (transactional, concurrency 8, prefetch 64): number N deposits N
 //       on the aggregate tally-(N % 10), printing "handled N" when the saga has decided (before its unit of work
