@@ -203,13 +203,29 @@ public sealed class ParkedKeysSurviveKillTests(ITestOutputHelper output) : IAsyn
         IReadOnlyList<ParkedKey> listed = [];
         await Eventually.UntilAsync(
             async () =>
-                _rounds.AllSent.ToHashSet().IsSubsetOf(Handling.Merged(consumers).Select(h => h.Number))
+                EachKeyHandledFromItsStart(consumers)
+                && _rounds.AllSent.ToHashSet().IsSubsetOf(Handling.Merged(consumers).Select(h => h.Number))
                 && (listed = await Operator.ParkedKeysAsync()).Count == 0
                 && await Operator.DeadLetters.CountAsync(Queue) == 0,
             "every message handled, no key parked and no dead letter left",
             () => RabbitMqCrashRuns.Missing(_rounds.AllSent, Handling.Merged(consumers).Select(h => h.Number)) + Environment.NewLine
                 + "still listed: " + string.Join(", ", listed) + Environment.NewLine
                 + string.Join(Environment.NewLine, consumers.Select(c => c.Describe())));
+    }
+
+    // A key's messages run one at a time in send order, so what ran of a key is always the start of what it was sent:
+    // a later message run while an earlier one waits fails the test at once, rather than when the wait times out.
+    private bool EachKeyHandledFromItsStart(IEnumerable<CrashHostProcess> consumers)
+    {
+        var handled = consumers.SelectMany(Handling.Of).Select(h => h.Number).ToHashSet();
+        foreach (var key in Enumerable.Range(0, Keys))
+        {
+            var sent = _rounds.SentOf(key);
+            var ran = sent.Count(handled.Contains);
+            Assert.True(sent.Take(ran).All(handled.Contains), $"Key {key} ran {string.Join(", ", sent.Where(handled.Contains))} of {string.Join(", ", sent)}: a later message before an earlier one.");
+        }
+
+        return true;
     }
 
     private void AssertNoParkedKeyWasHandled(IEnumerable<CrashHostProcess> consumers)
