@@ -325,9 +325,16 @@ internal sealed class PartitionConsumer : IAsyncDisposable
 
     private async Task OnSkipAsync(OrderedDelivery control)
     {
-        if (OrderingSkip.TryRead(control.Envelope, out var key, out var deadLetterId) && _parked.TryGetValue(key, out var parked) && !parked.Draining && !parked.HeadOut && parked.DeadLetterId == deadLetterId)
+        if (OrderingSkip.TryRead(control.Envelope, out var key, out var deadLetterId) && _parked.TryGetValue(key, out var parked) && !parked.HeadOut && parked.DeadLetterId == deadLetterId)
         {
+            if (parked.Draining)
+            {
+                await KeepOrAcknowledgeAsync(parked, control).ConfigureAwait(false);
+                return;
+            }
+
             await _owner.Log.AppendAsync(ParkingRecord.Draining(key, deadLetterId), _stopping.Token).ConfigureAwait(false);
+            await SendWakeUpAsync(key, deadLetterId).ConfigureAwait(false);
             parked.Draining = true;
             _lines[key] = new KeyLine(null);
             await AcknowledgeAsync(control).ConfigureAwait(false);
@@ -385,6 +392,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             // The re-driven dead letter is done; the log says so before the partition forgets it, so that an instance
             // taking over drains the key instead of waiting for it again.
             await _owner.Log.AppendAsync(ParkingRecord.Draining(key, parked.DeadLetterId), _stopping.Token).ConfigureAwait(false);
+            await SendWakeUpAsync(key, parked.DeadLetterId).ConfigureAwait(false);
             parked.Draining = true;
             parked.HeadOut = false;
             await AcknowledgeAsync(delivery).ConfigureAwait(false);
@@ -463,8 +471,39 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         }
 
         await _owner.ParkedMessages.DeleteAsync(key, _stopping.Token).ConfigureAwait(false);
+        await LetGoOfWakeUpAsync(parked).ConfigureAwait(false);
         Line(key).Holder = null;
         NextInLine(key);
+    }
+
+    // A consumer learns that it became active on a partition only from a delivery, and a draining key has nothing in
+    // the partition (its head was acknowledged, the rest is in its parked queue). So a drain, when it begins or resumes,
+    // sends the key a wake-up: a skip naming the dead letter it drains, which does nothing to a key that drains, was
+    // released or is parked by another dead letter. The consumer keeps one unacknowledged until the release; should it
+    // die or hand the partition over mid-drain, the wake-up goes back to the partition, and its delivery makes the next
+    // active consumer read the log and drain on, however quiet the partition.
+    private ValueTask SendWakeUpAsync(string key, string deadLetterId) =>
+        _owner.Publisher.PublishAsync(RabbitMqTopology.SendExchange(Queue), "", OrderingSkip.For(key, deadLetterId), mandatory: true, _stopping.Token);
+
+    private async Task KeepOrAcknowledgeAsync(ParkState draining, OrderedDelivery wakeUp)
+    {
+        if (draining.WakeUp is null)
+        {
+            draining.WakeUp = wakeUp;
+            return;
+        }
+
+        await AcknowledgeAsync(wakeUp).ConfigureAwait(false); // one is enough
+    }
+
+    // A late copy does no harm: no need to wait for the broker.
+    private async Task LetGoOfWakeUpAsync(ParkState drained)
+    {
+        if (drained.WakeUp is { } wakeUp)
+        {
+            drained.WakeUp = null;
+            await AcknowledgeAsync(wakeUp).ConfigureAwait(false);
+        }
     }
 
     private async Task DeadLetterAsync(OrderedDelivery delivery, DeadLetterReason reason)
@@ -484,9 +523,15 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         await _owner.Log.AppendAsync(ParkingRecord.Parked(key, original.MessageId), _stopping.Token).ConfigureAwait(false);
         await _owner.Publisher.PublishAsync(deadLetters, "", stamped, mandatory: true, _stopping.Token).ConfigureAwait(false);
         await AcknowledgeAsync(delivery).ConfigureAwait(false);
-        if (_parked.TryGetValue(key, out var previous) && previous.Reader is { } reader)
+        if (_parked.TryGetValue(key, out var previous))
         {
-            await reader.DisposeAsync().ConfigureAwait(false); // a drained message failed: the rest stay in the queue, in order
+            // A drained message failed: the rest stay in the queue, in order, and the drain's wake-up is done with.
+            if (previous.Reader is { } reader)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await LetGoOfWakeUpAsync(previous).ConfigureAwait(false);
         }
 
         _parked[key] = new ParkState(original.MessageId);
@@ -702,7 +747,16 @@ internal sealed class PartitionConsumer : IAsyncDisposable
             }
         }
 
-        // A key that was draining when the last consumer left drains on (one whose handler still runs, once it is done).
+        // A key that was draining when the last consumer left drains on (one whose handler still runs, once it is done),
+        // with a wake-up of its own: the last consumer may have left before it sent one.
+        foreach (var (key, parked) in _parked.ToList())
+        {
+            if (parked.Draining)
+            {
+                await SendWakeUpAsync(key, parked.DeadLetterId).ConfigureAwait(false);
+            }
+        }
+
         foreach (var (key, parked) in _parked.ToList())
         {
             if (parked.Draining && !_lines.ContainsKey(key))
@@ -779,7 +833,7 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         public Queue<OrderedDelivery> Waiting { get; } = new();
     }
 
-    /// <summary>A parked key: its dead letter, whether that is out again (re-driven), and whether its parked queue drains.</summary>
+    /// <summary>A parked key: its dead letter, whether that is out again (re-driven), and whether its parked queue drains (with its wake-up).</summary>
     private sealed class ParkState(string deadLetterId)
     {
         public string DeadLetterId { get; } = deadLetterId;
@@ -787,6 +841,9 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         public bool HeadOut { get; set; }
 
         public bool Draining { get; set; }
+
+        /// <summary>While it drains: a skip of its dead letter, kept unacknowledged so that a crash or a hand-over leaves the partition a delivery.</summary>
+        public OrderedDelivery? WakeUp { get; set; }
 
         public ParkedReader? Reader { get; set; }
     }
