@@ -54,7 +54,7 @@ public sealed class ParkedKeysSurviveKillTests(ITestOutputHelper output) : IAsyn
         using var killed = await StartConsumerAsync("killed consumer");
         await ParkAsync(rounds: 5, killed);
 
-        // The healthy keys keep the killed process busy: it dies holding unacknowledged messages of every partition.
+        // The healthy keys keep the killed process busy: it dies holding unacknowledged messages of theirs.
         var busyFrom = _rounds.Number(_rounds.Sent + 1, 0);
         await _rounds.SendAsync(Operator, _rounds.Healthy, rounds: BusyRounds);
         var busy = BusyRounds * _rounds.Healthy.Count;
