@@ -93,7 +93,7 @@ public abstract class OrderingSuite<TFactory> : TransportSuite<TFactory>
         var joined = System.Diagnostics.Stopwatch.StartNew();
         while (!Recorder.All.Any(h => h.Consumer == joiner.Name))
         {
-            Assert.True(sent < most && joined.Elapsed < TimeSpan.FromMinutes(2), $"The joining instance handled nothing of {sent} messages in {joined.Elapsed}; violations: {string.Join("; ", ledger.Violations)}");
+            Assert.True(sent < most && joined.Elapsed < TimeSpan.FromMinutes(2), $"The joining instance handled nothing of {sent} messages in {joined.Elapsed}; violations: {string.Join("; ", ledger.Violations)}; the buses' warnings: {string.Join(Environment.NewLine, Warnings.Entries)}");
             await SendAsync(producer.Bus, sent, batch, keys);
             sent += batch;
             var behind = sent - batch;

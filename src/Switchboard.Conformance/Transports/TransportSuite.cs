@@ -30,6 +30,9 @@ public abstract class TransportSuite<TFactory> : IAsyncLifetime
     /// <summary>What the test's handlers recorded, across all its buses.</summary>
     protected MessageRecorder Recorder { get; } = new();
 
+    /// <summary>What the test's buses logged at warning level and above.</summary>
+    protected WarningLog Warnings { get; } = new();
+
     /// <summary>What the test's handlers do before recording.</summary>
     protected HandlerBehavior Behavior { get; } = new();
 
@@ -62,6 +65,7 @@ public abstract class TransportSuite<TFactory> : IAsyncLifetime
         name ??= "bus-" + (_buses.Count + 1);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(Warnings.For(name));
         builder.Services.AddSingleton(Recorder);
         builder.Services.AddSingleton(Behavior);
         builder.Services.AddSingleton(new ConsumerName(name));
