@@ -332,20 +332,8 @@ public sealed class RabbitMqTransport(RabbitMqTransportOptions settings, ILogger
         return new QueueStatistics(ready, consumers);
     }
 
-    // A passive declaration of a missing object closes its channel, so each gets a channel of its own.
-    private async ValueTask<bool> ExistsAsync(Func<IChannel, Task> passiveDeclaration, CancellationToken cancellationToken)
-    {
-        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await passiveDeclaration(channel).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
-    }
+    private ValueTask<bool> ExistsAsync(Func<IChannel, Task> passiveDeclaration, CancellationToken cancellationToken) =>
+        PassiveDeclaration.ExistsAsync(Connection, passiveDeclaration, cancellationToken);
 
     private static InvalidOperationException NotStarted() => new("The RabbitMQ transport has not been started.");
 }

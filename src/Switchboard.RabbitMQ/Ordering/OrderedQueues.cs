@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using global::RabbitMQ.Client;
-using global::RabbitMQ.Client.Exceptions;
+using Switchboard.RabbitMQ.Topology;
 
 namespace Switchboard.RabbitMQ.Ordering;
 
@@ -37,13 +37,7 @@ internal sealed class OrderedQueues(IConnection connection)
             return true;
         }
 
-        // A passive declaration of a missing exchange closes its channel: a channel of its own.
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await channel.ExchangeDeclarePassiveAsync(OrderingNames.OrderExchange(queue), cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        if (!await PassiveDeclaration.ExistsAsync(connection, channel => channel.ExchangeDeclarePassiveAsync(OrderingNames.OrderExchange(queue), cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
