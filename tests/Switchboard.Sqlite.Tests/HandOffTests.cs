@@ -42,8 +42,12 @@ public sealed class HandOffTests : IAsyncLifetime
         await using var receiver = await _transport!.CreateReceiverAsync(_queue, new ReceiverOptions(16));
         using var patience = new CancellationTokenSource(Patience);
 
-        // The receiver's first claim, on an empty queue, may still be pending when the first message is sent; once it
-        // ran, the next message is a hand-off.
+        // A send is handed off only when the receiver is idle: its last claim found the queue drained and it waits
+        // with all its room free. The receiver's first claim may still be pending when the first message is sent, and
+        // after each claimed message its next claim races the test's completion and send: when that claim has taken
+        // the room first, the message goes through the table and is claimed, which is correct too. On a busy thread
+        // pool the receiver's loop and the writer's wake-up queue behind the test, and that can repeat for hundreds of
+        // sends (261 once, in the whole project's run). So the test sends until one is handed off, within its patience.
         var sent = 0;
         while (_handOffs.Total == 0)
         {
@@ -55,7 +59,6 @@ public sealed class HandOffTests : IAsyncLifetime
             await message.CompleteAsync(patience.Token);
         }
 
-        Assert.InRange(sent, 1, 50);
         await WaitUntilAsync(() => Query("SELECT COUNT(*) FROM sb_messages") is 0L, "the completed messages' rows are deleted");
     }
 
