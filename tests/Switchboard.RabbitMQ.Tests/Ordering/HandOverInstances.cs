@@ -69,9 +69,8 @@ public sealed class HandOverInstances(string vhost, HandOverLedger ledger) : IAs
         return members;
     }
 
-    /// <summary>The owner of each partition among <paramref name="members"/>, by the rendezvous hashing the instances use.</summary>
-    public static string[] Owners(IReadOnlyList<string> members) =>
-        [.. Enumerable.Range(0, Partitions).Select(p => EndpointMembers.OwnerOf(members, p))];
+    /// <summary>The owner of each partition among <paramref name="members"/>, by the rule the instances use.</summary>
+    public static string[] Owners(IReadOnlyList<string> members) => EndpointMembers.Owners(members, Partitions);
 
     public static int PartitionOf(string key) => OrderingNames.PartitionOf(key, Partitions);
 
