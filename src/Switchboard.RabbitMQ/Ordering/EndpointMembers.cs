@@ -163,7 +163,8 @@ internal sealed class EndpointMembers : IAsyncDisposable
     /// the ordinally greatest id, then the lowest partition); a pair assigns its partition if that is still free and its
     /// member has room: fewer than <c>partitions / members</c>, or exactly that many while fewer than
     /// <c>partitions % members</c> members have one more. A pure function of the set of ids, so members that hear the
-    /// same members agree without talking; and a partition changes owner only where the bound makes it.
+    /// same members agree without talking. A join or a leave moves, besides the partitions it takes or hands over, a
+    /// few between the others (those the bound pushes on).
     /// </summary>
     internal static string[] Owners(IReadOnlyCollection<string> members, int partitions)
     {
