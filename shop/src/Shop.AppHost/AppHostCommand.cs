@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shop.Cli;
 
 namespace Shop.AppHost;
@@ -80,7 +81,11 @@ internal static class AppHostCommand
             var processes = new ServiceProcesses(app.Services.GetRequiredService<ResourceNotificationService>());
             using var stopWatching = new CancellationTokenSource();
             var watching = processes.WatchAsync(stopWatching.Token);
+            var exits = new ServiceExits(app.Services.GetRequiredService<ResourceNotificationService>(), app.Services.GetRequiredService<ResourceLoggerService>(), Console.Error);
+            var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            var reporting = exits.WatchAsync([.. options.Layout.Processes().Select(p => p.Name)], stopping);
             await app.RunAsync(cancellationToken);
+            await reporting;
 
             var running = await processes.WaitForExitAsync(TimeSpan.FromSeconds(60));
             await stopWatching.CancelAsync();

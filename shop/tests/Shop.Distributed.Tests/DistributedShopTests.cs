@@ -277,6 +277,23 @@ public sealed class DistributedShopTests(ITestOutputHelper output) : IAsyncLifet
             Assert.True(endpoint.GetProperty("running").GetBoolean());
         }
 
+        // A process that dies while the Shop runs is named on the launcher's console, with the last lines it wrote: the
+        // orchestrator does not restart it, and the dashboard is not in a launcher's log.
+        var analytics = _shop.Instances.Zip(healths).Single(p => p.First.Service == "analytics");
+        using (var victim = Process.GetProcessById(analytics.Second.ProcessId))
+        {
+            victim.Kill();
+        }
+
+        var reported = Stopwatch.StartNew();
+        while (!_shop.Output().Contains($"shop-apphost: {analytics.First.Name} ended (", StringComparison.Ordinal))
+        {
+            Assert.True(reported.Elapsed < TimeSpan.FromSeconds(30), $"The launcher did not report {analytics.First.Name}'s end within 30 s.");
+            await Task.Delay(250);
+        }
+
+        Assert.Contains($"  {analytics.First.Name} | ", _shop.Output(), StringComparison.Ordinal);
+
         // A graceful stop, as on Ctrl+C: the AppHost stops every process, the launcher exits 0, nothing listens any more,
         // and no service is still connected to the broker.
         var exitCode = await _shop.StopAsync(TimeSpan.FromSeconds(90));

@@ -165,8 +165,32 @@ internal sealed class LaunchedShop : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                return "unreadable: " + e.Message;
+                return $"unreadable: {e.Message}; {DescribeProcess()}";
             }
+        }
+
+        // Whether a Shop process for this instance's URL runs at all (it may have died, or hang before it listens).
+        private string DescribeProcess()
+        {
+            var url = Url.ToString().TrimEnd('/');
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                try
+                {
+                    var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                    if (arguments.Contains(url) && arguments.Contains("--url"))
+                    {
+                        var state = File.ReadAllLines(Path.Combine(directory, "status")).FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal));
+                        return $"its process {Path.GetFileName(directory)} runs ({state})";
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A process that ended meanwhile, or one of another user.
+                }
+            }
+
+            return "no process runs for it (it ended, or never started: the launcher's output says which)";
         }
 
         /// <summary>Whether anything still accepts connections on the instance's port.</summary>
