@@ -78,10 +78,11 @@ internal static class AppHostCommand
             var builder = DistributedApplication.CreateBuilder([]);
             builder.AddShop(shop, servers, options, brokerUsers);
             await using var app = builder.Build();
-            var processes = new ServiceProcesses(app.Services.GetRequiredService<ResourceNotificationService>());
+            var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+            var processes = new ServiceProcesses(notifications);
             using var stopWatching = new CancellationTokenSource();
             var watching = processes.WatchAsync(stopWatching.Token);
-            var exits = new ServiceExits(app.Services.GetRequiredService<ResourceNotificationService>(), app.Services.GetRequiredService<ResourceLoggerService>(), Console.Error);
+            var exits = new ServiceExits(notifications, app.Services.GetRequiredService<ResourceLoggerService>(), Console.Error);
             var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var reporting = exits.WatchAsync([.. options.Layout.Processes().Select(p => p.Name)], stopping);
             await app.RunAsync(cancellationToken);

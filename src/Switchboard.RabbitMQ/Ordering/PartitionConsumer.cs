@@ -751,15 +751,13 @@ internal sealed class PartitionConsumer : IAsyncDisposable
         // with a wake-up of its own: the last consumer may have left before it sent one.
         foreach (var (key, parked) in _parked.ToList())
         {
-            if (parked.Draining)
+            if (!parked.Draining)
             {
-                await SendWakeUpAsync(key, parked.DeadLetterId).ConfigureAwait(false);
+                continue;
             }
-        }
 
-        foreach (var (key, parked) in _parked.ToList())
-        {
-            if (parked.Draining && !_lines.ContainsKey(key))
+            await SendWakeUpAsync(key, parked.DeadLetterId).ConfigureAwait(false);
+            if (!_lines.ContainsKey(key))
             {
                 _lines[key] = new KeyLine(null);
                 await DrainNextAsync(key).ConfigureAwait(false);

@@ -5,13 +5,12 @@ namespace Switchboard.RabbitMQ.Tests.Crash;
 /// <summary>The crash host's command lines on RabbitMQ (an amqp:// URI of the test's vhost in place of a database file).</summary>
 public static class RabbitMqCrashRuns
 {
-    /// <summary>Number N's ordering key is N % <paramref name="keys"/>; the endpoint is ordered by the keys the producer stamps.</summary>
-    public static CrashHostProcess StartConsumer(string name, Uri vhost, string queue, int handlerDelayMilliseconds, int keys) =>
-        CrashHostProcess.Start(name, "consume", vhost.ToString(), queue, "--delay-ms", Text(handlerDelayMilliseconds), "--keys", Text(keys));
-
-    /// <summary>The same, with the numbers <paramref name="poisonFile"/> lists failing while it exists, dead-lettered at once.</summary>
-    public static CrashHostProcess StartConsumer(string name, Uri vhost, string queue, int handlerDelayMilliseconds, int keys, string poisonFile) =>
-        CrashHostProcess.Start(name, "consume", vhost.ToString(), queue, "--delay-ms", Text(handlerDelayMilliseconds), "--keys", Text(keys), "--poison-file", poisonFile);
+    /// <summary>
+    /// Number N's ordering key is N % <paramref name="keys"/>; the endpoint is ordered by the keys the producer stamps.
+    /// With <paramref name="poisonFile"/>, the numbers it lists fail while it exists, dead-lettered at once.
+    /// </summary>
+    public static CrashHostProcess StartConsumer(string name, Uri vhost, string queue, int handlerDelayMilliseconds, int keys, string? poisonFile = null) =>
+        CrashHostProcess.Start(name, ["consume", vhost.ToString(), queue, "--delay-ms", Text(handlerDelayMilliseconds), "--keys", Text(keys), .. poisonFile is null ? [] : new[] { "--poison-file", poisonFile }]);
 
     /// <summary>Sends the numbers 1 to <paramref name="count"/>, each key's in increasing order, and checks that every send was confirmed.</summary>
     public static async Task ProduceAllAsync(Uri vhost, string queue, int count, int keys)
